@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need when it is missing, then runs
+# every test of the workspace (unit, fixture, and integration tests against the real kernel).
+set -euo pipefail
+cd "$(dirname "$0")"
+need=()
+command -v ip >/dev/null || need+=(iproute2)
+command -v script >/dev/null || need+=(bsdutils)
+[ -x /usr/bin/unshare ] && [ -x /usr/bin/nsenter ] && [ -x /usr/bin/lsns ] || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "note: missing ${need[*]}; some comparisons will be skipped" >&2
+  fi
+fi
+cargo test --workspace --all-targets "$@"

@@ -1,0 +1,364 @@
+//! glibc `getopt_long(3)` semantics, so that argument vectors util-linux accepts are accepted
+//! the same way and rejected with the same words: short-option clusters, optional arguments
+//! only when attached, unambiguous abbreviations of long options, `--`, and permuting (lsns)
+//! or stopping at the first non-option (`+`, unshare and nsenter).
+//!
+//! The parser is an iterator: util-linux tools act on each option as getopt returns it
+//! (`-h` prints help even when a later option is bad), and callers keep that order.
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+/// Whether an option takes an argument (`no_argument`, `required_argument`, `optional_argument`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HasArg {
+    No,
+    Required,
+    /// Only an attached argument counts: `-Tparent`, `--tree=parent`.
+    Optional,
+}
+
+/// One option a tool accepts. `id` is the caller's own name for it.
+#[derive(Debug, Clone, Copy)]
+pub struct OptSpec<Id: Copy> {
+    pub id: Id,
+    pub short: Option<char>,
+    pub long: Option<&'static str>,
+    pub has_arg: HasArg,
+}
+
+/// How non-options are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ordering {
+    /// glibc's default: options may follow operands.
+    Permute,
+    /// A leading `+` in the option string: the first non-option ends option parsing.
+    RequireOrder,
+}
+
+/// What the parser yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item<Id> {
+    Opt(Id, Option<OsString>),
+    /// A getopt diagnostic, already formatted as glibc prints it (without the newline). The
+    /// tool prints it and then its "Try '... --help'" line, exit 1.
+    Error(String),
+}
+
+/// A getopt_long run over one argument vector.
+pub struct Getopt<'a, Id: Copy> {
+    argv0: String,
+    args: Vec<OsString>,
+    specs: &'a [OptSpec<Id>],
+    ordering: Ordering,
+    /// Index of the next argument to look at.
+    next: usize,
+    /// Position inside a short-option cluster (`-abc`), 0 when not in one.
+    cluster_pos: usize,
+    operands: Vec<OsString>,
+    done: bool,
+}
+
+impl<'a, Id: Copy> Getopt<'a, Id> {
+    /// `args` is the whole argv, argv[0] included (it prefixes getopt's messages as invoked).
+    pub fn new(args: Vec<OsString>, specs: &'a [OptSpec<Id>], ordering: Ordering) -> Self {
+        let argv0 = args.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
+        // POSIXLY_CORRECT turns glibc's permuting off, as it does for every getopt caller.
+        let ordering = if std::env::var_os("POSIXLY_CORRECT").is_some() { Ordering::RequireOrder } else { ordering };
+        Getopt { argv0, args, specs, ordering, next: 1, cluster_pos: 0, operands: Vec::new(), done: false }
+    }
+
+    /// The operands (non-options), in order. Call after the iterator is exhausted.
+    pub fn operands(&self) -> &[OsString] {
+        &self.operands
+    }
+
+    pub fn into_operands(self) -> Vec<OsString> {
+        self.operands
+    }
+
+    fn finish_rest(&mut self) {
+        while self.next < self.args.len() {
+            self.operands.push(self.args[self.next].clone());
+            self.next += 1;
+        }
+        self.done = true;
+    }
+
+    fn short(&mut self) -> Item<Id> {
+        let arg = self.args[self.next].as_bytes().to_vec();
+        let pos = self.cluster_pos;
+        let c = arg[pos] as char;
+        self.cluster_pos += 1;
+        let at_end = self.cluster_pos >= arg.len();
+        let spec = self.specs.iter().find(|s| s.short == Some(c) && c != '-');
+        let Some(spec) = spec else {
+            if at_end {
+                self.end_cluster();
+            }
+            return Item::Error(format!(
+                "{}: invalid option -- '{}'",
+                self.argv0,
+                char_display(&arg, pos)
+            ));
+        };
+        match spec.has_arg {
+            HasArg::No => {
+                if at_end {
+                    self.end_cluster();
+                }
+                Item::Opt(spec.id, None)
+            }
+            HasArg::Optional => {
+                let value = (!at_end).then(|| OsString::from_vec(arg[self.cluster_pos..].to_vec()));
+                self.end_cluster();
+                Item::Opt(spec.id, value)
+            }
+            HasArg::Required => {
+                if !at_end {
+                    let value = OsString::from_vec(arg[self.cluster_pos..].to_vec());
+                    self.end_cluster();
+                    return Item::Opt(spec.id, Some(value));
+                }
+                self.end_cluster();
+                if self.next < self.args.len() {
+                    let value = self.args[self.next].clone();
+                    self.next += 1;
+                    Item::Opt(spec.id, Some(value))
+                } else {
+                    Item::Error(format!("{}: option requires an argument -- '{}'", self.argv0, c))
+                }
+            }
+        }
+    }
+
+    fn end_cluster(&mut self) {
+        self.cluster_pos = 0;
+        self.next += 1;
+    }
+
+    fn long(&mut self) -> Item<Id> {
+        let arg = self.args[self.next].as_bytes().to_vec();
+        self.next += 1;
+        let body = &arg[2..];
+        let (name, value) = match body.iter().position(|&b| b == b'=') {
+            Some(eq) => (&body[..eq], Some(OsString::from_vec(body[eq + 1..].to_vec()))),
+            None => (body, None),
+        };
+        let shown = String::from_utf8_lossy(body).into_owned();
+        let exact = self.specs.iter().find(|s| s.long.map(str::as_bytes) == Some(name));
+        let spec = match exact {
+            Some(spec) => spec,
+            None => {
+                let specs: &'a [OptSpec<Id>] = self.specs;
+                let candidates: Vec<&'a OptSpec<Id>> =
+                    specs.iter().filter(|s| s.long.is_some_and(|l| l.as_bytes().starts_with(name))).collect();
+                match candidates.as_slice() {
+                    [] => return Item::Error(format!("{}: unrecognized option '--{}'", self.argv0, shown)),
+                    [one] => *one,
+                    many => {
+                        let list: String =
+                            many.iter().map(|s| format!(" '--{}'", s.long.unwrap_or_default())).collect();
+                        return Item::Error(format!(
+                            "{}: option '--{}' is ambiguous; possibilities:{}",
+                            self.argv0, shown, list
+                        ));
+                    }
+                }
+            }
+        };
+        let full = spec.long.unwrap_or_default();
+        match (spec.has_arg, value) {
+            (HasArg::No, Some(_)) => {
+                Item::Error(format!("{}: option '--{}' doesn't allow an argument", self.argv0, full))
+            }
+            (HasArg::No, None) => Item::Opt(spec.id, None),
+            (HasArg::Optional, value) => Item::Opt(spec.id, value),
+            (HasArg::Required, Some(value)) => Item::Opt(spec.id, Some(value)),
+            (HasArg::Required, None) => {
+                if self.next < self.args.len() {
+                    let value = self.args[self.next].clone();
+                    self.next += 1;
+                    Item::Opt(spec.id, Some(value))
+                } else {
+                    Item::Error(format!("{}: option '--{}' requires an argument", self.argv0, full))
+                }
+            }
+        }
+    }
+}
+
+/// The option character as glibc prints it: the byte itself (a UTF-8 sequence shows as its
+/// first byte there; we show the character when it is whole, which reads the same on a UTF-8
+/// terminal for ASCII, the only case util-linux's tests use).
+fn char_display(arg: &[u8], pos: usize) -> String {
+    let rest = &arg[pos..];
+    match std::str::from_utf8(rest).ok().and_then(|s| s.chars().next()) {
+        Some(c) => c.to_string(),
+        None => String::from_utf8_lossy(&rest[..1]).into_owned(),
+    }
+}
+
+impl<Id: Copy> Iterator for Getopt<'_, Id> {
+    type Item = Item<Id>;
+
+    fn next(&mut self) -> Option<Item<Id>> {
+        if self.done {
+            return None;
+        }
+        if self.cluster_pos > 0 {
+            return Some(self.short());
+        }
+        loop {
+            let Some(arg) = self.args.get(self.next) else {
+                self.done = true;
+                return None;
+            };
+            let bytes = arg.as_bytes();
+            if bytes == b"--" {
+                self.next += 1;
+                self.finish_rest();
+                return None;
+            }
+            if bytes.len() < 2 || bytes[0] != b'-' {
+                match self.ordering {
+                    Ordering::RequireOrder => {
+                        self.finish_rest();
+                        return None;
+                    }
+                    Ordering::Permute => {
+                        self.operands.push(arg.clone());
+                        self.next += 1;
+                        continue;
+                    }
+                }
+            }
+            if bytes.starts_with(b"--") {
+                return Some(self.long());
+            }
+            self.cluster_pos = 1;
+            return Some(self.short());
+        }
+    }
+}
+
+/// Strips one leading `=` from an attached optional argument, as util-linux does for
+/// `-T=parent` and nsenter's `-n=/path`.
+pub fn strip_leading_eq(value: &OsStr) -> &OsStr {
+    match value.as_bytes() {
+        [b'=', rest @ ..] => OsStr::from_bytes(rest),
+        _ => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum O {
+        A,
+        B,
+        Tree,
+        Task,
+        Output,
+        OutputAll,
+    }
+
+    const SPECS: &[OptSpec<O>] = &[
+        OptSpec { id: O::A, short: Some('a'), long: Some("all"), has_arg: HasArg::No },
+        OptSpec { id: O::B, short: Some('b'), long: None, has_arg: HasArg::No },
+        OptSpec { id: O::Tree, short: Some('T'), long: Some("tree"), has_arg: HasArg::Optional },
+        OptSpec { id: O::Task, short: Some('p'), long: Some("task"), has_arg: HasArg::Required },
+        OptSpec { id: O::Output, short: Some('o'), long: Some("output"), has_arg: HasArg::Required },
+        OptSpec { id: O::OutputAll, short: None, long: Some("output-all"), has_arg: HasArg::No },
+    ];
+
+    fn run(args: &[&str], ordering: Ordering) -> (Vec<Item<O>>, Vec<String>) {
+        let argv: Vec<OsString> = std::iter::once("prog").chain(args.iter().copied()).map(OsString::from).collect();
+        let mut g = Getopt::new(argv, SPECS, ordering);
+        let mut items = Vec::new();
+        for item in g.by_ref() {
+            let stop = matches!(item, Item::Error(_));
+            items.push(item);
+            if stop {
+                break;
+            }
+        }
+        let ops = g.operands().iter().map(|o| o.to_string_lossy().into_owned()).collect();
+        (items, ops)
+    }
+
+    fn opt(id: O, v: Option<&str>) -> Item<O> {
+        Item::Opt(id, v.map(OsString::from))
+    }
+
+    #[test]
+    fn clusters_and_attached_values() {
+        let (items, ops) = run(&["-abTparent", "-pfoo", "-p", "12", "x"], Ordering::Permute);
+        assert_eq!(
+            items,
+            vec![
+                opt(O::A, None),
+                opt(O::B, None),
+                opt(O::Tree, Some("parent")),
+                opt(O::Task, Some("foo")),
+                opt(O::Task, Some("12"))
+            ]
+        );
+        assert_eq!(ops, vec!["x"]);
+    }
+
+    #[test]
+    fn optional_argument_must_be_attached() {
+        let (items, ops) = run(&["-T", "parent", "--tree", "x", "--tree=owner"], Ordering::Permute);
+        assert_eq!(items, vec![opt(O::Tree, None), opt(O::Tree, None), opt(O::Tree, Some("owner"))]);
+        assert_eq!(ops, vec!["parent", "x"]);
+    }
+
+    #[test]
+    fn require_order_stops_at_first_operand() {
+        let (items, ops) = run(&["-a", "ls", "-l", "--", "-b"], Ordering::RequireOrder);
+        assert_eq!(items, vec![opt(O::A, None)]);
+        assert_eq!(ops, vec!["ls", "-l", "--", "-b"]);
+    }
+
+    #[test]
+    fn double_dash_ends_options() {
+        let (items, ops) = run(&["--", "-a"], Ordering::Permute);
+        assert!(items.is_empty());
+        assert_eq!(ops, vec!["-a"]);
+    }
+
+    #[test]
+    fn abbreviations_exact_match_and_ambiguity() {
+        let (items, _) = run(&["--ta", "1", "--output", "NS", "--outp=X"], Ordering::Permute);
+        assert_eq!(items[..2], [opt(O::Task, Some("1")), opt(O::Output, Some("NS"))]);
+        assert_eq!(
+            items[2],
+            Item::Error("prog: option '--outp=X' is ambiguous; possibilities: '--output' '--output-all'".into())
+        );
+    }
+
+    #[test]
+    fn glibc_messages() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["--bogus=1"], "prog: unrecognized option '--bogus=1'"),
+            (&["-x"], "prog: invalid option -- 'x'"),
+            (&["-p"], "prog: option requires an argument -- 'p'"),
+            (&["--task"], "prog: option '--task' requires an argument"),
+            (&["--al=1"], "prog: option '--all' doesn't allow an argument"),
+        ];
+        for (args, msg) in cases {
+            let (items, _) = run(args, Ordering::Permute);
+            assert_eq!(items.last(), Some(&Item::Error(msg.to_string())), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn lone_dash_is_an_operand() {
+        let (items, ops) = run(&["-", "-a"], Ordering::Permute);
+        assert_eq!(items, vec![opt(O::A, None)]);
+        assert_eq!(ops, vec!["-"]);
+    }
+}

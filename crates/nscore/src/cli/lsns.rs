@@ -1,0 +1,277 @@
+//! rlsns's options (lsns(8) of util-linux 2.42): the table, the util-linux help text, and the
+//! parse loop that applies options in getopt order as lsns does.
+
+use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
+use super::{OptDef, ValueHint};
+use crate::error::{Error, Result};
+use crate::nstype::NsKind;
+use std::ffi::OsString;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opt {
+    Json,
+    List,
+    Noheadings,
+    Output,
+    OutputAll,
+    Persistent,
+    Task,
+    Filter,
+    Raw,
+    Notruncate,
+    Nowrap,
+    Type,
+    Tree,
+    ListColumns,
+    Help,
+    Version,
+}
+
+/// Column names, for completions of `-o` (the column table itself lives with the renderer).
+pub const COLUMN_NAMES: &[&str] =
+    &["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"];
+const TYPE_NAMES: &[&str] = &["mnt", "net", "ipc", "user", "pid", "uts", "cgroup", "time"];
+const TREE_NAMES: &[&str] = &["owner", "parent", "process"];
+
+pub const OPTIONS: &[OptDef<Opt>] = &[
+    OptDef::flag(Opt::Json, Some('J'), "json", "use JSON output format"),
+    OptDef::flag(Opt::List, Some('l'), "list", "use list format output"),
+    OptDef::flag(Opt::Noheadings, Some('n'), "noheadings", "don't print headings"),
+    OptDef::arg(
+        Opt::Output,
+        Some('o'),
+        "output",
+        HasArg::Required,
+        "list",
+        "define which output columns to use",
+        ValueHint::WordList(COLUMN_NAMES),
+    ),
+    OptDef::flag(Opt::OutputAll, None, "output-all", "output all columns"),
+    OptDef::flag(Opt::Persistent, Some('P'), "persistent", "namespaces without processes"),
+    OptDef::arg(Opt::Task, Some('p'), "task", HasArg::Required, "pid", "print process namespaces", ValueHint::Pid),
+    OptDef::arg(Opt::Filter, Some('Q'), "filter", HasArg::Required, "expr", "apply display filter", ValueHint::None),
+    OptDef::flag(Opt::Raw, Some('r'), "raw", "use the raw output format"),
+    OptDef::flag(Opt::Notruncate, Some('u'), "notruncate", "don't truncate text in columns"),
+    OptDef::flag(Opt::Nowrap, Some('W'), "nowrap", "don't use multi-line representation"),
+    OptDef::arg(
+        Opt::Type,
+        Some('t'),
+        "type",
+        HasArg::Required,
+        "name",
+        "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)",
+        ValueHint::Words(TYPE_NAMES),
+    ),
+    OptDef::arg(
+        Opt::Tree,
+        Some('T'),
+        "tree",
+        HasArg::Optional,
+        "rel",
+        "use tree format (parent, owner, or process)",
+        ValueHint::Words(TREE_NAMES),
+    ),
+    OptDef::flag(Opt::ListColumns, Some('H'), "list-columns", "list the available columns"),
+    OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
+    OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
+];
+
+/// `lsns --help`, with `%s` for the program name.
+pub const USAGE: &str = "
+Usage:
+ %s [options] [<namespace ID>]
+
+List system namespaces.
+
+Options:
+ -J, --json             use JSON output format
+ -l, --list             use list format output
+ -n, --noheadings       don't print headings
+ -o, --output <list>    define which output columns to use
+     --output-all       output all columns
+ -P, --persistent       namespaces without processes
+ -p, --task <pid>       print process namespaces
+ -Q, --filter <expr>    apply display filter
+ -r, --raw              use the raw output format
+ -u, --notruncate       don't truncate text in columns
+ -W, --nowrap           don't use multi-line representation
+ -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)
+ -T, --tree[=<rel>]     use tree format (parent, owner, or process)
+
+ -H, --list-columns     list the available columns
+ -h, --help             display this help
+ -V, --version          display version
+
+For more details see lsns(8).
+";
+
+/// The relation `--tree` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreeKind {
+    Owner,
+    Parent,
+    Process,
+}
+
+/// Options as the lsns main loop leaves them, before defaults are filled in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LsnsArgs {
+    pub json: bool,
+    pub force_list: bool,
+    pub no_headings: bool,
+    /// The last `-o` argument (lsns keeps only the last one).
+    pub output: Option<String>,
+    pub output_all: bool,
+    pub persistent: bool,
+    pub task: Option<libc::pid_t>,
+    /// Every `-Q` expression; lsns keeps the last one.
+    pub filter: Option<String>,
+    pub raw: bool,
+    pub no_trunc: bool,
+    pub no_wrap: bool,
+    /// `-t` kinds in the order given (empty: all).
+    pub types: Vec<NsKind>,
+    pub tree: Option<TreeKind>,
+    pub list_columns: bool,
+    /// The `<namespace ID>` operand, unparsed.
+    pub namespace: Option<OsString>,
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    Run(LsnsArgs),
+    Help,
+    Version,
+}
+
+/// `strtopid_or_err`: a positive pid or `<what>: '<arg>'` (with ERANGE text for 0 and overflow).
+pub fn parse_pid(arg: &str, what: &str) -> Result<libc::pid_t> {
+    match arg.trim_start().parse::<i64>() {
+        Ok(n) if n > 0 && n <= i32::MAX as i64 => Ok(n as libc::pid_t),
+        Ok(_) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
+        Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) => {
+            Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE))
+        }
+        Err(_) => Err(Error::msg(format!("{what}: '{arg}'"))),
+    }
+}
+
+/// Runs lsns's getopt loop over `argv` (argv[0] included).
+pub fn parse(argv: &[OsString]) -> Result<Parsed> {
+    let specs = super::getopt_specs(OPTIONS);
+    let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::Permute);
+    let mut args = LsnsArgs::default();
+    // (option, the other option it excludes, seen) as err_exclusive_options tracks them.
+    let mut seen_json_raw: Option<Opt> = None;
+    let mut seen_persist_task: Option<Opt> = None;
+    for item in getopt.by_ref() {
+        let (opt, value) = match item {
+            Item::Opt(opt, value) => (opt, value),
+            Item::Error(msg) => return Err(Error::Usage(msg)),
+        };
+        exclusive(&mut seen_json_raw, opt, &[(Opt::Json, "--json"), (Opt::Raw, "--raw")])?;
+        exclusive(&mut seen_persist_task, opt, &[(Opt::Persistent, "--persistent"), (Opt::Task, "--task")])?;
+        let text = value.as_ref().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
+        match opt {
+            Opt::Json => args.json = true,
+            Opt::List => args.force_list = true,
+            Opt::Noheadings => args.no_headings = true,
+            Opt::Output => args.output = Some(text),
+            Opt::OutputAll => args.output_all = true,
+            Opt::Persistent => args.persistent = true,
+            Opt::Task => args.task = Some(parse_pid(&text, "invalid PID argument")?),
+            Opt::Filter => args.filter = Some(text),
+            Opt::Raw => {
+                args.raw = true;
+                args.no_wrap = true;
+            }
+            Opt::Notruncate => args.no_trunc = true,
+            Opt::Nowrap => args.no_wrap = true,
+            Opt::Type => match NsKind::from_name(&text) {
+                Some(kind) => args.types.push(kind),
+                None => return Err(Error::msg(format!("unknown namespace type: {text}"))),
+            },
+            Opt::Tree => {
+                let rel = value.as_deref().map(|v| strip_leading_eq(v).to_string_lossy().into_owned());
+                args.tree = Some(match rel.as_deref() {
+                    None | Some("owner") => TreeKind::Owner,
+                    Some("parent") => TreeKind::Parent,
+                    Some("process") => TreeKind::Process,
+                    Some(other) => return Err(Error::msg(format!("unknown tree type: {other}"))),
+                });
+            }
+            Opt::ListColumns => args.list_columns = true,
+            Opt::Help => return Ok(Parsed::Help),
+            Opt::Version => return Ok(Parsed::Version),
+        }
+    }
+    args.namespace = getopt.into_operands().into_iter().next();
+    Ok(Parsed::Run(args))
+}
+
+/// util-linux's `err_exclusive_options` for one group: the second option of a group that was
+/// not seen first is an error naming both, in table order.
+fn exclusive(seen: &mut Option<Opt>, opt: Opt, group: &[(Opt, &str)]) -> Result<()> {
+    if !group.iter().any(|(o, _)| *o == opt) {
+        return Ok(());
+    }
+    match *seen {
+        Some(first) if first != opt => {
+            let names: Vec<&str> = group.iter().map(|(_, n)| *n).collect();
+            Err(Error::msg(format!("options {} cannot be combined", names.join(" and "))))
+        }
+        _ => {
+            *seen = Some(opt);
+            Ok(())
+        }
+    }
+}
+
+/// The clap description of rlsns, for man pages and completions.
+pub fn command() -> clap::Command {
+    super::clap_command(
+        "rlsns",
+        "List system namespaces.",
+        OPTIONS,
+        &[("namespace", "namespace ID (inode number)", false)],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Parsed> {
+        let argv: Vec<OsString> = std::iter::once("lsns").chain(args.iter().copied()).map(OsString::from).collect();
+        parse(&argv)
+    }
+
+    #[test]
+    fn tree_argument_only_when_attached() {
+        let Ok(Parsed::Run(a)) = p(&["-T", "parent"]) else { panic!() };
+        assert_eq!(a.tree, Some(TreeKind::Owner));
+        assert_eq!(a.namespace, Some(OsString::from("parent")));
+        let Ok(Parsed::Run(a)) = p(&["-T=parent"]) else { panic!() };
+        assert_eq!(a.tree, Some(TreeKind::Parent));
+        assert_eq!(p(&["--tree=x"]), Err(Error::msg("unknown tree type: x")));
+    }
+
+    #[test]
+    fn exclusive_options() {
+        assert_eq!(p(&["-J", "-r"]), Err(Error::msg("options --json and --raw cannot be combined")));
+        assert_eq!(p(&["-p", "1", "-P"]), Err(Error::msg("options --persistent and --task cannot be combined")));
+        assert!(p(&["-J", "-J"]).is_ok());
+    }
+
+    #[test]
+    fn pid_errors() {
+        assert_eq!(p(&["-p", "abc"]), Err(Error::msg("invalid PID argument: 'abc'")));
+        assert_eq!(p(&["-p", "0"]), Err(Error::os("invalid PID argument: '0'", libc::ERANGE)));
+    }
+
+    #[test]
+    fn help_wins_over_later_errors() {
+        assert_eq!(p(&["-h", "--bogus"]), Ok(Parsed::Help));
+    }
+}

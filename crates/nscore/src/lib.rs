@@ -1,0 +1,18 @@
+//! nscore: the one library behind runshare, rnsenter and rlsns. It names the namespace kinds,
+//! reads `/proc` through a root path, asks the kernel about namespaces (ioctl_ns(2)), performs
+//! unshare(2)/setns(2), id maps and mounts, and prints util-linux compatible output.
+//!
+//! Every `unsafe` block and raw system call is in [`sys`].
+
+pub mod cli;
+pub mod error;
+pub mod lsns;
+pub mod nstype;
+pub mod output;
+pub mod proc;
+#[allow(unsafe_code)]
+pub mod sys;
+pub mod tool;
+
+pub use error::{Error, Result};
+pub use nstype::{NsId, NsKind};

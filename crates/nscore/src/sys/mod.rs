@@ -1,0 +1,39 @@
+//! The one door to the kernel: every `unsafe` block and raw system call of rns lives below
+//! this module (setns(2), unshare(2), ioctl_ns(2), pidfd_open(2), mount(2), prctl(2), ...).
+//! Everything else in nscore calls these safe wrappers, so it can be read, and for the
+//! decisions it makes, tested without root through [`Kernel`]'s recording fake.
+
+pub mod kernel;
+pub mod ns;
+pub mod process;
+
+pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
+
+use std::ffi::CStr;
+
+/// glibc's `strerror` text for an errno (what `err(3)` prints).
+pub fn strerror(errno: i32) -> String {
+    let mut buf = [0 as libc::c_char; 256];
+    // SAFETY: buf is valid for its length; the GNU strerror_r variant is not exposed by the
+    // libc crate, the XSI one (`__xpg_strerror_r`) fills buf with a NUL-terminated string.
+    let rc = unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) };
+    if rc != 0 {
+        return format!("Unknown error {errno}");
+    }
+    // SAFETY: strerror_r succeeded, so buf holds a NUL-terminated string.
+    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+}
+
+/// The errno of the last failed libc call.
+pub(crate) fn last_errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
+}
+
+/// Maps a `-1` return to `Err(errno)`.
+pub(crate) fn check(rc: libc::c_long) -> Result<libc::c_long, i32> {
+    if rc == -1 {
+        Err(last_errno())
+    } else {
+        Ok(rc)
+    }
+}

@@ -1,0 +1,8 @@
+//! runshare: run a program in new namespaces, as util-linux unshare(1).
+#![forbid(unsafe_code)]
+
+fn main() {
+    std::process::exit(nscore::tool::run(std::env::args_os().collect(), "runshare", |_, _| {
+        Err(nscore::Error::msg("not implemented yet"))
+    }));
+}

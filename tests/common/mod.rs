@@ -1,0 +1,130 @@
+//! Test harness: run a tool or its util-linux twin, compare outputs with a readable diff,
+//! and decide whether a privileged test may run here.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Our binaries, by the util-linux name they replace.
+pub fn ours(util: &str) -> &'static str {
+    match util {
+        "unshare" => env!("CARGO_BIN_EXE_runshare"),
+        "nsenter" => env!("CARGO_BIN_EXE_rnsenter"),
+        "lsns" => env!("CARGO_BIN_EXE_rlsns"),
+        other => panic!("no rns tool replaces {other}"),
+    }
+}
+
+/// What a finished command left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub command: String,
+    pub stdout: String,
+    pub stderr: String,
+    /// Exit status, or 128 + signal as a shell reports it.
+    pub status: i32,
+}
+
+fn describe(program: &str, args: &[&str]) -> String {
+    std::iter::once(program).chain(args.iter().copied()).collect::<Vec<_>>().join(" ")
+}
+
+/// Runs `program` with `argv[0]` set to `argv0`, in the C locale, stdin closed.
+pub fn run_as(program: &str, argv0: &str, args: &[&str]) -> Outcome {
+    run_with(program, argv0, args, |_| {})
+}
+
+/// Like [`run_as`], with a hook to adjust the command (environment, stdin, ...).
+pub fn run_with(program: &str, argv0: &str, args: &[&str], adjust: impl FnOnce(&mut Command)) -> Outcome {
+    let mut cmd = Command::new(program);
+    cmd.arg0(argv0).args(args).env("LC_ALL", "C").stdin(Stdio::null());
+    adjust(&mut cmd);
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    use std::os::unix::process::ExitStatusExt;
+    let status = out.status.code().unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0));
+    Outcome {
+        command: describe(argv0, args),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        status,
+    }
+}
+
+/// Runs our replacement of `util` as if it were called `util` (so messages name `util`).
+pub fn run_ours(util: &str, args: &[&str]) -> Outcome {
+    run_as(ours(util), util, args)
+}
+
+/// Runs util-linux's `/usr/bin/<util>`, if it is installed.
+pub fn run_theirs(util: &str, args: &[&str]) -> Option<Outcome> {
+    let path = format!("/usr/bin/{util}");
+    Path::new(&path).exists().then(|| run_as(&path, util, args))
+}
+
+/// A line diff of two texts, `-` for expected and `+` for actual.
+pub fn diff(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let mut out = String::new();
+    for i in 0..e.len().max(a.len()) {
+        match (e.get(i), a.get(i)) {
+            (Some(x), Some(y)) if x == y => out.push_str(&format!("  {x}\n")),
+            (x, y) => {
+                if let Some(x) = x {
+                    out.push_str(&format!("- {x:?}\n"));
+                }
+                if let Some(y) = y {
+                    out.push_str(&format!("+ {y:?}\n"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Asserts two texts are equal, printing a line diff and what produced them.
+#[track_caller]
+pub fn assert_text(what: &str, expected: &str, actual: &str) {
+    if expected != actual {
+        panic!("{what} differs (- expected, + actual):\n{}", diff(expected, actual));
+    }
+}
+
+/// Asserts that our tool and util-linux's agree on stdout, stderr and exit status.
+#[track_caller]
+pub fn assert_same(theirs: &Outcome, ours: &Outcome) {
+    assert_text(&format!("stdout of `{}`", ours.command), &theirs.stdout, &ours.stdout);
+    assert_text(&format!("stderr of `{}`", ours.command), &theirs.stderr, &ours.stderr);
+    assert_eq!(theirs.status, ours.status, "exit status of `{}`", ours.command);
+}
+
+/// Runs both and compares them; returns false (after a note) where util-linux is missing.
+#[track_caller]
+pub fn compare(util: &str, args: &[&str]) -> bool {
+    let Some(theirs) = run_theirs(util, args) else {
+        eprintln!("skip: /usr/bin/{util} is not installed, nothing to compare with");
+        return false;
+    };
+    assert_same(&theirs, &run_ours(util, args));
+    true
+}
+
+/// True when privileged tests can run (root with CAP_SYS_ADMIN). Outside CI a non-root run
+/// prints why it skips; under `CI=true` a privileged test that cannot run fails.
+#[track_caller]
+pub fn privileged(test: &str) -> bool {
+    // SAFETY-free check: effective uid 0 through /proc, no libc call needed.
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(2) == Some("0")))
+        .unwrap_or(false);
+    if root {
+        return true;
+    }
+    if std::env::var_os("CI").is_some_and(|v| v == OsStr::new("true")) {
+        panic!("{test}: needs root, and under CI=true a privileged test may not skip");
+    }
+    eprintln!("skip: {test} needs root (run the suite as root to exercise the kernel)");
+    false
+}

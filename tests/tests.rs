@@ -1,0 +1,7 @@
+//! The one integration-test binary: every tool run as a child process against the real
+//! kernel (a test process has threads, and unshare(2) of a user namespace or setns(2) into
+//! one refuses threaded callers), compared with util-linux where it is installed.
+
+mod common;
+
+mod lsns;
