@@ -96,11 +96,7 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
             if at_end {
                 self.end_cluster();
             }
-            return Item::Error(format!(
-                "{}: invalid option -- '{}'",
-                self.argv0,
-                char_display(&arg, pos)
-            ));
+            return Item::Error(format!("{}: invalid option -- '{}'", self.argv0, char_display(&arg, pos)));
         };
         match spec.has_arg {
             HasArg::No => {

@@ -3,6 +3,7 @@
 //! Everything else in nscore calls these safe wrappers, so it can be read, and for the
 //! decisions it makes, tested without root through [`Kernel`]'s recording fake.
 
+pub mod caps;
 pub mod kernel;
 pub mod ns;
 pub mod process;

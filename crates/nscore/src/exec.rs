@@ -1,0 +1,59 @@
+//! The end of runshare and rnsenter: exec the program through `PATH`, or the user's login
+//! shell when none is given; and, when they forked, wait for the child and leave the way it
+//! left (its exit status, or its fatal signal re-raised on ourselves).
+
+use crate::error::Error;
+use crate::sys::process::{self, ChildState};
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+/// The shell to run when no program is given: `$SHELL` if set and not empty, else the passwd
+/// shell of the real uid, else `/bin/sh`.
+pub fn login_shell() -> OsString {
+    if let Some(shell) = std::env::var_os("SHELL").filter(|s| !s.is_empty()) {
+        return shell;
+    }
+    let (_, _, uid, _) = process::ids();
+    passwd_shell(uid).unwrap_or_else(|| OsString::from("/bin/sh"))
+}
+
+/// The shell field of `uid`'s line in /etc/passwd.
+fn passwd_shell(uid: libc::uid_t) -> Option<OsString> {
+    let passwd = std::fs::read("/etc/passwd").ok()?;
+    passwd.split(|&b| b == b'\n').find_map(|line| {
+        let fields: Vec<&[u8]> = line.split(|&b| b == b':').collect();
+        let matches = fields.len() >= 7 && fields[2] == uid.to_string().as_bytes();
+        (matches && !fields[6].is_empty()).then(|| OsString::from_vec(fields[6].to_vec()))
+    })
+}
+
+/// Executes `program` (argv[0] first) or, when it is empty, the login shell as `-<basename>`.
+/// Returns only on failure: `failed to execute <name>`, exit 127 for ENOENT, else 126.
+pub fn exec_program_or_shell(program: &[OsString]) -> Error {
+    let (file, argv) = match program.first() {
+        Some(file) => (file.clone(), program.to_vec()),
+        None => {
+            let shell = login_shell();
+            let base = shell.as_bytes().rsplit(|&b| b == b'/').next().unwrap_or(b"sh");
+            let mut arg0 = b"-".to_vec();
+            arg0.extend_from_slice(base);
+            (shell.clone(), vec![OsString::from_vec(arg0)])
+        }
+    };
+    let errno = process::execvp(&file, &argv);
+    let status = if errno == libc::ENOENT { 127 } else { 126 };
+    Error::os(format!("failed to execute {}", OsStr::new(&file).to_string_lossy()), errno).with_status(status)
+}
+
+/// What a forking parent does once its child is gone: its exit status, or its fatal signal
+/// sent to ourselves so our caller sees the same death. Returns the status to exit with if
+/// we survive the signal.
+pub fn leave_like(state: ChildState, reset_handler: bool) -> i32 {
+    match state {
+        ChildState::Exited(code) => code,
+        ChildState::Signaled(sig) | ChildState::Stopped(sig) => {
+            process::reraise(sig, reset_handler);
+            1
+        }
+    }
+}
