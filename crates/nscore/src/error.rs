@@ -14,6 +14,9 @@ pub enum Error {
     /// Exit with this status and print nothing (util-linux does this in a few places, e.g.
     /// `lsns -o NS,,TYPE`; a helper that already printed its own message).
     Silent(i32),
+    /// Several messages, one per line, e.g. lsns's `unknown column: FOO` followed by
+    /// `failed to initialize filter`; the status is the last one's.
+    Chain(Vec<Error>),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -40,6 +43,12 @@ impl Error {
             Error::Msg { text, errno, .. } => Error::Msg { text, errno, status },
             Error::Usage(text) => Error::Usage(text),
             Error::Silent(_) => Error::Silent(status),
+            Error::Chain(mut errors) => {
+                if let Some(last) = errors.pop() {
+                    errors.push(last.with_status(status));
+                }
+                Error::Chain(errors)
+            }
         }
     }
 
@@ -48,6 +57,7 @@ impl Error {
             Error::Msg { status, .. } => *status,
             Error::Usage(_) => 1,
             Error::Silent(status) => *status,
+            Error::Chain(errors) => errors.last().map_or(1, Error::status),
         }
     }
 
@@ -58,6 +68,7 @@ impl Error {
             Error::Msg { text, errno: Some(e), .. } => format!("{prog}: {text}: {}\n", strerror(*e)),
             Error::Usage(text) => format!("{text}\nTry '{prog} --help' for more information.\n"),
             Error::Silent(_) => String::new(),
+            Error::Chain(errors) => errors.iter().map(|e| e.render(prog)).collect(),
         }
     }
 }
