@@ -7,6 +7,17 @@
 
 use std::io::{self, Write};
 
+pub mod filter;
+mod human;
+mod json;
+mod raw;
+pub mod text;
+mod tree;
+mod width;
+
+pub use json::JsonLayout;
+pub use text::Charset;
+
 /// How a column's cells are typed in JSON output (and in `-H`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonType {
@@ -100,16 +111,85 @@ pub struct Format {
     pub term_width: Option<usize>,
 }
 
-/// Prints `table` as libsmartcols would.
-pub fn render(table: &Table, format: &Format, out: &mut dyn Write) -> io::Result<()> {
-    // Placeholder until the libsmartcols-compatible renderers land: plain space-joined cells.
-    if !format.no_headings {
-        let header: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-        writeln!(out, "{}", header.join(" "))?;
-    }
-    for line in &table.lines {
-        let cells: Vec<&str> = line.cells.iter().map(|c| c.as_deref().unwrap_or("")).collect();
-        writeln!(out, "{}", cells.join(" "))?;
-    }
-    Ok(())
+/// What libsmartcols takes from the process environment rather than from the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Env {
+    /// The locale's character set (tree glyphs, which bytes are printable).
+    pub charset: Charset,
+    /// `LIBSMARTCOLS_JSON`: `compact`, `lines`, anything else pretty.
+    pub json_layout: JsonLayout,
 }
+
+impl Env {
+    /// Reads `LC_ALL`/`LC_CTYPE`/`LANG` and `LIBSMARTCOLS_JSON`.
+    pub fn from_process() -> Env {
+        Env { charset: Charset::from_env(), json_layout: JsonLayout::from_env() }
+    }
+}
+
+impl Default for Env {
+    /// The C locale, pretty JSON.
+    fn default() -> Env {
+        Env { charset: Charset::Ascii, json_layout: JsonLayout::Pretty }
+    }
+}
+
+/// Prints `table` as libsmartcols would, with the locale and `LIBSMARTCOLS_JSON` of this
+/// process. An empty table prints nothing in table and raw modes (not even the header).
+pub fn render(table: &Table, format: &Format, out: &mut dyn Write) -> io::Result<()> {
+    render_with(table, format, &Env::from_process(), out)
+}
+
+/// [`render`] with an explicit environment.
+pub fn render_with(table: &Table, format: &Format, env: &Env, out: &mut dyn Write) -> io::Result<()> {
+    let mut buf = Vec::new();
+    match &format.mode {
+        Mode::Table => human::print(table, format, env, &mut buf),
+        Mode::Raw => raw::print(table, format, &mut buf, env.charset),
+        Mode::Json(name) => json::print(table, name, format, env, &mut buf),
+    }
+    out.write_all(&buf)
+}
+
+/// Prints the `--list-columns` table: one line per column with its name, its JSON type label
+/// and its description; no header; the name right-aligned; in JSON under `table_name`
+/// (`lsns-columns`) with the keys `holder`, `type`, `description`.
+pub fn list_columns(columns: &[ColumnSpec], table_name: &str, format: &Format, out: &mut dyn Write) -> io::Result<()> {
+    list_columns_with(columns, table_name, format, &Env::from_process(), out)
+}
+
+/// [`list_columns`] with an explicit environment.
+pub fn list_columns_with(
+    columns: &[ColumnSpec],
+    table_name: &str,
+    format: &Format,
+    env: &Env,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let text = |name: &'static str, right: bool| ColumnSpec {
+        name,
+        help: "",
+        width_hint: 0.0,
+        right,
+        truncate: false,
+        wrap: false,
+        json: JsonType::String,
+    };
+    let mut table = Table::new(vec![text("HOLDER", true), text("TYPE", false), text("DESCRIPTION", false)]);
+    for col in columns {
+        table.push(
+            vec![Some(col.name.to_string()), Some(col.json.label().to_string()), Some(col.help.to_string())],
+            None,
+        );
+    }
+    let mode = match &format.mode {
+        Mode::Json(_) => Mode::Json(table_name.to_string()),
+        other => other.clone(),
+    };
+    let format =
+        Format { mode, no_headings: true, no_trunc: format.no_trunc, no_wrap: false, term_width: format.term_width };
+    render_with(&table, &format, env, out)
+}
+
+#[cfg(test)]
+mod golden;

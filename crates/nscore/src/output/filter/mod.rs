@@ -1,0 +1,1 @@
+//! The `-Q` filter language of libsmartcols (scols-filter(5)).

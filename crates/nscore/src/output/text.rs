@@ -1,0 +1,269 @@
+//! How libsmartcols turns cell text into terminal text: the `\x??` encoding of unsafe bytes,
+//! display widths, truncation to a number of cells, raw-mode escaping and JSON strings.
+//!
+//! The result depends on the character set of the locale (`LC_ALL`/`LC_CTYPE`/`LANG`), as
+//! util-linux calls `setlocale(LC_ALL, "")`: in a UTF-8 locale printable multibyte characters
+//! pass through, in the C locale every byte above 0x7f is shown as `\x??`.
+
+/// The locale's character set, as far as output is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    /// The C/POSIX locale (or any non-UTF-8 one): ASCII only, tree glyphs `|-`, `` `- ``.
+    Ascii,
+    /// A UTF-8 locale: multibyte text, tree glyphs `├─`, `└─`, `│`.
+    Utf8,
+}
+
+impl Charset {
+    /// What `setlocale(LC_ALL, "")` + `nl_langinfo(CODESET)` would report, decided from the
+    /// environment: the first non-empty of `LC_ALL`, `LC_CTYPE`, `LANG` names the locale; it is
+    /// UTF-8 when its codeset says so and glibc can load it (C.UTF-8 is built in; others must be
+    /// installed), otherwise setlocale fails and the program stays in the C locale.
+    pub fn from_env() -> Charset {
+        let name = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .iter()
+            .filter_map(|var| std::env::var(var).ok())
+            .find(|value| !value.is_empty());
+        match name {
+            Some(name) if names_utf8_codeset(&name) && locale_is_loadable(&name) => Charset::Utf8,
+            _ => Charset::Ascii,
+        }
+    }
+}
+
+fn names_utf8_codeset(name: &str) -> bool {
+    let codeset = name.split_once('.').map_or("", |(_, rest)| rest);
+    let codeset = codeset.split('@').next().unwrap_or("");
+    codeset.eq_ignore_ascii_case("utf-8") || codeset.eq_ignore_ascii_case("utf8")
+}
+
+fn locale_is_loadable(name: &str) -> bool {
+    let (language, _) = name.split_once('.').unwrap_or((name, ""));
+    if language == "C" || language == "POSIX" {
+        return true;
+    }
+    // glibc normalises the codeset to "utf8" when it looks a locale up.
+    let normalized = format!("{language}.utf8");
+    let dir = std::path::Path::new("/usr/lib/locale");
+    if dir.join(&normalized).is_dir() || dir.join(name).is_dir() {
+        return true;
+    }
+    std::fs::read(dir.join("locale-archive")).is_ok_and(|archive| {
+        let needle = format!("{normalized}\0");
+        archive.windows(needle.len()).any(|w| w == needle.as_bytes())
+    })
+}
+
+/// `iscntrl(3)` in every locale util-linux runs in: C0 controls and DEL.
+fn is_ascii_control(b: u8) -> bool {
+    b < 0x20 || b == 0x7f
+}
+
+/// Display width of a printable character in a UTF-8 locale, `None` when glibc's `iswprint`
+/// would say it is not printable. Wide East Asian and emoji ranges take two cells, combining
+/// marks and zero-width characters none.
+fn char_cells(c: char) -> Option<usize> {
+    let u = c as u32;
+    if u < 0x20 || (0x7f..0xa0).contains(&u) || (0xd800..0xe000).contains(&u) || u > 0x10ffff {
+        return None;
+    }
+    if matches!(u, 0x2028 | 0x2029 | 0xfff9..=0xfffb) || (u & 0xfffe) == 0xfffe {
+        return None;
+    }
+    const ZERO: &[(u32, u32)] = &[
+        (0x0300, 0x036f),
+        (0x0483, 0x0489),
+        (0x0591, 0x05bd),
+        (0x0610, 0x061a),
+        (0x064b, 0x065f),
+        (0x0e31, 0x0e31),
+        (0x0e34, 0x0e3a),
+        (0x0e47, 0x0e4e),
+        (0x1ab0, 0x1aff),
+        (0x1dc0, 0x1dff),
+        (0x200b, 0x200f),
+        (0x202a, 0x202e),
+        (0x2060, 0x2064),
+        (0x20d0, 0x20ff),
+        (0xfe00, 0xfe0f),
+        (0xfe20, 0xfe2f),
+        (0xfeff, 0xfeff),
+        (0xe0100, 0xe01ef),
+    ];
+    const WIDE: &[(u32, u32)] = &[
+        (0x1100, 0x115f),
+        (0x231a, 0x231b),
+        (0x2329, 0x232a),
+        (0x23e9, 0x23ec),
+        (0x2614, 0x2615),
+        (0x2e80, 0x303e),
+        (0x3041, 0x33ff),
+        (0x3400, 0x4dbf),
+        (0x4e00, 0x9fff),
+        (0xa000, 0xa4cf),
+        (0xac00, 0xd7a3),
+        (0xf900, 0xfaff),
+        (0xfe30, 0xfe4f),
+        (0xff00, 0xff60),
+        (0xffe0, 0xffe6),
+        (0x1f300, 0x1f64f),
+        (0x1f900, 0x1f9ff),
+        (0x20000, 0x2fffd),
+        (0x30000, 0x3fffd),
+    ];
+    let within = |ranges: &[(u32, u32)]| ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&u));
+    if within(ZERO) {
+        Some(0)
+    } else if within(WIDE) {
+        Some(2)
+    } else {
+        Some(1)
+    }
+}
+
+/// Text made safe for a terminal (libsmartcols's "safe encoding"): control bytes, a `\`
+/// that starts `\x`, and bytes that are not printable characters in `charset` become `\x??`.
+/// `keep_newlines` leaves `\n` alone (the "safe chars" of a multi-line column).
+/// Returns the text and its width in terminal cells.
+pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize) {
+    let mut out = String::with_capacity(s.len());
+    let mut width = 0;
+    let bytes = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        if keep_newlines && c == '\n' {
+            out.push('\n');
+            continue;
+        }
+        let b = bytes[i];
+        let escape_one = (b == b'\\' && bytes.get(i + 1) == Some(&b'x')) || (c.is_ascii() && is_ascii_control(b));
+        if escape_one {
+            push_hex(&mut out, b);
+            width += 4;
+        } else if c.is_ascii() {
+            out.push(c);
+            width += 1;
+        } else {
+            match (charset, char_cells(c)) {
+                (Charset::Utf8, Some(cells)) => {
+                    out.push(c);
+                    width += cells;
+                }
+                _ => {
+                    for &byte in &bytes[i..i + c.len_utf8()] {
+                        push_hex(&mut out, byte);
+                        width += 4;
+                    }
+                }
+            }
+        }
+    }
+    (out, width)
+}
+
+/// Width in cells of `s` once safe-encoded.
+pub fn width(s: &str, charset: Charset) -> usize {
+    encode(s, charset, false).1
+}
+
+/// Width in cells of already encoded (printable) text.
+pub fn encoded_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { char_cells(c).unwrap_or(1) }).sum()
+}
+
+/// Cuts already encoded text to at most `cells` cells; returns the kept text and its width.
+pub fn truncate(s: &str, cells: usize) -> (&str, usize) {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        let w = if c.is_ascii() { 1 } else { char_cells(c).unwrap_or(1) };
+        if used + w > cells {
+            return (&s[..i], used);
+        }
+        used += w;
+    }
+    (s, used)
+}
+
+fn push_hex(out: &mut String, b: u8) {
+    use std::fmt::Write;
+    let _ = write!(out, "\\x{b:02x}");
+}
+
+/// Raw-mode escaping: blanks, `\`, controls and every byte that is not printable ASCII
+/// become `\x??` (the C library's `isprint` knows no multibyte characters).
+pub fn raw_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b == b' ' || b == b'\t' || b == b'\\' || !(0x20..0x7f).contains(&b) {
+            push_hex(&mut out, b);
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
+}
+
+/// A JSON string literal as util-linux writes it: `"` and `\` escaped, `\b \t \n \f \r`
+/// short forms, other control bytes as `\u00??`, everything else (DEL, UTF-8) as is.
+pub fn json_quote(s: &str, lowercase: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => {
+                use std::fmt::Write;
+                let _ = write!(out, "\\u00{:02x}", c as u32);
+            }
+            c if lowercase => out.push(c.to_ascii_lowercase()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Recorded with util-linux 2.42.2 libsmartcols (sample-scols-fromfile, LC_ALL=C and
+    // LC_ALL=C.UTF-8): `x\ty`, `héllo`, `\x41 \ q`, DEL+`z` in one column.
+    #[test]
+    fn safe_encoding_depends_on_charset() {
+        assert_eq!(encode("x\ty", Charset::Ascii, false), ("x\\x09y".into(), 6));
+        assert_eq!(encode("héllo", Charset::Ascii, false), ("h\\xc3\\xa9llo".into(), 12));
+        assert_eq!(encode("héllo", Charset::Utf8, false), ("héllo".into(), 5));
+        assert_eq!(encode("\\x41 \\ q", Charset::Ascii, false), ("\\x5cx41 \\ q".into(), 11));
+        assert_eq!(encode("\u{7f}z", Charset::Utf8, false), ("\\x7fz".into(), 5));
+        assert_eq!(encode("a\nb", Charset::Ascii, true), ("a\nb".into(), 2));
+    }
+
+    #[test]
+    fn raw_escapes_blanks_backslash_and_high_bytes() {
+        assert_eq!(raw_escape("\\x41 \\ q"), "\\x5cx41\\x20\\x5c\\x20q");
+        assert_eq!(raw_escape("héllo"), "h\\xc3\\xa9llo");
+        assert_eq!(raw_escape("x\ty\u{7f}"), "x\\x09y\\x7f");
+    }
+
+    #[test]
+    fn json_strings() {
+        assert_eq!(json_quote("\\x41 \\ q", false), "\"\\\\x41 \\\\ q\"");
+        assert_eq!(json_quote("a\"\u{1}\u{7f}é", false), "\"a\\\"\\u0001\u{7f}é\"");
+        assert_eq!(json_quote("NS-X%", true), "\"ns-x%\"");
+    }
+
+    #[test]
+    fn truncation_counts_cells() {
+        assert_eq!(truncate("sleep 1000", 5), ("sleep", 5));
+        assert_eq!(truncate("日本語", 3), ("日", 2));
+        assert_eq!(truncate("ab", 5), ("ab", 2));
+    }
+}
