@@ -7,6 +7,7 @@ pub mod caps;
 pub mod kernel;
 pub mod ns;
 pub mod process;
+pub mod regex;
 
 pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
 

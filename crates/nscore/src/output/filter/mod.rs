@@ -1,1 +1,542 @@
-//! The `-Q` filter language of libsmartcols (scols-filter(5)).
+//! The `-Q` filter language of libsmartcols (scols-filter(5)): expressions over column values
+//! such as `TYPE == "net" && NPROCS > 1`, parsed with util-linux 2.42's error messages and
+//! evaluated with its type rules.
+//!
+//! Grammar, as util-linux's bison parser reads it: `and`/`or` (`&&`, `||`) bind weakest and
+//! equally, left to right; comparisons (`eq ne lt le gt ge` or `== != < <= > >=`, `=~`, `!~`)
+//! and `!`/`not` bind tighter, also left to right; parentheses group. Operands are column
+//! names ("holders"), numbers (with `K`, `M`, ... `KiB` suffixes), floats, quoted strings and
+//! `true`/`false`. Comparisons convert both sides to one type: the literal's type when one
+//! side is a column, else the left side's; a column has the type of its JSON type.
+
+mod lexer;
+
+use super::{ColumnSpec, JsonType};
+use crate::error::{Error, Result};
+use crate::sys::regex::PosixRegex;
+use lexer::{Lexer, Token};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    And,
+    Or,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Reg,
+    NotReg,
+}
+
+/// The data types libsmartcols converts between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Str,
+    U64,
+    Float,
+    Bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    /// `None`: a column without data.
+    Str(Option<String>),
+    U64(u64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Value {
+    fn kind(&self) -> Kind {
+        match self {
+            Value::Str(_) => Kind::Str,
+            Value::U64(_) => Kind::U64,
+            Value::Float(_) => Kind::Float,
+            Value::Bool(_) => Kind::Bool,
+        }
+    }
+}
+
+/// A value and whether it came from an empty cell (empty numbers never compare true).
+#[derive(Debug, Clone, PartialEq)]
+struct Datum {
+    value: Value,
+    empty: bool,
+}
+
+#[derive(Debug)]
+enum Node {
+    Literal(Value, Option<PosixRegex>),
+    /// A column, by its index in `Filter::holders`, as written in the expression.
+    Holder(usize),
+    Not(Box<Node>),
+    Binary(Op, Box<Node>, Box<Node>),
+}
+
+/// A parsed `-Q` expression.
+#[derive(Debug)]
+pub struct Filter {
+    root: Option<Node>,
+    /// Holder names in order of appearance, one per occurrence (util-linux reports an
+    /// unknown column once per occurrence).
+    occurrences: Vec<String>,
+    /// Distinct names, first appearance first, and their columns once resolved.
+    names: Vec<String>,
+    columns: Vec<Option<ColumnSpec>>,
+}
+
+fn kind_of_column(spec: &ColumnSpec) -> Kind {
+    match spec.json {
+        JsonType::Number => Kind::U64,
+        JsonType::Boolean => Kind::Bool,
+        JsonType::String => Kind::Str,
+    }
+}
+
+/// `strtoimax`/`strtoumax` as `ul_strtou64` uses them: optional sign, decimal digits, the
+/// whole string; negative numbers are out of range.
+fn parse_u64(s: &str) -> std::result::Result<u64, i32> {
+    let (negative, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(libc::EINVAL);
+    }
+    if negative && digits.bytes().any(|b| b != b'0') {
+        return Err(libc::ERANGE);
+    }
+    digits.parse::<u64>().map_err(|_| libc::ERANGE)
+}
+
+/// `strtold` over the whole string.
+fn parse_float(s: &str) -> std::result::Result<f64, i32> {
+    if s.is_empty() {
+        return Err(libc::EINVAL);
+    }
+    let v: f64 = s.parse().map_err(|_| libc::EINVAL)?;
+    if v.is_infinite() && !s.to_ascii_lowercase().contains("inf") {
+        return Err(libc::ERANGE);
+    }
+    Ok(v)
+}
+
+/// printf's `%g`: six significant digits, trailing zeros dropped.
+fn format_g(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "nan".into()
+        } else if v > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
+    }
+    let exp = v.abs().log10().floor() as i32;
+    let sci = format!("{v:.5e}");
+    let (mantissa, e) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let e: i32 = e.parse().unwrap_or(exp);
+    let trim = |s: &str| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    if !(-4..6).contains(&e) {
+        format!("{}e{}{:02}", trim(mantissa), if e < 0 { '-' } else { '+' }, e.abs())
+    } else {
+        let decimals = (5 - e).max(0) as usize;
+        trim(&format!("{v:.decimals$}"))
+    }
+}
+
+/// rpmatch(3) in the C locale: an answer starting with `y`/`Y` is yes.
+fn is_yes(s: &str) -> bool {
+    s == "1" || s.eq_ignore_ascii_case("true") || s.starts_with(['y', 'Y'])
+}
+
+impl Datum {
+    /// Converts to `kind` as libsmartcols casts parameters; errors carry errno.
+    fn cast(self, kind: Kind) -> std::result::Result<Datum, i32> {
+        let empty = self.empty;
+        let value = match (self.value, kind) {
+            (v, k) if v.kind() == k => v,
+            (Value::Str(s), Kind::U64) => Value::U64(s.as_deref().map(parse_u64).transpose()?.unwrap_or(0)),
+            (Value::Str(s), Kind::Float) => Value::Float(s.as_deref().map(parse_float).transpose()?.unwrap_or(0.0)),
+            (Value::Str(s), _) => Value::Bool(s.as_deref().is_some_and(|s| !s.is_empty() && is_yes(s))),
+            (Value::U64(n), Kind::Str) => Value::Str(Some(n.to_string())),
+            (Value::U64(n), Kind::Float) => Value::Float(n as f64),
+            (Value::U64(n), _) => Value::Bool(n > 0),
+            (Value::Float(f), Kind::Str) => Value::Str(Some(format_g(f))),
+            (Value::Float(f), Kind::U64) => Value::U64(f as u64),
+            (Value::Float(f), _) => Value::Bool(f > 0.0),
+            (Value::Bool(b), Kind::Str) => Value::Str(Some(b.to_string())),
+            (Value::Bool(b), Kind::U64) => Value::U64(u64::from(b)),
+            (Value::Bool(b), _) => Value::Float(if b { 1.0 } else { 0.0 }),
+        };
+        Ok(Datum { value, empty })
+    }
+
+    /// The copy libsmartcols makes before converting: only a string without data stays
+    /// empty, an empty number becomes a plain 0.
+    fn copied(self) -> Datum {
+        let empty = matches!(self.value, Value::Str(None));
+        Datum { value: self.value, empty }
+    }
+
+    fn truth(&self) -> bool {
+        if self.empty {
+            return false;
+        }
+        match &self.value {
+            Value::Str(s) => s.as_deref().is_some_and(|s| !s.is_empty()),
+            Value::U64(n) => *n != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Bool(b) => *b,
+        }
+    }
+}
+
+/// Parsing state: the lexer, one token of lookahead, holder bookkeeping.
+struct Parser<'a> {
+    lexer: Lexer<'a>,
+    lookahead: Option<Token>,
+    depth: usize,
+    occurrences: Vec<String>,
+    names: Vec<String>,
+}
+
+enum ParseError {
+    /// bison's verbose syntax error.
+    Syntax(String),
+    /// A message from the scanner or the regex compiler, as is.
+    Other(String),
+}
+
+impl Parser<'_> {
+    fn peek(&mut self) -> &Token {
+        if self.lookahead.is_none() {
+            self.lookahead = Some(self.lexer.next_token());
+        }
+        self.lookahead.as_ref().unwrap_or(&Token::End)
+    }
+
+    fn take(&mut self) -> Token {
+        self.peek();
+        self.lookahead.take().unwrap_or(Token::End)
+    }
+
+    fn unexpected(token: &Token, expecting_end: bool) -> ParseError {
+        let mut msg = format!("syntax error, unexpected {}", token.describe());
+        if expecting_end {
+            msg.push_str(", expecting end of file");
+        }
+        ParseError::Syntax(msg)
+    }
+
+    fn holder(&mut self, name: String) -> Node {
+        let index = match self.names.iter().position(|n| *n == name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name.clone());
+                self.names.len() - 1
+            }
+        };
+        self.occurrences.push(name);
+        Node::Holder(index)
+    }
+
+    /// An operand: `!`-prefixed operand, parenthesised expression, or a parameter.
+    fn operand(&mut self) -> std::result::Result<Node, ParseError> {
+        match self.take() {
+            Token::Neg => Ok(Node::Not(Box::new(self.operand()?))),
+            Token::Open => {
+                self.depth += 1;
+                let inner = self.expression()?;
+                // expression() returns only on ')' inside parentheses.
+                self.take();
+                self.depth -= 1;
+                Ok(inner)
+            }
+            Token::Number(n) => Ok(Node::Literal(Value::U64(n), None)),
+            Token::Float(f) => Ok(Node::Literal(Value::Float(f), None)),
+            Token::True => Ok(Node::Literal(Value::Bool(true), None)),
+            Token::False => Ok(Node::Literal(Value::Bool(false), None)),
+            Token::Str(quoted) => {
+                let inner = &quoted[1..quoted.len() - 1];
+                Ok(Node::Literal(Value::Str(Some(inner.trim_matches(is_c_space).to_string())), None))
+            }
+            Token::Holder(name) => Ok(self.holder(name)),
+            Token::InvalidNumber(message) => Err(ParseError::Other(message)),
+            other => Err(Self::unexpected(&other, false)),
+        }
+    }
+
+    /// Comparisons and `!` operands, left to right.
+    fn comparison(&mut self) -> std::result::Result<Node, ParseError> {
+        let mut left = self.operand()?;
+        loop {
+            let op = match self.peek() {
+                Token::Eq => Op::Eq,
+                Token::Ne => Op::Ne,
+                Token::Lt => Op::Lt,
+                Token::Le => Op::Le,
+                Token::Gt => Op::Gt,
+                Token::Ge => Op::Ge,
+                Token::Reg => Op::Reg,
+                Token::NotReg => Op::NotReg,
+                _ => return Ok(left),
+            };
+            self.take();
+            let mut right = self.operand()?;
+            if matches!(op, Op::Reg | Op::NotReg) {
+                // The pattern is compiled when the comparison is reduced, before the next
+                // token is read.
+                right = match right {
+                    Node::Literal(Value::Str(Some(pattern)), None) => {
+                        let re = PosixRegex::new(&pattern).map_err(ParseError::Other)?;
+                        Node::Literal(Value::Str(Some(pattern)), Some(re))
+                    }
+                    // util-linux has no pattern text to compile here and reports no message.
+                    _ => return Err(ParseError::Other("(null)".into())),
+                };
+            }
+            left = Node::Binary(op, Box::new(left), Box::new(right));
+        }
+    }
+
+    /// `and`/`or` chains, left to right; stops at `)` inside parentheses or at the end.
+    fn expression(&mut self) -> std::result::Result<Node, ParseError> {
+        let mut left = self.comparison()?;
+        loop {
+            let nested = self.depth > 0;
+            let op = match self.peek() {
+                Token::And => Op::And,
+                Token::Or => Op::Or,
+                Token::Close if nested => return Ok(left),
+                Token::End if !nested => return Ok(left),
+                other => return Err(Self::unexpected(other, !nested)),
+            };
+            self.take();
+            let right = self.comparison()?;
+            left = Node::Binary(op, Box::new(left), Box::new(right));
+        }
+    }
+}
+
+/// C's `isspace` in the C locale (util-linux trims string parameters with it).
+fn is_c_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
+}
+
+impl Filter {
+    /// Parses `expr` and resolves its column names through `lookup` (which should match
+    /// names case-insensitively). Errors are worded as lsns 2.42 prints them:
+    /// `failed to parse "NS ==": syntax error, unexpected end of file`, or for unknown
+    /// columns `unknown column: FOO` (once per occurrence) then `failed to initialize filter`.
+    pub fn parse(expr: &str, lookup: &dyn Fn(&str) -> Option<ColumnSpec>) -> Result<Filter> {
+        let mut filter = Filter::parse_unresolved(expr).0?;
+        filter.resolve(lookup)?;
+        Ok(filter)
+    }
+
+    /// Parses without resolving columns. The string is what util-linux's scanner copies to
+    /// standard output for characters outside the language (`-Q 'NS = 1'` prints `=`), also
+    /// when parsing fails; lsns prints it before anything else on stdout.
+    pub fn parse_unresolved(expr: &str) -> (Result<Filter>, String) {
+        let mut parser =
+            Parser { lexer: Lexer::new(expr), lookahead: None, depth: 0, occurrences: Vec::new(), names: Vec::new() };
+        let root = if expr.is_empty() {
+            // An empty expression is no filter at all.
+            Ok(None)
+        } else {
+            parser.expression().map(Some)
+        };
+        let echo = std::mem::take(&mut parser.lexer.echo);
+        let result = match root {
+            Ok(root) => Ok(Filter {
+                root,
+                occurrences: parser.occurrences,
+                columns: vec![None; parser.names.len()],
+                names: parser.names,
+            }),
+            Err(ParseError::Syntax(msg) | ParseError::Other(msg)) => {
+                Err(Error::msg(format!("failed to parse \"{expr}\": {msg}")))
+            }
+        };
+        (result, echo)
+    }
+
+    /// Looks the column names up; every unknown one is reported (per occurrence).
+    pub fn resolve(&mut self, lookup: &dyn Fn(&str) -> Option<ColumnSpec>) -> Result<()> {
+        let mut errors = Vec::new();
+        for name in &self.occurrences {
+            if lookup(name).is_none() {
+                errors.push(Error::msg(format!("unknown column: {name}")));
+            }
+        }
+        if !errors.is_empty() {
+            errors.push(Error::msg("failed to initialize filter"));
+            return Err(Error::Chain(errors));
+        }
+        self.columns = self.names.iter().map(|n| lookup(n)).collect();
+        Ok(())
+    }
+
+    /// The distinct columns the expression uses, in order of first use (after [`resolve`]).
+    ///
+    /// [`resolve`]: Filter::resolve
+    pub fn holders(&self) -> Vec<ColumnSpec> {
+        let mut out: Vec<ColumnSpec> = Vec::new();
+        for spec in self.columns.iter().flatten() {
+            if !out.iter().any(|c| c.name == spec.name) {
+                out.push(*spec);
+            }
+        }
+        out
+    }
+
+    /// Column names as written in the expression, distinct, in order of first use.
+    pub fn holder_names(&self) -> Vec<&str> {
+        self.names.iter().map(String::as_str).collect()
+    }
+
+    /// Whether the current row passes; `value` gives a column's text by its name
+    /// (`ColumnSpec::name`), `None` when the cell has no data. A row whose evaluation fails
+    /// does not pass; see [`try_matches`](Filter::try_matches).
+    pub fn matches(&self, value: &dyn Fn(&str) -> Option<String>) -> bool {
+        self.try_matches(value).unwrap_or(false)
+    }
+
+    /// [`matches`](Filter::matches), reporting conversion failures as lsns does:
+    /// `failed to apply filter: Invalid argument` (e.g. `COMMAND > 5` on a non-numeric
+    /// command), exit status 1.
+    pub fn try_matches(&self, value: &dyn Fn(&str) -> Option<String>) -> Result<bool> {
+        let Some(root) = &self.root else { return Ok(true) };
+        self.truth(root, value).map_err(|errno| Error::os("failed to apply filter", errno))
+    }
+
+    fn node_kind(&self, node: &Node) -> Kind {
+        match node {
+            Node::Literal(v, _) => v.kind(),
+            Node::Holder(i) => self.columns[*i].as_ref().map_or(Kind::Str, kind_of_column),
+            Node::Not(_) | Node::Binary(..) => Kind::Bool,
+        }
+    }
+
+    /// A holder's value for this row, in its column's type.
+    fn fetch(&self, index: usize, value: &dyn Fn(&str) -> Option<String>) -> std::result::Result<Datum, i32> {
+        let spec = self.columns[index].as_ref().ok_or(libc::EINVAL)?;
+        let data = value(spec.name);
+        let empty = data.is_none();
+        let text = data.map(|s| s.trim_matches(is_c_space).to_string());
+        Datum { value: Value::Str(text), empty }.cast(kind_of_column(spec))
+    }
+
+    /// A node's value converted to `kind`.
+    fn operand(
+        &self,
+        node: &Node,
+        kind: Kind,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> std::result::Result<Datum, i32> {
+        let datum = match node {
+            Node::Literal(v, _) => Datum { value: v.clone(), empty: false },
+            Node::Holder(i) => self.fetch(*i, value)?,
+            Node::Not(_) | Node::Binary(..) => Datum { value: Value::Bool(self.truth(node, value)?), empty: false },
+        };
+        if datum.value.kind() == kind {
+            Ok(datum)
+        } else {
+            datum.copied().cast(kind)
+        }
+    }
+
+    fn truth(&self, node: &Node, value: &dyn Fn(&str) -> Option<String>) -> std::result::Result<bool, i32> {
+        match node {
+            Node::Literal(v, _) => Ok(Datum { value: v.clone(), empty: false }.truth()),
+            Node::Holder(i) => Ok(self.fetch(*i, value)?.truth()),
+            Node::Not(inner) => Ok(!self.truth(inner, value)?),
+            Node::Binary(Op::And, l, r) => Ok(self.truth(l, value)? && self.truth(r, value)?),
+            Node::Binary(Op::Or, l, r) => Ok(self.truth(l, value)? || self.truth(r, value)?),
+            Node::Binary(op, l, r) => self.compare(*op, l, r, value),
+        }
+    }
+
+    /// The type both sides of a comparison are converted to.
+    fn common_kind(&self, l: &Node, r: &Node) -> Kind {
+        let (lk, rk) = (self.node_kind(l), self.node_kind(r));
+        if lk == rk {
+            return lk;
+        }
+        let is_holder = |n: &Node| matches!(n, Node::Holder(_));
+        let kind = if is_holder(l) && !is_holder(r) { rk } else { lk };
+        if kind == Kind::U64 && (lk == Kind::Float || rk == Kind::Float) {
+            Kind::Float
+        } else {
+            kind
+        }
+    }
+
+    fn compare(
+        &self,
+        op: Op,
+        l: &Node,
+        r: &Node,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> std::result::Result<bool, i32> {
+        let kind = self.common_kind(l, r);
+        let left = self.operand(l, kind, value)?;
+        let right = self.operand(r, kind, value)?;
+        if let (Value::Str(a), Value::Str(b)) = (&left.value, &right.value) {
+            if matches!(op, Op::Reg | Op::NotReg) {
+                let Node::Literal(_, Some(re)) = r else { return Err(libc::EINVAL) };
+                let found = re.is_match(a.as_deref().unwrap_or(""));
+                return Ok(found == (op == Op::Reg));
+            }
+            // No data sorts before any string.
+            let ord = a.as_deref().map(str::as_bytes).cmp(&b.as_deref().map(str::as_bytes));
+            return Ok(ordering_holds(op, ord));
+        }
+        if matches!(op, Op::Reg | Op::NotReg) {
+            return Err(libc::EINVAL);
+        }
+        if left.empty || right.empty {
+            return Ok(false);
+        }
+        let ord = match (&left.value, &right.value) {
+            (Value::U64(a), Value::U64(b)) => a.cmp(b),
+            (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+            (Value::Float(a), Value::Float(b)) => match a.partial_cmp(b) {
+                Some(ord) => ord,
+                // NaN: every comparison but != is false.
+                None => return Ok(op == Op::Ne),
+            },
+            _ => return Err(libc::EINVAL),
+        };
+        Ok(ordering_holds(op, ord))
+    }
+}
+
+fn ordering_holds(op: Op, ord: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        Op::Eq => ord == Equal,
+        Op::Ne => ord != Equal,
+        Op::Lt => ord == Less,
+        Op::Le => ord != Greater,
+        Op::Gt => ord == Greater,
+        Op::Ge => ord != Less,
+        Op::And | Op::Or | Op::Reg | Op::NotReg => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

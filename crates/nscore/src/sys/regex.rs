@@ -1,0 +1,73 @@
+//! POSIX extended regular expressions through glibc's regcomp(3)/regexec(3): the `=~` and
+//! `!~` operators of the `-Q` filter must match (and fail to compile, with glibc's regerror
+//! text) exactly as util-linux's do.
+
+use std::ffi::{CStr, CString};
+use std::mem::MaybeUninit;
+
+/// A compiled `REG_EXTENDED | REG_NOSUB` pattern.
+pub struct PosixRegex {
+    re: Box<libc::regex_t>,
+}
+
+impl std::fmt::Debug for PosixRegex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PosixRegex")
+    }
+}
+
+/// Text up to its first NUL, as C sees a string.
+fn c_string(s: &str) -> CString {
+    let end = s.find('\0').unwrap_or(s.len());
+    CString::new(&s[..end]).unwrap_or_default()
+}
+
+impl PosixRegex {
+    /// Compiles `pattern`; the error is regerror(3)'s message (`Unmatched ( or \(`).
+    pub fn new(pattern: &str) -> Result<PosixRegex, String> {
+        let pattern = c_string(pattern);
+        let mut re: Box<MaybeUninit<libc::regex_t>> = Box::new(MaybeUninit::uninit());
+        // SAFETY: re points to writable storage for a regex_t; pattern is NUL-terminated.
+        let rc = unsafe { libc::regcomp(re.as_mut_ptr(), pattern.as_ptr(), libc::REG_EXTENDED | libc::REG_NOSUB) };
+        if rc != 0 {
+            let mut buf = [0 as libc::c_char; 256];
+            // SAFETY: regerror writes at most buf.len() bytes including the NUL; regcomp
+            // failed, so re needs no regfree (glibc frees its partial state itself).
+            unsafe { libc::regerror(rc, re.as_ptr(), buf.as_mut_ptr(), buf.len()) };
+            // SAFETY: regerror NUL-terminated buf.
+            return Err(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned());
+        }
+        // SAFETY: regcomp succeeded and initialised the regex_t.
+        let re = unsafe { Box::from_raw(Box::into_raw(re).cast::<libc::regex_t>()) };
+        Ok(PosixRegex { re })
+    }
+
+    /// Whether the pattern matches somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        let text = c_string(text);
+        // SAFETY: self.re was compiled by regcomp; text is NUL-terminated; REG_NOSUB needs
+        // no match array.
+        unsafe { libc::regexec(&*self.re, text.as_ptr(), 0, std::ptr::null_mut(), 0) == 0 }
+    }
+}
+
+impl Drop for PosixRegex {
+    fn drop(&mut self) {
+        // SAFETY: self.re was compiled by regcomp and is freed once.
+        unsafe { libc::regfree(&mut *self.re) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extended_syntax_and_glibc_errors() {
+        let re = PosixRegex::new("sle+p (10|20)+$").unwrap();
+        assert!(re.is_match("sleep 1010"));
+        assert!(!re.is_match("sleep 1030"));
+        assert_eq!(PosixRegex::new("(").unwrap_err(), "Unmatched ( or \\(");
+        assert!(PosixRegex::new("[[:digit:]]").unwrap().is_match("a1"));
+    }
+}
