@@ -90,7 +90,7 @@ pub(super) fn print(table: &Table, format: &Format, env: &Env, out: &mut Vec<u8>
                 cells,
                 tree_art,
                 is_tree,
-                wraps_lines: multiline[col],
+                truncate: spec.truncate && !format.no_trunc,
             }
         })
         .collect();

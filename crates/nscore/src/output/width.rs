@@ -17,8 +17,8 @@ pub(super) struct ColumnStats<'a> {
     /// Widest tree-glyph prefix (tree column only).
     pub tree_art: usize,
     pub is_tree: bool,
-    /// Multi-line cells split on newlines (a custom wrap, not cut to width).
-    pub wraps_lines: bool,
+    /// SCOLS_FL_TRUNC after `-u`.
+    pub truncate: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -83,7 +83,9 @@ fn initial_width(stats: &ColumnStats) -> Column {
         avg,
         deviation,
         hint,
-        is_trunc: spec.truncate || (spec.wrap && !stats.wraps_lines),
+        // A multi-line column wraps on its own newlines, so it is never cut to fit (and with
+        // -W it is no multi-line column at all).
+        is_trunc: stats.truncate,
         is_tree: stats.is_tree,
         is_right: spec.right && !stats.is_tree,
         tree_art: stats.tree_art,
