@@ -1,0 +1,78 @@
+//! `cargo xtask install`: a release build of the three tools, installed with their man pages and
+//! completions in the places man(1), bash-completion, zsh and fish look under a prefix.
+
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where each generated file goes under the prefix, and the name it gets there.
+fn destination(generated: &Path) -> Option<PathBuf> {
+    let dir = generated.parent()?.to_str()?;
+    let file = generated.file_name()?.to_str()?;
+    Some(match dir {
+        "man" => {
+            let section = file.rsplit_once('.')?.1;
+            PathBuf::from(format!("share/man/man{section}/{file}"))
+        }
+        "completions" if file.starts_with('_') => PathBuf::from(format!("share/zsh/site-functions/{file}")),
+        "completions" if file.ends_with(".fish") => PathBuf::from(format!("share/fish/vendor_completions.d/{file}")),
+        // bash-completion loads completions/NAME when NAME is first completed
+        "completions" => PathBuf::from(format!("share/bash-completion/completions/{}", file.strip_suffix(".bash")?)),
+        _ => return None,
+    })
+}
+
+pub fn install(root: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(&cargo)
+        .current_dir(root)
+        .args(["build", "--release", "--locked", "--package", "rns", "--bins"])
+        .status()
+        .context("running cargo build")?;
+    if !status.success() {
+        bail!("cargo build --release failed");
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let bin = prefix.join("bin");
+    std::fs::create_dir_all(&bin).with_context(|| format!("creating {}", bin.display()))?;
+    let commands = nscore::cli::commands();
+    for cmd in &commands {
+        let name = cmd.get_name();
+        let from = target.join("release").join(name);
+        let to = bin.join(name);
+        // A running binary cannot be overwritten in place (ETXTBSY): replace the file instead.
+        let _ = std::fs::remove_file(&to);
+        std::fs::copy(&from, &to).with_context(|| format!("installing {} to {}", from.display(), to.display()))?;
+        println!("installed {}", to.display());
+    }
+    for file in xtask::generate() {
+        let Some(rel) = destination(&file.path) else { continue };
+        let to = prefix.join(rel);
+        std::fs::create_dir_all(to.parent().expect("a file in a directory"))?;
+        std::fs::write(&to, &file.contents).with_context(|| format!("writing {}", to.display()))?;
+        println!("installed {}", to.display());
+    }
+    if as_util_linux {
+        for cmd in &commands {
+            let name = cmd.get_name();
+            let Some(doc) = nscore::cli::tool_doc(name) else { continue };
+            let section = doc.section;
+            link(&bin.join(doc.replaces), Path::new(name))?;
+            let mandir = prefix.join(format!("share/man/man{section}"));
+            link(&mandir.join(format!("{}.{section}", doc.replaces)), Path::new(&format!("{name}.{section}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// `ln -sf target link`.
+fn link(link: &Path, target: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(link) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("replacing {}", link.display())),
+    }
+    std::os::unix::fs::symlink(target, link).with_context(|| format!("linking {}", link.display()))?;
+    println!("linked {} -> {}", link.display(), target.display());
+    Ok(())
+}
