@@ -404,3 +404,82 @@ pub fn fish(cmd: &clap::Command) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    //! The generators on a runshare-shaped command (options ending at the program, optional
+    //! arguments only in the long form), before the real table is merged.
+    use super::*;
+    use nscore::cli::getopt::HasArg;
+    use nscore::cli::{clap_command, OptDef, ValueHint};
+
+    const PROPAGATION: &[&str] = &["slave", "shared", "private", "unchanged"];
+
+    fn runshare_like() -> clap::Command {
+        let net = OptDef {
+            short_has_arg: Some(HasArg::No),
+            ..OptDef::arg(0, Some('n'), "net", HasArg::Optional, "file", "unshare network namespace", ValueHint::File)
+        };
+        let defs = [
+            net,
+            OptDef::arg(1, None, "propagation", HasArg::Required, "slave|shared|private|unchanged", "modify mount propagation", ValueHint::Words(PROPAGATION)),
+            OptDef::arg(2, Some('S'), "setuid", HasArg::Required, "uid", "set uid in entered namespace", ValueHint::None),
+            OptDef::arg(3, Some('t'), "target", HasArg::Required, "pid", "target process", ValueHint::Pid),
+            OptDef::arg(4, None, "map-group", HasArg::Required, "gid", "map current group", ValueHint::Group),
+            OptDef::flag(5, Some('f'), "fork", "fork before launching <program>"),
+        ];
+        clap_command("demo", "Demo.", &defs, &[("program", "program to run", true)])
+    }
+
+    fn bash_run(script: &str, words: &[&str]) -> Vec<String> {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let program = format!(
+            "{script}\nCOMP_WORDS=({}); COMP_CWORD={}; _demo; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            quoted.join(" "),
+            words.len() - 1
+        );
+        let out = std::process::Command::new("bash").args(["--norc", "-c", &program]).output().expect("bash");
+        assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+    }
+
+    #[test]
+    fn hints_survive_the_clap_command() {
+        let mut cmd = runshare_like();
+        cmd.build();
+        let hint = |long: &str| completion_of(cmd.get_arguments().find(|a| a.get_long() == Some(long)).unwrap());
+        assert_eq!(hint("net"), Completion::File);
+        assert_eq!(hint("propagation"), Completion::Words(PROPAGATION.iter().map(|s| s.to_string()).collect()));
+        assert_eq!(hint("setuid"), Completion::None);
+        assert_eq!(hint("target"), Completion::Pid);
+        assert_eq!(hint("map-group"), Completion::Group);
+        assert_eq!(hint("fork"), Completion::None);
+    }
+
+    #[test]
+    fn bash_stops_at_the_program() {
+        let script = bash(&runshare_like());
+        assert_eq!(bash_run(&script, &["demo", "--pro"]), ["--propagation"]);
+        assert_eq!(bash_run(&script, &["demo", "--propagation", "p"]), ["private"]);
+        assert_eq!(bash_run(&script, &["demo", "--propagation=s"]), ["--propagation=slave", "--propagation=shared"]);
+        // -S takes the next word: "1" is its argument, so "-f" is still an option
+        assert_eq!(bash_run(&script, &["demo", "-S", "1", "--fo"]), ["--fork"]);
+        // after the program, its own arguments: nothing from us (bash falls back to files)
+        assert!(bash_run(&script, &["demo", "-f", "ls", "--fo"]).is_empty());
+        assert!(bash_run(&script, &["demo", "--", "--fo"]).is_empty());
+        // the program itself is a command name
+        assert!(bash_run(&script, &["demo", "-f", "bas"]).iter().any(|c| c == "bash"));
+        assert!(bash_run(&script, &["demo", "-t", "1"]).iter().any(|c| c == "1"));
+    }
+
+    #[test]
+    fn zsh_and_fish_forms_of_optional_arguments() {
+        let zsh = zsh(&runshare_like());
+        assert!(zsh.contains("'(-n --net)--net=-[unshare network namespace]::file:_files'"), "{zsh}");
+        assert!(zsh.contains("'-A' '-*'") || zsh.contains("-A '-*'"), "{zsh}");
+        assert!(zsh.contains("'--map-group=[map current group]:gid:_groups'"), "{zsh}");
+        let fish = fish(&runshare_like());
+        assert!(fish.contains("-l target -d 'target process' -x -a '(__fish_complete_pids)'"), "{fish}");
+        assert!(fish.contains("__demo_program_seen"), "{fish}");
+    }
+}

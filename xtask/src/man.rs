@@ -237,3 +237,27 @@ fn capitalize(s: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup() {
+        let text = |v: Vec<Inline>| {
+            let mut roff = Roff::new();
+            roff.text(v);
+            roff.to_roff()
+        };
+        assert_eq!(text(inline("*rlsns -P* lists pid_for_children of /proc/_pid_/ns")), "\\fBrlsns \\-P\\fR lists pid_for_children of /proc/\\fIpid\\fR/ns\n");
+        assert_eq!(plain("*a* _b_ c_d"), "a b c_d");
+    }
+
+    #[test]
+    fn long_lines_are_wrapped_without_making_requests() {
+        let line = format!("{} .dot 'quote", "word ".repeat(15));
+        let out = String::from_utf8(tidy(format!("{line}\n").into_bytes())).unwrap();
+        assert!(out.lines().all(|l| l.len() <= 80), "{out}");
+        assert!(out.lines().all(|l| !l.starts_with('.') && !l.starts_with('\'')), "{out}");
+    }
+}

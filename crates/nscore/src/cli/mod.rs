@@ -5,8 +5,6 @@
 
 pub mod getopt;
 pub mod lsns;
-pub mod nsenter_doc;
-pub mod unshare_doc;
 
 use getopt::{HasArg, OptSpec};
 
@@ -115,6 +113,11 @@ pub struct ToolDoc {
     /// SEE ALSO: `name(section)` references.
     pub see_also: &'static [&'static str],
 }
+
+// The prose of the tools whose option tables live in their own modules (cli/unshare.rs,
+// cli/nsenter.rs); rlsns's is lsns::DOC.
+pub mod nsenter_doc;
+pub mod unshare_doc;
 
 /// The manual prose of every tool, whether or not its command is built yet.
 pub fn tool_docs() -> [&'static ToolDoc; 3] {
