@@ -422,8 +422,24 @@ mod tests {
         };
         let defs = [
             net,
-            OptDef::arg(1, None, "propagation", HasArg::Required, "slave|shared|private|unchanged", "modify mount propagation", ValueHint::Words(PROPAGATION)),
-            OptDef::arg(2, Some('S'), "setuid", HasArg::Required, "uid", "set uid in entered namespace", ValueHint::None),
+            OptDef::arg(
+                1,
+                None,
+                "propagation",
+                HasArg::Required,
+                "slave|shared|private|unchanged",
+                "modify mount propagation",
+                ValueHint::Words(PROPAGATION),
+            ),
+            OptDef::arg(
+                2,
+                Some('S'),
+                "setuid",
+                HasArg::Required,
+                "uid",
+                "set uid in entered namespace",
+                ValueHint::None,
+            ),
             OptDef::arg(3, Some('t'), "target", HasArg::Required, "pid", "target process", ValueHint::Pid),
             OptDef::arg(4, None, "map-group", HasArg::Required, "gid", "map current group", ValueHint::Group),
             OptDef::flag(5, Some('f'), "fork", "fork before launching <program>"),

@@ -35,9 +35,11 @@ pub fn install(root: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Resul
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let bin = prefix.join("bin");
     std::fs::create_dir_all(&bin).with_context(|| format!("creating {}", bin.display()))?;
-    let commands = nscore::cli::commands();
-    for cmd in &commands {
-        let name = cmd.get_name();
+    // Every tool with a manual (the three binaries of the root package), whether or not its
+    // option table is in nscore::cli::commands() yet.
+    let tools = nscore::cli::tool_docs();
+    for doc in tools {
+        let name = doc.name;
         let from = target.join("release").join(name);
         let to = bin.join(name);
         // A running binary cannot be overwritten in place (ETXTBSY): replace the file instead.
@@ -53,13 +55,13 @@ pub fn install(root: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Resul
         println!("installed {}", to.display());
     }
     if as_util_linux {
-        for cmd in &commands {
-            let name = cmd.get_name();
-            let Some(doc) = nscore::cli::tool_doc(name) else { continue };
-            let section = doc.section;
+        for doc in tools {
+            let (name, section) = (doc.name, doc.section);
             link(&bin.join(doc.replaces), Path::new(name))?;
             let mandir = prefix.join(format!("share/man/man{section}"));
-            link(&mandir.join(format!("{}.{section}", doc.replaces)), Path::new(&format!("{name}.{section}")))?;
+            if mandir.join(format!("{name}.{section}")).exists() {
+                link(&mandir.join(format!("{}.{section}", doc.replaces)), Path::new(&format!("{name}.{section}")))?;
+            }
         }
     }
     Ok(())

@@ -249,7 +249,10 @@ mod tests {
             roff.text(v);
             roff.to_roff()
         };
-        assert_eq!(text(inline("*rlsns -P* lists pid_for_children of /proc/_pid_/ns")), "\\fBrlsns \\-P\\fR lists pid_for_children of /proc/\\fIpid\\fR/ns\n");
+        assert_eq!(
+            text(inline("*rlsns -P* lists pid_for_children of /proc/_pid_/ns")),
+            "\\fBrlsns \\-P\\fR lists pid_for_children of /proc/\\fIpid\\fR/ns\n"
+        );
         assert_eq!(plain("*a* _b_ c_d"), "a b c_d");
     }
 
