@@ -291,14 +291,11 @@ fn fish_completes_tree_relations_and_columns() {
     if !have("fish", "fish_completes_tree_relations_and_columns") {
         return;
     }
+    let home = scratch("fish-home");
     let complete = |line: &str| -> Vec<String> {
         let script = root().join("completions/rlsns.fish");
         let program = format!("source '{}'; complete -C '{line}'", script.display());
-        let out = Command::new("fish")
-            .args(["--no-config", "-c", &program])
-            .env("HOME", scratch("fish-home"))
-            .output()
-            .unwrap();
+        let out = Command::new("fish").args(["--no-config", "-c", &program]).env("HOME", &home).output().unwrap();
         assert!(out.status.success(), "fish: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').next().unwrap_or("").to_string()).collect()
     };
@@ -306,6 +303,73 @@ fn fish_completes_tree_relations_and_columns() {
     assert_eq!(got, ["--tree=owner", "--tree=parent", "--tree=process"], "fish: rlsns --tree=");
     let got = complete("rlsns -o NS,TY");
     assert_eq!(got, ["NS,TYPE"], "fish: rlsns -o NS,TY");
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+/// What zsh lists when Tab is pressed after `line`, with the committed completions in $fpath:
+/// a real interactive zsh on a pseudo-terminal (zsh/zpty), read up to markers it echoes and
+/// the prompt of its line editor (typeahead sent earlier may be flushed), so nothing depends
+/// on timing. Escape sequences are removed.
+fn zsh_complete(line: &str) -> String {
+    let script = r#"
+zmodload zsh/zpty
+zpty z 'env -i HOME=/nonexistent TERM=dumb PATH=/usr/bin:/bin zsh -f -i'
+zpty -w z "PS1='> '; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; LISTMAX=1000; echo READY''1"
+zpty -r z out '*READY1*> *'
+zpty -w -n z "$2"$'\t'
+zpty -w -n z $'\x15'
+zpty -w z "echo DONE''2"
+zpty -r z out '*DONE2*'
+print -r -- "$out"
+zpty -d z
+"#;
+    let out = Command::new("timeout")
+        .args(["60", "zsh", "-f", "-c", script, "zsh"])
+        .arg(root().join("completions"))
+        .arg(line)
+        .output()
+        .expect("zsh runs");
+    assert!(out.status.success(), "zsh completion of {line:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let mut clean = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters final-byte
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        clean.push(c);
+    }
+    clean
+}
+
+#[test]
+fn zsh_completes_tree_relations_columns_and_types() {
+    if !have("zsh", "zsh_completes_tree_relations_columns_and_types") {
+        return;
+    }
+    let listed = |line: &str, words: &[&str]| {
+        let out = zsh_complete(line);
+        for w in words {
+            assert!(out.split_whitespace().any(|x| x == *w), "zsh: {line}<Tab> should list {w}; got\n{out}");
+        }
+    };
+    listed("rlsns --tree=", &["owner", "parent", "process"]);
+    listed("rlsns -t ", &["mnt", "net", "ipc", "user", "pid", "uts", "cgroup", "time"]);
+    listed("rlsns --no", &["--noheadings", "--notruncate", "--nowrap"]);
+    // a single candidate is inserted: the comma list grows by the completed column
+    let out = zsh_complete("rlsns -o NS,TY");
+    assert!(out.contains("rlsns -o NS,TYPE"), "zsh: rlsns -o NS,TY<Tab>; got\n{out}");
+    let out = zsh_complete("rlsns -o +NS,NP");
+    assert!(out.contains("rlsns -o +NS,NPROCS"), "zsh: rlsns -o +NS,NP<Tab>; got\n{out}");
 }
 
 /// A fresh directory for this test process.

@@ -62,9 +62,36 @@ pub fn install(root: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Resul
             if mandir.join(format!("{name}.{section}")).exists() {
                 link(&mandir.join(format!("{}.{section}", doc.replaces)), Path::new(&format!("{name}.{section}")))?;
             }
+            if prefix.join(format!("share/bash-completion/completions/{name}")).exists() {
+                for (path, text) in util_linux_completions(name, doc.replaces) {
+                    let to = prefix.join(path);
+                    std::fs::write(&to, text).with_context(|| format!("writing {}", to.display()))?;
+                    println!("installed {}", to.display());
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// Completions for the util-linux name (`lsns`) that use the rns tool's (`rlsns`): they take
+/// precedence over util-linux's own, which the distribution installs under /usr/share.
+fn util_linux_completions(name: &str, util: &str) -> [(String, String); 3] {
+    let function = format!("_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+    [
+        (
+            format!("share/bash-completion/completions/{util}"),
+            format!("# {util} is {name} (cargo xtask install --as-util-linux)\n. \"${{BASH_SOURCE[0]%/*}}/{name}\" && complete -o bashdefault -o default -F {function} {util}\n"),
+        ),
+        (
+            format!("share/zsh/site-functions/_{util}"),
+            format!("#compdef {util}\n# {util} is {name} (cargo xtask install --as-util-linux)\n{function} \"$@\"\n"),
+        ),
+        (
+            format!("share/fish/vendor_completions.d/{util}.fish"),
+            format!("# {util} is {name} (cargo xtask install --as-util-linux)\ncomplete -c {util} -w {name}\n"),
+        ),
+    ]
 }
 
 /// `ln -sf target link`.

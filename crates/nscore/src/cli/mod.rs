@@ -86,8 +86,9 @@ pub fn completion_of(arg: &clap::Arg) -> Completion {
 }
 
 /// The prose of a tool's manual page, kept beside its option table; `cargo xtask gen` puts it
-/// around the options that clap_mangen renders from the table. Paragraphs are plain text
-/// (the generator escapes them for roff); a line starting with two spaces is shown verbatim.
+/// around the options that clap_mangen renders from the table. Paragraphs are plain text (the
+/// generator escapes them for roff) with two marks: `*bold*` for names to type and `_italic_`
+/// for placeholders (an `_` inside a word, as in `pid_for_children`, is just an underscore).
 #[derive(Debug, Clone, Copy)]
 pub struct ToolDoc {
     /// The command documented (`rlsns`), as [`commands`] names it.
