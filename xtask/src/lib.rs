@@ -60,7 +60,10 @@ pub fn stale(root: &Path) -> Vec<String> {
                 file.path.display(),
                 first_difference(&committed, &file.contents)
             )),
-            Err(e) => problems.push(format!("{} is missing ({e})", file.path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                problems.push(format!("{} is missing", file.path.display()))
+            }
+            Err(e) => problems.push(format!("{} cannot be read: {e}", file.path.display())),
         }
     }
     for dir in GENERATED_DIRS {
