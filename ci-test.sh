@@ -7,6 +7,11 @@ need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v script >/dev/null || need+=(bsdutils)
 [ -x /usr/bin/unshare ] && [ -x /usr/bin/nsenter ] && [ -x /usr/bin/lsns ] || need+=(util-linux)
+# tests/docs.rs renders the man pages and loads the completions in each shell
+command -v groff >/dev/null || need+=(groff-base)
+command -v mandoc >/dev/null || need+=(mandoc)
+command -v zsh >/dev/null || need+=(zsh)
+command -v fish >/dev/null || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -4,4 +4,5 @@
 
 mod common;
 
+mod docs;
 mod lsns;

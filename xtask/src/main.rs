@@ -1,15 +1,56 @@
-//! cargo xtask: project chores. `gen` writes man/ and completions/ from the clap commands.
+//! cargo xtask: project chores.
+//! `gen [--check]` writes (or checks) man/ and completions/ from the option tables;
+//! `install [--prefix DIR] [--as-util-linux]` builds and installs binaries, pages and completions.
 #![forbid(unsafe_code)]
+
+mod install;
+
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+
+const USAGE: &str = "usage: cargo xtask gen [--check]
+       cargo xtask install [--prefix DIR] [--as-util-linux]";
+
+/// The repository root (xtask lives one level below it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+}
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("gen") => {
-            for cmd in nscore::cli::commands() {
-                println!("{}", cmd.get_name());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["gen"] => {
+            for path in xtask::write(&root()).context("writing generated files")? {
+                println!("wrote {}", path.display());
             }
             Ok(())
         }
-        _ => anyhow::bail!("usage: cargo xtask gen [--check]"),
+        ["gen", "--check"] => {
+            let problems = xtask::stale(&root());
+            if problems.is_empty() {
+                return Ok(());
+            }
+            for p in &problems {
+                eprintln!("xtask: {p}");
+            }
+            eprintln!("xtask: generated docs are out of date: run `cargo xtask gen` and commit man/ and completions/");
+            std::process::exit(1)
+        }
+        ["install", rest @ ..] => {
+            let mut prefix = PathBuf::from("/usr/local");
+            let mut as_util_linux = false;
+            let mut rest = rest.iter();
+            while let Some(arg) = rest.next() {
+                match *arg {
+                    "--prefix" => prefix = PathBuf::from(rest.next().context("--prefix needs a directory")?),
+                    a if a.starts_with("--prefix=") => prefix = PathBuf::from(&a["--prefix=".len()..]),
+                    "--as-util-linux" => as_util_linux = true,
+                    other => bail!("unknown install option {other}\n{USAGE}"),
+                }
+            }
+            install::install(&root(), &prefix, as_util_linux)
+        }
+        _ => bail!("{USAGE}"),
     }
 }

@@ -2,7 +2,7 @@
 //! parse loop that applies options in getopt order as lsns does.
 
 use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
-use super::{OptDef, ValueHint};
+use super::{OptDef, ToolDoc, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use std::ffi::OsString;
@@ -104,6 +104,98 @@ Options:
 
 For more details see lsns(8).
 ";
+
+/// The columns with their `lsns -H` help text, for the man page. (A stand-in until the lsns
+/// column table carries this text itself; `tests/docs.rs` checks it names every column of
+/// [`COLUMN_NAMES`].)
+pub const COLUMN_DOCS: &[(&str, &str)] = &[
+    ("NS", "namespace identifier (inode number)"),
+    ("TYPE", "kind of namespace"),
+    ("PATH", "path to the namespace"),
+    ("NPROCS", "number of processes in the namespace"),
+    ("PID", "lowest PID in the namespace"),
+    ("PPID", "PPID of the PID"),
+    ("COMMAND", "command line of the PID"),
+    ("UID", "UID of the PID"),
+    ("USER", "username of the PID"),
+    ("NETNSID", "namespace ID as used by network subsystem"),
+    ("NSFS", "nsfs mountpoint (usually used network subsystem)"),
+    ("PNS", "parent namespace identifier (inode number)"),
+    ("ONS", "owner namespace identifier (inode number)"),
+];
+
+/// rlsns's manual prose (see [`ToolDoc`]).
+pub const DOC: ToolDoc = ToolDoc {
+    name: "rlsns",
+    replaces: "lsns",
+    section: "8",
+    description: &[
+        "*rlsns* lists the namespaces it can see, or, given a _namespace ID_ (an inode number), the \
+         processes in that namespace. It is a drop-in replacement for util-linux *lsns*(8): same \
+         options, same output, same messages and exit status.",
+        "Namespaces are found through the processes in _/proc_ (each /proc/_pid_/ns/_type_ link, \
+         and the namespace files and sockets a process holds open), through nsfs bind mounts in \
+         the mount table (persistent namespaces, as made by *runshare --net=*_file_), and, for \
+         the tree views, through the kernel's *ioctl_ns*(2) \
+         queries for parent and owner namespaces. Each namespace line describes its \
+         representative process: the lowest PID in it.",
+        "The default output is a process tree: a namespace is drawn under the namespace of its \
+         representative's parent. The default may change between releases, so scripts should \
+         name the output mode (*--list* or *--tree*) and the columns (*--output*).",
+        "The *NSFS* column (shown by default with *--type net*) may hold several mount points, \
+         one per line; *--nowrap* joins them with commas.",
+        "Run as an ordinary user, *rlsns* sees only the processes whose namespace links it may \
+         read, so the list can be incomplete. A /proc mounted from another PID namespace shows \
+         that namespace's processes.",
+    ],
+    option_details: &[
+        ("list-columns", "Can be combined with *--json* or *--raw* to get the column list in a machine-readable form."),
+        ("output", "Column names are case-insensitive. A _list_ that starts with *+* adds the columns to the default ones (*rlsns -o +PATH*)."),
+        ("persistent", "Those are kept alive by a bind mount of their /proc/_pid_/ns/_type_ file (see *runshare*(1)) or by an open file descriptor."),
+        ("task", "Only the namespaces that process _pid_ is in."),
+        ("filter", "Only the lines for which _expr_ is true, in the libsmartcols filter language (*scols-filter*(5)); the expression may use columns that are not printed, e.g. 'USER != \"root\" and NPROCS > 1'."),
+        ("raw", "Implies *--nowrap*."),
+        ("type", "May be given more than once."),
+        ("tree", "*owner* (the default when _rel_ is omitted) nests namespaces under the user namespace that owns them; *parent* nests pid and user namespaces under their parents; *process* draws the process tree, as the default output does."),
+    ],
+    columns: COLUMN_DOCS,
+    exit_status: &[
+        "*0* success; *1* failure (a bad option or argument, an unknown column, a namespace that \
+         does not exist); *2* an ioctl_ns(2) request unknown to the kernel.",
+    ],
+    notes: &[
+        (
+            "Persistent namespaces",
+            "A namespace with no process left lives on while a file descriptor, a socket or a bind \
+             mount of its nsfs file holds it. *rlsns -P* lists them: NPROCS is 0, and NSFS shows \
+             where a bind-mounted one is mounted. Unmount the file to release it.",
+        ),
+        (
+            "Ghost namespaces",
+            "In the *--tree=owner* and *--tree=parent* views a parent or owner namespace that has \
+             no visible process is still drawn, found through *ioctl_ns*(2) from its children.",
+        ),
+        (
+            "JSON",
+            "With *--json* empty cells are null, keys are lower-case column names, and numbers \
+             are unquoted except NETNSID. The tree views nest lines in \"children\" arrays.",
+        ),
+    ],
+    examples: &[
+        ("rlsns", "All namespaces, drawn as a process tree."),
+        ("rlsns -l -t net", "The network namespaces as a plain list, with NETNSID and NSFS."),
+        ("rlsns --tree=owner", "Every namespace under the user namespace that owns it."),
+        ("rlsns -p $$ -o NS,TYPE,PATH", "The namespaces of the current shell, with their /proc paths."),
+        ("rlsns -J | jq '.namespaces[] | select(.type == \"user\")'", "User namespaces, picked from the JSON output."),
+        ("rlsns 4026531836", "The processes in namespace 4026531836."),
+    ],
+    differences: &[
+        "Messages and *--version* use the name the program was called by: installed as *lsns* \
+         (for instance with *cargo xtask install --as-util-linux*), it answers exactly as \
+         util-linux *lsns* 2.42 does; called *rlsns*, messages start with \"rlsns:\".",
+    ],
+    see_also: &["runshare(1)", "rnsenter(1)", "lsns(8)", "namespaces(7)", "ioctl_ns(2)", "ip-netns(8)", "scols-filter(5)"],
+};
 
 /// The relation `--tree` draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,112 @@ pub enum ValueHint {
     Group,
 }
 
+/// clap has no value hint for a process id or a group: these value types mark such an
+/// argument in the clap `Command` so [`completion_of`] can find the hint again (the
+/// `Command` is never used to parse, so the parser only carries the type).
+#[derive(Debug, Clone, Copy)]
+pub struct PidValue;
+/// See [`PidValue`].
+#[derive(Debug, Clone, Copy)]
+pub struct GroupValue;
+
+fn pid_marker() -> clap::builder::ValueParser {
+    clap::builder::ValueParser::new(|_: &str| Ok::<PidValue, std::convert::Infallible>(PidValue))
+}
+
+fn group_marker() -> clap::builder::ValueParser {
+    clap::builder::ValueParser::new(|_: &str| Ok::<GroupValue, std::convert::Infallible>(GroupValue))
+}
+
+/// What a completion script offers for an argument of a [`clap_command`]: the
+/// [`ValueHint`] of its [`OptDef`], decoded from how `clap_command` encoded it in clap
+/// (possible values, a `,` delimiter, marker value types, clap's own hints).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Completion {
+    None,
+    Words(Vec<String>),
+    WordList(Vec<String>),
+    Pid,
+    File,
+    Dir,
+    Command,
+    User,
+    Group,
+}
+
+/// The [`Completion`] of `arg`.
+pub fn completion_of(arg: &clap::Arg) -> Completion {
+    if !arg.get_num_args().is_some_and(|n| n.takes_values()) {
+        return Completion::None;
+    }
+    let words: Vec<String> = arg.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
+    if !words.is_empty() {
+        return match arg.get_value_delimiter() {
+            Some(',') => Completion::WordList(words),
+            _ => Completion::Words(words),
+        };
+    }
+    let parser = arg.get_value_parser().type_id();
+    if parser == pid_marker().type_id() {
+        return Completion::Pid;
+    }
+    if parser == group_marker().type_id() {
+        return Completion::Group;
+    }
+    match arg.get_value_hint() {
+        clap::ValueHint::FilePath | clap::ValueHint::AnyPath => Completion::File,
+        clap::ValueHint::DirPath => Completion::Dir,
+        clap::ValueHint::CommandName | clap::ValueHint::CommandWithArguments => Completion::Command,
+        clap::ValueHint::Username => Completion::User,
+        _ => Completion::None,
+    }
+}
+
+/// The prose of a tool's manual page, kept beside its option table; `cargo xtask gen` puts it
+/// around the options that clap_mangen renders from the table. Paragraphs are plain text (the
+/// generator escapes them for roff) with two marks: `*bold*` for names to type and `_italic_`
+/// for placeholders (an `_` inside a word, as in `pid_for_children`, is just an underscore).
+#[derive(Debug, Clone, Copy)]
+pub struct ToolDoc {
+    /// The command documented (`rlsns`), as [`commands`] names it.
+    pub name: &'static str,
+    /// The util-linux tool it replaces (`lsns`).
+    pub replaces: &'static str,
+    /// Manual section: "1" or "8" (as util-linux files the tool).
+    pub section: &'static str,
+    /// DESCRIPTION, one paragraph per entry.
+    pub description: &'static [&'static str],
+    /// More about an option than its one-line help, by long name (without `--`).
+    pub option_details: &'static [(&'static str, &'static str)],
+    /// The output columns (name, description), for a tool that prints a table.
+    pub columns: &'static [(&'static str, &'static str)],
+    /// EXIT STATUS paragraphs.
+    pub exit_status: &'static [&'static str],
+    /// NOTES: (title, paragraph) pairs.
+    pub notes: &'static [(&'static str, &'static str)],
+    /// EXAMPLES: (command line, what it does).
+    pub examples: &'static [(&'static str, &'static str)],
+    /// Where the tool knowingly differs from util-linux, one paragraph per entry.
+    pub differences: &'static [&'static str],
+    /// SEE ALSO: `name(section)` references.
+    pub see_also: &'static [&'static str],
+}
+
+// The prose of the tools whose option tables live in their own modules (cli/unshare.rs,
+// cli/nsenter.rs); rlsns's is lsns::DOC.
+pub mod nsenter_doc;
+pub mod unshare_doc;
+
+/// The manual prose of every tool, whether or not its command is built yet.
+pub fn tool_docs() -> [&'static ToolDoc; 3] {
+    [&unshare_doc::DOC, &nsenter_doc::DOC, &lsns::DOC]
+}
+
+/// The manual prose of the command called `name`.
+pub fn tool_doc(name: &str) -> Option<&'static ToolDoc> {
+    tool_docs().into_iter().find(|d| d.name == name)
+}
+
 /// One option: its names, argument, help line and completion hint.
 #[derive(Debug, Clone, Copy)]
 pub struct OptDef<Id: Copy + 'static> {
@@ -121,13 +227,16 @@ pub fn clap_command<Id: Copy + 'static>(
             ValueHint::Words(words) => {
                 arg.value_parser(clap::builder::PossibleValuesParser::new(words.iter().copied()))
             }
-            ValueHint::Pid => arg.value_hint(clap::ValueHint::Other),
+            ValueHint::WordList(words) => {
+                arg.value_parser(clap::builder::PossibleValuesParser::new(words.iter().copied())).value_delimiter(',')
+            }
+            ValueHint::Pid => arg.value_hint(clap::ValueHint::Other).value_parser(pid_marker()),
             ValueHint::File => arg.value_hint(clap::ValueHint::FilePath),
             ValueHint::Dir => arg.value_hint(clap::ValueHint::DirPath),
             ValueHint::Command => arg.value_hint(clap::ValueHint::CommandName),
             ValueHint::User => arg.value_hint(clap::ValueHint::Username),
-            ValueHint::Group => arg.value_hint(clap::ValueHint::Other),
-            ValueHint::WordList(_) | ValueHint::None => arg,
+            ValueHint::Group => arg.value_hint(clap::ValueHint::Other).value_parser(group_marker()),
+            ValueHint::None => arg,
         };
         cmd = cmd.arg(arg);
     }

@@ -1,0 +1,92 @@
+//! rnsenter's manual prose (nsenter(1) of util-linux 2.42), kept apart from its option table so
+//! the two can change independently; `cargo xtask gen` joins them into man/rnsenter.1.
+
+use super::ToolDoc;
+
+/// rnsenter's manual prose (see [`ToolDoc`]).
+pub const DOC: ToolDoc = ToolDoc {
+    name: "rnsenter",
+    replaces: "nsenter",
+    section: "1",
+    description: &[
+        "*rnsenter* enters the namespaces of another process (*--target*) or the namespaces held \
+         by files, and runs _program_ there; without a _program_ it runs a login shell: $SHELL, \
+         else the user's shell from the password database, else /bin/sh. It is a drop-in \
+         replacement for util-linux *nsenter*(1): same options, same messages, same exit status.",
+        "A namespace option without a _file_ takes that namespace from the target process \
+         (/proc/_pid_/ns/_type_); with a _file_ (*--net=/run/netns/blue*, *-n/run/netns/blue*) \
+         it enters the namespace the file refers to. The argument of a short option must be \
+         attached to it.",
+        "Options are read up to the first word that is not an option, so *rnsenter -t 1 -m ls -l* \
+         passes *-l* to ls.",
+        "Entering a PID namespace affects only the children of rnsenter, so by default it forks \
+         and runs _program_ as its child (see *--no-fork*). Entering a user namespace sets the \
+         uid and gid to 0 in it unless *--preserve-credentials*, *--setuid* or *--setgid* says \
+         otherwise.",
+    ],
+    option_details: &[
+        ("mount", "With _file_, the mount namespace that file refers to (/proc/_pid_/ns/mnt or a bind mount of it); without, the target's."),
+        ("uts", "With _file_, the UTS namespace that file refers to; without, the target's."),
+        ("ipc", "With _file_, the IPC namespace that file refers to; without, the target's."),
+        ("net", "With _file_, the network namespace that file refers to (/run/netns/_name_ for ip-netns(8)); without, the target's."),
+        ("cgroup", "With _file_, the cgroup namespace that file refers to; without, the target's."),
+        ("user", "With _file_, the user namespace that file refers to; without, the target's. The uid and gid become 0 in it unless *--preserve-credentials*, *--setuid* or *--setgid* say otherwise."),
+        ("time", "With _file_, the time namespace that file refers to; without, the target's."),
+        ("all", "Every namespace kind of the target, except its user namespace when it is already yours. Options given with a _file_ still take precedence."),
+        ("target", "The process whose namespaces, root and working directory are used. _pid_:_inode_ also checks, through a pidfd, that the process is the one expected."),
+        ("net-socket", "_fd_ is a descriptor of the target process; the socket is fetched with pidfd_getfd(2) and its namespace asked with SIOCGSKNS."),
+        ("pid", "With _file_, the PID namespace that file refers to; without, the target's. Only children are created in a PID namespace, so rnsenter forks and runs _program_ as its child (unless *--no-fork*)."),
+        ("user-parent", "The parent of the user namespace that would be entered otherwise (found with ioctl_ns(2)); works with or without *--user*."),
+        ("setuid", "The uid to set in the entered namespaces, or *follow* for the owner of /proc/_pid_ of the target."),
+        ("setgid", "The gid to set (supplementary groups are dropped), or *follow* for the group of /proc/_pid_ of the target."),
+        ("preserve-credentials", "Keep the current uid, gid and groups when entering a user namespace."),
+        ("keep-caps", "Keep the capabilities granted in the entered user namespace across exec (as ambient capabilities)."),
+        ("root", "The root directory: _dir_, or the target's root (/proc/_pid_/root)."),
+        ("wd", "The working directory: _dir_, or the target's (/proc/_pid_/cwd); resolved before entering."),
+        ("wdns", "The working directory, resolved after entering the namespaces and changing root. Cannot be combined with *--wd*."),
+        ("env", "Replace the environment with the target's (/proc/_pid_/environ)."),
+        ("no-fork", "Even when entering a PID namespace: then only the children of _program_ are in it."),
+        ("join-cgroup", "Move into the target's cgroup first (cgroup v2 only)."),
+    ],
+    columns: &[],
+    exit_status: &[
+        "*rnsenter* exits with the status of _program_ (or of the shell); when it forked and the \
+         child died of a signal, it kills itself with the same signal. It exits *1* when it \
+         fails itself (a bad option, no target, a namespace it may not enter), *126* when \
+         _program_ cannot be executed and *127* when it is not found.",
+    ],
+    notes: &[
+        (
+            "Persistent namespaces",
+            "A namespace bind-mounted on a file (by *runshare --net=*_file_, or *ip netns add*, \
+             which uses /run/netns/_name_) can be entered without any process in it: \
+             *rnsenter --net=/run/netns/*_name_.",
+        ),
+        (
+            "Credentials and id maps",
+            "Entering a user namespace requires CAP_SYS_ADMIN in it. The uid and gid become 0 \
+             there, so they must be mapped; *--preserve-credentials* keeps yours, which then show \
+             as the overflow id if they are not mapped.",
+        ),
+        (
+            "Signals",
+            "When rnsenter forks (for a PID namespace), it waits for the child: it exits with the \
+             child's status, dies of the signal that killed the child, and stops when the child \
+             stops.",
+        ),
+    ],
+    examples: &[
+        ("rnsenter -t PID -a", "A shell in every namespace of process PID."),
+        ("rnsenter -t PID -n ip address", "The network addresses seen by process PID."),
+        ("rnsenter --net=/run/netns/blue ss -tln", "Listening TCP sockets of the network namespace named blue by ip-netns(8)."),
+        ("rnsenter -t PID -m -u -i -n -p -r -w ps -ef", "Processes as a container whose init is PID sees them, from its root and working directory."),
+        ("rnsenter -t PID -U --preserve-credentials id", "Your ids as seen in the user namespace of PID."),
+    ],
+    differences: &[
+        "Messages and *--version* use the name the program was called by: installed as *nsenter* \
+         (for instance with *cargo xtask install --as-util-linux*), it answers exactly as \
+         util-linux *nsenter* 2.42 does; called *rnsenter*, messages start with \"rnsenter:\".",
+        "*--follow-context* (*-Z*, SELinux) is not supported, as in util-linux built without SELinux.",
+    ],
+    see_also: &["runshare(1)", "rlsns(8)", "nsenter(1)", "setns(2)", "clone(2)", "namespaces(7)", "pidfd_open(2)", "ip-netns(8)"],
+};

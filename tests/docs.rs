@@ -1,0 +1,380 @@
+//! The generated documentation: man pages and completions are fresh, name every option each
+//! parser accepts, render without warnings, and complete what they claim to in real shells.
+
+use nscore::cli::{commands, completion_of, tool_docs, Completion};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A documentation tool (groff, mandoc, zsh, fish) may be missing on a developer's machine;
+/// ci-test.sh installs them, so under CI=true a missing one fails.
+fn have(tool: &str, test: &str) -> bool {
+    let found =
+        std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
+    if !found {
+        if std::env::var_os("CI").is_some_and(|v| v == OsStr::new("true")) {
+            panic!("{test}: needs {tool}, which ci-test.sh installs; under CI=true this test may not skip");
+        }
+        eprintln!("skip: {test} needs {tool}");
+    }
+    found
+}
+
+fn generated(path: &str) -> String {
+    let files = xtask::generate();
+    let file = files.iter().find(|f| f.path == Path::new(path)).unwrap_or_else(|| panic!("{path} is not generated"));
+    String::from_utf8(file.contents.clone()).expect("generated text is UTF-8")
+}
+
+fn man_path(cmd: &clap::Command) -> String {
+    let section = nscore::cli::tool_doc(cmd.get_name()).map_or("1", |d| d.section);
+    format!("man/{}.{section}", cmd.get_name())
+}
+
+#[test]
+fn generated_docs_are_fresh() {
+    let problems = xtask::stale(root());
+    assert!(
+        problems.is_empty(),
+        "generated docs differ from the option tables:\n  {}\nrun `cargo xtask gen` and commit man/ and completions/",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn every_command_has_manual_prose() {
+    for cmd in commands() {
+        let doc = nscore::cli::tool_doc(cmd.get_name())
+            .unwrap_or_else(|| panic!("{} has no ToolDoc (nscore::cli::tool_docs)", cmd.get_name()));
+        assert!(doc.examples.len() >= 3, "{}: at least three examples", doc.name);
+        for (long, _) in doc.option_details {
+            assert!(
+                cmd.get_arguments().any(|a| a.get_long() == Some(long)),
+                "{}: option_details names --{long}, which the option table does not have",
+                doc.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_option_is_in_the_man_page_with_its_argument_form() {
+    for mut cmd in commands() {
+        cmd.build();
+        let page = generated(&man_path(&cmd));
+        for arg in cmd.get_arguments().filter(|a| !a.is_positional()) {
+            let range = arg.get_num_args().expect("built");
+            let value = arg.get_value_names().and_then(|v| v.first()).map(|v| v.to_string()).unwrap_or_default();
+            let form = match (range.takes_values(), range.min_values()) {
+                (false, _) => String::new(),
+                (true, 0) => format!("[=\\fI<{value}>\\fR]"),
+                (true, _) => format!(" \\fI<{value}>\\fR"),
+            };
+            let long = arg.get_long().map(|l| format!("\\fB\\-\\-{}\\fR{form}", l.replace('-', "\\-")));
+            let short = arg.get_short().map(|s| format!("\\fB\\-{s}\\fR"));
+            for wanted in long.iter().chain(&short) {
+                assert!(page.contains(wanted.as_str()), "{}: the man page lacks {wanted}", man_path(&cmd));
+            }
+        }
+    }
+}
+
+#[test]
+fn rlsns_man_page_lists_every_column() {
+    let page = generated("man/rlsns.8");
+    let section = page.split(".SH \"OUTPUT COLUMNS\"").nth(1).expect("an OUTPUT COLUMNS section");
+    for name in nscore::cli::lsns::COLUMN_NAMES {
+        assert!(section.contains(&format!("\\fB{name}\\fR")), "column {name} is not in man/rlsns.8");
+    }
+    let documented: Vec<&str> = nscore::cli::lsns::COLUMN_DOCS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(documented, nscore::cli::lsns::COLUMN_NAMES, "COLUMN_DOCS and COLUMN_NAMES disagree");
+}
+
+#[test]
+fn every_option_is_in_each_completion_script() {
+    for cmd in commands() {
+        let name = cmd.get_name();
+        let bash = generated(&format!("completions/{name}.bash"));
+        let zsh = generated(&format!("completions/_{name}"));
+        let fish = generated(&format!("completions/{name}.fish"));
+        for arg in cmd.get_arguments().filter(|a| !a.is_positional()) {
+            if let Some(long) = arg.get_long() {
+                assert!(
+                    bash.contains(&format!(" --{long} ")) || bash.contains(&format!(" --{long}'")),
+                    "bash: --{long}"
+                );
+                assert!(zsh.contains(&format!("--{long}[")) || zsh.contains(&format!("--{long}=")), "zsh: --{long}");
+                assert!(fish.contains(&format!(" -l {long} ")), "fish: --{long}");
+            }
+            if let Some(short) = arg.get_short() {
+                assert!(
+                    bash.contains(&format!(" -{short} ")) || bash.contains(&format!("'-{short} ")),
+                    "bash: -{short}"
+                );
+                assert!(
+                    zsh.contains(&format!("-{short}["))
+                        || zsh.contains(&format!("-{short}+["))
+                        || zsh.contains(&format!("-{short}-[")),
+                    "zsh: -{short}"
+                );
+                assert!(fish.contains(&format!(" -s {short} ")), "fish: -{short}");
+            }
+        }
+    }
+}
+
+/// What the committed bash completion of `cmd` offers for the words `line` (the last one is
+/// being completed), with the words split as the test gives them.
+fn bash_complete(cmd: &str, words: &[&str]) -> Vec<String> {
+    let script = root().join(format!("completions/{cmd}.bash"));
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', "'\\''"))).collect();
+    let function = format!("_{}", cmd.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+    let program = format!(
+        "source '{}' || exit 9; COMP_WORDS=({}); COMP_CWORD={}; {function}; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        quoted.join(" "),
+        words.len() - 1
+    );
+    let out = Command::new("bash").args(["--norc", "--noprofile", "-c", &program]).output().expect("bash runs");
+    assert!(out.status.success(), "bash completion failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "bash completion wrote to stderr: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+fn assert_offers(cmd: &str, words: &[&str], expected: &[&str]) {
+    let got = bash_complete(cmd, words);
+    for e in expected {
+        assert!(got.iter().any(|g| g == e), "bash: completing {words:?} should offer {e:?}, got {got:?}");
+    }
+}
+
+#[test]
+fn bash_completes_tree_relations_columns_and_types() {
+    if !have("bash", "bash_completes_tree_relations_columns_and_types") {
+        return;
+    }
+    // the whole word, as when = is not a word break, and the split form readline hands over
+    assert_offers("rlsns", &["rlsns", "--tree="], &["--tree=owner", "--tree=parent", "--tree=process"]);
+    assert_offers("rlsns", &["rlsns", "--tree", "="], &["owner", "parent", "process"]);
+    assert_offers("rlsns", &["rlsns", "--tree", "=", "pa"], &["parent"]);
+    assert_offers("rlsns", &["rlsns", "-Tp"], &["-Tparent", "-Tprocess"]);
+    assert_offers("rlsns", &["rlsns", "-o", ""], nscore::cli::lsns::COLUMN_NAMES);
+    assert_offers("rlsns", &["rlsns", "-o", "NS,TY"], &["NS,TYPE"]);
+    assert_offers("rlsns", &["rlsns", "-o", "+NS,n"], &["+NS,NPROCS", "+NS,NETNSID", "+NS,NSFS"]);
+    assert_offers("rlsns", &["rlsns", "--output=PID,U"], &["--output=PID,UID", "--output=PID,USER"]);
+    assert_offers("rlsns", &["rlsns", "-t", ""], &["mnt", "net", "ipc", "user", "pid", "uts", "cgroup", "time"]);
+    assert_offers("rlsns", &["rlsns", "--no"], &["--noheadings", "--notruncate", "--nowrap"]);
+    // `-T parent` is the namespace operand, not a relation: nothing to offer
+    assert_eq!(bash_complete("rlsns", &["rlsns", "-T", "pa"]), Vec::<String>::new());
+}
+
+#[test]
+fn bash_completes_every_option_and_listed_value() {
+    if !have("bash", "bash_completes_every_option_and_listed_value") {
+        return;
+    }
+    for mut cmd in commands() {
+        cmd.build();
+        let name = cmd.get_name().to_string();
+        let options = bash_complete(&name, &[&name, "-"]);
+        for spelling in xtask::option_spellings(&cmd) {
+            assert!(options.contains(&spelling), "bash: `{name} -` should offer {spelling}, got {options:?}");
+        }
+        for arg in cmd.get_arguments().filter(|a| !a.is_positional()) {
+            let Some(long) = arg.get_long() else { continue };
+            let attached = arg.get_num_args().expect("built").min_values() == 0;
+            match completion_of(arg) {
+                Completion::Words(words) => {
+                    let word = format!("--{long}=");
+                    let expected: Vec<String> = words.iter().map(|w| format!("--{long}={w}")).collect();
+                    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+                    assert_offers(&name, &[&name, &word], &expected);
+                    if !attached {
+                        let expected: Vec<&str> = words.iter().map(String::as_str).collect();
+                        assert_offers(&name, &[&name, &format!("--{long}"), ""], &expected);
+                    }
+                }
+                Completion::WordList(words) => {
+                    let first = format!("{},", words[0]);
+                    let expected: Vec<String> = words.iter().map(|w| format!("{first}{w}")).collect();
+                    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+                    assert_offers(&name, &[&name, &format!("--{long}"), &first], &expected);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn bash_completes_pids_from_proc() {
+    if !have("bash", "bash_completes_pids_from_proc") {
+        return;
+    }
+    for mut cmd in commands() {
+        cmd.build();
+        let name = cmd.get_name().to_string();
+        for arg in cmd.get_arguments().filter(|a| completion_of(a) == Completion::Pid) {
+            let long = format!("--{}", arg.get_long().expect("pid options have a long name"));
+            // pid 1 always exists; "1" offers it among the pids starting with 1
+            assert_offers(&name, &[&name, &long, "1"], &["1"]);
+            let got = bash_complete(&name, &[&name, &long, "1"]);
+            assert!(got.iter().all(|p| p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit())), "{got:?}");
+        }
+    }
+}
+
+#[test]
+fn man_pages_render_without_warnings() {
+    if !have("groff", "man_pages_render_without_warnings") {
+        return;
+    }
+    let mandoc = have("mandoc", "man_pages_render_without_warnings (mandoc -T lint)");
+    let dir = scratch("man-pages");
+    let mut pages: Vec<PathBuf> = Vec::new();
+    for cmd in commands() {
+        pages.push(root().join(man_path(&cmd)));
+    }
+    // The prose of tools whose option table is not merged yet renders too.
+    for doc in tool_docs() {
+        let stub = clap::Command::new(doc.name)
+            .about("stub")
+            .arg(clap::Arg::new("program").num_args(0..).trailing_var_arg(true).help("the program"));
+        let path = dir.join(format!("{}-stub.{}", doc.name, doc.section));
+        std::fs::write(&path, xtask::man::render(&stub, Some(doc))).unwrap();
+        pages.push(path);
+    }
+    for page in &pages {
+        let out = Command::new("groff").args(["-ww", "-man", "-Tutf8", "-z"]).arg(page).output().unwrap();
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "groff -ww {}: {}",
+            page.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if mandoc {
+            let out = Command::new("mandoc").args(["-T", "lint", "-W", "style"]).arg(page).output().unwrap();
+            assert!(
+                out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
+                "mandoc -T lint {}:\n{}{}",
+                page.display(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn zsh_and_fish_scripts_parse() {
+    for cmd in commands() {
+        let name = cmd.get_name();
+        if have("zsh", "zsh_and_fish_scripts_parse") {
+            let out = Command::new("zsh").arg("-n").arg(root().join(format!("completions/_{name}"))).output().unwrap();
+            assert!(out.status.success(), "zsh -n _{name}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        if have("fish", "zsh_and_fish_scripts_parse") {
+            let out =
+                Command::new("fish").arg("-n").arg(root().join(format!("completions/{name}.fish"))).output().unwrap();
+            assert!(out.status.success(), "fish -n {name}.fish: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+}
+
+#[test]
+fn fish_completes_tree_relations_and_columns() {
+    if !have("fish", "fish_completes_tree_relations_and_columns") {
+        return;
+    }
+    let home = scratch("fish-home");
+    let complete = |line: &str| -> Vec<String> {
+        let script = root().join("completions/rlsns.fish");
+        let program = format!("source '{}'; complete -C '{line}'", script.display());
+        let out = Command::new("fish").args(["--no-config", "-c", &program]).env("HOME", &home).output().unwrap();
+        assert!(out.status.success(), "fish: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').next().unwrap_or("").to_string()).collect()
+    };
+    let got = complete("rlsns --tree=");
+    assert_eq!(got, ["--tree=owner", "--tree=parent", "--tree=process"], "fish: rlsns --tree=");
+    let got = complete("rlsns -o NS,TY");
+    assert_eq!(got, ["NS,TYPE"], "fish: rlsns -o NS,TY");
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+/// What zsh lists when Tab is pressed after `line`, with the committed completions in $fpath:
+/// a real interactive zsh on a pseudo-terminal (zsh/zpty), read up to markers it echoes and
+/// the prompt of its line editor (typeahead sent earlier may be flushed), so nothing depends
+/// on timing. Escape sequences are removed.
+fn zsh_complete(line: &str) -> String {
+    let script = r#"
+zmodload zsh/zpty
+zpty z 'env -i HOME=/nonexistent TERM=dumb PATH=/usr/bin:/bin zsh -f -i'
+zpty -w z "PS1='> '; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; LISTMAX=1000; echo READY''1"
+zpty -r z out '*READY1*> *'
+zpty -w -n z "$2"$'\t'
+zpty -w -n z $'\x15'
+zpty -w z "echo DONE''2"
+zpty -r z out '*DONE2*'
+print -r -- "$out"
+zpty -d z
+"#;
+    let out = Command::new("timeout")
+        .args(["60", "zsh", "-f", "-c", script, "zsh"])
+        .arg(root().join("completions"))
+        .arg(line)
+        .output()
+        .expect("zsh runs");
+    assert!(out.status.success(), "zsh completion of {line:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let mut clean = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters final-byte
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        clean.push(c);
+    }
+    clean
+}
+
+#[test]
+fn zsh_completes_tree_relations_columns_and_types() {
+    if !have("zsh", "zsh_completes_tree_relations_columns_and_types") {
+        return;
+    }
+    let listed = |line: &str, words: &[&str]| {
+        let out = zsh_complete(line);
+        for w in words {
+            assert!(out.split_whitespace().any(|x| x == *w), "zsh: {line}<Tab> should list {w}; got\n{out}");
+        }
+    };
+    listed("rlsns --tree=", &["owner", "parent", "process"]);
+    listed("rlsns -t ", &["mnt", "net", "ipc", "user", "pid", "uts", "cgroup", "time"]);
+    listed("rlsns --no", &["--noheadings", "--notruncate", "--nowrap"]);
+    // a single candidate is inserted: the comma list grows by the completed column
+    let out = zsh_complete("rlsns -o NS,TY");
+    assert!(out.contains("rlsns -o NS,TYPE"), "zsh: rlsns -o NS,TY<Tab>; got\n{out}");
+    let out = zsh_complete("rlsns -o +NS,NP");
+    assert!(out.contains("rlsns -o +NS,NPROCS"), "zsh: rlsns -o +NS,NP<Tab>; got\n{out}");
+}
+
+/// A fresh directory for this test process.
+fn scratch(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rns-docs-{what}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
