@@ -1,15 +1,18 @@
 //! cargo xtask: project chores.
 //! `gen [--check]` writes (or checks) man/ and completions/ from the option tables;
-//! `install [--prefix DIR] [--as-util-linux]` builds and installs binaries, pages and completions.
+//! `install [--prefix DIR] [--as-util-linux]` builds and installs binaries, pages and completions;
+//! `bench` times rlsns against util-linux lsns in a world of many namespaces.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod install;
 
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
 const USAGE: &str = "usage: cargo xtask gen [--check]
-       cargo xtask install [--prefix DIR] [--as-util-linux]";
+       cargo xtask install [--prefix DIR] [--as-util-linux]
+       cargo xtask bench [--sizes 1000,4000,16000] [--runs N] [--json FILE] [--lsns PATH]";
 
 /// The repository root (xtask lives one level below it).
 fn root() -> PathBuf {
@@ -51,6 +54,12 @@ fn main() -> anyhow::Result<()> {
             }
             install::install(&root(), &prefix, as_util_linux)
         }
+        ["bench", rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+            bench::run(&root(), &bench::BenchArgs::parse(&rest)?)
+        }
+        // Internal: pid 1 of the benchmark's world (see bench.rs).
+        ["bench-world", rest @ ..] => bench::world(&rest.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
         _ => bail!("{USAGE}"),
     }
 }
