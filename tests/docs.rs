@@ -94,6 +94,31 @@ fn rlsns_man_page_lists_every_column() {
     assert_eq!(documented, nscore::cli::lsns::COLUMN_NAMES, "COLUMN_DOCS and COLUMN_NAMES disagree");
 }
 
+/// The man page's column list (cli::lsns::COLUMN_DOCS) says what `rlsns -H` says, once rlsns
+/// lists its columns (before the lsns column table is merged, `-H` is not implemented yet).
+#[test]
+fn rlsns_man_page_columns_match_list_columns() {
+    let out = crate::common::run_ours("lsns", &["-H"]);
+    if out.status != 0 {
+        eprintln!("skip: rlsns -H does not list columns yet ({})", out.stderr.trim());
+        return;
+    }
+    // `-H` lines: right-aligned NAME, <type>, help
+    let listed: Vec<(String, String)> = out
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let name = words.next()?.to_string();
+            let _type = words.next()?;
+            Some((name, words.collect::<Vec<_>>().join(" ")))
+        })
+        .collect();
+    let documented: Vec<(String, String)> =
+        nscore::cli::lsns::COLUMN_DOCS.iter().map(|(n, h)| (n.to_string(), h.to_string())).collect();
+    assert_eq!(documented, listed, "cli::lsns::COLUMN_DOCS differs from `rlsns -H`");
+}
+
 #[test]
 fn every_option_is_in_each_completion_script() {
     for cmd in commands() {
