@@ -3,12 +3,12 @@
 
 use std::fmt;
 
-/// A failure a tool reports before exiting. The binary prefixes it with the basename of argv[0].
+/// A failure a tool reports before exiting. The binary prefixes it with the basename of `argv[0]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// `err(3)`/`errx(3)`: `<prog>: <text>[: <strerror(errno)>]`.
     Msg { text: String, errno: Option<i32>, status: i32 },
-    /// A getopt diagnostic (already carrying argv[0] as invoked), then
+    /// A getopt diagnostic (already carrying `argv[0]` as invoked), then
     /// `Try '<prog> --help' for more information.`; exit 1.
     Usage(String),
     /// Exit with this status and print nothing (util-linux does this in a few places, e.g.

@@ -27,7 +27,7 @@ fn passwd_shell(uid: libc::uid_t) -> Option<OsString> {
     })
 }
 
-/// Executes `program` (argv[0] first) or, when it is empty, the login shell as `-<basename>`.
+/// Executes `program` (`argv[0]` first) or, when it is empty, the login shell as `-<basename>`.
 /// Returns only on failure: `failed to execute <name>`, exit 127 for ENOENT, else 126.
 pub fn exec_program_or_shell(program: &[OsString]) -> Error {
     let (file, argv) = match program.first() {

@@ -11,9 +11,9 @@ use std::os::unix::ffi::OsStrExt;
 /// One run of a tool: its argument vector and the name its messages start with.
 #[derive(Debug, Clone)]
 pub struct Invocation {
-    /// The whole argv, argv[0] included.
+    /// The whole argv, `argv[0]` included.
     pub argv: Vec<OsString>,
-    /// Basename of argv[0] (`program_invocation_short_name`): `runshare`, or `unshare`
+    /// Basename of `argv[0]` (`program_invocation_short_name`): `runshare`, or `unshare`
     /// through a symlink of that name.
     pub prog: String,
 }
@@ -25,7 +25,7 @@ impl Invocation {
     }
 }
 
-/// The basename of argv[0].
+/// The basename of `argv[0]`.
 pub fn program_name(argv0: &OsStr) -> String {
     let bytes = argv0.as_bytes();
     let base = bytes.rsplit(|&b| b == b'/').next().unwrap_or(bytes);

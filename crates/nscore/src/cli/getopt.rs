@@ -60,7 +60,7 @@ pub struct Getopt<'a, Id: Copy> {
 }
 
 impl<'a, Id: Copy> Getopt<'a, Id> {
-    /// `args` is the whole argv, argv[0] included (it prefixes getopt's messages as invoked).
+    /// `args` is the whole argv, `argv[0]` included (it prefixes getopt's messages as invoked).
     pub fn new(args: Vec<OsString>, specs: &'a [OptSpec<Id>], ordering: Ordering) -> Self {
         let argv0 = args.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
         // POSIXLY_CORRECT turns glibc's permuting off, as it does for every getopt caller.

@@ -27,7 +27,7 @@ fn cstring(s: &OsStr) -> CString {
     CString::new(&bytes[..end]).expect("NUL removed")
 }
 
-/// execvp(3) `file` with `argv` (argv[0] included). Returns only on failure, with the errno.
+/// execvp(3) `file` with `argv` (`argv[0]` included). Returns only on failure, with the errno.
 pub fn execvp(file: &OsStr, argv: &[OsString]) -> i32 {
     let file = cstring(file);
     let args: Vec<CString> = argv.iter().map(|a| cstring(a)).collect();
