@@ -5,8 +5,11 @@
 
 pub mod caps;
 pub mod kernel;
+pub mod mount;
 pub mod ns;
+pub mod pipe;
 pub mod process;
+pub mod signal;
 
 pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
 
