@@ -832,3 +832,21 @@ fn no_descriptor_leaks_into_the_program() {
     assert_eq!(counts.len(), 6, "{out:?}");
     assert!(counts.iter().all(|c| *c == counts[0]), "descriptor counts differ: {counts:?}");
 }
+
+#[test]
+fn kernel_refusals_are_reported() {
+    if !privileged("kernel_refusals_are_reported") {
+        return;
+    }
+    compare("unshare", &["-T", "--monotonic", "9223372036854775807", "true"]);
+    compare("unshare", &["-T", "--boottime", "-999999999999", "true"]);
+    // The id-map helper's messages (2.40+: root writes the maps itself).
+    let out = script_with(ours_bin(), "unshare --map-users=0:0:1 --map-users=0:0:1 true 2>&1 | sed 's/[0-9][0-9]*/N/'");
+    expect(&out, "unshare: failed to write /proc/N/uid_map: Invalid argument\n", "", 0);
+    let out = script_with(ours_bin(), "unshare --map-users=0:0:1 --map-users=0:0:1 true; echo $?");
+    assert_eq!(out.stdout, "1\n");
+    let many = (1..=400).map(|i| format!("--map-users={i}:{}:1", 100000 + i)).collect::<Vec<_>>().join(" ");
+    let out =
+        script_with(ours_bin(), &format!("unshare {many} true 2>&1 | sed 's/[0-9][0-9]*/N/'; exit ${{PIPESTATUS[0]}}"));
+    expect(&out, "unshare: /proc/N/uid_map too large for kernel 4k limit\n", "", 1);
+}

@@ -752,6 +752,11 @@ mod tests {
     }
 
     #[test]
+    fn clap_command_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
     fn namespace_letters_take_no_argument() {
         assert_eq!(p(&["-m/x"]), Err(Error::Usage("unshare: invalid option -- '/'".into())));
         let a = run(&["--net=/run/x", "-U", "ls", "-l"]);
