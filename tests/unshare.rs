@@ -596,6 +596,15 @@ fn binfmt_misc() {
     // util-linux 2.42.2 gives (-l implies --user).
     let out = run_ours("unshare", &["-p", "-f", "-l", ":rnstest:E::rnst::/bin/true:", "true"]);
     expect(&out, "", "unshare: cannot open /proc/sys/fs/binfmt_misc/register: Permission denied\n", 1);
+    // As root of the new user namespace it registers in that namespace's own binfmt_misc;
+    // with the F flag and --root, before the chroot.
+    let cat = ["cat", "/proc/sys/fs/binfmt_misc/rnstest"];
+    let mut args = vec!["-r", "-p", "-f", "-l", ":rnstest:E::rnst::/bin/true:"];
+    args.extend(cat);
+    expect(&run_ours("unshare", &args), "enabled\ninterpreter /bin/true\nflags: \nextension .rnst\n", "", 0);
+    let mut args = vec!["-r", "-p", "-f", "--load-interp=:rnstest:E::rnst::/bin/true:F", "-R", "/"];
+    args.extend(cat);
+    expect(&run_ours("unshare", &args), "enabled\ninterpreter /bin/true\nflags: F\nextension .rnst\n", "", 0);
 }
 
 #[test]

@@ -106,7 +106,12 @@ fn load_interp(k: &mut dyn Kernel, dir: &Path, interp: &std::ffi::OsStr) -> Resu
     use std::os::unix::ffi::OsStrExt;
     let register = dir.join("register");
     k.write_file(&register, interp.as_bytes()).map_err(|e| match e {
-        WriteFileError::Open(e) => Error::os(format!("cannot open {}/register", dir.display()), e),
+        // util-linux opens the directory first: a missing one is named as such.
+        WriteFileError::Open(e) => match std::fs::metadata(dir) {
+            Err(d) => Error::io(format!("cannot open {}", dir.display()), &d),
+            Ok(m) if !m.is_dir() => Error::os(format!("cannot open {}", dir.display()), libc::ENOTDIR),
+            Ok(_) => Error::os(format!("cannot open {}/register", dir.display()), e),
+        },
         WriteFileError::Write(e) => Error::os(format!("write failed {}/register", dir.display()), e),
     })
 }
