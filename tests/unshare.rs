@@ -178,6 +178,10 @@ fn version_names_the_invoked_program() {
     let v = env!("CARGO_PKG_VERSION");
     expect(&run_ours("unshare", &["-V"]), &format!("unshare from rns {v}\n"), "", 0);
     expect(&run_as(ours_bin(), "runshare", &["--version"]), &format!("runshare from rns {v}\n"), "", 0);
+    if privileged("version_names_the_invoked_program") {
+        let out = sandbox("ln -s \"$BIN\" /tmp/unshare && /tmp/unshare -V && /tmp/unshare --help | head -2");
+        expect(&out, &format!("unshare from rns {v}\n\nUsage:\n"), "", 0);
+    }
 }
 
 #[test]
