@@ -14,7 +14,6 @@ use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{caps, ns, pipe, signal, LiveKernel};
 use crate::tool::{version_line, Invocation};
 use helper::{BindHelper, IdmapHelper};
-use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use steps::SingleId;
@@ -141,16 +140,15 @@ fn run(a: &UnshareArgs, prog: &str) -> Result<i32> {
             if a.forward_signals {
                 signal::forward_to(child);
             }
-            if let (Some(b), Some((gate_r, gate_w))) = (bind.take(), gate) {
+            if let (Some(mut b), Some((gate_r, mut gate_w))) = (bind.take(), gate) {
                 drop(gate_r);
-                let mut b = b;
                 if let Err(e) = b.bind() {
+                    // The program reads end of file and leaves without running.
                     drop(gate_w);
                     let _ = process::wait_child(child, false);
                     return Err(e);
                 }
                 b.forget();
-                let mut gate_w: File = gate_w;
                 let _ = gate_w.write_all(&[1]);
             }
             let state = process::wait_child(child, false).map_err(|e| Error::os("waitpid failed", e))?;
