@@ -579,7 +579,7 @@ fn parse_owner(s: &str) -> Option<(u32, u32)> {
     Some((num(uid)?, num(gid)?))
 }
 
-/// Runs unshare's getopt loop over `argv` (argv[0] included).
+/// Runs unshare's getopt loop over `argv` (`argv[0]` included).
 pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
     let specs = super::getopt_specs(OPTIONS);
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder);
