@@ -14,6 +14,7 @@ pub mod proc;
 #[allow(unsafe_code)]
 pub mod sys;
 pub mod tool;
+pub mod unshare;
 
 pub use error::{Error, Result};
 pub use nstype::{NsId, NsKind};

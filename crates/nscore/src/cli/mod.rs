@@ -5,6 +5,7 @@
 
 pub mod getopt;
 pub mod lsns;
+pub mod unshare;
 
 use getopt::{HasArg, OptSpec};
 
@@ -261,5 +262,5 @@ fn short_name(c: char) -> &'static str {
 
 /// All three commands, for `cargo xtask gen`.
 pub fn commands() -> Vec<clap::Command> {
-    vec![lsns::command()]
+    vec![lsns::command(), unshare::command()]
 }

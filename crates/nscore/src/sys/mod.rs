@@ -5,9 +5,12 @@
 
 pub mod caps;
 pub mod kernel;
+pub mod mount;
 pub mod ns;
+pub mod pipe;
 pub mod process;
 pub mod regex;
+pub mod signal;
 
 pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
 

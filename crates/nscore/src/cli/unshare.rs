@@ -1,0 +1,826 @@
+//! runshare's options (unshare(1) of util-linux 2.42): the table, the util-linux help text, and
+//! the parse loop that acts on each option in getopt order as unshare does (a later option
+//! can override an earlier one; `-h` wins over a bad option after it).
+
+use super::getopt::{Getopt, HasArg, Item, Ordering};
+use super::{OptDef, ValueHint};
+use crate::error::{Error, Result};
+use crate::nstype::NsKind;
+use crate::unshare::idmap::{self, MapRange};
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opt {
+    Help,
+    Version,
+    Ns(NsKind),
+    Fork,
+    KillChild,
+    ForwardSignals,
+    MountProc,
+    MountBinfmt,
+    MapUser,
+    MapUsers,
+    MapGroup,
+    MapGroups,
+    MapRootUser,
+    MapCurrentUser,
+    MapAuto,
+    MapSubids,
+    Owner,
+    Propagation,
+    Setgroups,
+    KeepCaps,
+    Setuid,
+    Setgid,
+    Root,
+    Wd,
+    Monotonic,
+    Boottime,
+    LoadInterp,
+}
+
+const PROPAGATION_WORDS: &[&str] = &["slave", "shared", "private", "unchanged"];
+const SETGROUPS_WORDS: &[&str] = &["allow", "deny"];
+
+/// A namespace option: a flag as `-n`, `--net[=<file>]` in its long form.
+const fn ns(kind: NsKind, letter: char, long: &'static str, help: &'static str) -> OptDef<Opt> {
+    OptDef {
+        id: Opt::Ns(kind),
+        short: Some(letter),
+        long: Some(long),
+        has_arg: HasArg::Optional,
+        short_has_arg: Some(HasArg::No),
+        value_name: "file",
+        help,
+        hint: ValueHint::File,
+    }
+}
+
+/// In util-linux's `longopts` order, which getopt's "ambiguous" message follows.
+pub const OPTIONS: &[OptDef<Opt>] = &[
+    OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
+    OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
+    ns(NsKind::Mnt, 'm', "mount", "unshare mounts namespace"),
+    ns(NsKind::Uts, 'u', "uts", "unshare UTS namespace (hostname etc)"),
+    ns(NsKind::Ipc, 'i', "ipc", "unshare System V IPC namespace"),
+    ns(NsKind::Net, 'n', "net", "unshare network namespace"),
+    ns(NsKind::Pid, 'p', "pid", "unshare pid namespace"),
+    ns(NsKind::User, 'U', "user", "unshare user namespace"),
+    ns(NsKind::Cgroup, 'C', "cgroup", "unshare cgroup namespace"),
+    ns(NsKind::Time, 'T', "time", "unshare time namespace"),
+    OptDef::flag(Opt::Fork, Some('f'), "fork", "fork before launching <program>"),
+    OptDef::arg(
+        Opt::KillChild,
+        None,
+        "kill-child",
+        HasArg::Optional,
+        "signame",
+        "when dying, kill the forked child (implies --fork); defaults to SIGKILL",
+        ValueHint::None,
+    ),
+    OptDef::flag(Opt::ForwardSignals, None, "forward-signals", "forward SIGTERM and SIGINT to child (implies --fork)"),
+    OptDef::arg(
+        Opt::MountProc,
+        None,
+        "mount-proc",
+        HasArg::Optional,
+        "dir",
+        "mount proc filesystem first (implies --mount)",
+        ValueHint::Dir,
+    ),
+    OptDef::arg(
+        Opt::MountBinfmt,
+        None,
+        "mount-binfmt",
+        HasArg::Optional,
+        "dir",
+        "mount binfmt filesystem first (implies --user and --mount)",
+        ValueHint::Dir,
+    ),
+    OptDef::arg(
+        Opt::MapUser,
+        None,
+        "map-user",
+        HasArg::Required,
+        "uid|name",
+        "map current user to uid (implies --user)",
+        ValueHint::User,
+    ),
+    OptDef::arg(
+        Opt::MapUsers,
+        None,
+        "map-users",
+        HasArg::Required,
+        "inneruid:outeruid:count",
+        "map count users from outeruid to inneruid (implies --user)",
+        ValueHint::None,
+    ),
+    OptDef::arg(
+        Opt::MapGroup,
+        None,
+        "map-group",
+        HasArg::Required,
+        "gid|name",
+        "map current group to gid (implies --user)",
+        ValueHint::Group,
+    ),
+    OptDef::arg(
+        Opt::MapGroups,
+        None,
+        "map-groups",
+        HasArg::Required,
+        "innergid:outergid:count",
+        "map count groups from outergid to innergid (implies --user)",
+        ValueHint::None,
+    ),
+    OptDef::flag(Opt::MapRootUser, Some('r'), "map-root-user", "map current user to root (implies --user)"),
+    OptDef::flag(Opt::MapCurrentUser, Some('c'), "map-current-user", "map current user to itself (implies --user)"),
+    OptDef::flag(Opt::MapAuto, None, "map-auto", "map users and groups automatically (implies --user)"),
+    OptDef::flag(Opt::MapSubids, None, "map-subids", "map the first block of user IDs owned by euid (implies --user)"),
+    OptDef::arg(
+        Opt::Owner,
+        None,
+        "owner",
+        HasArg::Required,
+        "uid:gid",
+        "set the user namespace owner (implies --user)",
+        ValueHint::None,
+    ),
+    OptDef::arg(
+        Opt::Propagation,
+        None,
+        "propagation",
+        HasArg::Required,
+        "slave|shared|private|unchanged",
+        "modify mount propagation in mount namespace",
+        ValueHint::Words(PROPAGATION_WORDS),
+    ),
+    OptDef::arg(
+        Opt::Setgroups,
+        None,
+        "setgroups",
+        HasArg::Required,
+        "allow|deny",
+        "control the setgroups syscall in user namespaces",
+        ValueHint::Words(SETGROUPS_WORDS),
+    ),
+    OptDef::flag(Opt::KeepCaps, None, "keep-caps", "retain capabilities granted in user namespaces"),
+    OptDef::arg(
+        Opt::Setuid,
+        Some('S'),
+        "setuid",
+        HasArg::Required,
+        "uid",
+        "set uid in entered namespace",
+        ValueHint::None,
+    ),
+    OptDef::arg(
+        Opt::Setgid,
+        Some('G'),
+        "setgid",
+        HasArg::Required,
+        "gid",
+        "set gid in entered namespace",
+        ValueHint::None,
+    ),
+    OptDef::arg(
+        Opt::Root,
+        Some('R'),
+        "root",
+        HasArg::Required,
+        "dir",
+        "run the command with root directory set to <dir>",
+        ValueHint::Dir,
+    ),
+    OptDef::arg(Opt::Wd, Some('w'), "wd", HasArg::Required, "dir", "change working directory to <dir>", ValueHint::Dir),
+    OptDef::arg(
+        Opt::Monotonic,
+        None,
+        "monotonic",
+        HasArg::Required,
+        "offset",
+        "set clock monotonic offset (seconds) in time namespaces",
+        ValueHint::None,
+    ),
+    OptDef::arg(
+        Opt::Boottime,
+        None,
+        "boottime",
+        HasArg::Required,
+        "offset",
+        "set clock boottime offset (seconds) in time namespaces",
+        ValueHint::None,
+    ),
+    OptDef::arg(
+        Opt::LoadInterp,
+        Some('l'),
+        "load-interp",
+        HasArg::Required,
+        "file",
+        "load binfmt definition in the namespace (implies --mount-binfmt)",
+        ValueHint::None,
+    ),
+];
+
+/// `unshare --help` of util-linux 2.42.2, with `%s` for the program name.
+pub const USAGE: &str = "
+Usage:
+ %s [options] [<program> [<argument>...]]
+
+Run a program with some namespaces unshared from the parent.
+
+Options:
+ -m, --mount[=<file>]      unshare mounts namespace
+ -u, --uts[=<file>]        unshare UTS namespace (hostname etc)
+ -i, --ipc[=<file>]        unshare System V IPC namespace
+ -n, --net[=<file>]        unshare network namespace
+ -p, --pid[=<file>]        unshare pid namespace
+ -U, --user[=<file>]       unshare user namespace
+ -C, --cgroup[=<file>]     unshare cgroup namespace
+ -T, --time[=<file>]       unshare time namespace
+
+ --mount-proc[=<dir>]      mount proc filesystem first (implies --mount)
+ --mount-binfmt[=<dir>]    mount binfmt filesystem first (implies --user and --mount)
+ -l, --load-interp <file>  load binfmt definition in the namespace (implies --mount-binfmt)
+ --propagation slave|shared|private|unchanged
+                           modify mount propagation in mount namespace
+ -R, --root <dir>          run the command with root directory set to <dir>
+ -w, --wd <dir>            change working directory to <dir>
+
+ -S, --setuid <uid>        set uid in entered namespace
+ -G, --setgid <gid>        set gid in entered namespace
+ --map-user <uid>|<name>   map current user to uid (implies --user)
+ --map-group <gid>|<name>  map current group to gid (implies --user)
+ -r, --map-root-user       map current user to root (implies --user)
+ -c, --map-current-user    map current user to itself (implies --user)
+ --map-auto                map users and groups automatically (implies --user)
+ --map-subids              map the first block of user IDs owned by euid (implies --user)
+ --map-users <inneruid>:<outeruid>:<count>
+                           map count users from outeruid to inneruid (implies --user)
+ --map-groups <innergid>:<outergid>:<count>
+                           map count groups from outergid to innergid (implies --user)
+ --owner <uid>:<gid>       set the user namespace owner (implies --user)
+
+ -f, --fork                fork before launching <program>
+ --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)
+                             defaults to SIGKILL
+ --forward-signals         forward SIGTERM and SIGINT to child (implies --fork)
+
+ --setgroups allow|deny    control the setgroups syscall in user namespaces
+ --keep-caps               retain capabilities granted in user namespaces
+
+ --monotonic <offset>      set clock monotonic offset (seconds) in time namespaces
+ --boottime <offset>       set clock boottime offset (seconds) in time namespaces
+
+ -h, --help                display this help
+ -V, --version             display version
+
+For more details see unshare(1).
+";
+
+/// Where binfmt_misc lives when `--mount-binfmt`/`--load-interp` name no directory.
+pub const BINFMT_MISC: &str = "/proc/sys/fs/binfmt_misc";
+
+/// `--setgroups` words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetgroupsWord {
+    Allow,
+    Deny,
+}
+
+impl SetgroupsWord {
+    pub fn word(self) -> &'static str {
+        match self {
+            SetgroupsWord::Allow => "allow",
+            SetgroupsWord::Deny => "deny",
+        }
+    }
+}
+
+/// The options as unshare's main loop leaves them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnshareArgs {
+    /// `CLONE_NEW*` flags to unshare.
+    pub flags: libc::c_int,
+    /// `--<ns>=<file>` targets, indexed by [`NsKind::index`].
+    pub persist: [Option<PathBuf>; 8],
+    pub fork: bool,
+    pub forward_signals: bool,
+    /// `--kill-child` signal.
+    pub kill_child: Option<libc::c_int>,
+    pub mount_proc: Option<PathBuf>,
+    pub mount_binfmt: Option<PathBuf>,
+    pub load_interp: Option<OsString>,
+    /// `MS_REC | MS_PRIVATE` unless `--propagation` says otherwise (0 = unchanged).
+    pub propagation: libc::c_ulong,
+    pub root: Option<PathBuf>,
+    pub wd: Option<PathBuf>,
+    pub setuid: Option<libc::uid_t>,
+    pub setgid: Option<libc::gid_t>,
+    /// The single inner uid our euid becomes (`--map-user`, `-r`, `-c`).
+    pub map_user: Option<u32>,
+    pub map_group: Option<u32>,
+    /// `--map-users` ranges in command-line order.
+    pub user_ranges: Vec<MapRange>,
+    pub group_ranges: Vec<MapRange>,
+    pub owner: Option<(libc::uid_t, libc::gid_t)>,
+    pub setgroups: Option<SetgroupsWord>,
+    pub keep_caps: bool,
+    pub monotonic: Option<i64>,
+    pub boottime: Option<i64>,
+    /// The program and its arguments (empty: the login shell).
+    pub program: Vec<OsString>,
+}
+
+impl Default for UnshareArgs {
+    fn default() -> Self {
+        UnshareArgs {
+            flags: 0,
+            persist: Default::default(),
+            fork: false,
+            forward_signals: false,
+            kill_child: None,
+            mount_proc: None,
+            mount_binfmt: None,
+            load_interp: None,
+            propagation: libc::MS_REC | libc::MS_PRIVATE,
+            root: None,
+            wd: None,
+            setuid: None,
+            setgid: None,
+            map_user: None,
+            map_group: None,
+            user_ranges: Vec::new(),
+            group_ranges: Vec::new(),
+            owner: None,
+            setgroups: None,
+            keep_caps: false,
+            monotonic: None,
+            boottime: None,
+            program: Vec::new(),
+        }
+    }
+}
+
+impl UnshareArgs {
+    pub fn has(&self, flag: libc::c_int) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// Whether any `--<ns>=<file>` was given.
+    pub fn persists(&self) -> bool {
+        self.persist.iter().any(Option::is_some)
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    Run(Box<UnshareArgs>),
+    Help,
+    Version,
+}
+
+/// The ids and files the option loop consults (unshare resolves names and sub-id ranges while
+/// it parses, so their errors come in option order).
+pub trait IdSource {
+    fn euid(&self) -> u32;
+    fn egid(&self) -> u32;
+    /// The contents of `/etc/passwd`, `/etc/group`, `/etc/subuid`, `/proc/self/uid_map`...
+    fn read(&self, path: &str) -> std::io::Result<String>;
+}
+
+/// The live system.
+pub struct LiveIds;
+
+impl IdSource for LiveIds {
+    fn euid(&self) -> u32 {
+        crate::sys::process::ids().0
+    }
+
+    fn egid(&self) -> u32 {
+        crate::sys::process::ids().1
+    }
+
+    fn read(&self, path: &str) -> std::io::Result<String> {
+        std::fs::read(path).map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+}
+
+/// Characters C's `isspace` skips in front of a number.
+const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
+
+/// util-linux's `strtoul_or_err`/`strtou64_or_err`: an unsigned decimal number (blanks and a
+/// `+` in front allowed) or `<what>: '<s>'`; negative numbers and overflow add the ERANGE text.
+pub fn parse_unsigned(s: &str, what: &str) -> Result<u64> {
+    let t = s.trim_start_matches(C_SPACE);
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::msg(format!("{what}: '{s}'")));
+    }
+    match digits.parse::<u64>() {
+        Ok(v) if negative && v != 0 => Err(Error::os(format!("{what}: '{s}'"), libc::ERANGE)),
+        Ok(v) => Ok(v),
+        Err(_) => Err(Error::os(format!("{what}: '{s}'"), libc::ERANGE)),
+    }
+}
+
+/// util-linux's `strtos64_or_err`.
+pub fn parse_signed(s: &str, what: &str) -> Result<i64> {
+    let t = s.trim_start_matches(C_SPACE);
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::msg(format!("{what}: '{s}'")));
+    }
+    let signed = if negative { format!("-{digits}") } else { digits.to_string() };
+    signed.parse::<i64>().map_err(|_| Error::os(format!("{what}: '{s}'"), libc::ERANGE))
+}
+
+/// `--kill-child` names: case-insensitive, `SIG` optional, `RTMIN+n`/`RTMAX-n`; numbers are
+/// not names.
+pub fn signal_by_name(name: &str) -> Option<libc::c_int> {
+    let upper = name.to_ascii_uppercase();
+    let bare = upper.strip_prefix("SIG").unwrap_or(&upper);
+    if let Some(rt) = bare.strip_prefix("RT") {
+        let (max, n) = if let Some(n) = rt.strip_prefix("MIN+") {
+            (false, n)
+        } else if let Some(n) = rt.strip_prefix("MAX-") {
+            (true, n)
+        } else {
+            (false, rt)
+        };
+        if !n.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+        let n: i64 = digits.parse().ok()?;
+        let (min, maxsig) = (i64::from(libc::SIGRTMIN()), i64::from(libc::SIGRTMAX()));
+        let sig = if max { maxsig - n } else { min + n };
+        return (min..=maxsig).contains(&sig).then_some(sig as libc::c_int);
+    }
+    SIGNAL_NAMES.iter().find(|(n, _)| *n == bare).map(|(_, s)| *s)
+}
+
+/// util-linux's signal name table (lib/signames.c).
+const SIGNAL_NAMES: &[(&str, libc::c_int)] = &[
+    ("HUP", libc::SIGHUP),
+    ("INT", libc::SIGINT),
+    ("QUIT", libc::SIGQUIT),
+    ("ILL", libc::SIGILL),
+    ("TRAP", libc::SIGTRAP),
+    ("ABRT", libc::SIGABRT),
+    ("IOT", libc::SIGIOT),
+    ("BUS", libc::SIGBUS),
+    ("FPE", libc::SIGFPE),
+    ("KILL", libc::SIGKILL),
+    ("USR1", libc::SIGUSR1),
+    ("SEGV", libc::SIGSEGV),
+    ("USR2", libc::SIGUSR2),
+    ("PIPE", libc::SIGPIPE),
+    ("ALRM", libc::SIGALRM),
+    ("TERM", libc::SIGTERM),
+    ("STKFLT", libc::SIGSTKFLT),
+    ("CHLD", libc::SIGCHLD),
+    ("CLD", libc::SIGCHLD),
+    ("CONT", libc::SIGCONT),
+    ("STOP", libc::SIGSTOP),
+    ("TSTP", libc::SIGTSTP),
+    ("TTIN", libc::SIGTTIN),
+    ("TTOU", libc::SIGTTOU),
+    ("URG", libc::SIGURG),
+    ("XCPU", libc::SIGXCPU),
+    ("XFSZ", libc::SIGXFSZ),
+    ("VTALRM", libc::SIGVTALRM),
+    ("PROF", libc::SIGPROF),
+    ("WINCH", libc::SIGWINCH),
+    ("IO", libc::SIGIO),
+    ("POLL", libc::SIGPOLL),
+    ("PWR", libc::SIGPWR),
+    ("SYS", libc::SIGSYS),
+];
+
+/// A field of a `name:x:id:...` line of /etc/passwd or /etc/group.
+fn id_by_name(text: &str, name: &str) -> Option<u32> {
+    text.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        (fields.len() >= 3 && fields[0] == name).then(|| fields[2].parse().ok()).flatten()
+    })
+}
+
+fn name_by_id(text: &str, id: u32) -> Option<String> {
+    text.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        (fields.len() >= 3 && fields[2].parse() == Ok(id)).then(|| fields[0].to_string())
+    })
+}
+
+/// `--map-user`/`--map-group`: a number (even without an entry) or a name; 4294967295 is
+/// util-linux's "unset" and never an id.
+fn user_or_group(ids: &dyn IdSource, s: &str, db: &str, what: &str) -> Result<u32> {
+    let fail = || Error::msg(format!("failed to parse {what} '{s}'"));
+    match parse_unsigned(s, what) {
+        Ok(n) if n < u64::from(u32::MAX) => return Ok(n as u32),
+        Ok(_) | Err(Error::Msg { errno: Some(_), .. }) => return Err(fail()),
+        Err(_) => {}
+    }
+    ids.read(db).ok().and_then(|text| id_by_name(&text, s)).filter(|&id| id != u32::MAX).ok_or_else(fail)
+}
+
+/// `auto`/`subids` ranges from /etc/subuid or /etc/subgid for the euid's user.
+fn subid(ids: &dyn IdSource, path: &str, identity: bool) -> Result<MapRange> {
+    let euid = ids.euid();
+    let Some(user) = ids.read("/etc/passwd").ok().and_then(|text| name_by_id(&text, euid)) else {
+        return Err(Error::msg(format!("you (user {}) don't exist.", euid as i32)));
+    };
+    let text = ids.read(path).map_err(|e| Error::io(format!("could not open '{path}'"), &e))?;
+    idmap::subid_range(&text, path, &user, euid, identity)
+}
+
+/// The ranges one `--map-users`/`--map-groups` argument adds.
+fn ranges_of(ids: &dyn IdSource, arg: &str, subid_file: &str, kernel_map: &str) -> Result<Vec<MapRange>> {
+    match arg {
+        "auto" => Ok(vec![subid(ids, subid_file, false)?]),
+        "subids" => Ok(vec![subid(ids, subid_file, true)?]),
+        "all" => {
+            let text = ids.read(kernel_map).map_err(|e| Error::io(format!("could not open '{kernel_map}'"), &e))?;
+            Ok(idmap::kernel_map_ranges(&text))
+        }
+        _ => Ok(vec![idmap::parse_range(arg)?]),
+    }
+}
+
+/// `--owner <uid>:<gid>`: `sscanf("%u:%u%n")` with nothing after.
+fn parse_owner(s: &str) -> Option<(u32, u32)> {
+    let (uid, gid) = s.split_once(':')?;
+    let num = |t: &str| -> Option<u32> {
+        let t = t.trim_start_matches(C_SPACE);
+        let (neg, d) = match t.as_bytes().first() {
+            Some(b'-') => (true, &t[1..]),
+            Some(b'+') => (false, &t[1..]),
+            _ => (false, t),
+        };
+        if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let v = d.parse::<u64>().unwrap_or(u64::MAX);
+        Some(if neg { v.wrapping_neg() as u32 } else { v as u32 })
+    };
+    Some((num(uid)?, num(gid)?))
+}
+
+/// Runs unshare's getopt loop over `argv` (`argv[0]` included).
+pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
+    let specs = super::getopt_specs(OPTIONS);
+    let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder);
+    let mut a = UnshareArgs::default();
+    for item in getopt.by_ref() {
+        let (opt, value) = match item {
+            Item::Opt(opt, value) => (opt, value),
+            Item::Error(msg) => return Err(Error::Usage(msg)),
+        };
+        let text = value.as_ref().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
+        let path = || value.as_ref().map(PathBuf::from);
+        match opt {
+            Opt::Help => return Ok(Parsed::Help),
+            Opt::Version => return Ok(Parsed::Version),
+            Opt::Ns(kind) => {
+                a.flags |= kind.clone_flag();
+                if let Some(target) = path() {
+                    a.persist[kind.index()] = Some(target);
+                }
+            }
+            Opt::Fork => a.fork = true,
+            Opt::KillChild => {
+                a.fork = true;
+                a.kill_child = Some(match &value {
+                    Some(_) => signal_by_name(&text).ok_or_else(|| Error::msg(format!("unknown signal: {text}")))?,
+                    None => libc::SIGKILL,
+                });
+            }
+            Opt::ForwardSignals => {
+                a.fork = true;
+                a.forward_signals = true;
+            }
+            Opt::MountProc => {
+                a.flags |= libc::CLONE_NEWNS;
+                a.mount_proc = Some(path().unwrap_or_else(|| PathBuf::from("/proc")));
+            }
+            Opt::MountBinfmt => {
+                a.flags |= libc::CLONE_NEWNS | libc::CLONE_NEWUSER;
+                a.mount_binfmt = path();
+                if a.mount_binfmt.is_none() {
+                    a.mount_proc.get_or_insert_with(|| PathBuf::from("/proc"));
+                    a.mount_binfmt = Some(PathBuf::from(BINFMT_MISC));
+                }
+            }
+            Opt::LoadInterp => {
+                a.flags |= libc::CLONE_NEWNS | libc::CLONE_NEWUSER;
+                if a.mount_binfmt.is_none() {
+                    a.mount_proc.get_or_insert_with(|| PathBuf::from("/proc"));
+                    a.mount_binfmt = Some(PathBuf::from(BINFMT_MISC));
+                }
+                a.load_interp = value.clone();
+            }
+            Opt::MapUser => {
+                a.flags |= libc::CLONE_NEWUSER;
+                a.map_user = Some(user_or_group(ids, &text, "/etc/passwd", "uid")?);
+            }
+            Opt::MapGroup => {
+                a.flags |= libc::CLONE_NEWUSER;
+                a.map_group = Some(user_or_group(ids, &text, "/etc/group", "gid")?);
+            }
+            Opt::MapRootUser => {
+                a.flags |= libc::CLONE_NEWUSER;
+                a.map_user = Some(0);
+                a.map_group = Some(0);
+            }
+            Opt::MapCurrentUser => {
+                a.flags |= libc::CLONE_NEWUSER;
+                a.map_user = Some(ids.euid());
+                a.map_group = Some(ids.egid());
+            }
+            Opt::MapUsers => {
+                a.flags |= libc::CLONE_NEWUSER;
+                a.user_ranges.extend(ranges_of(ids, &text, "/etc/subuid", "/proc/self/uid_map")?);
+            }
+            Opt::MapGroups => {
+                a.flags |= libc::CLONE_NEWUSER;
+                a.group_ranges.extend(ranges_of(ids, &text, "/etc/subgid", "/proc/self/gid_map")?);
+            }
+            Opt::MapAuto | Opt::MapSubids => {
+                a.flags |= libc::CLONE_NEWUSER;
+                let identity = opt == Opt::MapSubids;
+                a.user_ranges.push(subid(ids, "/etc/subuid", identity)?);
+                a.group_ranges.push(subid(ids, "/etc/subgid", identity)?);
+            }
+            Opt::Owner => {
+                a.flags |= libc::CLONE_NEWUSER;
+                a.owner = Some(parse_owner(&text).ok_or_else(|| Error::msg("failed to parse owner"))?);
+            }
+            Opt::Setgroups => {
+                a.setgroups = Some(match text.as_str() {
+                    "allow" => SetgroupsWord::Allow,
+                    "deny" => SetgroupsWord::Deny,
+                    _ => return Err(Error::msg(format!("unsupported --setgroups argument '{text}'"))),
+                });
+            }
+            Opt::Propagation => {
+                a.propagation = match text.as_str() {
+                    "slave" => libc::MS_REC | libc::MS_SLAVE,
+                    "private" => libc::MS_REC | libc::MS_PRIVATE,
+                    "shared" => libc::MS_REC | libc::MS_SHARED,
+                    "unchanged" => 0,
+                    _ => return Err(Error::msg(format!("unsupported propagation mode: {text}"))),
+                };
+            }
+            Opt::KeepCaps => a.keep_caps = true,
+            Opt::Setuid => a.setuid = Some(parse_unsigned(&text, "failed to parse uid")? as libc::uid_t),
+            Opt::Setgid => a.setgid = Some(parse_unsigned(&text, "failed to parse gid")? as libc::gid_t),
+            Opt::Root => a.root = path(),
+            Opt::Wd => a.wd = path(),
+            Opt::Monotonic => a.monotonic = Some(parse_signed(&text, "failed to parse monotonic offset")?),
+            Opt::Boottime => a.boottime = Some(parse_signed(&text, "failed to parse boottime offset")?),
+        }
+    }
+    if (a.monotonic.is_some() || a.boottime.is_some()) && !a.has(libc::CLONE_NEWTIME) {
+        return Err(Error::msg("options --monotonic and --boottime require unsharing of a time namespace (-T)"));
+    }
+    a.program = getopt.into_operands();
+    Ok(Parsed::Run(Box::new(a)))
+}
+
+/// The clap description of runshare, for man pages and completions.
+pub fn command() -> clap::Command {
+    super::clap_command(
+        "runshare",
+        "Run a program with some namespaces unshared from the parent.",
+        OPTIONS,
+        &[("program", "program to run, with its arguments (default: the login shell)", true)],
+    )
+}
+
+/// Whether an `--load-interp` definition has the `F` (fix binary) flag: util-linux then
+/// registers it before `--root`, so the interpreter is opened from the old root.
+pub fn interp_is_fixed(interp: &OsString) -> bool {
+    let bytes = interp.as_bytes();
+    bytes.iter().rposition(|&b| b == b':').is_some_and(|i| bytes[i..].contains(&b'F'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct FakeIds;
+    impl IdSource for FakeIds {
+        fn euid(&self) -> u32 {
+            1000
+        }
+        fn egid(&self) -> u32 {
+            100
+        }
+        fn read(&self, path: &str) -> std::io::Result<String> {
+            match path {
+                "/etc/passwd" => Ok("root:x:0:0::/root:/bin/sh\nalice:x:1000:100::/home/alice:/bin/sh\n".into()),
+                "/etc/group" => Ok("root:x:0:\nusers:x:100:\n".into()),
+                "/etc/subuid" => Ok("alice:100000:65536\n".into()),
+                _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
+            }
+        }
+    }
+
+    fn p(args: &[&str]) -> Result<Parsed> {
+        let argv: Vec<OsString> = std::iter::once("unshare").chain(args.iter().copied()).map(OsString::from).collect();
+        parse(&argv, &FakeIds)
+    }
+
+    fn run(args: &[&str]) -> UnshareArgs {
+        match p(args) {
+            Ok(Parsed::Run(a)) => *a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn clap_command_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn namespace_letters_take_no_argument() {
+        assert_eq!(p(&["-m/x"]), Err(Error::Usage("unshare: invalid option -- '/'".into())));
+        let a = run(&["--net=/run/x", "-U", "ls", "-l"]);
+        assert_eq!(a.flags, libc::CLONE_NEWNET | libc::CLONE_NEWUSER);
+        assert_eq!(a.persist[NsKind::Net.index()], Some(PathBuf::from("/run/x")));
+        assert_eq!(a.program, ["ls", "-l"]);
+    }
+
+    #[test]
+    fn map_user_names_and_numbers() {
+        assert_eq!(run(&["--map-user=alice"]).map_user, Some(1000));
+        assert_eq!(run(&["--map-user=4242"]).map_user, Some(4242));
+        assert_eq!(run(&["--map-group=users"]).map_group, Some(100));
+        assert_eq!(p(&["--map-user=x"]), Err(Error::msg("failed to parse uid 'x'")));
+        assert_eq!(p(&["--map-group=x"]), Err(Error::msg("failed to parse gid 'x'")));
+        assert_eq!(p(&["--map-user=4294967295"]), Err(Error::msg("failed to parse uid '4294967295'")));
+        assert_eq!(run(&["-c"]).map_group, Some(100));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(p(&["-S", "abc"]), Err(Error::msg("failed to parse uid: 'abc'")));
+        assert_eq!(p(&["-G", "-1"]), Err(Error::os("failed to parse gid: '-1'", libc::ERANGE)));
+        assert_eq!(run(&["-T", "--monotonic=-5"]).monotonic, Some(-5));
+        assert_eq!(
+            p(&["--boottime", "5"]),
+            Err(Error::msg("options --monotonic and --boottime require unsharing of a time namespace (-T)"))
+        );
+        assert_eq!(p(&["-T", "--monotonic", "x"]), Err(Error::msg("failed to parse monotonic offset: 'x'")));
+        assert_eq!(p(&["--owner", "1:"]), Err(Error::msg("failed to parse owner")));
+        assert_eq!(run(&["--owner", "1:2"]).owner, Some((1, 2)));
+    }
+
+    #[test]
+    fn signals_by_name_only() {
+        assert_eq!(signal_by_name("term"), Some(libc::SIGTERM));
+        assert_eq!(signal_by_name("SIGkill"), Some(libc::SIGKILL));
+        assert_eq!(signal_by_name("rtmin+1"), Some(libc::SIGRTMIN() + 1));
+        assert_eq!(signal_by_name("SIGRTMAX-0"), Some(libc::SIGRTMAX()));
+        assert_eq!(p(&["--kill-child=9"]), Err(Error::msg("unknown signal: 9")));
+        assert_eq!(run(&["--kill-child"]).kill_child, Some(libc::SIGKILL));
+    }
+
+    #[test]
+    fn binfmt_implies_proc_and_user() {
+        let a = run(&["--mount-binfmt"]);
+        assert_eq!(a.mount_proc, Some(PathBuf::from("/proc")));
+        assert_eq!(a.mount_binfmt, Some(PathBuf::from(BINFMT_MISC)));
+        assert_eq!(a.flags, libc::CLONE_NEWNS | libc::CLONE_NEWUSER);
+        let a = run(&["--mount-binfmt=/b", "-l", ":x:M::ab::/i:F"]);
+        assert_eq!((a.mount_proc, a.mount_binfmt), (None, Some(PathBuf::from("/b"))));
+        assert!(interp_is_fixed(a.load_interp.as_ref().unwrap()));
+    }
+
+    #[test]
+    fn ranges_and_words() {
+        let a = run(&["--map-users=0:100000:10", "--map-users=auto"]);
+        assert_eq!(
+            a.user_ranges,
+            [MapRange::new(0, 100000, 10), MapRange { inner: None, outer: 100000, count: 65536 }]
+        );
+        assert_eq!(p(&["--map-groups=auto"]), Err(Error::os("could not open '/etc/subgid'", libc::ENOENT)));
+        assert_eq!(p(&["--propagation", "x"]), Err(Error::msg("unsupported propagation mode: x")));
+        assert_eq!(p(&["--setgroups", "x"]), Err(Error::msg("unsupported --setgroups argument 'x'")));
+        assert_eq!(p(&["-h", "--bogus"]), Ok(Parsed::Help));
+    }
+}

@@ -1,0 +1,186 @@
+//! unshare(1): run a program in new namespaces (unshare(2)), in util-linux 2.42's order of
+//! operations: helpers forked first, `--owner`, unshare(2), range id maps, time offsets, the
+//! fork, persistent bind mounts, then in the exec'ing process maps, setgroups, propagation,
+//! root, directory, proc and binfmt mounts, ids, capabilities and execve(2).
+
+pub mod helper;
+pub mod idmap;
+pub mod steps;
+
+use crate::cli::unshare::{parse, LiveIds, Parsed, UnshareArgs, USAGE};
+use crate::error::{Error, Result};
+use crate::exec;
+use crate::sys::process::{self, ChildState, Forked};
+use crate::sys::{caps, ns, pipe, signal, LiveKernel};
+use crate::tool::{version_line, Invocation};
+use helper::{BindHelper, IdmapHelper};
+use std::io::{Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use steps::SingleId;
+
+/// runshare's main: parse, then unshare and run the program.
+pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
+    let args = match parse(&inv.argv, &LiveIds)? {
+        Parsed::Help => {
+            write_out(out, USAGE.replace("%s", &inv.prog).as_bytes())?;
+            return Ok(0);
+        }
+        Parsed::Version => {
+            write_out(out, version_line(&inv.prog).as_bytes())?;
+            return Ok(0);
+        }
+        Parsed::Run(args) => args,
+    };
+    out.flush().map_err(|e| Error::io("write error", &e))?;
+    run(&args, &inv.prog)
+}
+
+fn write_out(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
+    out.write_all(bytes).map_err(|e| Error::io("write error", &e))
+}
+
+/// How the ids get mapped: single ids written by the exec'ing process, or range lists
+/// written by the id-map helper (a single id then joins its list).
+struct IdPlan {
+    user: SingleId,
+    group: SingleId,
+    user_ranges: Vec<idmap::MapRange>,
+    group_ranges: Vec<idmap::MapRange>,
+}
+
+fn id_plan(a: &UnshareArgs, euid: u32, egid: u32) -> IdPlan {
+    let mut plan = IdPlan {
+        user: a.map_user.map(|inner| (inner, euid)),
+        group: a.map_group.map(|inner| (inner, egid)),
+        user_ranges: Vec::new(),
+        group_ranges: Vec::new(),
+    };
+    if !a.user_ranges.is_empty() || (a.map_user.is_some() && a.owner.is_some()) {
+        plan.user_ranges = idmap::with_single_id(&a.user_ranges, euid, a.map_user);
+        plan.user = None;
+    }
+    if !a.group_ranges.is_empty() || (a.map_group.is_some() && a.owner.is_some()) {
+        plan.group_ranges = idmap::with_single_id(&a.group_ranges, egid, a.map_group);
+        plan.group = None;
+    }
+    plan
+}
+
+fn run(a: &UnshareArgs, prog: &str) -> Result<i32> {
+    let (euid, egid, _, _) = process::ids();
+    process::set_signal_default(libc::SIGCHLD, false);
+
+    // Forked before unshare(2), so it mounts in the original namespaces with the original
+    // privileges (`--user=FILE` works as root); with a plain in-place bind util-linux does
+    // the same from the parent, which the helper's namespaces are in any case.
+    let mut bind = match a.persists() {
+        true => Some(BindHelper::spawn(steps::bind_list(a, process::getpid()), prog)?),
+        false => None,
+    };
+    let plan = id_plan(a, euid, egid);
+    let idmap_helper = if plan.user_ranges.is_empty() && plan.group_ranges.is_empty() {
+        None
+    } else {
+        Some(IdmapHelper::spawn(plan.user_ranges.clone(), plan.group_ranges.clone(), &mut bind, prog)?)
+    };
+
+    steps::owner_and_unshare(&mut LiveKernel, a)?;
+    if let Some(h) = idmap_helper {
+        h.finish()?;
+    }
+    steps::time_offsets(&mut LiveKernel, a)?;
+
+    if !a.fork {
+        if let Some(b) = bind.as_mut() {
+            b.bind()?;
+        }
+        return exec_side(a, &plan, bind, None);
+    }
+
+    let saved_mask = if a.forward_signals {
+        for sig in [libc::SIGTERM, libc::SIGINT] {
+            signal::install_forwarder(sig).map_err(|e| {
+                Error::os(if sig == libc::SIGTERM { "sigaction SIGTERM failed" } else { "sigaction SIGINT failed" }, e)
+            })?;
+        }
+        None
+    } else {
+        // The "impatient parent": a SIGINT or SIGTERM meant for the program must not end us
+        // before it.
+        Some(
+            process::sigmask(true, &[libc::SIGINT, libc::SIGTERM])
+                .map_err(|e| Error::os("sigprocmask block failed", e))?,
+        )
+    };
+    let parent_pidfd = match a.kill_child {
+        Some(_) => Some(ns::pidfd_open(process::getpid()).map_err(|e| Error::os("pidfd_open failed", e))?),
+        None => None,
+    };
+    // The program waits until its namespaces are bound, so a failed bind never runs it.
+    let gate = match bind {
+        Some(_) => Some(pipe::pipe().map_err(|e| Error::os("pipe failed", e))?),
+        None => None,
+    };
+    match process::fork().map_err(|e| Error::os("fork failed", e))? {
+        Forked::Child => {
+            if let Some(mask) = &saved_mask {
+                process::set_sigmask(mask).map_err(|e| Error::os("sigprocmask restore failed", e))?;
+            }
+            if let Some((mut gate_r, gate_w)) = gate {
+                drop(gate_w);
+                let mut byte = [0u8; 1];
+                if !matches!(gate_r.read(&mut byte), Ok(1)) {
+                    process::exit_now(1);
+                }
+            }
+            exec_side(a, &plan, bind, parent_pidfd)
+        }
+        Forked::Parent { child } => {
+            drop(parent_pidfd);
+            if a.forward_signals {
+                signal::forward_to(child);
+            }
+            if let (Some(mut b), Some((gate_r, mut gate_w))) = (bind.take(), gate) {
+                drop(gate_r);
+                if let Err(e) = b.bind() {
+                    // The program reads end of file and leaves without running.
+                    drop(gate_w);
+                    let _ = process::wait_child(child, false);
+                    return Err(e);
+                }
+                b.forget();
+                let _ = gate_w.write_all(&[1]);
+            }
+            let state = process::wait_child(child, false).map_err(|e| Error::os("waitpid failed", e))?;
+            if let ChildState::Exited(code) = state {
+                return Ok(code);
+            }
+            exec::leave_like(state, true);
+            Err(Error::msg("child exit failed"))
+        }
+    }
+}
+
+/// The process that execs: `--kill-child`, then the ordered setup, capabilities and exec.
+/// On any failure the persistent binds are taken back (the helper's Drop).
+fn exec_side(a: &UnshareArgs, plan: &IdPlan, bind: Option<BindHelper>, parent: Option<OwnedFd>) -> Result<i32> {
+    if let Some(sig) = a.kill_child {
+        signal::set_parent_death_signal(sig).map_err(|e| Error::os("prctl failed", e))?;
+        if let Some(pidfd) = parent {
+            // Our parent died before prctl(2): whoever adopted us does not want the program.
+            if signal::pidfd_exited(pidfd.as_fd()).map_err(|e| Error::os("poll parent pidfd failed", e))? {
+                return Err(Error::Silent(1));
+            }
+        }
+    }
+    steps::prepare_exec(&mut LiveKernel, a, plan.user, plan.group)?;
+    if a.keep_caps && a.has(libc::CLONE_NEWUSER) {
+        caps::keep_caps_as_ambient().map_err(|e| {
+            let (text, errno) = e.describe();
+            Error::os(text, errno)
+        })?;
+    }
+    let err = exec::exec_program_or_shell(&a.program);
+    drop(bind);
+    Err(err)
+}

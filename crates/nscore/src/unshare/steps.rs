@@ -1,0 +1,401 @@
+//! The order-sensitive system calls of unshare(1), as functions of a [`Kernel`]: what runs
+//! before unshare(2) (`--owner`), the time offsets after it, the persistent bind mounts, and
+//! everything the exec'ing process does before execve(2). The live run passes
+//! [`crate::sys::LiveKernel`]; the tests below pass the recording fake and read back the order.
+
+use crate::cli::unshare::{interp_is_fixed, SetgroupsWord, UnshareArgs, BINFMT_MISC};
+use crate::error::{Error, Result};
+use crate::nstype::NsKind;
+use crate::sys::kernel::WriteFileError;
+use crate::sys::Kernel;
+use crate::unshare::idmap::{self, MapRange};
+use std::path::{Path, PathBuf};
+
+const PROC_MOUNT_FLAGS: libc::c_ulong = libc::MS_NOSUID | libc::MS_NOEXEC | libc::MS_NODEV;
+
+/// A single-id map the exec'ing process writes itself: (inner, outer).
+pub type SingleId = Option<(u32, u32)>;
+
+/// Steps 5 and 6: become `--owner` (groups, gid, uid), then unshare(2).
+pub fn owner_and_unshare(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
+    if let Some((uid, gid)) = a.owner {
+        k.setgroups_empty().map_err(|e| Error::os("setgroups failed", e))?;
+        k.setgid(gid).map_err(|e| Error::os("setgid() failed", e))?;
+        k.setuid(uid).map_err(|e| Error::os("setuid() failed", e))?;
+    }
+    k.unshare(a.flags).map_err(|e| Error::os("unshare failed", e))
+}
+
+/// Step 8: the boottime offset first, then the monotonic one, each in its own write.
+pub fn time_offsets(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
+    let path = Path::new("/proc/self/timens_offsets");
+    for (clock, offset) in [(libc::CLOCK_BOOTTIME, a.boottime), (libc::CLOCK_MONOTONIC, a.monotonic)] {
+        let Some(offset) = offset else { continue };
+        k.write_file(path, format!("{clock} {offset} 0").as_bytes()).map_err(|e| match e {
+            WriteFileError::Open(e) => Error::os("failed to open /proc/self/timens_offsets", e),
+            WriteFileError::Write(e) => Error::os("failed to write to /proc/self/timens_offsets", e),
+        })?;
+    }
+    Ok(())
+}
+
+/// The persistent targets in util-linux's bind order (user, cgroup, ipc, uts, net,
+/// pid_for_children, mnt, time_for_children), each with the nsfs file it receives.
+pub fn bind_list(a: &UnshareArgs, pid: libc::pid_t) -> Vec<(PathBuf, PathBuf)> {
+    NsKind::ENTER_ORDER
+        .iter()
+        .filter_map(|&kind| {
+            let target = a.persist[kind.index()].clone()?;
+            Some((PathBuf::from(format!("/proc/{pid}/ns/{}", kind.info().for_children)), target))
+        })
+        .collect()
+}
+
+/// Step 10: bind each nsfs file on its target. On failure the binds already made are
+/// taken back (util-linux leaves them), so a failed run leaves no namespace pinned.
+pub fn bind_persistent(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) -> Result<()> {
+    for (i, (source, target)) in binds.iter().enumerate() {
+        if let Err(e) = k.mount(Some(&source.to_string_lossy()), target, None, libc::MS_BIND) {
+            unbind(&binds[..i]);
+            return Err(Error::os(format!("mount {} on {} failed", source.display(), target.display()), e));
+        }
+    }
+    Ok(())
+}
+
+/// Takes back bind mounts, newest first.
+pub fn unbind(binds: &[(PathBuf, PathBuf)]) {
+    for (_, target) in binds.iter().rev() {
+        let _ = crate::sys::mount::umount_detach(target);
+    }
+}
+
+/// The helper's direct write of range maps as root: `uid_map` then `gid_map`, one write each.
+pub fn write_range_maps(k: &mut dyn Kernel, pid: libc::pid_t, users: &[MapRange], groups: &[MapRange]) -> Result<()> {
+    for (file, ranges) in [("uid_map", users), ("gid_map", groups)] {
+        if ranges.is_empty() {
+            continue;
+        }
+        let path = format!("/proc/{pid}/{file}");
+        let text = idmap::map_file_text(ranges, &path)?;
+        k.write_file(Path::new(&path), text.as_bytes()).map_err(|e| match e {
+            WriteFileError::Open(e) => Error::os(format!("failed to open {path}"), e),
+            WriteFileError::Write(e) => Error::os(format!("failed to write {path}"), e),
+        })?;
+    }
+    Ok(())
+}
+
+fn write_or(k: &mut dyn Kernel, path: &str, data: &str) -> Result<()> {
+    k.write_file(Path::new(path), data.as_bytes()).map_err(|e| match e {
+        WriteFileError::Open(e) => Error::os(format!("cannot open {path}"), e),
+        WriteFileError::Write(e) => Error::os(format!("write failed {path}"), e),
+    })
+}
+
+/// `/proc/self/setgroups`; a kernel without it (ENOENT) is not an error.
+fn setgroups_control(k: &mut dyn Kernel, word: SetgroupsWord) -> Result<()> {
+    match write_or(k, "/proc/self/setgroups", word.word()) {
+        Err(Error::Msg { errno: Some(libc::ENOENT), ref text, .. }) if text.starts_with("cannot open") => Ok(()),
+        other => other,
+    }
+}
+
+/// Writes a binfmt_misc definition to `<dir>/register`.
+fn load_interp(k: &mut dyn Kernel, dir: &Path, interp: &std::ffi::OsStr) -> Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let register = dir.join("register");
+    k.write_file(&register, interp.as_bytes()).map_err(|e| match e {
+        // util-linux opens the directory first: a missing one is named as such.
+        WriteFileError::Open(e) => match std::fs::metadata(dir) {
+            Err(d) => Error::io(format!("cannot open {}", dir.display()), &d),
+            Ok(m) if !m.is_dir() => Error::os(format!("cannot open {}", dir.display()), libc::ENOTDIR),
+            Ok(_) => Error::os(format!("cannot open {}/register", dir.display()), e),
+        },
+        WriteFileError::Write(e) => Error::os(format!("write failed {}/register", dir.display()), e),
+    })
+}
+
+fn mount_fs(k: &mut dyn Kernel, fstype: &str, dir: &Path) -> Result<()> {
+    k.mount(Some(fstype), dir, Some(fstype), PROC_MOUNT_FLAGS)
+        .map_err(|e| Error::os(format!("mount {} failed", dir.display()), e))
+}
+
+/// Step 12.2 to 12.12, in the process that will exec: single-id maps (uid_map, setgroups
+/// deny, gid_map), `--setgroups`, propagation, binfmt before a chroot for fixed interpreters,
+/// chroot, chdir, proc, binfmt_misc, the interpreter, then setgroups/setgid/setuid.
+pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: SingleId) -> Result<()> {
+    if let Some((inner, outer)) = user {
+        write_or(k, "/proc/self/uid_map", &format!("{inner} {outer} 1"))?;
+    }
+    if let Some((inner, outer)) = group {
+        if a.setgroups == Some(SetgroupsWord::Allow) {
+            return Err(Error::msg("options --setgroups=allow and --map-group are mutually exclusive"));
+        }
+        setgroups_control(k, SetgroupsWord::Deny)?;
+        write_or(k, "/proc/self/gid_map", &format!("{inner} {outer} 1"))?;
+    }
+    if let Some(word) = a.setgroups {
+        setgroups_control(k, word)?;
+    }
+    if a.has(libc::CLONE_NEWNS) && a.propagation != 0 {
+        k.mount(Some("none"), Path::new("/"), None, a.propagation)
+            .map_err(|e| Error::os("cannot change root filesystem propagation", e))?;
+    }
+    let fixed_before_root = a.load_interp.as_ref().is_some_and(interp_is_fixed) && a.root.is_some();
+    if let (true, Some(interp)) = (fixed_before_root, &a.load_interp) {
+        mount_fs(k, "binfmt_misc", Path::new(BINFMT_MISC))?;
+        load_interp(k, Path::new(BINFMT_MISC), interp)?;
+    }
+    let mut wd = a.wd.clone();
+    if let Some(root) = &a.root {
+        k.chroot(root).map_err(|e| Error::os(format!("cannot change root directory to '{}'", root.display()), e))?;
+        wd.get_or_insert_with(|| PathBuf::from("/"));
+    }
+    if let Some(dir) = &wd {
+        k.chdir(dir).map_err(|e| Error::os(format!("cannot change directory to {}", dir.display()), e))?;
+    }
+    if let Some(dir) = &a.mount_proc {
+        // Without a new root and with a propagation other than the default, the existing
+        // /proc would still share events with the parent namespace: make it private first.
+        if a.root.is_none() && a.propagation != (libc::MS_PRIVATE | libc::MS_REC) {
+            match k.mount(Some("none"), dir, None, libc::MS_PRIVATE | libc::MS_REC) {
+                Ok(()) | Err(libc::EINVAL) => {}
+                Err(e) => return Err(Error::os(format!("cannot change {} filesystem propagation", dir.display()), e)),
+            }
+        }
+        mount_fs(k, "proc", dir)?;
+    }
+    if let Some(dir) = &a.mount_binfmt {
+        mount_fs(k, "binfmt_misc", dir)?;
+    }
+    if let (false, Some(interp), Some(dir)) = (fixed_before_root, &a.load_interp, &a.mount_binfmt) {
+        load_interp(k, dir, interp)?;
+    }
+    if let Some(gid) = a.setgid {
+        k.setgroups_empty().map_err(|e| Error::os("setgroups failed", e))?;
+        k.setgid(gid).map_err(|e| Error::os("setgid() failed", e))?;
+    }
+    if let Some(uid) = a.setuid {
+        k.setuid(uid).map_err(|e| Error::os("setuid() failed", e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::unshare::{parse, IdSource, Parsed};
+    use crate::sys::{Call, RecordingKernel};
+    use std::ffi::OsString;
+
+    struct NoFiles;
+    impl IdSource for NoFiles {
+        fn euid(&self) -> u32 {
+            1000
+        }
+        fn egid(&self) -> u32 {
+            1000
+        }
+        fn read(&self, _: &str) -> std::io::Result<String> {
+            Err(std::io::Error::from_raw_os_error(libc::ENOENT))
+        }
+    }
+
+    fn args(list: &[&str]) -> UnshareArgs {
+        let argv: Vec<OsString> = std::iter::once("unshare").chain(list.iter().copied()).map(OsString::from).collect();
+        match parse(&argv, &NoFiles).unwrap() {
+            Parsed::Run(a) => *a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn write(path: &str, data: &str) -> Call {
+        Call::WriteFile { path: PathBuf::from(path), data: data.as_bytes().to_vec() }
+    }
+
+    fn mount(source: &str, target: &str, fstype: Option<&str>, flags: libc::c_ulong) -> Call {
+        Call::Mount {
+            source: Some(source.to_string()),
+            target: PathBuf::from(target),
+            fstype: fstype.map(str::to_string),
+            flags,
+        }
+    }
+
+    #[test]
+    fn map_root_user_order() {
+        let a = args(&["-r", "--setgroups=deny"]);
+        let mut k = RecordingKernel::default();
+        prepare_exec(&mut k, &a, Some((0, 1000)), Some((0, 1000))).unwrap();
+        assert_eq!(
+            k.calls,
+            [
+                write("/proc/self/uid_map", "0 1000 1"),
+                write("/proc/self/setgroups", "deny"),
+                write("/proc/self/gid_map", "0 1000 1"),
+                write("/proc/self/setgroups", "deny"),
+            ]
+        );
+    }
+
+    #[test]
+    fn setgroups_allow_excludes_map_group() {
+        let a = args(&["--map-group=0", "--setgroups=allow"]);
+        let mut k = RecordingKernel::default();
+        let e = prepare_exec(&mut k, &a, None, Some((0, 1000))).unwrap_err();
+        assert_eq!(e, Error::msg("options --setgroups=allow and --map-group are mutually exclusive"));
+        assert!(k.calls.is_empty());
+    }
+
+    #[test]
+    fn privileges_dropped_last_groups_first() {
+        let a = args(&["-S", "5", "-G", "6", "-R", "/new", "-w", "/w"]);
+        let mut k = RecordingKernel::default();
+        prepare_exec(&mut k, &a, None, None).unwrap();
+        assert_eq!(
+            k.calls,
+            [
+                Call::Chroot(PathBuf::from("/new")),
+                Call::Chdir(PathBuf::from("/w")),
+                Call::SetgroupsEmpty,
+                Call::Setgid(6),
+                Call::Setuid(5)
+            ]
+        );
+    }
+
+    #[test]
+    fn root_defaults_wd_to_slash() {
+        let a = args(&["-R", "/new"]);
+        let mut k = RecordingKernel::default();
+        prepare_exec(&mut k, &a, None, None).unwrap();
+        assert_eq!(k.calls, [Call::Chroot(PathBuf::from("/new")), Call::Chdir(PathBuf::from("/"))]);
+    }
+
+    #[test]
+    fn propagation_then_proc() {
+        let a = args(&["-p", "-f", "--mount-proc"]);
+        let mut k = RecordingKernel::default();
+        prepare_exec(&mut k, &a, None, None).unwrap();
+        assert_eq!(
+            k.calls,
+            [
+                mount("none", "/", None, libc::MS_REC | libc::MS_PRIVATE),
+                mount("proc", "/proc", Some("proc"), PROC_MOUNT_FLAGS)
+            ]
+        );
+        let a = args(&["--propagation=slave", "--mount-proc=/p"]);
+        let mut k = RecordingKernel::default();
+        k.failures.push((mount("none", "/p", None, libc::MS_REC | libc::MS_PRIVATE), libc::EINVAL));
+        prepare_exec(&mut k, &a, None, None).unwrap();
+        assert_eq!(
+            k.calls,
+            [
+                mount("none", "/", None, libc::MS_REC | libc::MS_SLAVE),
+                mount("none", "/p", None, libc::MS_REC | libc::MS_PRIVATE),
+                mount("proc", "/p", Some("proc"), PROC_MOUNT_FLAGS)
+            ]
+        );
+        // Without a new mount namespace the propagation is left alone.
+        let a = args(&["-u", "--propagation=shared"]);
+        let mut k = RecordingKernel::default();
+        prepare_exec(&mut k, &a, None, None).unwrap();
+        assert!(k.calls.is_empty());
+    }
+
+    #[test]
+    fn propagation_failure_message() {
+        let a = args(&["-m"]);
+        let mut k = RecordingKernel::default();
+        k.failures.push((mount("none", "/", None, libc::MS_REC | libc::MS_PRIVATE), libc::EPERM));
+        let e = prepare_exec(&mut k, &a, None, None).unwrap_err();
+        assert_eq!(e, Error::os("cannot change root filesystem propagation", libc::EPERM));
+    }
+
+    #[test]
+    fn fixed_interpreter_registered_before_chroot() {
+        let a = args(&["-l", ":qemu:M::x::/q:F", "-R", "/r"]);
+        let mut k = RecordingKernel::default();
+        prepare_exec(&mut k, &a, None, None).unwrap();
+        assert_eq!(
+            k.calls[1..4],
+            [
+                mount("binfmt_misc", BINFMT_MISC, Some("binfmt_misc"), PROC_MOUNT_FLAGS),
+                write("/proc/sys/fs/binfmt_misc/register", ":qemu:M::x::/q:F"),
+                Call::Chroot(PathBuf::from("/r")),
+            ]
+        );
+    }
+
+    #[test]
+    fn owner_before_unshare() {
+        let a = args(&["--owner", "1000:100", "-n"]);
+        let mut k = RecordingKernel::default();
+        owner_and_unshare(&mut k, &a).unwrap();
+        assert_eq!(
+            k.calls,
+            [
+                Call::SetgroupsEmpty,
+                Call::Setgid(100),
+                Call::Setuid(1000),
+                Call::Unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET)
+            ]
+        );
+    }
+
+    #[test]
+    fn boottime_written_first() {
+        let a = args(&["-T", "--monotonic", "-3", "--boottime=7"]);
+        let mut k = RecordingKernel::default();
+        time_offsets(&mut k, &a).unwrap();
+        assert_eq!(
+            k.calls,
+            [write("/proc/self/timens_offsets", "7 7 0"), write("/proc/self/timens_offsets", "1 -3 0")]
+        );
+    }
+
+    #[test]
+    fn persistent_bind_order() {
+        let a = args(&[
+            "--time=/t",
+            "--mount=/m",
+            "--pid=/p",
+            "--net=/n",
+            "--uts=/u",
+            "--ipc=/i",
+            "--cgroup=/c",
+            "--user=/U",
+        ]);
+        let binds = bind_list(&a, 42);
+        let mut k = RecordingKernel::default();
+        bind_persistent(&mut k, &binds).unwrap();
+        let expect: Vec<Call> = [
+            ("user", "/U"),
+            ("cgroup", "/c"),
+            ("ipc", "/i"),
+            ("uts", "/u"),
+            ("net", "/n"),
+            ("pid_for_children", "/p"),
+            ("mnt", "/m"),
+            ("time_for_children", "/t"),
+        ]
+        .iter()
+        .map(|(ns, t)| Call::Mount {
+            source: Some(format!("/proc/42/ns/{ns}")),
+            target: PathBuf::from(t),
+            fstype: None,
+            flags: libc::MS_BIND,
+        })
+        .collect();
+        assert_eq!(k.calls, expect);
+    }
+
+    #[test]
+    fn root_writes_range_maps_in_one_write_each() {
+        let mut k = RecordingKernel::default();
+        let users = [MapRange::new(0, 0, 1), MapRange::new(1, 100000, 65535)];
+        write_range_maps(&mut k, 9, &users, &[MapRange::new(0, 0, 1)]).unwrap();
+        assert_eq!(k.calls, [write("/proc/9/uid_map", "0 0 1\n1 100000 65535\n"), write("/proc/9/gid_map", "0 0 1\n")]);
+    }
+}
