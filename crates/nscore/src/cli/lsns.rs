@@ -239,7 +239,8 @@ pub enum Parsed {
 
 /// `strtopid_or_err`: a positive pid or `<what>: '<arg>'` (with ERANGE text for 0 and overflow).
 pub fn parse_pid(arg: &str, what: &str) -> Result<libc::pid_t> {
-    match arg.trim_start().parse::<i64>() {
+    // strtol skips C's isspace set only: a Unicode blank in front is garbage, not a blank.
+    match arg.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']).parse::<i64>() {
         Ok(n) if n > 0 && n <= i32::MAX as i64 => Ok(n as libc::pid_t),
         Ok(_) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
         Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) => {
