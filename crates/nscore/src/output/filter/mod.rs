@@ -204,11 +204,21 @@ impl Datum {
     }
 }
 
+/// A part of the expression waiting for its right-hand side, as bison would keep it on its stack.
+enum Pending {
+    Not,
+    Open,
+    Compare(Node, Op),
+    Logic(Node, Op),
+}
+
 /// Parsing state: the lexer, one token of lookahead, holder bookkeeping.
 struct Parser<'a> {
     lexer: Lexer<'a>,
     lookahead: Option<Token>,
     depth: usize,
+    /// How deep util-linux's bison stack would be here (see [`Parser::push`]).
+    stack: usize,
     occurrences: Vec<String>,
     names: Vec<String>,
 }
@@ -220,7 +230,27 @@ enum ParseError {
     Other(String),
 }
 
+/// bison's `YYMAXDEPTH`: a parse whose state stack reaches this many entries fails with
+/// "memory exhausted" (`-Q` with 9997 nested parentheses around a column in 2.42.2, or
+/// 9998 `!` before one). Bounding the depth also bounds our recursion, so a hostile
+/// expression cannot overflow the stack.
+const BISON_MAX_DEPTH: usize = 10_000;
+
 impl Parser<'_> {
+    /// Accounts for `n` more entries on bison's stack: one per `(` or `!` still open, one for
+    /// each operand, two for a left operand and its pending operator, two for `expr )`.
+    fn push(&mut self, n: usize) -> std::result::Result<(), ParseError> {
+        self.stack += n;
+        if self.stack >= BISON_MAX_DEPTH {
+            return Err(ParseError::Other("memory exhausted".into()));
+        }
+        Ok(())
+    }
+
+    fn pop(&mut self, n: usize) {
+        self.stack -= n;
+    }
+
     fn peek(&mut self) -> &Token {
         if self.lookahead.is_none() {
             self.lookahead = Some(self.lexer.next_token());
@@ -253,18 +283,9 @@ impl Parser<'_> {
         Node::Holder(index)
     }
 
-    /// An operand: `!`-prefixed operand, parenthesised expression, or a parameter.
-    fn operand(&mut self) -> std::result::Result<Node, ParseError> {
-        match self.take() {
-            Token::Neg => Ok(Node::Not(Box::new(self.operand()?))),
-            Token::Open => {
-                self.depth += 1;
-                let inner = self.expression()?;
-                // expression() returns only on ')' inside parentheses.
-                self.take();
-                self.depth -= 1;
-                Ok(inner)
-            }
+    /// A parameter: a literal or a column.
+    fn parameter(&mut self, token: Token) -> std::result::Result<Node, ParseError> {
+        match token {
             Token::Number(n) => Ok(Node::Literal(Value::U64(n), None)),
             Token::Float(f) => Ok(Node::Literal(Value::Float(f), None)),
             Token::True => Ok(Node::Literal(Value::Bool(true), None)),
@@ -279,55 +300,111 @@ impl Parser<'_> {
         }
     }
 
-    /// Comparisons and `!` operands, left to right.
-    fn comparison(&mut self) -> std::result::Result<Node, ParseError> {
-        let mut left = self.operand()?;
-        loop {
-            let op = match self.peek() {
-                Token::Eq => Op::Eq,
-                Token::Ne => Op::Ne,
-                Token::Lt => Op::Lt,
-                Token::Le => Op::Le,
-                Token::Gt => Op::Gt,
-                Token::Ge => Op::Ge,
-                Token::Reg => Op::Reg,
-                Token::NotReg => Op::NotReg,
-                _ => return Ok(left),
-            };
-            self.take();
-            let mut right = self.operand()?;
-            if matches!(op, Op::Reg | Op::NotReg) {
-                // The pattern is compiled when the comparison is reduced, before the next
-                // token is read.
-                right = match right {
-                    Node::Literal(Value::Str(Some(pattern)), None) => {
-                        let re = PosixRegex::new(&pattern).map_err(ParseError::Other)?;
-                        Node::Literal(Value::Str(Some(pattern)), Some(re))
-                    }
-                    // util-linux has no pattern text to compile here and reports no message.
-                    _ => return Err(ParseError::Other("(null)".into())),
-                };
+    /// The comparison `left <op> right` once its right operand is complete. A regex is
+    /// compiled right then, before the next token is read.
+    fn comparison(op: Op, left: Node, right: Node) -> std::result::Result<Node, ParseError> {
+        let right = match (op, right) {
+            (Op::Reg | Op::NotReg, Node::Literal(Value::Str(Some(pattern)), None)) => {
+                let re = PosixRegex::new(&pattern).map_err(ParseError::Other)?;
+                Node::Literal(Value::Str(Some(pattern)), Some(re))
             }
-            left = Node::Binary(op, Box::new(left), Box::new(right));
+            // util-linux has no pattern text to compile here and reports no message.
+            (Op::Reg | Op::NotReg, _) => return Err(ParseError::Other("(null)".into())),
+            (_, right) => right,
+        };
+        Ok(Node::Binary(op, Box::new(left), Box::new(right)))
+    }
+
+    /// The whole expression. Operands are `!operand`, `( expression )` or a parameter;
+    /// comparisons (and `!`) bind tighter than `and`/`or`; both are left-associative.
+    ///
+    /// The pending parts live on an explicit stack rather than the call stack, so the depth
+    /// of an expression costs heap, not stack (and is bounded by [`BISON_MAX_DEPTH`]).
+    fn expression(&mut self) -> std::result::Result<Node, ParseError> {
+        let mut pending: Vec<Pending> = Vec::new();
+        loop {
+            // An operand: its prefixes, then a parameter.
+            let mut node = loop {
+                match self.take() {
+                    Token::Neg => {
+                        self.push(1)?;
+                        pending.push(Pending::Not);
+                    }
+                    Token::Open => {
+                        self.push(1)?;
+                        self.depth += 1;
+                        pending.push(Pending::Open);
+                    }
+                    other => {
+                        let node = self.parameter(other)?;
+                        self.push(1)?;
+                        self.pop(1);
+                        break node;
+                    }
+                }
+            };
+            // Reduce what the complete operand finishes, then read on.
+            loop {
+                while let Some(Pending::Not) = pending.last() {
+                    pending.pop();
+                    self.pop(1);
+                    node = Node::Not(Box::new(node));
+                }
+                if let Some(Pending::Compare(..)) = pending.last() {
+                    if let Some(Pending::Compare(left, op)) = pending.pop() {
+                        self.pop(2);
+                        node = Self::comparison(op, left, node)?;
+                    }
+                }
+                let nested = self.depth > 0;
+                let op = match self.peek() {
+                    Token::Eq => Op::Eq,
+                    Token::Ne => Op::Ne,
+                    Token::Lt => Op::Lt,
+                    Token::Le => Op::Le,
+                    Token::Gt => Op::Gt,
+                    Token::Ge => Op::Ge,
+                    Token::Reg => Op::Reg,
+                    Token::NotReg => Op::NotReg,
+                    Token::And => Op::And,
+                    Token::Or => Op::Or,
+                    Token::Close if nested => {
+                        node = self.reduce_logic(&mut pending, node);
+                        // `( expr )`
+                        self.push(2)?;
+                        self.pop(3);
+                        self.take();
+                        self.depth -= 1;
+                        pending.pop();
+                        continue;
+                    }
+                    Token::End if !nested => return Ok(self.reduce_logic(&mut pending, node)),
+                    other => return Err(Self::unexpected(other, !nested)),
+                };
+                self.take();
+                if matches!(op, Op::And | Op::Or) {
+                    node = self.reduce_logic(&mut pending, node);
+                    self.push(2)?;
+                    pending.push(Pending::Logic(node, op));
+                } else {
+                    self.push(2)?;
+                    pending.push(Pending::Compare(node, op));
+                }
+                break;
+            }
         }
     }
 
-    /// `and`/`or` chains, left to right; stops at `)` inside parentheses or at the end.
-    fn expression(&mut self) -> std::result::Result<Node, ParseError> {
-        let mut left = self.comparison()?;
-        loop {
-            let nested = self.depth > 0;
-            let op = match self.peek() {
-                Token::And => Op::And,
-                Token::Or => Op::Or,
-                Token::Close if nested => return Ok(left),
-                Token::End if !nested => return Ok(left),
-                other => return Err(Self::unexpected(other, !nested)),
-            };
-            self.take();
-            let right = self.comparison()?;
-            left = Node::Binary(op, Box::new(left), Box::new(right));
+    /// `left and/or node`, if one is pending at this level (left-associative: it is reduced
+    /// before the next `and`/`or`, `)` or the end).
+    fn reduce_logic(&mut self, pending: &mut Vec<Pending>, node: Node) -> Node {
+        if let Some(Pending::Logic(..)) = pending.last() {
+            if let Some(Pending::Logic(left, op)) = pending.pop() {
+                self.pop(2);
+                return Node::Binary(op, Box::new(left), Box::new(node));
+            }
         }
+        node
     }
 }
 
@@ -351,8 +428,14 @@ impl Filter {
     /// standard output for characters outside the language (`-Q 'NS = 1'` prints `=`), also
     /// when parsing fails; lsns prints it before anything else on stdout.
     pub fn parse_unresolved(expr: &str) -> (Result<Filter>, String) {
-        let mut parser =
-            Parser { lexer: Lexer::new(expr), lookahead: None, depth: 0, occurrences: Vec::new(), names: Vec::new() };
+        let mut parser = Parser {
+            lexer: Lexer::new(expr),
+            lookahead: None,
+            depth: 0,
+            stack: 1,
+            occurrences: Vec::new(),
+            names: Vec::new(),
+        };
         let root = if expr.is_empty() {
             // An empty expression is no filter at all.
             Ok(None)

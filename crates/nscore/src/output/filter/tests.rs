@@ -136,13 +136,13 @@ fn evaluates_like_libsmartcols() {
                 }
             }
             Ok(f) => {
-                for row in 0..data[0].len() {
+                for (row, first) in data[0].iter().enumerate() {
                     let value = |name: &str| {
                         let col = columns.iter().position(|c| c.name == name).unwrap();
                         Some(data[col][row].clone()).filter(|s| !s.is_empty())
                     };
                     match f.try_matches(&value) {
-                        Ok(true) => got.push(data[0][row].clone()),
+                        Ok(true) => got.push(first.clone()),
                         Ok(false) => {}
                         Err(e) => {
                             got = vec![format!("error: {}", e.render("x").trim_start_matches("x: ").trim_end())];
@@ -156,4 +156,54 @@ fn evaluates_like_libsmartcols() {
         checked += 1;
     }
     assert!(checked > 50);
+}
+
+/// Runs `f` on a thread with the main thread's stack size, as the binary would.
+fn with_main_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(8 << 20).spawn(f).unwrap().join().unwrap()
+}
+
+// Thresholds seen with util-linux 2.42.2 (bison's YYMAXDEPTH 10000), e.g.
+// `lsns -o NS -n -Q "$(python3 -c "print('('*N + 'NS' + ')'*N)")"` parses for N = 9996 and
+// fails with `memory exhausted` from N = 9997; 9997 `!` before NS parse, 9998 do not.
+#[test]
+fn nesting_is_bounded_like_bison() {
+    with_main_stack(|| {
+        let parens = |n: usize| format!("{}NS{}", "(".repeat(n), ")".repeat(n));
+        assert_eq!(parse_error(&parens(9996)), "parsed");
+        let deep = parens(9997);
+        assert_eq!(parse_error(&deep), format!("lsns: failed to parse \"{deep}\": memory exhausted\n"));
+        assert_eq!(parse_error(&format!("{}NS", "!".repeat(9997))), "parsed");
+        let bangs = format!("{}NS", "!".repeat(9998));
+        assert_eq!(parse_error(&bangs), format!("lsns: failed to parse \"{bangs}\": memory exhausted\n"));
+        // Pending comparisons and `and`s hold two entries each: 3332 levels of `NS == (` parse,
+        // 3333 do not; 3331 levels of `NS && (` around `NS == NS` parse, 3332 do not.
+        let chain = |head: &str, n: usize, inner: &str| format!("{}{inner}{}", head.repeat(n), ")".repeat(n));
+        assert_eq!(parse_error(&chain("NS == (", 3332, "NS")), "parsed");
+        assert!(parse_error(&chain("NS == (", 3333, "NS")).ends_with(": memory exhausted\n"));
+        assert_eq!(parse_error(&chain("NS && (", 3331, "NS == NS")), "parsed");
+        assert!(parse_error(&chain("NS && (", 3332, "NS == NS")).ends_with(": memory exhausted\n"));
+        // Far deeper than any stack: an error, not a crash.
+        let hostile = "(".repeat(120_000);
+        assert!(parse_error(&hostile).ends_with(": memory exhausted\n"));
+        let hostile = format!("NS == {}", "!(".repeat(60_000));
+        assert!(parse_error(&hostile).ends_with(": memory exhausted\n"));
+    });
+}
+
+#[test]
+fn deep_filters_evaluate() {
+    with_main_stack(|| {
+        // The deepest trees util-linux accepts, evaluated on the main thread's stack.
+        let expr = format!("{}NS{}", "(!".repeat(3000), ")".repeat(3000));
+        let f = Filter::parse(&expr, &lsns_like).unwrap();
+        assert!(f.matches(&|_| Some("1".into())));
+        let f = Filter::parse(&format!("{}NS", "!".repeat(9997)), &lsns_like).unwrap();
+        assert!(!f.matches(&|_| Some("1".into())));
+        let chain = |n: usize| format!("{}NS{}", "NS == (".repeat(n), ")".repeat(n));
+        assert!(Filter::parse(&chain(4000), &lsns_like).is_err());
+        let f = Filter::parse(&chain(3300), &lsns_like).unwrap();
+        // Whatever the row gives (a holder compared with a boolean), evaluating ends.
+        let _ = f.try_matches(&|_| Some("1".into()));
+    });
 }
