@@ -238,7 +238,9 @@ fn renders_lsns_like_lsns() {
     let mut checked = 0;
     for mode in ["process", "list", "owner", "parent", "all"] {
         let table = lsns_world(mode);
-        let variants: &[(&str, Mode, bool, bool, bool, Option<usize>)] = &[
+        // (file suffix, mode, no_headings, no_trunc, no_wrap, terminal width)
+        type Variant = (&'static str, Mode, bool, bool, bool, Option<usize>);
+        let variants: &[Variant] = &[
             ("pipe", Mode::Table, false, false, false, None),
             ("noheadings", Mode::Table, true, false, false, None),
             ("raw", Mode::Raw, false, false, true, None),
