@@ -1,10 +1,12 @@
 //! cargo xtask: project chores.
 //! `gen [--check]` writes (or checks) man/ and completions/ from the option tables;
 //! `install [--prefix DIR] [--as-util-linux]` builds and installs binaries, pages and completions;
-//! `bench` times rlsns against util-linux lsns in a world of many namespaces.
+//! `bench` times rlsns against util-linux lsns in a world of many namespaces;
+//! `fuzz [TARGET] [--seconds N]` runs nscore's fuzz targets for a bounded time.
 #![forbid(unsafe_code)]
 
 mod bench;
+mod fuzz;
 mod install;
 
 use anyhow::{bail, Context};
@@ -12,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 const USAGE: &str = "usage: cargo xtask gen [--check]
        cargo xtask install [--prefix DIR] [--as-util-linux]
-       cargo xtask bench [--sizes 1000,4000,16000] [--runs N] [--json FILE] [--lsns PATH]";
+       cargo xtask bench [--sizes 1000,4000,16000] [--runs N] [--json FILE] [--lsns PATH]
+       cargo xtask fuzz [TARGET] [--seconds N] [--seed N] [--replay FILE] [--libfuzzer] [--list]";
 
 /// The repository root (xtask lives one level below it).
 fn root() -> PathBuf {
@@ -57,6 +60,10 @@ fn main() -> anyhow::Result<()> {
         ["bench", rest @ ..] => {
             let rest: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
             bench::run(&root(), &bench::BenchArgs::parse(&rest)?)
+        }
+        ["fuzz", rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+            fuzz::run(&root(), &fuzz::FuzzArgs::parse(&rest)?)
         }
         // Internal: pid 1 of the benchmark's world (see bench.rs).
         ["bench-world", rest @ ..] => bench::world(&rest.iter().map(|s| s.to_string()).collect::<Vec<_>>()),

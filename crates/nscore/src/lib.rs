@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod error;
 pub mod exec;
+pub mod fuzz;
 pub mod lsns;
 pub mod nstype;
 pub mod output;
