@@ -238,35 +238,39 @@ fn renders_lsns_like_lsns() {
     let mut checked = 0;
     for mode in ["process", "list", "owner", "parent", "all"] {
         let table = lsns_world(mode);
-        let variants: &[(&str, Mode, bool, bool, bool, Option<usize>)] = &[
-            ("pipe", Mode::Table, false, false, false, None),
-            ("noheadings", Mode::Table, true, false, false, None),
-            ("raw", Mode::Raw, false, false, true, None),
-            ("tty40", Mode::Table, false, false, false, Some(40)),
-            ("tty60", Mode::Table, false, false, false, Some(60)),
-            ("tty80", Mode::Table, false, false, false, Some(80)),
-            ("tty120", Mode::Table, false, false, false, Some(120)),
-            ("tty200", Mode::Table, false, false, false, Some(200)),
-            ("tty40u", Mode::Table, false, true, false, Some(40)),
-            ("tty40W", Mode::Table, false, false, true, Some(40)),
+        let json = || Mode::Json("namespaces".into());
+        // (file suffix, mode, -n, -u, -W, terminal width, environment)
+        let (c, utf8) = (Env::default(), Env { charset: Charset::Utf8, ..Env::default() });
+        let layout = |json_layout| Env { json_layout, ..Env::default() };
+        let variants: Vec<(&str, Mode, bool, bool, bool, Option<usize>, Env)> = vec![
+            ("pipe", Mode::Table, false, false, false, None, c),
+            ("noheadings", Mode::Table, true, false, false, None, c),
+            ("raw", Mode::Raw, false, false, true, None, c),
+            ("tty40", Mode::Table, false, false, false, Some(40), c),
+            ("tty60", Mode::Table, false, false, false, Some(60), c),
+            ("tty80", Mode::Table, false, false, false, Some(80), c),
+            ("tty120", Mode::Table, false, false, false, Some(120), c),
+            ("tty200", Mode::Table, false, false, false, Some(200), c),
+            ("tty40u", Mode::Table, false, true, false, Some(40), c),
+            ("tty40W", Mode::Table, false, false, true, Some(40), c),
+            ("json", json(), false, false, false, None, c),
+            ("json-compact", json(), false, false, false, None, layout(JsonLayout::Compact)),
+            ("json-lines", json(), false, false, false, None, layout(JsonLayout::Lines)),
+            ("utf8-pipe", Mode::Table, false, false, false, None, utf8),
+            ("utf8-raw", Mode::Raw, false, false, true, None, utf8),
+            ("utf8-tty40", Mode::Table, false, false, false, Some(40), utf8),
         ];
-        for (suffix, mode_, no_headings, no_trunc, no_wrap, term_width) in variants {
+        for (suffix, mode_, no_headings, no_trunc, no_wrap, term_width, env) in variants {
             let name = format!("world-{mode}.{suffix}");
             let expected = std::fs::read_to_string(lsns_dir().join(&name)).unwrap();
-            let format = Format {
-                mode: mode_.clone(),
-                no_headings: *no_headings,
-                no_trunc: *no_trunc,
-                no_wrap: *no_wrap,
-                term_width: *term_width,
-            };
+            let format = Format { mode: mode_, no_headings, no_trunc, no_wrap, term_width };
             let mut out = Vec::new();
-            render_with(&table, &format, &Env::default(), &mut out).unwrap();
+            render_with(&table, &format, &env, &mut out).unwrap();
             assert_same(&name, &expected, &String::from_utf8(out).unwrap());
             checked += 1;
         }
     }
-    assert_eq!(checked, 50);
+    assert_eq!(checked, 80);
 }
 
 #[test]

@@ -111,6 +111,22 @@ pub struct Format {
     pub term_width: Option<usize>,
 }
 
+/// [`Format::term_width`] as libsmartcols decides it: `None` unless standard output is a
+/// terminal; then the terminal's width, else `COLUMNS` (a positive integer), else 80.
+pub fn terminal_width() -> Option<usize> {
+    if !crate::sys::tty::stdout_is_terminal() {
+        return None;
+    }
+    let from_env = || {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|v| v.trim_start().parse::<i32>().ok())
+            .filter(|&c| c > 0)
+            .map(|c| c as usize)
+    };
+    Some(crate::sys::tty::stdout_columns().or_else(from_env).unwrap_or(80))
+}
+
 /// What libsmartcols takes from the process environment rather than from the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Env {

@@ -8,6 +8,7 @@ pub mod kernel;
 pub mod ns;
 pub mod process;
 pub mod regex;
+pub mod tty;
 
 pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
 
