@@ -247,6 +247,13 @@ mod tests {
     }
 
     #[test]
+    fn utf8_locales_are_recognised_by_codeset() {
+        assert!(names_utf8_codeset("C.UTF-8") && names_utf8_codeset("en_US.utf8@euro"));
+        assert!(!names_utf8_codeset("C") && !names_utf8_codeset("POSIX") && !names_utf8_codeset("de_DE.ISO-8859-1"));
+        assert!(locale_is_loadable("C.UTF-8") && locale_is_loadable("C.utf8"));
+    }
+
+    #[test]
     fn raw_escapes_blanks_backslash_and_high_bytes() {
         assert_eq!(raw_escape("\\x41 \\ q"), "\\x5cx41\\x20\\x5c\\x20q");
         assert_eq!(raw_escape("héllo"), "h\\xc3\\xa9llo");
