@@ -5,6 +5,7 @@
 
 pub mod caps;
 pub mod kernel;
+pub mod locale;
 pub mod ns;
 pub mod process;
 pub mod regex;
