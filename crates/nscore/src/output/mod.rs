@@ -3,7 +3,13 @@
 //!
 //! A tool declares its columns once ([`ColumnSpec`]: header, help, alignment, truncation,
 //! wrapping, JSON type, width hint), fills a [`Table`] of lines (optionally nested, for trees)
-//! and calls [`render`] with a [`Format`].
+//! and calls [`render`] with a [`Format`]; [`list_columns`] prints `--list-columns`, and
+//! [`filter::Filter`] is the `-Q` language.
+//!
+//! The output is byte-for-byte what util-linux 2.42's libsmartcols prints: `human` (aligned
+//! table, multi-line cells, tree glyphs) over `width` (column widths, fitting a terminal),
+//! `raw`, `json` (three layouts), `text` (escaping and display widths per locale charset).
+//! Golden tests recorded from 2.42.2 are in `golden` and `tests/fixtures/output/`.
 
 use std::io::{self, Write};
 
@@ -11,7 +17,7 @@ pub mod filter;
 mod human;
 mod json;
 mod raw;
-pub mod text;
+mod text;
 mod tree;
 mod width;
 

@@ -140,11 +140,6 @@ pub fn width(s: &str, charset: Charset) -> usize {
     encode(s, charset, false).1
 }
 
-/// Width in cells of already encoded (printable) text.
-pub fn encoded_width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { char_cells(c).unwrap_or(1) }).sum()
-}
-
 /// Cuts already encoded text to at most `cells` cells; returns the kept text and its width.
 pub fn truncate(s: &str, cells: usize) -> (&str, usize) {
     let mut used = 0;
