@@ -253,6 +253,8 @@ fn renders_lsns_like_lsns() {
             ("tty200", Mode::Table, false, false, false, Some(200), c),
             ("tty40u", Mode::Table, false, true, false, Some(40), c),
             ("tty40W", Mode::Table, false, false, true, Some(40), c),
+            ("tty40n", Mode::Table, true, false, false, Some(40), c),
+            ("tty80n", Mode::Table, true, false, false, Some(80), c),
             ("json", json(), false, false, false, None, c),
             ("json-compact", json(), false, false, false, None, layout(JsonLayout::Compact)),
             ("json-lines", json(), false, false, false, None, layout(JsonLayout::Lines)),
@@ -270,7 +272,7 @@ fn renders_lsns_like_lsns() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 80);
+    assert_eq!(checked, 90);
 }
 
 #[test]
