@@ -322,3 +322,39 @@ fn empty_json() {
         assert!(out.is_empty());
     }
 }
+
+/// `-Q` on lsns's own columns: `world-filter.expected` holds, for each query of
+/// `filter-queries`, the NS of the lines `lsns --output-all -n -r -Q <query>` printed in the
+/// world of `record-world.sh` (or its error), util-linux 2.42.2.
+#[test]
+fn filters_lsns_columns_like_lsns() {
+    let table = lsns_world("all");
+    let lookup = |name: &str| lsns_columns().into_iter().find(|c| c.name.eq_ignore_ascii_case(name));
+    let expected = std::fs::read_to_string(lsns_dir().join("world-filter.expected")).unwrap();
+    let mut checked = 0;
+    for block in expected.split("Q ").filter(|b| !b.is_empty()) {
+        let mut lines = block.lines();
+        let query = lines.next().unwrap();
+        let want: Vec<String> = lines.map(|l| l.trim().trim_start_matches("error: ").to_string()).collect();
+        let filter = super::filter::Filter::parse(query, &lookup).unwrap();
+        let mut got = Vec::new();
+        for line in &table.lines {
+            // With -r, lsns fills NSFS with the paths joined by commas.
+            let value = |name: &str| {
+                let col = table.columns.iter().position(|c| c.name == name).unwrap();
+                line.cells[col].as_ref().map(|v| v.replace('\n', ","))
+            };
+            match filter.try_matches(&value) {
+                Ok(true) => got.push(line.cells[0].clone().unwrap()),
+                Ok(false) => {}
+                Err(e) => {
+                    got = vec![e.render("lsns").trim_end().to_string()];
+                    break;
+                }
+            }
+        }
+        assert_eq!(got, want, "lsns -Q '{query}'");
+        checked += 1;
+    }
+    assert_eq!(checked, 23);
+}
