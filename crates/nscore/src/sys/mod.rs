@@ -5,12 +5,14 @@
 
 pub mod caps;
 pub mod kernel;
+pub mod locale;
 pub mod mount;
 pub mod ns;
 pub mod pipe;
 pub mod process;
 pub mod regex;
 pub mod signal;
+pub mod tty;
 
 pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
 
