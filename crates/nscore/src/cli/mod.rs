@@ -5,6 +5,7 @@
 
 pub mod getopt;
 pub mod lsns;
+pub mod nsenter;
 
 use getopt::{HasArg, OptSpec};
 
@@ -152,5 +153,5 @@ fn short_name(c: char) -> &'static str {
 
 /// All three commands, for `cargo xtask gen`.
 pub fn commands() -> Vec<clap::Command> {
-    vec![lsns::command()]
+    vec![lsns::command(), nsenter::command()]
 }

@@ -4,8 +4,11 @@
 //! decisions it makes, tested without root through [`Kernel`]'s recording fake.
 
 pub mod caps;
+pub mod cgroup;
+pub mod fd;
 pub mod kernel;
 pub mod ns;
+pub mod pidfd;
 pub mod process;
 
 pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
