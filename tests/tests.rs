@@ -5,3 +5,4 @@
 mod common;
 
 mod lsns;
+mod nsenter;

@@ -140,7 +140,9 @@ fn usable_for_all(kind: NsKind, target: libc::pid_t) -> Result<bool> {
 
 /// Enters the kinds of `mask` still pending: first every one without a file in a single
 /// setns(2) on the pidfd, then each file in entering order. Entered kinds are dropped from the
-/// table. With `ignore_errors` (the first pass) failures leave the kind pending.
+/// table. With `ignore_errors` (the first pass) failures leave the kind pending. As in
+/// util-linux, an empty `mask` selects every pending kind: a first pass meant to leave out the
+/// user namespace enters it when it is the only one asked for.
 pub fn enter_namespaces(
     kernel: &mut dyn Kernel,
     table: &mut NsTable,
@@ -148,6 +150,7 @@ pub fn enter_namespaces(
     mask: libc::c_int,
     ignore_errors: bool,
 ) -> Result<()> {
+    let mask = if mask == 0 { !0 } else { mask };
     if let Some(pidfd) = pidfd {
         let wanted = table.mask_without_fd() & mask;
         if wanted != 0 {
@@ -181,15 +184,17 @@ pub fn enter_namespaces(
 
 /// Both passes: everything but the user namespace first, ignoring failures (entering it last
 /// works when the user namespace lowers our privileges), then whatever is left, user namespace
-/// included, reporting failures (entering it first works when it grants them).
-pub fn enter_all(kernel: &mut dyn Kernel, table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>) -> Result<()> {
+/// included, reporting failures (entering it first works when it grants them). Returns what
+/// was left for the second pass: util-linux raises `--keep-caps` only when that includes the
+/// user namespace.
+pub fn enter_all(kernel: &mut dyn Kernel, table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>) -> Result<libc::c_int> {
     let mask = table.mask();
     enter_namespaces(kernel, table, pidfd, mask & !libc::CLONE_NEWUSER, true)?;
     let left = table.mask();
     if left != 0 {
         enter_namespaces(kernel, table, pidfd, left, false)?;
     }
-    Ok(())
+    Ok(left)
 }
 
 /// `-r`, `-w`, `-W` once inside: chroot to the root opened earlier (keeping the working
@@ -431,7 +436,7 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
         setgroups_failed = kernel.setgroups_empty().is_err();
     }
 
-    enter_all(kernel, table, pidfd.as_ref().map(|f| f.as_fd()))?;
+    let second_pass = enter_all(kernel, table, pidfd.as_ref().map(|f| f.as_fd()))?;
     drop(pidfd);
 
     change_root_and_wd(kernel, args.root.take(), args.wd.take(), args.wdns.as_deref())?;
@@ -464,7 +469,7 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
     let uid = args.uid.force.then_some(args.uid.value);
     let gid = args.gid.force.then_some(args.gid.value);
     set_credentials(kernel, uid, gid, setgroups_failed)?;
-    if args.keep_caps && entering_user {
+    if args.keep_caps && second_pass & libc::CLONE_NEWUSER != 0 {
         sys::caps::keep_caps_as_ambient().map_err(|e| {
             let (text, errno) = e.describe();
             Error::os(text, errno)
@@ -551,6 +556,19 @@ mod tests {
         use libc::*;
         assert_eq!(setns_kinds(&k.calls), [CLONE_NEWUTS | CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER]);
         assert!(matches!(k.calls[0], Call::Setns { fd, .. } if fd == pidfd.as_raw_fd()));
+    }
+
+    #[test]
+    fn a_user_namespace_alone_is_entered_in_the_first_pass() {
+        let pidfd = devnull();
+        let mut t = table(&[(NsKind::User, false)]);
+        let mut k = RecordingKernel::default();
+        assert_eq!(enter_all(&mut k, &mut t, Some(pidfd.as_fd())), Ok(0));
+        assert_eq!(setns_kinds(&k.calls), [libc::CLONE_NEWUSER]);
+        let mut t = table(&[(NsKind::User, false), (NsKind::Net, false)]);
+        let mut k = RecordingKernel::default();
+        assert_eq!(enter_all(&mut k, &mut t, Some(pidfd.as_fd())), Ok(libc::CLONE_NEWUSER));
+        assert_eq!(setns_kinds(&k.calls), [libc::CLONE_NEWNET, libc::CLONE_NEWUSER]);
     }
 
     #[test]
