@@ -174,6 +174,19 @@ fn help_is_the_2_42_text() {
 }
 
 #[test]
+fn help_write_error() {
+    let to_full = |cmd: &mut Command| {
+        cmd.stdout(std::fs::File::create("/dev/full").expect("/dev/full"));
+    };
+    let ours = run_with(ours("nsenter"), "nsenter", &["--help"], to_full);
+    assert_eq!(ours.stderr, "nsenter: write error: No space left on device\n");
+    assert_eq!(ours.status, 1);
+    if std::path::Path::new(THEIRS).exists() {
+        assert_same(&run_with(THEIRS, "nsenter", &["--help"], to_full), &ours);
+    }
+}
+
+#[test]
 fn version_names_rns() {
     expect(&["-V"], &format!("nsenter from rns {}\n", env!("CARGO_PKG_VERSION")), "", 0);
 }
@@ -277,6 +290,7 @@ nsenter -t $T -u /nonexistent/prog; echo $?
 nsenter -t $T -u /etc/hostname; echo $?
 SHELL=/bin/echo nsenter -t $T -u; echo $?
 SHELL=/bin/nonexistent nsenter -t $T -u; echo $?
+SHELL=sh nsenter -t $T -u; echo $?
 nsenter -t $T -u -- sh -c 'echo \"$0 $1\"' a b
 nsenter -t $T -u ls -l /dev/null | cut -c1
 "

@@ -497,6 +497,11 @@ mod tests {
     }
 
     #[test]
+    fn clap_command_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
     fn numbers() {
         assert_eq!(run(&["-N", "-5"]).socket_fd, -5);
         assert_eq!(err(&["-N", "x"]), Error::msg("failed to parse file descriptor: 'x'"));
