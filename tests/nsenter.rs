@@ -360,6 +360,8 @@ nsenter -t $U -a id
 nsenter -t $U -a hostname
 nsenter -U/proc/self/ns/user true; echo $?
 nsenter -t $U -U grep -E 'Cap(Inh|Amb)' /proc/self/status
+nsenter -t $U -U -r/ -w/tmp pwd
+nsenter -t $U -U -W/tmp pwd
 "
     ));
 }

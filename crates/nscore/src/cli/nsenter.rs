@@ -197,7 +197,7 @@ pub enum Parsed {
 /// How the parse loop opens a file it was given (`File::open` in the tool; a fake in tests).
 pub type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;
 
-/// Runs nsenter's getopt loop over `argv` (argv[0] included), acting on each option in order.
+/// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order.
 pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
     let mut specs = super::getopt_specs(OPTIONS);
     specs.push(OptSpec { id: Opt::FollowContext, short: Some('Z'), long: None, has_arg: HasArg::No });
