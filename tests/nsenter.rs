@@ -472,8 +472,8 @@ nsenter -t $T -u ls /proc/self/fd 3</dev/null
     ));
 }
 
-/// --env (2.39): the target's environment, in the order util-linux's backwards list gives,
-/// the last of duplicate names winning (`env` output seen with 2.42.2).
+/// --env (2.39): the target's environment, in the reverse order util-linux's backwards list
+/// gives (`env` output seen with 2.42.2; GNU env has already folded `A=1 ... A=3` into one).
 #[test]
 fn env_of_the_target() {
     expect_world(
