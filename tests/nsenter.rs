@@ -483,9 +483,24 @@ env -i /bin/sleep 1000 & E2=$!
 while [ "$(readlink /proc/$E/exe)" != /usr/bin/sleep ] || [ "$(readlink /proc/$E2/exe)" != /usr/bin/sleep ]; do sleep 0.05; done
 nsenter -t $E -e -u /usr/bin/env
 nsenter -t $E2 -e -u /usr/bin/env | wc -l
+# An environ with a duplicate name and an entry without `=`, made by a raw execve(2).
+cat > /tmp/dup.py <<'PY'
+import ctypes, sys
+libc = ctypes.CDLL(None)
+libc.execve.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p)]
+entries = [e.encode() for e in sys.argv[1:]]
+argv = (ctypes.c_char_p * 3)(b"/bin/sleep", b"1000", None)
+envp = (ctypes.c_char_p * (len(entries) + 1))(*entries, None)
+libc.execve(b"/bin/sleep", argv, envp)
+PY
+/usr/bin/python3 /tmp/dup.py A=1 B=2 A=3 noequals & D=$!
+/usr/bin/python3 /tmp/dup.py A=1 ==x & D2=$!
+while [ "$(readlink /proc/$D/exe)" != /usr/bin/sleep ] || [ "$(readlink /proc/$D2/exe)" != /usr/bin/sleep ]; do sleep 0.05; done
+nsenter -t $D -e -u /usr/bin/env
+nsenter -t $D2 -e -u /usr/bin/env; echo $?
 "#,
-        "C=\nB=2\nA=3\n0\n",
-        "",
+        "C=\nB=2\nA=3\n0\nA=3\nB=2\n1\n",
+        "nsenter: failed to set environment variables: Invalid argument\n",
         0,
     );
 }
