@@ -242,6 +242,7 @@ fn namespace_file_that_cannot_be_opened() {
 /// 2.42 messages where 2.38.1 words them otherwise or runs the program.
 #[test]
 fn nothing_to_enter() {
+    expect(&[], "", "nsenter: no namespace specified\n", 1);
     expect(&["-u", "true"], "", "nsenter: no target PID specified\n", 1);
     expect(&["-a", "-U", "true"], "", "nsenter: no target PID specified\n", 1);
     expect(&["-a", "true"], "", "nsenter: stat of /proc/0/ns/user failed: No such file or directory\n", 1);

@@ -610,6 +610,41 @@ mod tests {
         assert_eq!(k.calls, [Call::SetgroupsEmpty, Call::Setgid(3)]);
     }
 
+    /// The whole sequence for `-U<file> -n<file> -r/ -w/tmp /nonexistent`: early setgroups,
+    /// net then user, root then working directory, then the credentials; the exec fails.
+    #[test]
+    fn whole_sequence_through_the_kernel_door() {
+        let args = NsenterArgs {
+            namespaces: table(&[(NsKind::User, true), (NsKind::Net, true)]),
+            socket_fd: -1,
+            root: Some(File::open("/").unwrap()),
+            wd: Some(File::open("/tmp").unwrap()),
+            program: vec!["/nonexistent/program".into()],
+            ..NsenterArgs::default()
+        };
+        let user_fd = args.namespaces.slot(NsKind::User).fd.as_ref().unwrap().as_raw_fd();
+        let net_fd = args.namespaces.slot(NsKind::Net).fd.as_ref().unwrap().as_raw_fd();
+        let (root_fd, wd_fd) = (args.root.as_ref().unwrap().as_raw_fd(), args.wd.as_ref().unwrap().as_raw_fd());
+        let mut k = RecordingKernel::default();
+        let e = run(args, &mut k).unwrap_err();
+        assert_eq!(e, Error::os("failed to execute /nonexistent/program", libc::ENOENT).with_status(127));
+        assert_eq!(
+            k.calls,
+            [
+                Call::SetgroupsEmpty,
+                Call::Setns { fd: net_fd, nstype: libc::CLONE_NEWNET },
+                Call::Setns { fd: user_fd, nstype: libc::CLONE_NEWUSER },
+                Call::Fchdir(root_fd),
+                Call::Chroot(".".into()),
+                Call::Chdir("/".into()),
+                Call::Fchdir(wd_fd),
+                Call::SetgroupsEmpty,
+                Call::Setgid(0),
+                Call::Setuid(0),
+            ]
+        );
+    }
+
     #[test]
     fn root_then_working_directory() {
         let root = File::open("/").unwrap();
