@@ -620,25 +620,45 @@ nsenter -t 999999:$INO -u hostname; echo $?
     );
 }
 
-/// --join-cgroup (2.40): cgroup v2 only; on this machine's v1 hierarchy it refuses, and with a
-/// cgroup2 mounted in the world it joins, with the cgroup file left as standard input.
+/// --join-cgroup (2.40) is cgroup v2 only: on a cgroup v1 host it refuses.
 #[test]
-fn join_cgroup() {
+fn join_cgroup_refuses_cgroup_v1() {
     expect_world(
         &format!(
             "{UTS_TARGET}
+if [ \"$(stat -f -c %T /sys/fs/cgroup)\" = cgroup2fs ]; then
+    echo 'nsenter: --join-cgroup is only supported in cgroup v2' >&2; echo 1; exit 0  # not testable here
+fi
 nsenter -t $T -u -c true; echo $?
-mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null || {{ echo no-cgroup2; exit 0; }}
-# One cgroup2 hierarchy is shared by every mount of it: create nothing in it. The first line of
-# /proc/PID/cgroup here is the v1 `name=systemd` one, `/`: nsenter joins the root cgroup.
-sh -c 'echo $$ > /tmp/g.pid; exec sleep 1000' &
-wait_for /tmp/g.pid; G=$(cat /tmp/g.pid)
-nsenter -t $G -u -c sh -c 'cat; readlink /proc/self/fd/0' < /etc/hostname | sed \"s/$G/G/\"
-grep -qx $$ /sys/fs/cgroup/cgroup.procs && echo root-cgroup
+nsenter -n/proc/self/ns/net -c true; echo $?
 "
         ),
-        "1\n/proc/G/cgroup\nroot-cgroup\n",
-        "nsenter: --join-cgroup is only supported in cgroup v2\n",
+        "1\n1\n",
+        "nsenter: --join-cgroup is only supported in cgroup v2\n\
+         nsenter: --join-cgroup is only supported in cgroup v2\n",
+        0,
+    );
+}
+
+/// --join-cgroup with cgroup v2 (mounted in the world when the host has v1): the program runs
+/// in the cgroup of the first line of /proc/PID/cgroup, and that file, read to its end, is its
+/// standard input. One cgroup2 hierarchy is shared by every mount of it, so nothing is created
+/// in it.
+#[test]
+fn join_cgroup_v2() {
+    expect_world(
+        &format!(
+            "{UTS_TARGET}
+if [ \"$(stat -f -c %T /sys/fs/cgroup)\" != cgroup2fs ]; then
+    mount -t cgroup2 none /sys/fs/cgroup || {{ echo cannot mount cgroup2 >&2; exit 1; }}
+fi
+nsenter -t $T -u -c sh -c 'cat; readlink /proc/self/fd/0; grep ^0:: /proc/self/cgroup' < /etc/hostname > /tmp/out
+sed \"s/$T/T/\" /tmp/out | head -1
+[ \"$(sed -n 2p /tmp/out)\" = \"$(grep ^0:: /proc/$T/cgroup)\" ] && echo same-cgroup
+"
+        ),
+        "/proc/T/cgroup\nsame-cgroup\n",
+        "",
         0,
     );
 }
