@@ -79,6 +79,20 @@ fn world(tool: &str, script: &str) -> Outcome {
     }
 }
 
+/// Scenarios that need python3 (raw execve, pidfd inodes, a socket held in a net namespace).
+/// Outside CI a missing python3 skips them with a note; under `CI=true` it fails.
+#[track_caller]
+fn python3() -> bool {
+    if std::path::Path::new("/usr/bin/python3").exists() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("/usr/bin/python3 is needed by this test");
+    }
+    eprintln!("skip: /usr/bin/python3 is not installed");
+    false
+}
+
 fn ours_world(script: &str) -> Option<Outcome> {
     privileged("nsenter world").then(|| world(ours("nsenter"), script))
 }
@@ -122,9 +136,9 @@ wait_for /tmp/t.pid; T=$(cat /tmp/t.pid)
 
 /// A pid namespace (with its /proc) whose init is `sleep`: `$P` is that init.
 const PID_TARGET: &str = r#"
-/usr/bin/unshare -p -f --mount-proc sh -c 'echo $$ > /tmp/p.ready; exec sleep 1000' &
+/usr/bin/unshare -p -f --mount-proc sh -c 'echo $$ > /tmp/p.ready; exec sleep 1000' & PU=$!
 wait_for /tmp/p.ready
-P=$(pgrep -n -x sleep)
+P=$(cat /proc/$PU/task/$PU/children)
 "#;
 
 /// A user namespace mapping root to root, with its own uts namespace.
@@ -339,6 +353,9 @@ nsenter -t 999999 -a true; echo $?
 nsenter -t 999999 -r -n/proc/self/ns/net true; echo $?
 "#,
     );
+    if !python3() {
+        return;
+    }
     // A zombie: it exited and nobody reaps it; /proc/PID is there, its namespaces are not. The
     // pidfd still opens, so 2.42 fails in setns(2) (2.38.1: `cannot open /proc/PID/ns/uts`).
     expect_world(
@@ -366,7 +383,7 @@ nsenter -t $Z -n -r true 2>&1 | sed "s/$Z/Z/"
 fn pid_namespace_forks_and_mirrors_the_child() {
     compare_world(&format!(
         "{PID_TARGET}
-nsenter -t $P -p -m sh -c 'echo $$; ps -o pid= -p 1'
+nsenter -t $P -p -m sh -c 'echo $$; cat /proc/1/comm'
 nsenter -t $P -p sh -c 'exit 3'; echo $?
 nsenter -t $P -p sh -c 'kill -TERM $$'; echo $?
 nsenter -t $P -p sh -c 'kill -SEGV $$'; echo $?
@@ -509,6 +526,9 @@ nsenter -t $T -u ls /proc/self/fd 3</dev/null
 /// gives (`env` output seen with 2.42.2; GNU env has already folded `A=1 ... A=3` into one).
 #[test]
 fn env_of_the_target() {
+    if !python3() {
+        return;
+    }
     expect_world(
         r#"
 env -i A=1 B=2 A=3 C= /bin/sleep 1000 & E=$!
@@ -582,13 +602,17 @@ nsenter -t $$ --user-parent true; echo $?
 /// --net-socket (2.41): the network namespace of a socket the target holds.
 #[test]
 fn net_socket() {
+    if !python3() {
+        return;
+    }
     expect_world(
         r#"
-/usr/bin/unshare -n /usr/bin/python3 -c 'import socket,time
+/usr/bin/unshare -n /usr/bin/python3 -c 'import os, socket, time
 s = socket.socket()
+open("/tmp/s.pid", "w").write(str(os.getpid()))
 open("/tmp/s.fd", "w").write(str(s.fileno()))
 time.sleep(1000)' &
-wait_for /tmp/s.fd; FD=$(cat /tmp/s.fd); S=$(pgrep -n -f time.sleep)
+wait_for /tmp/s.fd; FD=$(cat /tmp/s.fd); S=$(cat /tmp/s.pid)
 [ "$(nsenter -t $S -N $FD readlink /proc/self/ns/net)" = "$(readlink /proc/$S/ns/net)" ] && echo socket
 nsenter -t $S -N 0 true; echo $?
 nsenter -t $S -N 99 true; echo $?
@@ -605,6 +629,9 @@ nsenter -t 999999 -N 3 true; echo $?
 /// -t PID:INODE (2.42): the pidfd's inode must match.
 #[test]
 fn target_with_pidfd_inode() {
+    if !python3() {
+        return;
+    }
     expect_world(
         &format!(
             "{UTS_TARGET}
