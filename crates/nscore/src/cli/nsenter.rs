@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
-use std::os::unix::ffi::OsStrExt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opt {
@@ -386,11 +385,6 @@ fn set_id(choice: &mut IdChoice, arg: &str, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// The option text of a namespace file as it reaches `open`.
-pub fn display_path(path: &OsStr) -> String {
-    String::from_utf8_lossy(path.as_bytes()).into_owned()
-}
-
 /// The clap description of rnsenter, for man pages and completions.
 pub fn command() -> clap::Command {
     super::clap_command(
@@ -405,6 +399,7 @@ pub fn command() -> clap::Command {
 mod tests {
     use super::*;
     use std::cell::RefCell;
+    use std::os::unix::ffi::OsStrExt;
 
     fn argv(args: &[&str]) -> Vec<OsString> {
         std::iter::once("nsenter").chain(args.iter().copied()).map(OsString::from).collect()
@@ -415,7 +410,7 @@ mod tests {
     fn p(args: &[&str]) -> (Result<Parsed>, Vec<String>) {
         let opened = RefCell::new(Vec::new());
         let mut open = |path: &OsStr| {
-            opened.borrow_mut().push(display_path(path));
+            opened.borrow_mut().push(path.to_string_lossy().into_owned());
             if path.as_bytes().starts_with(b"/missing") {
                 Err(std::io::Error::from_raw_os_error(libc::ENOENT))
             } else {
