@@ -242,7 +242,8 @@ fn renders_lsns_like_lsns() {
         // (file suffix, mode, -n, -u, -W, terminal width, environment)
         let (c, utf8) = (Env::default(), Env { charset: Charset::Utf8, ..Env::default() });
         let layout = |json_layout| Env { json_layout, ..Env::default() };
-        let variants: Vec<(&str, Mode, bool, bool, bool, Option<usize>, Env)> = vec![
+        type Variant<'a> = (&'a str, Mode, bool, bool, bool, Option<usize>, Env);
+        let variants: Vec<Variant> = vec![
             ("pipe", Mode::Table, false, false, false, None, c),
             ("noheadings", Mode::Table, true, false, false, None, c),
             ("raw", Mode::Raw, false, false, true, None, c),

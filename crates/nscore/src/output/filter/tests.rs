@@ -159,6 +159,7 @@ fn evaluates_like_libsmartcols() {
                 }
             }
             Ok(f) => {
+                #[allow(clippy::needless_range_loop)] // `row` indexes every column of `data`
                 for row in 0..data[0].len() {
                     let value = |name: &str| {
                         let col = columns.iter().position(|c| c.name == name).unwrap();
