@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v script >/dev/null || need+=(bsdutils)
+[ -x /usr/bin/python3 ] || need+=(python3)
 [ -x /usr/bin/unshare ] && [ -x /usr/bin/nsenter ] && [ -x /usr/bin/lsns ] || need+=(util-linux)
 # tests/docs.rs renders the man pages and loads the completions in each shell
 command -v groff >/dev/null || need+=(groff-base)

@@ -6,4 +6,5 @@ mod common;
 
 mod docs;
 mod lsns;
+mod nsenter;
 mod unshare;

@@ -2,7 +2,5 @@
 #![forbid(unsafe_code)]
 
 fn main() {
-    std::process::exit(nscore::tool::run(std::env::args_os().collect(), "rnsenter", |_, _| {
-        Err(nscore::Error::msg("not implemented yet"))
-    }));
+    std::process::exit(nscore::tool::run(std::env::args_os().collect(), "rnsenter", nscore::enter::main));
 }

@@ -66,6 +66,8 @@ impl Error {
         match self {
             Error::Msg { text, errno: None, .. } => format!("{prog}: {text}\n"),
             Error::Msg { text, errno: Some(e), .. } => format!("{prog}: {text}: {}\n", strerror(*e)),
+            // nsenter's `-Z` without SELinux: getopt accepted it, so only the hint is printed.
+            Error::Usage(text) if text.is_empty() => format!("Try '{prog} --help' for more information.\n"),
             Error::Usage(text) => format!("{text}\nTry '{prog} --help' for more information.\n"),
             Error::Silent(_) => String::new(),
             Error::Chain(errors) => errors.iter().map(|e| e.render(prog)).collect(),

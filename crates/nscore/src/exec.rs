@@ -30,19 +30,27 @@ fn passwd_shell(uid: libc::uid_t) -> Option<OsString> {
 /// Executes `program` (`argv[0]` first) or, when it is empty, the login shell as `-<basename>`.
 /// Returns only on failure: `failed to execute <name>`, exit 127 for ENOENT, else 126.
 pub fn exec_program_or_shell(program: &[OsString]) -> Error {
-    let (file, argv) = match program.first() {
-        Some(file) => (file.clone(), program.to_vec()),
+    let (file, argv, name) = match program.first() {
+        Some(file) => (file.clone(), program.to_vec(), file.clone()),
         None => {
             let shell = login_shell();
             let base = shell.as_bytes().rsplit(|&b| b == b'/').next().unwrap_or(b"sh");
             let mut arg0 = b"-".to_vec();
             arg0.extend_from_slice(base);
-            (shell.clone(), vec![OsString::from_vec(arg0)])
+            // util-linux runs the shell with execl(3), which searches no PATH: `SHELL=sh` is ./sh.
+            let file = if shell.as_bytes().contains(&b'/') {
+                shell.clone()
+            } else {
+                let mut relative = OsString::from("./");
+                relative.push(&shell);
+                relative
+            };
+            (file, vec![OsString::from_vec(arg0)], shell)
         }
     };
     let errno = process::execvp(&file, &argv);
     let status = if errno == libc::ENOENT { 127 } else { 126 };
-    Error::os(format!("failed to execute {}", OsStr::new(&file).to_string_lossy()), errno).with_status(status)
+    Error::os(format!("failed to execute {}", OsStr::new(&name).to_string_lossy()), errno).with_status(status)
 }
 
 /// What a forking parent does once its child is gone: its exit status, or its fatal signal

@@ -5,6 +5,7 @@
 
 pub mod getopt;
 pub mod lsns;
+pub mod nsenter;
 pub mod unshare;
 
 use getopt::{HasArg, OptSpec};
@@ -262,5 +263,5 @@ fn short_name(c: char) -> &'static str {
 
 /// All three commands, for `cargo xtask gen`.
 pub fn commands() -> Vec<clap::Command> {
-    vec![lsns::command(), unshare::command()]
+    vec![lsns::command(), unshare::command(), nsenter::command()]
 }

@@ -238,37 +238,42 @@ fn renders_lsns_like_lsns() {
     let mut checked = 0;
     for mode in ["process", "list", "owner", "parent", "all"] {
         let table = lsns_world(mode);
-        // (file suffix, mode, no_headings, no_trunc, no_wrap, terminal width)
-        type Variant = (&'static str, Mode, bool, bool, bool, Option<usize>);
-        let variants: &[Variant] = &[
-            ("pipe", Mode::Table, false, false, false, None),
-            ("noheadings", Mode::Table, true, false, false, None),
-            ("raw", Mode::Raw, false, false, true, None),
-            ("tty40", Mode::Table, false, false, false, Some(40)),
-            ("tty60", Mode::Table, false, false, false, Some(60)),
-            ("tty80", Mode::Table, false, false, false, Some(80)),
-            ("tty120", Mode::Table, false, false, false, Some(120)),
-            ("tty200", Mode::Table, false, false, false, Some(200)),
-            ("tty40u", Mode::Table, false, true, false, Some(40)),
-            ("tty40W", Mode::Table, false, false, true, Some(40)),
+        let json = || Mode::Json("namespaces".into());
+        // (file suffix, mode, -n, -u, -W, terminal width, environment)
+        let (c, utf8) = (Env::default(), Env { charset: Charset::Utf8, ..Env::default() });
+        let layout = |json_layout| Env { json_layout, ..Env::default() };
+        type Variant<'a> = (&'a str, Mode, bool, bool, bool, Option<usize>, Env);
+        let variants: Vec<Variant> = vec![
+            ("pipe", Mode::Table, false, false, false, None, c),
+            ("noheadings", Mode::Table, true, false, false, None, c),
+            ("raw", Mode::Raw, false, false, true, None, c),
+            ("tty40", Mode::Table, false, false, false, Some(40), c),
+            ("tty60", Mode::Table, false, false, false, Some(60), c),
+            ("tty80", Mode::Table, false, false, false, Some(80), c),
+            ("tty120", Mode::Table, false, false, false, Some(120), c),
+            ("tty200", Mode::Table, false, false, false, Some(200), c),
+            ("tty40u", Mode::Table, false, true, false, Some(40), c),
+            ("tty40W", Mode::Table, false, false, true, Some(40), c),
+            ("tty40n", Mode::Table, true, false, false, Some(40), c),
+            ("tty80n", Mode::Table, true, false, false, Some(80), c),
+            ("json", json(), false, false, false, None, c),
+            ("json-compact", json(), false, false, false, None, layout(JsonLayout::Compact)),
+            ("json-lines", json(), false, false, false, None, layout(JsonLayout::Lines)),
+            ("utf8-pipe", Mode::Table, false, false, false, None, utf8),
+            ("utf8-raw", Mode::Raw, false, false, true, None, utf8),
+            ("utf8-tty40", Mode::Table, false, false, false, Some(40), utf8),
         ];
-        for (suffix, mode_, no_headings, no_trunc, no_wrap, term_width) in variants {
+        for (suffix, mode_, no_headings, no_trunc, no_wrap, term_width, env) in variants {
             let name = format!("world-{mode}.{suffix}");
             let expected = std::fs::read_to_string(lsns_dir().join(&name)).unwrap();
-            let format = Format {
-                mode: mode_.clone(),
-                no_headings: *no_headings,
-                no_trunc: *no_trunc,
-                no_wrap: *no_wrap,
-                term_width: *term_width,
-            };
+            let format = Format { mode: mode_, no_headings, no_trunc, no_wrap, term_width };
             let mut out = Vec::new();
-            render_with(&table, &format, &Env::default(), &mut out).unwrap();
+            render_with(&table, &format, &env, &mut out).unwrap();
             assert_same(&name, &expected, &String::from_utf8(out).unwrap());
             checked += 1;
         }
     }
-    assert_eq!(checked, 50);
+    assert_eq!(checked, 90);
 }
 
 #[test]
@@ -317,4 +322,40 @@ fn empty_json() {
         render_with(&table, &Format { mode, ..format.clone() }, &Env::default(), &mut out).unwrap();
         assert!(out.is_empty());
     }
+}
+
+/// `-Q` on lsns's own columns: `world-filter.expected` holds, for each query of
+/// `filter-queries`, the NS of the lines `lsns --output-all -n -r -Q <query>` printed in the
+/// world of `record-world.sh` (or its error), util-linux 2.42.2.
+#[test]
+fn filters_lsns_columns_like_lsns() {
+    let table = lsns_world("all");
+    let lookup = |name: &str| lsns_columns().into_iter().find(|c| c.name.eq_ignore_ascii_case(name));
+    let expected = std::fs::read_to_string(lsns_dir().join("world-filter.expected")).unwrap();
+    let mut checked = 0;
+    for block in expected.split("Q ").filter(|b| !b.is_empty()) {
+        let mut lines = block.lines();
+        let query = lines.next().unwrap();
+        let want: Vec<String> = lines.map(|l| l.trim().trim_start_matches("error: ").to_string()).collect();
+        let filter = super::filter::Filter::parse(query, &lookup).unwrap();
+        let mut got = Vec::new();
+        for line in &table.lines {
+            // With -r, lsns fills NSFS with the paths joined by commas.
+            let value = |name: &str| {
+                let col = table.columns.iter().position(|c| c.name == name).unwrap();
+                line.cells[col].as_ref().map(|v| v.replace('\n', ","))
+            };
+            match filter.try_matches(&value) {
+                Ok(true) => got.push(line.cells[0].clone().unwrap()),
+                Ok(false) => {}
+                Err(e) => {
+                    got = vec![e.render("lsns").trim_end().to_string()];
+                    break;
+                }
+            }
+        }
+        assert_eq!(got, want, "lsns -Q '{query}'");
+        checked += 1;
+    }
+    assert_eq!(checked, 23);
 }

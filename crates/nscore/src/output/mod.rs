@@ -3,7 +3,13 @@
 //!
 //! A tool declares its columns once ([`ColumnSpec`]: header, help, alignment, truncation,
 //! wrapping, JSON type, width hint), fills a [`Table`] of lines (optionally nested, for trees)
-//! and calls [`render`] with a [`Format`].
+//! and calls [`render`] with a [`Format`]; [`list_columns`] prints `--list-columns`, and
+//! [`filter::Filter`] is the `-Q` language.
+//!
+//! The output is byte-for-byte what util-linux 2.42's libsmartcols prints: `human` (aligned
+//! table, multi-line cells, tree glyphs) over `width` (column widths, fitting a terminal),
+//! `raw`, `json` (three layouts), `text` (escaping and display widths per locale charset).
+//! Golden tests recorded from 2.42.2 are in `golden` and `tests/fixtures/output/`.
 
 use std::io::{self, Write};
 
@@ -11,7 +17,7 @@ pub mod filter;
 mod human;
 mod json;
 mod raw;
-pub mod text;
+mod text;
 mod tree;
 mod width;
 
@@ -109,6 +115,22 @@ pub struct Format {
     pub no_wrap: bool,
     /// Terminal width when stdout is a terminal (`COLUMNS` or the tty's size); `None` on a pipe.
     pub term_width: Option<usize>,
+}
+
+/// [`Format::term_width`] as libsmartcols decides it: `None` unless standard output is a
+/// terminal; then the terminal's width, else `COLUMNS` (a positive integer), else 80.
+pub fn terminal_width() -> Option<usize> {
+    if !crate::sys::tty::stdout_is_terminal() {
+        return None;
+    }
+    let from_env = || {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|v| v.trim_start().parse::<i32>().ok())
+            .filter(|&c| c > 0)
+            .map(|c| c as usize)
+    };
+    Some(crate::sys::tty::stdout_columns().or_else(from_env).unwrap_or(80))
 }
 
 /// What libsmartcols takes from the process environment rather than from the program.

@@ -3,7 +3,9 @@
 //!
 //! The result depends on the character set of the locale (`LC_ALL`/`LC_CTYPE`/`LANG`), as
 //! util-linux calls `setlocale(LC_ALL, "")`: in a UTF-8 locale printable multibyte characters
-//! pass through, in the C locale every byte above 0x7f is shown as `\x??`.
+//! pass through, in the C locale every byte above 0x7f is shown as `\x??`. Character widths
+//! follow Unicode's East Asian Width and combining classes (an approximation of glibc's
+//! `wcwidth`, exact for ASCII, Latin, CJK and common emoji).
 
 /// The locale's character set, as far as output is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,43 +17,16 @@ pub enum Charset {
 }
 
 impl Charset {
-    /// What `setlocale(LC_ALL, "")` + `nl_langinfo(CODESET)` would report, decided from the
-    /// environment: the first non-empty of `LC_ALL`, `LC_CTYPE`, `LANG` names the locale; it is
-    /// UTF-8 when its codeset says so and glibc can load it (C.UTF-8 is built in; others must be
-    /// installed), otherwise setlocale fails and the program stays in the C locale.
+    /// The character set of the user's locale, as `setlocale(LC_ALL, "")` +
+    /// `nl_langinfo(CODESET)` report it (`LC_ALL`, `LC_CTYPE`, `LANG`; a locale that is not
+    /// installed leaves the C locale).
     pub fn from_env() -> Charset {
-        let name = ["LC_ALL", "LC_CTYPE", "LANG"]
-            .iter()
-            .filter_map(|var| std::env::var(var).ok())
-            .find(|value| !value.is_empty());
-        match name {
-            Some(name) if names_utf8_codeset(&name) && locale_is_loadable(&name) => Charset::Utf8,
-            _ => Charset::Ascii,
+        if crate::sys::locale::ctype_is_utf8() {
+            Charset::Utf8
+        } else {
+            Charset::Ascii
         }
     }
-}
-
-fn names_utf8_codeset(name: &str) -> bool {
-    let codeset = name.split_once('.').map_or("", |(_, rest)| rest);
-    let codeset = codeset.split('@').next().unwrap_or("");
-    codeset.eq_ignore_ascii_case("utf-8") || codeset.eq_ignore_ascii_case("utf8")
-}
-
-fn locale_is_loadable(name: &str) -> bool {
-    let (language, _) = name.split_once('.').unwrap_or((name, ""));
-    if language == "C" || language == "POSIX" {
-        return true;
-    }
-    // glibc normalises the codeset to "utf8" when it looks a locale up.
-    let normalized = format!("{language}.utf8");
-    let dir = std::path::Path::new("/usr/lib/locale");
-    if dir.join(&normalized).is_dir() || dir.join(name).is_dir() {
-        return true;
-    }
-    std::fs::read(dir.join("locale-archive")).is_ok_and(|archive| {
-        let needle = format!("{normalized}\0");
-        archive.windows(needle.len()).any(|w| w == needle.as_bytes())
-    })
 }
 
 /// `iscntrl(3)` in every locale util-linux runs in: C0 controls and DEL.
@@ -163,11 +138,6 @@ pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize)
 /// Width in cells of `s` once safe-encoded.
 pub fn width(s: &str, charset: Charset) -> usize {
     encode(s, charset, false).1
-}
-
-/// Width in cells of already encoded (printable) text.
-pub fn encoded_width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { char_cells(c).unwrap_or(1) }).sum()
 }
 
 /// Cuts already encoded text to at most `cells` cells; returns the kept text and its width.

@@ -4,13 +4,18 @@
 //! decisions it makes, tested without root through [`Kernel`]'s recording fake.
 
 pub mod caps;
+pub mod cgroup;
+pub mod fd;
 pub mod kernel;
+pub mod locale;
 pub mod mount;
 pub mod ns;
+pub mod pidfd;
 pub mod pipe;
 pub mod process;
 pub mod regex;
 pub mod signal;
+pub mod tty;
 
 pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
 

@@ -143,3 +143,19 @@ pub fn exit_now(status: i32) -> ! {
     // SAFETY: _exit never returns and touches no Rust state.
     unsafe { libc::_exit(status) }
 }
+
+/// Puts SIGSEGV and SIGBUS back to their default action when a handler is installed. Only the
+/// Rust runtime can have installed one (execve(2) resets caught signals), for its stack
+/// overflow message; without this, re-raising a child's SIGSEGV on ourselves would run that
+/// handler and we would live on instead of dying the same death.
+pub fn drop_runtime_fault_handlers() {
+    for sig in [libc::SIGSEGV, libc::SIGBUS] {
+        // SAFETY: sigaction is plain data; querying with a NULL new action changes nothing.
+        let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+        // SAFETY: valid out-pointer, NULL new action.
+        let queried = unsafe { libc::sigaction(sig, std::ptr::null(), &mut old) } == 0;
+        if queried && old.sa_sigaction != libc::SIG_DFL && old.sa_sigaction != libc::SIG_IGN {
+            set_signal_default(sig, false);
+        }
+    }
+}

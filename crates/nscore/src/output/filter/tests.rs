@@ -44,6 +44,21 @@ fn syntax_errors_are_worded_like_bison() {
         ("  ", "syntax error, unexpected end of file"),
         ("NS == 5 5", "syntax error, unexpected NUMBER, expecting end of file"),
         ("NS == 1.5.5", "syntax error, unexpected NUMBER, expecting end of file"),
+        ("NS == )", "syntax error, unexpected ')'"),
+        ("! )", "syntax error, unexpected ')'"),
+        ("NS and )", "syntax error, unexpected ')'"),
+        ("(NS == 1))", "syntax error, unexpected ')', expecting end of file"),
+        ("NS == 1 (", "syntax error, unexpected '(', expecting end of file"),
+        ("NS == 1 and (TYPE == \"net\"", "syntax error, unexpected end of file"),
+        ("!", "syntax error, unexpected end of file"),
+        ("NS ! 1", "syntax error, unexpected NEG, expecting end of file"),
+        ("NS == 1 true", "syntax error, unexpected TRUE, expecting end of file"),
+        ("NS == 08K", "\"08K\" token error: Invalid argument"),
+        ("NS == 1 or", "syntax error, unexpected end of file"),
+        ("NS == \"a\" \"b\"", "syntax error, unexpected STRING, expecting end of file"),
+        ("NS == 1Zx", "\"1Z\" token error: Numerical result out of range"),
+        ("x 1Z", "syntax error, unexpected INVALID_NUMBER, expecting end of file"),
+        ("NS =~ 0", "(null)"),
     ];
     for (expr, msg) in cases {
         assert_eq!(parse_error(expr), format!("lsns: failed to parse \"{expr}\": {msg}\n"), "{expr}");
@@ -86,6 +101,14 @@ fn holders_are_distinct_columns_case_insensitively_resolved() {
     };
     assert!(f.matches(&row));
     assert!(Filter::parse("", &lsns_like).unwrap().matches(&row));
+}
+
+#[test]
+fn a_parenthesised_pattern_is_still_a_pattern() {
+    // lsns 2.42.2 accepts -Q "TYPE =~ ('n')" and keeps the types containing an n.
+    let f = Filter::parse("TYPE =~ ('n')", &lsns_like).unwrap();
+    assert!(f.matches(&|_: &str| Some("net".to_string())));
+    assert!(!f.matches(&|_: &str| Some("pid".to_string())));
 }
 
 #[test]
@@ -136,13 +159,14 @@ fn evaluates_like_libsmartcols() {
                 }
             }
             Ok(f) => {
-                for (row, first) in data[0].iter().enumerate() {
+                #[allow(clippy::needless_range_loop)] // `row` indexes every column of `data`
+                for row in 0..data[0].len() {
                     let value = |name: &str| {
                         let col = columns.iter().position(|c| c.name == name).unwrap();
                         Some(data[col][row].clone()).filter(|s| !s.is_empty())
                     };
                     match f.try_matches(&value) {
-                        Ok(true) => got.push(first.clone()),
+                        Ok(true) => got.push(data[0][row].clone()),
                         Ok(false) => {}
                         Err(e) => {
                             got = vec![format!("error: {}", e.render("x").trim_start_matches("x: ").trim_end())];

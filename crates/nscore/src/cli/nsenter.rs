@@ -1,0 +1,512 @@
+//! rnsenter's options (nsenter(1) of util-linux 2.42): the table, the util-linux help text, and
+//! the parse loop. nsenter acts on each option as getopt returns it: a namespace file, `-r<dir>`
+//! and `-w<dir>` are opened right away, `-t PID:INODE` is checked right away, so a bad option
+//! after a missing file is never reached, and the loop here keeps that order.
+
+use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
+use super::{OptDef, ValueHint};
+use crate::enter::NsTable;
+use crate::error::{Error, Result};
+use crate::nstype::NsKind;
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opt {
+    All,
+    Help,
+    Version,
+    Target,
+    Ns(NsKind),
+    NetSocket,
+    Setuid,
+    Setgid,
+    Root,
+    Wd,
+    Wdns,
+    Env,
+    NoFork,
+    JoinCgroup,
+    PreserveCredentials,
+    KeepCaps,
+    UserParent,
+    /// `-Z`: in the short-option string but, without SELinux, handled by no case of the
+    /// switch: getopt accepts it and nsenter answers with only "Try ... --help", exit 1.
+    FollowContext,
+}
+
+const fn ns(kind: NsKind, short: char, long: &'static str, help: &'static str) -> OptDef<Opt> {
+    OptDef::arg(Opt::Ns(kind), Some(short), long, HasArg::Optional, "file", help, ValueHint::File)
+}
+
+/// The options in util-linux's `longopts` order, which is the order glibc lists the
+/// possibilities of an ambiguous abbreviation in (`--u`: `--uts` `--user` `--user-parent`).
+pub const OPTIONS: &[OptDef<Opt>] = &[
+    OptDef::flag(Opt::All, Some('a'), "all", "enter all namespaces"),
+    OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
+    OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
+    OptDef::arg(
+        Opt::Target,
+        Some('t'),
+        "target",
+        HasArg::Required,
+        "PID",
+        "target process to get namespaces from",
+        ValueHint::Pid,
+    ),
+    ns(NsKind::Mnt, 'm', "mount", "enter mount namespace"),
+    ns(NsKind::Uts, 'u', "uts", "enter UTS namespace (hostname etc)"),
+    ns(NsKind::Ipc, 'i', "ipc", "enter System V IPC namespace"),
+    ns(NsKind::Net, 'n', "net", "enter network namespace"),
+    OptDef::arg(
+        Opt::NetSocket,
+        Some('N'),
+        "net-socket",
+        HasArg::Required,
+        "fd",
+        "enter socket's network namespace (needs --target)",
+        ValueHint::None,
+    ),
+    ns(NsKind::Pid, 'p', "pid", "enter pid namespace"),
+    ns(NsKind::User, 'U', "user", "enter user namespace"),
+    ns(NsKind::Cgroup, 'C', "cgroup", "enter cgroup namespace"),
+    ns(NsKind::Time, 'T', "time", "enter time namespace"),
+    OptDef::arg(
+        Opt::Setuid,
+        Some('S'),
+        "setuid",
+        HasArg::Required,
+        "uid",
+        "set uid in entered namespace",
+        ValueHint::User,
+    ),
+    OptDef::arg(
+        Opt::Setgid,
+        Some('G'),
+        "setgid",
+        HasArg::Required,
+        "gid",
+        "set gid in entered namespace",
+        ValueHint::Group,
+    ),
+    OptDef::arg(Opt::Root, Some('r'), "root", HasArg::Optional, "dir", "set the root directory", ValueHint::Dir),
+    OptDef::arg(Opt::Wd, Some('w'), "wd", HasArg::Optional, "dir", "set the working directory", ValueHint::Dir),
+    OptDef::arg(
+        Opt::Wdns,
+        Some('W'),
+        "wdns",
+        HasArg::Optional,
+        "dir",
+        "set the working directory in namespace",
+        ValueHint::Dir,
+    ),
+    OptDef::flag(Opt::Env, Some('e'), "env", "inherit environment variables from target process"),
+    OptDef::flag(Opt::NoFork, Some('F'), "no-fork", "do not fork before exec'ing <program>"),
+    OptDef::flag(Opt::JoinCgroup, Some('c'), "join-cgroup", "join the cgroup of the target process"),
+    OptDef::flag(Opt::PreserveCredentials, None, "preserve-credentials", "do not touch uids or gids"),
+    OptDef::flag(Opt::KeepCaps, None, "keep-caps", "retain capabilities granted in user namespaces"),
+    OptDef::flag(Opt::UserParent, None, "user-parent", "enter parent user namespace"),
+];
+
+/// `nsenter --help` of 2.42.2, with `%s` for the program name.
+pub const USAGE: &str = "
+Usage:
+ %s [options] [<program> [<argument>...]]
+
+Run a program with namespaces of other processes.
+
+Options:
+ -a, --all                     enter all namespaces
+ -t, --target <PID>            target process to get namespaces from
+ -m, --mount[=<file>|=:<nsid>] enter mount namespace
+ -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)
+ -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace
+ -n, --net[=<file>|=:<nsid>]   enter network namespace
+ -N, --net-socket <fd>         enter socket's network namespace (needs --target)
+ -p, --pid[=<file>|=:<nsid>]   enter pid namespace
+ -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace
+ -U, --user[=<file>|=:<nsid>]  enter user namespace
+     --user-parent             enter parent user namespace
+ -T, --time[=<file>|=:<nsid>]  enter time namespace
+ -S, --setuid[=<uid>]          set uid in entered namespace
+ -G, --setgid[=<gid>]          set gid in entered namespace
+     --preserve-credentials    do not touch uids or gids
+     --keep-caps               retain capabilities granted in user namespaces
+ -r, --root[=<dir>]            set the root directory
+ -w, --wd[=<dir>]              set the working directory
+ -W, --wdns <dir>              set the working directory in namespace
+ -e, --env                     inherit environment variables from target process
+ -F, --no-fork                 do not fork before exec'ing <program>
+ -c, --join-cgroup             join the cgroup of the target process
+
+ -h, --help                    display this help
+ -V, --version                 display version
+
+For more details see nsenter(1).
+";
+
+/// `-S`/`-G`: a number, or `follow` (the owner of `/proc/<pid>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IdChoice {
+    /// Set by `-S`/`-G` (any form): the id is set in the end.
+    pub force: bool,
+    /// Some `-S follow` was seen (it sticks even if a number comes later, as in util-linux).
+    pub follow: bool,
+    pub value: u32,
+}
+
+/// The command line as nsenter's getopt loop leaves it: namespace files and `-r<dir>`/`-w<dir>`
+/// already open.
+#[derive(Debug, Default)]
+pub struct NsenterArgs {
+    pub all: bool,
+    /// `-t`; util-linux keeps 0 for "none", which shows in `/proc/0/ns/user`.
+    pub target: libc::pid_t,
+    pub namespaces: NsTable,
+    /// `-N`: negative values pass the parser (its lower bound is 0, meaning "none") and
+    /// disable the option.
+    pub socket_fd: i64,
+    pub uid: IdChoice,
+    pub gid: IdChoice,
+    pub preserve_credentials: bool,
+    pub keep_caps: bool,
+    pub user_parent: bool,
+    /// `-r<dir>` opened, and whether a bare `-r` asks for the target's root (which replaces it).
+    pub root: Option<File>,
+    pub target_root: bool,
+    pub wd: Option<File>,
+    pub target_wd: bool,
+    /// `-W<dir>`, resolved after entering; a bare `-W` clears it.
+    pub wdns: Option<OsString>,
+    pub env: bool,
+    pub no_fork: bool,
+    pub join_cgroup: bool,
+    /// `<program> [<argument>...]`.
+    pub program: Vec<OsString>,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Parsed {
+    Run(Box<NsenterArgs>),
+    Help,
+    Version,
+}
+
+/// How the parse loop opens a file it was given (`File::open` in the tool; a fake in tests).
+pub type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;
+
+/// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order.
+pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
+    let mut specs = super::getopt_specs(OPTIONS);
+    specs.push(OptSpec { id: Opt::FollowContext, short: Some('Z'), long: None, has_arg: HasArg::No });
+    let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder);
+    let mut args = NsenterArgs { socket_fd: -1, ..NsenterArgs::default() };
+    let mut seen_wd: Option<Opt> = None;
+    for item in getopt.by_ref() {
+        let (opt, value) = match item {
+            Item::Opt(opt, value) => (opt, value),
+            Item::Error(msg) => return Err(Error::Usage(msg)),
+        };
+        wd_exclusive(&mut seen_wd, opt)?;
+        let text = || value.as_ref().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
+        match opt {
+            Opt::All => args.all = true,
+            Opt::Target => args.target = parse_target(&text())?,
+            Opt::Ns(kind) => {
+                let path = value.as_deref().map(strip_leading_eq);
+                args.namespaces.enable(kind, path, open)?;
+            }
+            Opt::NetSocket => args.socket_fd = parse_fd(&text())?,
+            Opt::Setuid => set_id(&mut args.uid, &text(), "failed to parse uid")?,
+            Opt::Setgid => set_id(&mut args.gid, &text(), "failed to parse gid")?,
+            Opt::NoFork => args.no_fork = true,
+            Opt::JoinCgroup => args.join_cgroup = true,
+            // `-r` alone is the only one whose attached `=` is kept: `-r=/x` is the dir `=/x`.
+            Opt::Root => match value.as_deref() {
+                Some(dir) => args.root = Some(reopen(&mut args.root, dir, open)?),
+                None => args.target_root = true,
+            },
+            Opt::Wd => match value.as_deref() {
+                Some(dir) => args.wd = Some(reopen(&mut args.wd, strip_leading_eq(dir), open)?),
+                None => args.target_wd = true,
+            },
+            Opt::Wdns => args.wdns = value.as_deref().map(|v| strip_leading_eq(v).to_os_string()),
+            Opt::Env => args.env = true,
+            Opt::PreserveCredentials => args.preserve_credentials = true,
+            Opt::KeepCaps => args.keep_caps = true,
+            Opt::UserParent => args.user_parent = true,
+            Opt::Help => return Ok(Parsed::Help),
+            Opt::Version => return Ok(Parsed::Version),
+            Opt::FollowContext => return Err(Error::Usage(String::new())),
+        }
+    }
+    args.program = getopt.into_operands();
+    Ok(Parsed::Run(Box::new(args)))
+}
+
+/// Closes the previous descriptor before opening the next, as util-linux does, so descriptor
+/// numbers (which some messages print) come out the same.
+pub fn reopen(slot: &mut Option<File>, path: &OsStr, open: Opener<'_>) -> Result<File> {
+    *slot = None;
+    open(path).map_err(|e| Error::io(format!("cannot open {}", path.to_string_lossy()), &e))
+}
+
+/// `-w` and `-W` exclude each other (`err_exclusive_options`: the one seen first is named first).
+fn wd_exclusive(seen: &mut Option<Opt>, opt: Opt) -> Result<()> {
+    let name = |o: Opt| if o == Opt::Wd { "--wd" } else { "--wdns" };
+    if !matches!(opt, Opt::Wd | Opt::Wdns) {
+        return Ok(());
+    }
+    match *seen {
+        Some(first) if first != opt => {
+            Err(Error::msg(format!("options {} and {} cannot be combined", name(first), name(opt))))
+        }
+        _ => {
+            *seen = Some(opt);
+            Ok(())
+        }
+    }
+}
+
+/// `isspace(3)` in the C locale.
+fn is_c_space(b: &u8) -> bool {
+    b" \t\n\x0b\x0c\r".contains(b)
+}
+
+/// The string after leading blanks, as `strto*(3)` skip them.
+fn skip_blanks(s: &[u8]) -> &[u8] {
+    &s[s.iter().position(|b| !is_c_space(b)).unwrap_or(s.len())..]
+}
+
+/// `strtoimax(3)` in base 10: leading blanks, a sign, digits; returns the value (saturated, with
+/// an overflow flag) and the unparsed rest, or None when no digit was found.
+fn strtoimax(s: &[u8]) -> Option<(i64, bool, &[u8])> {
+    let mut rest = skip_blanks(s);
+    let negative = rest.first() == Some(&b'-');
+    if matches!(rest.first(), Some(b'-' | b'+')) {
+        rest = &rest[1..];
+    }
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let mut value: i128 = 0;
+    for &d in &rest[..digits] {
+        value = (value * 10 + i128::from(d - b'0')).min(i128::from(u64::MAX) + 1);
+    }
+    let value = if negative { -value } else { value };
+    let overflow = value > i128::from(i64::MAX) || value < i128::from(i64::MIN);
+    Some((value.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64, overflow, &rest[digits..]))
+}
+
+/// util-linux's `ul_strtou64`: digits only (after blanks and `+`), no negative numbers. On
+/// failure the value `strtoumax` left behind is returned too, because nsenter's `-t PID:INODE`
+/// uses it even then.
+fn strtou64(s: &[u8]) -> (std::result::Result<u64, i32>, u64) {
+    if s.is_empty() {
+        return (Err(libc::EINVAL), 0);
+    }
+    match strtoimax(s) {
+        None => (Err(libc::EINVAL), 0),
+        Some((v, _, _)) if v < 0 => (Err(libc::ERANGE), 0),
+        Some((_, _, rest)) => {
+            // Only "-0" gets here with a minus sign: strtoumax negates 0 to 0.
+            let unsigned = skip_blanks(s);
+            let digits = unsigned.strip_prefix(b"+").or_else(|| unsigned.strip_prefix(b"-")).unwrap_or(unsigned);
+            let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+            let parsed = std::str::from_utf8(&digits[..n]).ok().and_then(|d| d.parse::<u64>().ok());
+            match parsed {
+                None => (Err(libc::ERANGE), u64::MAX),
+                Some(v) if !rest.is_empty() => (Err(libc::EINVAL), v),
+                Some(v) => (Ok(v), v),
+            }
+        }
+    }
+}
+
+/// `-t PID[:INODE]`. Any syntax error is `invalid PID argument`; an inode that was read (even
+/// from a string that is then rejected, e.g. `1:12x`) is checked against a pidfd of PID first.
+pub fn parse_target(arg: &str) -> Result<libc::pid_t> {
+    let invalid = || Error::msg("invalid PID argument");
+    let (pid, inode, ok) = split_target(arg.as_bytes());
+    if let (Some(pid), Some(inode)) = (pid, inode) {
+        crate::sys::pidfd::check_pidfd_inode(pid, inode)
+            .map_err(|e| Error::os(format!("failed to obtain a valid file descriptor for PID {pid}"), e))?;
+    }
+    match (pid, ok) {
+        (Some(pid), true) => Ok(pid),
+        _ => Err(invalid()),
+    }
+}
+
+/// The pieces of `PID[:INODE]`: the pid when it is valid, the inode when one was read (0 counts
+/// as none), and whether the whole string is valid.
+fn split_target(s: &[u8]) -> (Option<libc::pid_t>, Option<u64>, bool) {
+    let Some((num, overflow, rest)) = strtoimax(s) else { return (None, None, false) };
+    if overflow || num <= 0 || num > i64::from(libc::pid_t::MAX) {
+        return (None, None, false);
+    }
+    let pid = num as libc::pid_t;
+    match rest {
+        [] => (Some(pid), None, true),
+        [b':', inode @ ..] => {
+            let (parsed, value) = strtou64(inode);
+            let inode = (value != 0).then_some(value);
+            (Some(pid), inode, parsed.is_ok_and(|v| v != 0))
+        }
+        _ => (Some(pid), None, false),
+    }
+}
+
+/// `-N <fd>`: `str2num_or_err(..., 0, INT_MAX)`, whose lower bound 0 means "no bound".
+fn parse_fd(arg: &str) -> Result<i64> {
+    let what = "failed to parse file descriptor";
+    match strtoimax(arg.as_bytes()) {
+        Some((_, true, [])) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
+        Some((v, false, [])) if v > i64::from(i32::MAX) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
+        Some((v, false, [])) => Ok(v),
+        _ => Err(Error::msg(format!("{what}: '{arg}'"))),
+    }
+}
+
+/// `-S`/`-G`: `follow`, or `strtoul_or_err` truncated to 32 bits as the C assignment does.
+fn set_id(choice: &mut IdChoice, arg: &str, what: &str) -> Result<()> {
+    if arg == "follow" {
+        choice.follow = true;
+    } else {
+        choice.value = match strtou64(arg.as_bytes()).0 {
+            Ok(v) => v as u32,
+            Err(libc::ERANGE) => return Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
+            Err(_) => return Err(Error::msg(format!("{what}: '{arg}'"))),
+        };
+    }
+    choice.force = true;
+    Ok(())
+}
+
+/// The clap description of rnsenter, for man pages and completions.
+pub fn command() -> clap::Command {
+    super::clap_command(
+        "rnsenter",
+        "Run a program with namespaces of other processes.",
+        OPTIONS,
+        &[("program", "program to run, with its arguments (default: login shell)", true)],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::os::unix::ffi::OsStrExt;
+
+    fn argv(args: &[&str]) -> Vec<OsString> {
+        std::iter::once("nsenter").chain(args.iter().copied()).map(OsString::from).collect()
+    }
+
+    /// Parses with an opener that records paths and opens /dev/null for them (or fails with
+    /// ENOENT for paths starting with `/missing`).
+    fn p(args: &[&str]) -> (Result<Parsed>, Vec<String>) {
+        let opened = RefCell::new(Vec::new());
+        let mut open = |path: &OsStr| {
+            opened.borrow_mut().push(path.to_string_lossy().into_owned());
+            if path.as_bytes().starts_with(b"/missing") {
+                Err(std::io::Error::from_raw_os_error(libc::ENOENT))
+            } else {
+                File::open("/dev/null")
+            }
+        };
+        let parsed = parse(&argv(args), &mut open);
+        (parsed, opened.into_inner())
+    }
+
+    fn run(args: &[&str]) -> Box<NsenterArgs> {
+        match p(args).0 {
+            Ok(Parsed::Run(a)) => a,
+            other => panic!("{args:?}: {other:?}"),
+        }
+    }
+
+    fn err(args: &[&str]) -> Error {
+        match p(args).0 {
+            Err(e) => e,
+            other => panic!("{args:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn attached_arguments_and_equals() {
+        let (_, opened) = p(&["-n/a", "-n=/b", "--net=/c", "--net==/d", "-r/e", "-r=/f", "-w=/g", "--wd=/h"]);
+        assert_eq!(opened, ["/a", "/b", "/c", "/d", "/e", "=/f", "/g", "/h"]);
+        let a = run(&["-n", "/x"]);
+        assert_eq!(a.program, ["/x"]);
+        assert!(a.namespaces.is_enabled(NsKind::Net));
+        assert_eq!(run(&["-W=/x"]).wdns, Some(OsString::from("/x")));
+        assert_eq!(run(&["-W/x", "-W"]).wdns, None);
+    }
+
+    #[test]
+    fn nsid_form_is_a_file_name() {
+        let (r, opened) = p(&["--net=:123"]);
+        assert!(r.is_ok());
+        assert_eq!(opened, [":123"]);
+    }
+
+    #[test]
+    fn options_act_in_order() {
+        assert_eq!(err(&["-n/missing", "--bogus"]), Error::os("cannot open /missing", libc::ENOENT));
+        assert!(matches!(p(&["-h", "-n/missing"]).0, Ok(Parsed::Help)));
+        assert_eq!(err(&["--bogus", "-n/missing"]), Error::Usage("nsenter: unrecognized option '--bogus'".into()));
+        assert_eq!(run(&["-u", "ls", "-l"]).program, ["ls", "-l"]);
+    }
+
+    #[test]
+    fn wd_and_wdns_exclude_each_other() {
+        assert_eq!(err(&["-w", "-W/x"]), Error::msg("options --wd and --wdns cannot be combined"));
+        assert_eq!(err(&["-W", "-w"]), Error::msg("options --wdns and --wd cannot be combined"));
+        assert!(p(&["-w", "-w"]).0.is_ok());
+    }
+
+    #[test]
+    fn follow_context_is_only_try_help() {
+        assert_eq!(err(&["-Z"]), Error::Usage(String::new()));
+        assert_eq!(err(&["--follow-context"]), Error::Usage("nsenter: unrecognized option '--follow-context'".into()));
+    }
+
+    #[test]
+    fn target_syntax() {
+        assert_eq!(split_target(b"12"), (Some(12), None, true));
+        assert_eq!(split_target(b" +12"), (Some(12), None, true));
+        assert_eq!(split_target(b"12:34"), (Some(12), Some(34), true));
+        assert_eq!(split_target(b"12:34x"), (Some(12), Some(34), false));
+        assert_eq!(split_target(b"12:x"), (Some(12), None, false));
+        assert_eq!(split_target(b"12:0"), (Some(12), None, false));
+        assert_eq!(split_target(b"12:"), (Some(12), None, false));
+        assert_eq!(split_target(b"12:-1"), (Some(12), None, false));
+        assert_eq!(split_target(b"12:99999999999999999999"), (Some(12), Some(u64::MAX), false));
+        for bad in ["0", "-1", "abc", "", "12x", "2147483648", "0:5"] {
+            assert!(!split_target(bad.as_bytes()).2, "{bad}");
+        }
+        assert_eq!(parse_target("abc"), Err(Error::msg("invalid PID argument")));
+    }
+
+    #[test]
+    fn clap_command_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(run(&["-N", "-5"]).socket_fd, -5);
+        assert_eq!(err(&["-N", "x"]), Error::msg("failed to parse file descriptor: 'x'"));
+        assert_eq!(
+            err(&["-N", "2147483648"]),
+            Error::os("failed to parse file descriptor: '2147483648'", libc::ERANGE)
+        );
+        assert_eq!(err(&["-S", "-1"]), Error::os("failed to parse uid: '-1'", libc::ERANGE));
+        assert_eq!(err(&["-G", ""]), Error::msg("failed to parse gid: ''"));
+        assert_eq!(run(&["-S", "4294967297"]).uid, IdChoice { force: true, follow: false, value: 1 });
+        assert_eq!(run(&["-S", "follow", "-S", "5"]).uid, IdChoice { force: true, follow: true, value: 5 });
+    }
+}

@@ -1,0 +1,62 @@
+//! Process file descriptors beyond pidfd_open(2): the pidfs inode check behind
+//! `nsenter -t PID:INODE`, the `PIDFD_GET_USER_NAMESPACE` ioctl, and whether setns(2)
+//! accepts a pidfd at all (Linux 5.8).
+
+use super::check;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+
+/// `PIDFS_IOCTL_MAGIC` 0xFF, `_IO(0xFF, 9)` (linux/pidfd.h, Linux 6.11).
+const PIDFD_GET_USER_NAMESPACE: libc::c_ulong = (0xFF << 8) | 9;
+/// `PID_FS_MAGIC` (linux/magic.h): pidfds on kernels whose inode numbers identify a process.
+const PIDFS_MAGIC: libc::c_long = 0x5049_4446;
+
+/// Opens a pidfd for `pid` and checks that it lives on pidfs with inode `inode`: ENOTSUP when
+/// it does not live on pidfs, ESRCH when the inode differs (the pid was reused), else the
+/// pidfd_open(2) errno.
+pub fn check_pidfd_inode(pid: libc::pid_t, inode: u64) -> Result<(), i32> {
+    let pidfd = super::ns::pidfd_open(pid)?;
+    // SAFETY: statfs is plain data; fstatfs fills it for a valid fd.
+    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: valid fd and out-pointer.
+    let on_pidfs =
+        unsafe { libc::fstatfs(pidfd.as_raw_fd(), &mut fs) } == 0 && fs.f_type as libc::c_long == PIDFS_MAGIC;
+    if !on_pidfs {
+        return Err(libc::ENOTSUP);
+    }
+    // SAFETY: stat is plain data; fstat fills it for a valid fd.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: valid fd and out-pointer.
+    check(unsafe { libc::fstat(pidfd.as_raw_fd(), &mut st) } as libc::c_long)?;
+    if st.st_ino != inode {
+        return Err(libc::ESRCH);
+    }
+    Ok(())
+}
+
+/// `PIDFD_GET_USER_NAMESPACE`: an nsfs fd on the user namespace of the process.
+pub fn user_namespace(pidfd: BorrowedFd<'_>) -> Result<OwnedFd, i32> {
+    // SAFETY: the request takes no argument and returns a new fd or -1.
+    let fd = check(unsafe { libc::ioctl(pidfd.as_raw_fd(), PIDFD_GET_USER_NAMESPACE as _, 0) } as libc::c_long)?;
+    // SAFETY: fresh fd owned by nobody else (nsfs fds from ioctls are close-on-exec).
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// The running kernel's `major.minor.patch` from uname(2).
+pub fn kernel_version() -> (u32, u32, u32) {
+    // SAFETY: utsname is plain data, filled by the kernel.
+    let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: valid out-pointer.
+    if unsafe { libc::uname(&mut uts) } != 0 {
+        return (0, 0, 0);
+    }
+    // SAFETY: uname(2) NUL-terminates every field.
+    let release = unsafe { std::ffi::CStr::from_ptr(uts.release.as_ptr()) }.to_string_lossy().into_owned();
+    let mut parts = release.split(|c: char| !c.is_ascii_digit()).map(|p| p.parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// setns(2) takes a pidfd and a mask of namespaces since Linux 5.8 (util-linux asks for a
+/// version above 5.7.0).
+pub fn setns_takes_pidfd() -> bool {
+    kernel_version() > (5, 7, 0)
+}
