@@ -67,6 +67,19 @@ pub const TARGETS: &[Target] = &[
         words: ARGV_WORDS,
     },
     Target {
+        name: "nsenter-argv",
+        what: "rnsenter's option loop: -t PID[:INODE], -N, -S/-G follow, attached optional arguments",
+        run: nsenter_argv,
+        seeds: &[
+            b"-t\x001\0-a\0true",
+            b"-t1:12x\0-u",
+            b"-n=/\0-r=/\0-w/\0-W",
+            b"-S\0follow\0-G\x00-0\0-N\0-1\0--user-parent",
+            b"--target=99999999999999999999",
+        ],
+        words: ARGV_WORDS,
+    },
+    Target {
         name: "numbers",
         what: "strtoul/strtos64/strtopid-style parsers (-S, -G, --monotonic, --boottime, -p) against a model",
         run: numbers,
@@ -254,7 +267,7 @@ fn getopt(input: &[u8]) -> u64 {
     let tables: [(&str, Vec<OptSpec<u8>>); 3] = [
         ("lsns", specs_of(crate::cli::lsns::OPTIONS)),
         ("unshare", specs_of(crate::cli::unshare::OPTIONS)),
-        ("nsenter", nsenter_like_specs()),
+        ("nsenter", specs_of(crate::cli::nsenter::OPTIONS)),
     ];
     let mut class = 0u64;
     for (prog, specs) in &tables {
@@ -298,30 +311,6 @@ fn specs_of<Id: Copy + 'static>(defs: &[crate::cli::OptDef<Id>]) -> Vec<OptSpec<
         .into_iter()
         .enumerate()
         .map(|(i, s)| OptSpec { id: i as u8, short: s.short, long: s.long, has_arg: s.has_arg })
-        .collect()
-}
-
-/// nsenter's shape (`+ahVt:m::u::...`): optional arguments on short letters, which the other
-/// two tables barely have.
-fn nsenter_like_specs() -> Vec<OptSpec<u8>> {
-    use crate::cli::getopt::HasArg::{No, Optional, Required};
-    let table: &[(char, &'static str, crate::cli::getopt::HasArg)] = &[
-        ('a', "all", No),
-        ('t', "target", Required),
-        ('m', "mount", Optional),
-        ('u', "uts", Optional),
-        ('n', "net", Optional),
-        ('N', "net-socket", Required),
-        ('S', "setuid", Required),
-        ('r', "root", Optional),
-        ('w', "wd", Optional),
-        ('W', "wdns", Optional),
-        ('F', "no-fork", No),
-    ];
-    table
-        .iter()
-        .enumerate()
-        .map(|(i, &(c, l, a))| OptSpec { id: i as u8, short: Some(c), long: Some(l), has_arg: a })
         .collect()
 }
 
@@ -375,6 +364,30 @@ fn unshare_argv(input: &[u8]) -> u64 {
         Ok(other) => hash_of(format!("{other:?}")),
         Err(e) => {
             check_error(&e, "unshare");
+            error_class(&e)
+        }
+    }
+}
+
+fn nsenter_argv(input: &[u8]) -> u64 {
+    let argv = argv_of(input, "nsenter");
+    // Files named on the command line are not opened for real, except `/`.
+    let mut open = |path: &std::ffi::OsStr| match path.as_bytes() {
+        b"/" => std::fs::File::open("/"),
+        _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
+    };
+    match crate::cli::nsenter::parse(&argv, &mut open) {
+        Ok(crate::cli::nsenter::Parsed::Run(a)) => {
+            assert!(a.target >= 0, "a negative target pid {}", a.target);
+            assert_eq!(&argv[argv.len() - a.program.len()..], &a.program[..]);
+            assert!(!(a.wd.is_some() && a.wdns.is_some()), "--wd and --wdns both accepted");
+            hash_of(("run", a.all, a.target > 0, a.namespaces.mask(), a.program.is_empty()))
+        }
+        Ok(other) => hash_of(format!("{other:?}")),
+        // `-Z` (SELinux, not built) is util-linux's bare "Try --help" line.
+        Err(Error::Usage(text)) if text.is_empty() => hash_of("-Z"),
+        Err(e) => {
+            check_error(&e, "nsenter");
             error_class(&e)
         }
     }

@@ -38,8 +38,8 @@ fn option_spellings() -> Vec<String> {
     for d in nscore::cli::unshare::OPTIONS {
         add(d.short, d.long);
     }
-    for (c, l) in [('a', "all"), ('t', "target"), ('N', "net-socket"), ('W', "wdns"), ('e', "env"), ('F', "no-fork")] {
-        add(Some(c), Some(l));
+    for d in nscore::cli::nsenter::OPTIONS {
+        add(d.short, d.long);
     }
     out
 }
@@ -103,6 +103,11 @@ proptest! {
     #[test]
     fn unshare_option_loop_is_total(args in argv()) {
         run_target("unshare-argv", &argv_bytes(&args));
+    }
+
+    #[test]
+    fn nsenter_option_loop_is_total(args in argv()) {
+        run_target("nsenter-argv", &argv_bytes(&args));
     }
 
     #[test]
