@@ -1,0 +1,541 @@
+//! Reliability and security of all three tools, as processes: random argument vectors never
+//! crash them and every failure says why; output errors end quietly (SIGPIPE) or loudly
+//! (`write error`) as util-linux does; the program run sees only the caller's descriptors;
+//! a failed step leaves nothing behind; privileges drop in the order that works; and `unsafe`
+//! stays in `crates/nscore/src/sys/`, each block with its `// SAFETY:` reason.
+//! docs/security.md maps the threat model onto these tests.
+
+use crate::common::*;
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const UNSHARE: &str = "/usr/bin/unshare";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+// ---------------------------------------------------------------- unsafe code
+
+/// Every Rust file of the repository, but not build output.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            if name != "target" && name != ".git" && name != "corpus" && name != "artifacts" {
+                rust_files(&path, out);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The code part of a line: no `//` comment, no string or char literal contents (good
+/// enough for this code base: no raw strings hold the keyword).
+fn code_of(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    let mut in_str = false;
+    while let Some(c) = chars.next() {
+        match (in_str, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, '"') => in_str = false,
+            (true, _) => {}
+            (false, '"') => in_str = true,
+            (false, '/') if chars.peek() == Some(&'/') => break,
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// `unsafe` as a keyword (a block, fn, impl, trait or extern), not as part of a name.
+fn uses_unsafe(code: &str) -> bool {
+    let keyword = ["un", "safe"].concat();
+    code.match_indices(&keyword).any(|(i, _)| {
+        let before = code[..i].chars().next_back();
+        let after = code[i + keyword.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+#[test]
+fn unsafe_only_in_sys_and_each_block_says_why() {
+    let root = repo();
+    let sys = root.join("crates/nscore/src/sys");
+    let mut files = Vec::new();
+    for dir in ["src", "crates", "xtask", "tests", "fuzz"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 30, "found only {} Rust files under {}", files.len(), root.display());
+    let mut problems = Vec::new();
+    let mut blocks = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !uses_unsafe(&code_of(line)) {
+                continue;
+            }
+            let at = format!("{}:{}", file.strip_prefix(&root).unwrap().display(), i + 1);
+            if !file.starts_with(&sys) {
+                problems.push(format!("{at}: unsafe outside crates/nscore/src/sys/"));
+                continue;
+            }
+            blocks += 1;
+            // The reason is on this line or in the comment lines right above the statement.
+            let mut reason = line.contains("SAFETY:");
+            let mut j = i;
+            while !reason && j > 0 {
+                j -= 1;
+                let above = lines[j].trim_start();
+                if above.starts_with("//") {
+                    reason = above.contains("SAFETY:");
+                } else if !(above.ends_with('(')
+                    || above.ends_with(',')
+                    || above.ends_with('{')
+                    || above.ends_with('='))
+                {
+                    break;
+                }
+            }
+            if !reason {
+                problems.push(format!("{at}: unsafe without a `// SAFETY:` comment"));
+            }
+        }
+    }
+    assert!(blocks > 20, "only {blocks} unsafe sites found in sys/: is the scan broken?");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // The compiler enforces the same: denied in the workspace, allowed for `sys` only,
+    // forbidden outright in the binaries and xtask.
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("[workspace.lints.rust]\nunsafe_code = \"deny\""), "workspace lint missing");
+    for member in ["Cargo.toml", "crates/nscore/Cargo.toml", "xtask/Cargo.toml"] {
+        let text = std::fs::read_to_string(root.join(member)).unwrap();
+        assert!(text.contains("[lints]\nworkspace = true"), "{member} does not inherit the workspace lints");
+    }
+    let lib = std::fs::read_to_string(root.join("crates/nscore/src/lib.rs")).unwrap();
+    let allows: Vec<&str> = lib.lines().filter(|l| l.contains("allow(unsafe_code)")).collect();
+    assert_eq!(allows, ["#[allow(unsafe_code)]"], "nscore allows unsafe for more than `sys`");
+    assert!(lib.contains("#[allow(unsafe_code)]\npub mod sys;"));
+    for file in
+        ["src/bin/runshare.rs", "src/bin/rnsenter.rs", "src/bin/rlsns.rs", "xtask/src/main.rs", "xtask/src/lib.rs"]
+    {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        assert!(text.contains("#![forbid(unsafe_code)]"), "{file} does not forbid unsafe code");
+    }
+}
+
+// ---------------------------------------------------------------- random argument vectors
+
+/// xorshift64*, seeded: a failure names its seed and argv, and repeats.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Option spellings of a tool: `-x`, `--long`, `--long=`, and a short prefix of the long name.
+fn spellings<Id: Copy>(defs: &[nscore::cli::OptDef<Id>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in defs {
+        if let Some(c) = d.short {
+            out.push(format!("-{c}"));
+        }
+        if let Some(l) = d.long {
+            out.push(format!("--{l}"));
+            out.push(format!("--{l}="));
+            out.push(format!("--{}", &l[..l.len().div_ceil(2)]));
+        }
+    }
+    out
+}
+
+/// Values that stay inside the sandbox: paths under its /tmp (or its own /proc), ids,
+/// numbers, words of every option. Nothing names a real program but `true`.
+const VALUES: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "65534",
+    "-1",
+    "4294967295",
+    "99999999999999999999",
+    "1:2",
+    "0:100000:65536",
+    "1,2,3",
+    "auto",
+    "all",
+    "subids",
+    "deny",
+    "allow",
+    "slave",
+    "shared",
+    "private",
+    "unchanged",
+    "term",
+    "SIGKILL",
+    "rtmin+1",
+    "9",
+    "net",
+    "user",
+    "pid",
+    "parent",
+    "owner",
+    "process",
+    "follow",
+    "NS,TYPE",
+    "+PNS",
+    "NS,,TYPE",
+    "ns,type,path",
+    "TYPE == \"net\"",
+    "NS ==",
+    "(",
+    "/tmp",
+    "/tmp/x",
+    "/tmp/f",
+    "/",
+    "/proc/self/ns/net",
+    "/proc/1/ns/uts",
+    "=/tmp",
+    "",
+    " ",
+    "-",
+    "--",
+    "=",
+    "true",
+];
+
+/// One random argument vector for a tool (no argv[0]).
+fn random_argv(rng: &mut Rng, options: &[String]) -> Vec<OsString> {
+    let mut args: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..rng.below(7) {
+        let arg: Vec<u8> = match rng.below(12) {
+            0..=4 => options[rng.below(options.len())].clone().into_bytes(),
+            5 | 6 => rng.pick(VALUES).as_bytes().to_vec(),
+            7 => {
+                // An option with its value glued on.
+                let o = &options[rng.below(options.len())];
+                [o.as_bytes(), rng.pick(VALUES).as_bytes()].concat()
+            }
+            8 => rng.pick(&["é", "日本", "\u{1f600}", "\u{202e}", "a\u{301}"]).as_bytes().to_vec(),
+            9 => vec![b'-', 0x80 | (rng.next() as u8 & 0x7f), 0xff],
+            10 => (0..rng.below(6)).map(|_| 1 + rng.below(255) as u8).collect(),
+            _ => rng.pick(&["--", "=", "-", "-=", "--=x"]).as_bytes().to_vec(),
+        };
+        args.push(arg);
+    }
+    // Mostly a harmless program at the end (for runshare and rnsenter).
+    if rng.below(4) != 0 {
+        args.push(b"true".to_vec());
+    }
+    args.into_iter().map(OsString::from_vec).collect()
+}
+
+/// rlsns exits 1 without a word exactly where util-linux lsns does (kept for byte-for-byte
+/// parity; listed in docs/security.md): an empty name in an `-o` list, or more columns than
+/// its table holds.
+fn lsns_parity_silence(args: &[OsString]) -> bool {
+    let mut lists = Vec::new();
+    let mut it = args.iter().map(|a| a.as_bytes());
+    while let Some(a) = it.next() {
+        if a == b"--" {
+            break;
+        }
+        for long in [&b"--output="[..], b"--outpu=", b"--outp=", b"--out=", b"--ou=", b"--o="] {
+            if let Some(v) = a.strip_prefix(long) {
+                lists.push(v.to_vec());
+            }
+        }
+        if a.starts_with(b"--o") && b"--output".starts_with(a) && a.len() > 3 {
+            lists.extend(it.next().map(<[u8]>::to_vec));
+        } else if a.starts_with(b"-") && !a.starts_with(b"--") {
+            // -o in a cluster takes the rest, or the next argument.
+            if let Some(p) = a.iter().position(|&b| b == b'o') {
+                let rest = &a[p + 1..];
+                lists.push(if rest.is_empty() { it.next().unwrap_or_default().to_vec() } else { rest.to_vec() });
+            }
+        }
+    }
+    lists.iter().any(|l| {
+        let l = l.strip_prefix(b"+").unwrap_or(l);
+        l.split(|&b| b == b',').any(<[u8]>::is_empty) || l.split(|&b| b == b',').count() > 26
+    })
+}
+
+/// Runs `bin` as `argv0` with `args` in a throwaway world: new mount, UTS, IPC, network and
+/// pid namespaces, /proc of that pid namespace, a tmpfs on /tmp as the working directory, a
+/// 20 s limit. Whatever the options do (mount, bind, chroot, setuid, hostname) dies with it.
+fn in_sandbox(bin: &str, argv0: &str, args: &[OsString]) -> std::process::Output {
+    let script = "mount -t tmpfs rns-argv /tmp && cd /tmp && touch f && exec -a \"$0\" \"$BIN\" \"$@\"";
+    let mut cmd = Command::new("/usr/bin/timeout");
+    cmd.args(["-s", "KILL", "20", UNSHARE, "--mount", "--propagation", "private", "--uts", "--ipc", "--net"])
+        .args(["--pid", "--fork", "--mount-proc", "/bin/bash", "-c", script, argv0])
+        .args(args)
+        .env("BIN", bin)
+        .env("LC_ALL", "C")
+        .env("SHELL", "/bin/true")
+        .stdin(Stdio::null());
+    cmd.output().expect("running the sandbox")
+}
+
+fn random_argv_for(util: &str, options: Vec<String>, seed: u64, runs: usize) {
+    if !privileged(&format!("random_argv_{util}")) {
+        return;
+    }
+    let mut rng = Rng(seed);
+    let mut failures = Vec::new();
+    for run in 0..runs {
+        let args = random_argv(&mut rng, &options);
+        let out = in_sandbox(ours(util), util, &args);
+        let shown: Vec<String> = args.iter().map(|a| format!("{:?}", a)).collect();
+        let what = format!("run {run} (seed {seed}): {util} {}", shown.join(" "));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match (out.status.code(), out.status.signal()) {
+            (_, Some(sig)) => failures.push(format!("{what}: killed by signal {sig}")),
+            (Some(101), _) => failures.push(format!("{what}: panicked: {stderr}")),
+            (Some(137), _) => failures.push(format!("{what}: did not finish in 20 s")),
+            (Some(c), _) if c > 128 => failures.push(format!("{what}: exit {c} (a signal re-raised?): {stderr}")),
+            (Some(0), _) | (None, None) => {}
+            (Some(c), _) => {
+                let silent_ok = util == "lsns" && c == 1 && lsns_parity_silence(&args);
+                if stderr.trim().is_empty() && !silent_ok {
+                    failures.push(format!("{what}: exit {c} with nothing on stderr"));
+                }
+                if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
+                    failures.push(format!("{what}: {stderr}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {runs} runs failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn random_argv_runshare() {
+    random_argv_for("unshare", spellings(nscore::cli::unshare::OPTIONS), 0x0123_4567_89ab_cdef, 160);
+}
+
+#[test]
+fn random_argv_rnsenter() {
+    random_argv_for("nsenter", spellings(nscore::cli::nsenter::OPTIONS), 0xfeed_f00d_dead_beef, 160);
+}
+
+#[test]
+fn random_argv_rlsns() {
+    random_argv_for("lsns", spellings(nscore::cli::lsns::OPTIONS), 0x5eed_1234_5678_9abc, 160);
+}
+
+#[test]
+fn parity_silences_are_recognised() {
+    let v = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
+    assert!(lsns_parity_silence(&v(&["-o", "NS,,TYPE"])));
+    assert!(lsns_parity_silence(&v(&["-lo", "+NS,"])));
+    assert!(lsns_parity_silence(&v(&["--output=,NS"])));
+    assert!(!lsns_parity_silence(&v(&["-o", "NS,TYPE"])));
+    assert!(!lsns_parity_silence(&v(&["--", "-o", ""])));
+}
+
+// ---------------------------------------------------------------- output errors
+
+/// `--help` and `--version` into a full disk: `<prog>: write error: No space left on device`,
+/// exit 1, as util-linux's close_stdout does (compared with /usr/bin where installed).
+#[test]
+fn help_and_version_to_a_full_disk() {
+    for util in ["unshare", "nsenter", "lsns"] {
+        for opt in ["--help", "--version", "-h"] {
+            let script = format!("exec -a {util} \"$BIN\" {opt} >/dev/full");
+            let ours = run_with("/bin/bash", "bash", &["-c", &script], |c| {
+                c.env("BIN", crate::common::ours(util));
+            });
+            assert_text(
+                &format!("stderr of {util} {opt} >/dev/full"),
+                &format!("{util}: write error: No space left on device\n"),
+                &ours.stderr,
+            );
+            assert_eq!(ours.status, 1, "{util} {opt} >/dev/full");
+            let theirs = format!("/usr/bin/{util}");
+            if Path::new(&theirs).exists() {
+                let theirs = run_with("/bin/bash", "bash", &["-c", &script], |c| {
+                    c.env("BIN", &theirs);
+                });
+                assert_eq!(
+                    (theirs.stderr.as_str(), theirs.status),
+                    (ours.stderr.as_str(), ours.status),
+                    "{util} {opt}"
+                );
+            }
+        }
+    }
+}
+
+/// A closed pipe ends the tools quietly: SIGPIPE's default action, nothing on stderr.
+#[test]
+fn help_into_a_closed_pipe_ends_quietly() {
+    for util in ["unshare", "nsenter", "lsns"] {
+        let script = format!("exec -a {util} \"$BIN\" --help | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}");
+        let out = run_with("/bin/bash", "bash", &["-c", &script], |c| {
+            c.env("BIN", crate::common::ours(util));
+        });
+        // A help text fits in the pipe before head leaves, so status 0 or SIGPIPE (141).
+        assert!(out.stdout == "0\n" || out.stdout == "141\n", "{util}: {out:?}");
+        assert_eq!(out.stderr, "", "{util} --help | head");
+    }
+}
+
+// ---------------------------------------------------------------- descriptors, damage, privileges
+
+/// Runs a bash script as root inside a throwaway mount and pid namespace with a tmpfs on
+/// /tmp; `runshare` and `rnsenter` call our binaries with util-linux's names.
+fn world(script: &str) -> Outcome {
+    let body = format!(
+        "runshare() {{ (exec -a unshare \"$RUNSHARE\" \"$@\"); }}\nrnsenter() {{ (exec -a nsenter \"$RNSENTER\" \"$@\"); }}\n\
+         mount -t tmpfs rns-rel /tmp || exit 99\ncd /tmp\n{script}"
+    );
+    run_with(
+        UNSHARE,
+        "unshare",
+        &["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body],
+        |c| {
+            c.env("RUNSHARE", ours("unshare")).env("RNSENTER", ours("nsenter"));
+        },
+    )
+}
+
+/// The program sees exactly the descriptors its caller gave (here 0, 1, 2 and 5), in every
+/// mode of runshare that opens something of its own on the way (helpers, pipes, pidfds,
+/// directories, proc mounts, id changes).
+#[test]
+fn runshare_program_sees_only_the_callers_descriptors() {
+    if !privileged("runshare_program_sees_only_the_callers_descriptors") {
+        return;
+    }
+    // The descriptors of the program (a shell) by number, and what 5 is.
+    let list = "sh -c 'echo $(ls /proc/$$/fd | sort -n) $(readlink /proc/$$/fd/5)'";
+    let modes = [
+        "",
+        "-f",
+        "-m -w /tmp",
+        "-m -R / -w /tmp",
+        "-p -f --mount-proc",
+        "-S 0 -G 0",
+        "-U --setgroups deny",
+        "--net=/tmp/n -f",
+        "--net=/tmp/n",
+        "--user=/tmp/u -r --map-users=1:100000:10",
+        "--kill-child -p --mount-proc",
+        "--forward-signals -f",
+        "-T --monotonic 5 -f",
+        "-U --keep-caps",
+    ];
+    // The caller's own descriptors (the harness may pass some on), as the baseline.
+    let mut script = format!("touch n u\necho \"base: $({list} 5</dev/null 2>&1)\"\n");
+    for mode in modes {
+        script.push_str(&format!("echo \"{mode}: $(\"$RUNSHARE\" {mode} {list} 5</dev/null 2>&1)\"\n"));
+    }
+    let out = world(&script);
+    let base = out.stdout.lines().next().and_then(|l| l.strip_prefix("base: ")).unwrap_or_default().to_string();
+    assert!(base.starts_with("0 1 2 ") && base.contains(" 5 ") && base.ends_with(" /dev/null"), "{base}");
+    let expected: String =
+        std::iter::once(format!("base: {base}\n")).chain(modes.iter().map(|m| format!("{m}: {base}\n"))).collect();
+    expect_out(&out, &expected, "", 0);
+}
+
+/// A run that fails part-way leaves no process behind (no helper, no forked child waiting)
+/// and no mount, in runshare and rnsenter alike; each failure says why.
+#[test]
+fn failed_steps_leave_no_process_and_no_mount() {
+    if !privileged("failed_steps_leave_no_process_and_no_mount") {
+        return;
+    }
+    let script = r#"
+touch n
+sleep 1000 & T=$!
+procs() { ls -d /proc/[0-9]* | wc -l; }
+base=$(procs)
+mounts=$(wc -l </proc/self/mountinfo)
+check() {
+  rc=$?
+  echo "$rc $(( $(procs) - base )) $(( $(wc -l </proc/self/mountinfo) - mounts ))"
+}
+runshare --net=/tmp/n -f -w /nonexistent true 2>>/tmp/err; check
+runshare --net=/tmp/n --map-users=0:100000:10 -f -R /nonexistent true 2>>/tmp/err; check
+runshare -p -f --mount-proc=/nonexistent true 2>>/tmp/err; check
+runshare --user=/tmp/n -r -f no-such-program-rns 2>>/tmp/err; check
+rnsenter -t $T -p no-such-program-rns 2>>/tmp/err; check
+rnsenter -t $T -p -r/nonexistent true 2>>/tmp/err; check
+rnsenter -t $T -m -W/nonexistent true 2>>/tmp/err; check
+rnsenter -t $T -n/tmp/n true 2>>/tmp/err; check
+kill $T
+wc -l </tmp/err
+"#;
+    let out = world(script);
+    // Each run: its status, no process more than before, no new mount; then one message per
+    // failure.
+    let expected = "1 0 0\n1 0 0\n1 0 0\n127 0 0\n127 0 0\n1 0 0\n1 0 0\n1 0 0\n8\n";
+    assert_text(
+        &format!("status, new processes and new mounts after each failure ({})", out.stderr),
+        expected,
+        &out.stdout,
+    );
+}
+
+/// Privileges are dropped groups first, then gid, then uid (any other order fails with EPERM
+/// half-way): the program ends with no supplementary groups, the ids asked for, and no
+/// capabilities, the same as with util-linux.
+#[test]
+fn privilege_drop_is_complete() {
+    if !privileged("privilege_drop_is_complete") {
+        return;
+    }
+    let show = "grep -E '^(Uid|Gid|Groups|CapPrm|CapEff|CapAmb)' /proc/self/status";
+    let script = format!(
+        "sleep 1000 & T=$!\n\
+         /usr/bin/setpriv --groups 4,24,27 -- \"$RUNSHARE\" -S 1000 -G 1000 sh -c \"{show}\"\n\
+         /usr/bin/setpriv --groups 4,24,27 -- \"$RNSENTER\" -t $T -u -S 1000 -G 1000 sh -c \"{show}\"\n\
+         kill $T"
+    );
+    let out = world(&script);
+    let one = "Uid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\nGroups:\t \n\
+               CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapAmb:\t0000000000000000\n";
+    expect_out(&out, &format!("{one}{one}"), "", 0);
+    if Path::new("/usr/bin/unshare").exists() && Path::new("/usr/bin/setpriv").exists() {
+        let theirs = run_with(
+            "/usr/bin/setpriv",
+            "setpriv",
+            &["--groups", "4,24,27", "--", UNSHARE, "-S", "1000", "-G", "1000", "sh", "-c", show],
+            |_| {},
+        );
+        assert_text("util-linux unshare -S 1000 -G 1000", one, &theirs.stdout);
+    }
+}
+
+#[track_caller]
+fn expect_out(out: &Outcome, stdout: &str, stderr: &str, status: i32) {
+    assert_text(&format!("stdout of `{}`", out.command), stdout, &out.stdout);
+    assert_text(&format!("stderr of `{}`", out.command), stderr, &out.stderr);
+    assert_eq!(out.status, status, "exit status of `{}`", out.command);
+}
