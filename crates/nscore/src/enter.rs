@@ -406,6 +406,18 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
         }
     }
 
+    // The target's root, cwd, environ, owner and cgroup are opened by pid. They belong to the
+    // process behind the pidfd only if it is still alive once they are open (a pid is reused
+    // only after its process is gone), so hold a pidfd from before and check after: a target
+    // that exited (and whose pid may already name another process) is an error, never a
+    // mix of two processes' namespaces and files.
+    let reads_target_files =
+        args.target_root || args.target_wd || args.env || args.uid.follow || args.gid.follow || args.join_cgroup;
+    let watch = match (&pidfd, reads_target_files && target > 0) {
+        (None, true) => ns::pidfd_open(target).ok(),
+        _ => None,
+    };
+
     if args.target_root {
         args.root = Some(reopen_target(&mut args.root, target, "root")?);
     }
@@ -415,6 +427,12 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
     let environ = if args.env { Some(open_target(target, "environ")?) } else { None };
     let process_dir = if args.uid.follow || args.gid.follow { Some(open_target(target, "")?) } else { None };
     let cgroup_procs = if args.join_cgroup { Some(open_cgroup_procs(target)?) } else { None };
+    if let Some(fd) = pidfd.as_ref().or(watch.as_ref()).filter(|_| reads_target_files) {
+        if sys::signal::pidfd_exited(fd.as_fd()).unwrap_or(false) {
+            return Err(Error::os(format!("failed to obtain a valid file descriptor for PID {target}"), libc::ESRCH));
+        }
+    }
+    drop(watch);
 
     if args.user_parent {
         open_parent_user_ns(table, pidfd.as_ref().map(|f| f.as_fd()), target)?;
