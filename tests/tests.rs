@@ -7,5 +7,6 @@ mod common;
 mod docs;
 mod lsns;
 mod nsenter;
+mod races;
 mod reliability;
 mod unshare;

@@ -1,0 +1,145 @@
+//! The system moving under the tools: processes that exit, and pids that are reused, while
+//! rnsenter reaches into them (and, with rlsns, while /proc is read). Everything happens in
+//! a throwaway pid namespace, where root may also choose the next pid (`ns_last_pid`) to make
+//! reuse happen on purpose.
+
+use crate::common::*;
+use std::path::Path;
+
+const UNSHARE: &str = "/usr/bin/unshare";
+
+/// A bash script as root in a new mount and pid namespace with /tmp on a tmpfs; `rnsenter`,
+/// `rlsns` and `runshare` run our binaries with util-linux's names.
+fn world(script: &str) -> Outcome {
+    let body = format!(
+        "rnsenter() {{ (exec -a nsenter \"$RNSENTER\" \"$@\"); }}\nrlsns() {{ (exec -a lsns \"$RLSNS\" \"$@\"); }}\n\
+         mount -t tmpfs rns-race /tmp || exit 99\ncd /tmp\n{script}"
+    );
+    let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body];
+    run_with(UNSHARE, "unshare", &wrapper, |c| {
+        c.env("RNSENTER", ours("nsenter")).env("RLSNS", ours("lsns"));
+    })
+}
+
+fn python3(test: &str) -> bool {
+    if Path::new("/usr/bin/python3").exists() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("{test}: needs /usr/bin/python3 (ci-test.sh installs it)");
+    }
+    eprintln!("skip: {test} needs /usr/bin/python3 to open a pidfd");
+    false
+}
+
+/// A pid that named one process and now names another: `-t PID:INODE` (the pidfd inode of
+/// the process meant) refuses the newcomer; a bare `-t PID` means whoever has the pid now.
+#[test]
+fn reused_pid_is_refused_by_its_pidfd_inode() {
+    if !privileged("reused_pid_is_refused_by_its_pidfd_inode") || !python3("reused_pid_is_refused_by_its_pidfd_inode") {
+        return;
+    }
+    let script = r#"
+up() { until [ "$(/usr/bin/nsenter -t $1 -u hostname 2>/dev/null)" = $2 ]; do sleep 0.01; done; }
+/usr/bin/unshare -u sh -c 'hostname aaa; exec sleep 1000' & A=$!
+up $A aaa
+INO=$(/usr/bin/python3 -c 'import os, sys; print(os.fstat(os.pidfd_open(int(sys.argv[1]))).st_ino)' $A)
+kill $A; wait $A
+echo $((A - 1)) >/proc/sys/kernel/ns_last_pid
+/usr/bin/unshare -u sh -c 'hostname bbb; exec sleep 1000' & B=$!
+[ $B = $A ] || echo "pid $A was not reused (got $B)"
+up $B bbb
+rnsenter -t $A:$INO -u hostname 2>&1 | sed "s/PID $A:/PID A:/"
+rnsenter -t $A -u hostname
+kill $B
+"#;
+    let out = world(script);
+    assert_text(
+        &format!("rnsenter on a reused pid (stderr: {})", out.stderr),
+        "nsenter: failed to obtain a valid file descriptor for PID A: No such process\nbbb\n",
+        &out.stdout,
+    );
+}
+
+/// Targets that live a few milliseconds, each given the same pid as the one before (so the
+/// pid is reused while rnsenter runs), entered in three modes at once. Whatever rnsenter
+/// reports comes from one process: its UTS and network namespaces and its working directory
+/// (opened through /proc/PID/cwd) always belong together, or rnsenter says why it failed.
+#[test]
+fn exiting_and_reused_targets_never_mix() {
+    if !privileged("exiting_and_reused_targets_never_mix") {
+        return;
+    }
+    let script = r#"
+base=$(hostname); world_net=$(readlink /proc/self/ns/net)
+P=0
+for i in $(seq 1 120); do
+  mkdir -p /tmp/d$i
+  [ $P -gt 0 ] && echo $((P - 1)) >/proc/sys/kernel/ns_last_pid
+  /usr/bin/unshare -u -n sh -c "echo t$i \$(readlink /proc/self/ns/net) >>/tmp/registry; hostname t$i; cd /tmp/d$i; [ $((RANDOM % 2)) = 0 ] && exec sleep 0.00$((RANDOM % 4))" &
+  T=$!; [ $P -eq 0 ] && P=$T
+  for mode in "-u -n -w" "-a -w" "-u -n -w -F" "-u -n -w -e"; do
+    ( rnsenter -t $T $mode sh -c 'echo $(hostname) $(readlink /proc/self/ns/net) $(pwd -P)' >>/tmp/seen 2>>/tmp/errors
+      echo $? >>/tmp/status ) &
+  done
+done
+wait
+echo "== $base $world_net"
+cat /tmp/registry; echo "== seen"; cat /tmp/seen; echo "== errors"; cat /tmp/errors; echo "== status"; cat /tmp/status
+"#;
+    let out = world(script);
+    assert_eq!(out.status, 0, "{out:?}");
+    let text = out.stdout;
+    let section = |name: &str| -> Vec<&str> {
+        let start = text.find(&format!("== {name}\n")).map(|i| i + name.len() + 4).unwrap_or(text.len());
+        text[start..].lines().take_while(|l| !l.starts_with("== ")).collect()
+    };
+    let head = text.lines().next().and_then(|l| l.strip_prefix("== ")).expect("first line");
+    let (base, world_net) = head.split_once(' ').expect("base hostname and net namespace");
+    // Each target's name and network namespace (inode numbers of dead namespaces are
+    // reused, so the name is the identity).
+    let registry: std::collections::HashMap<&str, &str> =
+        text.lines().skip(1).take_while(|l| !l.starts_with("== ")).filter_map(|l| l.split_once(' ')).collect();
+    assert_eq!(registry.len(), 120, "targets registered: {}", registry.len());
+    let seen = section("seen");
+    let mut mixed = Vec::new();
+    for line in &seen {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let [host, net, cwd] = fields[..] else {
+            mixed.push(format!("unexpected output {line:?}"));
+            continue;
+        };
+        let consistent = if host == base {
+            // Entered before the target named itself (or even unshared): not in its directory.
+            cwd == "/tmp" && (net == world_net || registry.values().any(|n| *n == net))
+        } else {
+            // Its own network namespace, and its own directory once it has changed there.
+            let dir = format!("/tmp/d{}", host.trim_start_matches('t'));
+            registry.get(host) == Some(&net) && (cwd == "/tmp" || cwd == dir)
+        };
+        if !consistent {
+            mixed.push(format!("{line:?} mixes processes"));
+        }
+    }
+    for line in section("errors") {
+        if !line.starts_with("nsenter: ") || line.contains("panicked") {
+            mixed.push(format!("unexplained error output {line:?}"));
+        }
+    }
+    let statuses = section("status");
+    assert_eq!(statuses.len(), 480, "runs that reported a status");
+    for status in &statuses {
+        if !matches!(*status, "0" | "1") {
+            mixed.push(format!("exit status {status}"));
+        }
+    }
+    let failed = statuses.iter().filter(|s| **s != "0").count();
+    assert_eq!(seen.len(), 480 - failed, "every successful run printed one line");
+    assert!(mixed.is_empty(), "{}", mixed.join("\n"));
+    let errors = section("errors");
+    let mut kinds: Vec<String> =
+        errors.iter().map(|e| e.split(|c: char| c.is_ascii_digit()).next().unwrap_or("").to_string()).collect();
+    kinds.sort();
+    kinds.dedup();
+    eprintln!("{} runs entered a target, {failed} failed, saying: {kinds:?}", seen.len());
+}
