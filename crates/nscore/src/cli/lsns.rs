@@ -181,7 +181,14 @@ pub fn parse(argv: &[OsString]) -> Result<Parsed> {
             Opt::OutputAll => args.output_all = true,
             Opt::Persistent => args.persistent = true,
             Opt::Task => args.task = Some(parse_pid(&text, "invalid PID argument")?),
-            Opt::Filter => args.filter = Some(text),
+            Opt::Filter => {
+                // lsns parses each expression as it reads the option, so a syntax error
+                // comes before errors of later options.
+                crate::lsns::query::Query::parse(&text, &|name| {
+                    crate::lsns::columns::Col::from_name(name).map(|c| c.column().spec)
+                })?;
+                args.filter = Some(text);
+            }
             Opt::Raw => {
                 args.raw = true;
                 args.no_wrap = true;

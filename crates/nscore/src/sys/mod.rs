@@ -3,10 +3,13 @@
 //! Everything else in nscore calls these safe wrappers, so it can be read, and for the
 //! decisions it makes, tested without root through [`Kernel`]'s recording fake.
 
+pub mod at;
 pub mod caps;
 pub mod kernel;
+pub mod netlink;
 pub mod ns;
 pub mod process;
+pub mod term;
 
 pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
 
