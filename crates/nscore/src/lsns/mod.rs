@@ -43,17 +43,14 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
         netnsid: plan.columns.contains(&Col::Netnsid) || query.as_ref().is_some_and(|q| q.has_holder("NETNSID")),
         connect: matches!(plan.tree, Some(TreeKind::Owner | TreeKind::Parent)),
     };
-    let result = scan::scan(&ProcFs::live(), &opts);
-    let scan = match result {
+    let scan = match scan::scan(&ProcFs::live(), &opts) {
         Ok(scan) => scan,
-        Err(ScanError::Mountinfo(errno)) => {
-            return Err(Error::os("failed to parse /proc/self/mountinfo", errno).with_status(32));
+        Err(e) => {
+            if let ScanError::Ioctl { warnings, .. } = &e {
+                print_warnings(&inv.prog, warnings);
+            }
+            return Err(scan_failure(&e));
         }
-        Err(ScanError::Ioctl { errno, warnings }) => {
-            print_warnings(&inv.prog, &warnings);
-            return Err(Error::Silent(if errno == libc::ENOTTY { 2 } else { 1 }));
-        }
-        Err(ScanError::Io(_)) => return Err(Error::Silent(1)),
     };
     print_warnings(&inv.prog, &scan.warnings);
     let table = match plan.namespace.filter(|&ino| ino != 0) {
@@ -73,6 +70,16 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     };
     render(&table, &plan.format(), out)?;
     Ok(0)
+}
+
+/// How lsns ends when the scan fails: silently, with 2 for an unsupported NS ioctl (ENOTTY),
+/// else 1; an unreadable mountinfo is libmount's failure (32).
+pub fn scan_failure(e: &ScanError) -> Error {
+    match e {
+        ScanError::Mountinfo(errno) => Error::os("failed to parse /proc/self/mountinfo", *errno).with_status(32),
+        ScanError::Ioctl { errno, .. } if *errno == libc::ENOTTY => Error::Silent(2),
+        ScanError::Ioctl { .. } | ScanError::Io(_) => Error::Silent(1),
+    }
 }
 
 fn print_warnings(prog: &str, warnings: &[String]) {
@@ -419,5 +426,275 @@ fn list_columns_format(args: &LsnsArgs) -> Format {
         no_trunc: false,
         no_wrap: false,
         term_width: term_width(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::lsns::Parsed;
+    use scan::Process;
+
+    fn plan(args: &[&str]) -> Result<Plan> {
+        let argv: Vec<std::ffi::OsString> =
+            std::iter::once("lsns").chain(args.iter().copied()).map(Into::into).collect();
+        match parse(&argv)? {
+            Parsed::Run(a) => Plan::new(&a),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn names(p: &Plan) -> Vec<&'static str> {
+        p.columns.iter().map(|c| c.column().spec.name).collect()
+    }
+
+    #[test]
+    fn default_columns_and_trees() {
+        let p = plan(&[]).unwrap();
+        assert_eq!(names(&p), ["NS", "TYPE", "NPROCS", "PID", "USER", "COMMAND"]);
+        assert_eq!(p.tree, Some(TreeKind::Process));
+        let p = plan(&["-t", "net"]).unwrap();
+        assert_eq!(names(&p), ["NS", "TYPE", "NPROCS", "PID", "USER", "NETNSID", "NSFS", "COMMAND"]);
+        assert_eq!(plan(&["-l"]).unwrap().tree, None);
+        // -o alone keeps the process tree; --output-all does not.
+        let p = plan(&["-o", "ns,pid"]).unwrap();
+        assert_eq!((names(&p), p.tree), (vec!["NS", "PID"], Some(TreeKind::Process)));
+        let p = plan(&["--output-all"]).unwrap();
+        assert_eq!((p.columns.len(), p.tree), (13, None));
+        let p = plan(&["--output-all", "-o", "+NS"]).unwrap();
+        assert_eq!(p.columns.len(), 14);
+        // -l and -T together: the tree wins (lsns's exclusion table never fires).
+        assert_eq!(plan(&["-l", "-T"]).unwrap().tree, Some(TreeKind::Owner));
+        let p = plan(&["4026531837"]).unwrap();
+        assert_eq!(
+            (names(&p), p.tree, p.namespace),
+            (vec!["PID", "PPID", "USER", "COMMAND"], Some(TreeKind::Process), Some(4026531837))
+        );
+        assert_eq!(plan(&["-l", "4026531837", "-o", "+NS"]).unwrap().tree, None);
+        assert_eq!(plan(&["0"]).unwrap().namespace, Some(0));
+    }
+
+    #[test]
+    fn tree_column_and_flags() {
+        let p = plan(&["-T", "-u", "-W", "-o", "NS,COMMAND,NSFS"]).unwrap();
+        let (specs, tree) = p.column_specs();
+        assert_eq!(tree, Some(0));
+        assert!(!specs[0].right && !specs[1].truncate && !specs[2].wrap);
+        let (specs, tree) = plan(&["-o", "NS,COMMAND,NSFS"]).unwrap().column_specs();
+        assert_eq!(tree, Some(1));
+        assert!(specs[0].right && specs[1].truncate && specs[2].wrap);
+        assert_eq!(plan(&["-o", "NS"]).unwrap().column_specs().1, None);
+    }
+
+    #[test]
+    fn operand_errors() {
+        assert_eq!(
+            plan(&["-p", "1", "4026531837"]).unwrap_err(),
+            Error::msg("--task is mutually exclusive with <namespace>")
+        );
+        assert_eq!(parse_namespace_id("abc"), Err(Error::msg("invalid namespace argument: 'abc'")));
+        assert_eq!(parse_namespace_id(""), Err(Error::msg("invalid namespace argument: ''")));
+        assert_eq!(parse_namespace_id("-1"), Err(Error::os("invalid namespace argument: '-1'", libc::ERANGE)));
+        assert_eq!(
+            parse_namespace_id("99999999999999999999999"),
+            Err(Error::os("invalid namespace argument: '99999999999999999999999'", libc::ERANGE))
+        );
+        assert_eq!(parse_namespace_id(" +12"), Ok(12));
+        assert_eq!(parse_namespace_id("12abc"), Err(Error::msg("invalid namespace argument: '12abc'")));
+        assert_eq!(plan(&["-o", "NS,,TYPE"]).unwrap_err(), Error::Silent(1));
+        assert_eq!(plan(&["-o", "FOO"]).unwrap_err(), Error::msg("unknown column: FOO"));
+    }
+
+    /// The Appendix world: sh (1) in the initial namespaces, a user namespace made by 200, a
+    /// nested user+pid namespace (302, 303), uts+net of 300, a net namespace without processes.
+    fn world() -> Scan {
+        let mut scan = Scan::new(ProcFs::new("/nonexistent"), Vec::new());
+        let init = [10, 11, 12, 13, 14, 15, 16, 17];
+        let with = |base: [u64; 8], kind: NsKind, ino: u64| {
+            let mut ns = base;
+            ns[kind.index()] = ino;
+            ns
+        };
+        let u1 = with(init, NsKind::User, 30);
+        let u2 = with(u1, NsKind::User, 40);
+        let p = |pid, ppid, ns| Process { pid, ppid, uid: 0, ns, parent: None };
+        scan.add_process(p(1, 0, init));
+        scan.add_process(p(200, 1, u1));
+        scan.add_process(p(300, 1, with(with(init, NsKind::Uts, 20), NsKind::Net, 21)));
+        scan.add_process(p(302, 200, u2));
+        scan.add_process(p(303, 302, with(u2, NsKind::Pid, 41)));
+        scan.insert(50, NsKind::Net);
+        scan.link_parents();
+        for ns in &mut scan.namespaces {
+            ns.owner_ino = match ns.ino {
+                13 => 0,
+                40 => 30,
+                41 => 40,
+                _ => 13,
+            };
+        }
+        let set = |scan: &mut Scan, ino: u64, rel: Rel, to: u64| {
+            let (i, j) = (scan.get(ino).unwrap(), scan.get(to).unwrap());
+            scan.namespaces[i].related[rel as usize] = Some(j);
+        };
+        for ino in [10, 11, 12, 14, 15, 16, 17, 20, 21, 30, 50] {
+            set(&mut scan, ino, Rel::Owner, 13);
+        }
+        set(&mut scan, 30, Rel::Parent, 13);
+        set(&mut scan, 40, Rel::Owner, 30);
+        set(&mut scan, 40, Rel::Parent, 30);
+        set(&mut scan, 41, Rel::Owner, 40);
+        set(&mut scan, 41, Rel::Parent, 14);
+        scan
+    }
+
+    /// (NS, depth) per line in print order.
+    fn tree_of(table: &Table) -> Vec<(String, usize)> {
+        fn walk(t: &Table, id: usize, depth: usize, out: &mut Vec<(String, usize)>) {
+            out.push((t.lines[id].cells[0].clone().unwrap_or_default(), depth));
+            for (k, l) in t.lines.iter().enumerate() {
+                if l.parent == Some(id) {
+                    walk(t, k, depth + 1, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (id, l) in table.lines.iter().enumerate() {
+            if l.parent.is_none() {
+                walk(table, id, 0, &mut out);
+            }
+        }
+        out
+    }
+
+    fn ns_tree(args: &[&str]) -> Vec<(String, usize)> {
+        let scan = world();
+        tree_of(&namespaces_table(&scan, &plan(args).unwrap(), None))
+    }
+
+    fn t(v: &[(u64, usize)]) -> Vec<(String, usize)> {
+        v.iter().map(|(n, d)| (n.to_string(), *d)).collect()
+    }
+
+    #[test]
+    fn process_tree_hangs_under_the_last_line_of_the_parent_process() {
+        // 200 and 300 are children of 1, whose last line (inode order) is 17; 302 under 200's.
+        let got = ns_tree(&["-o", "NS,COMMAND"]);
+        let want = [
+            (10, 0),
+            (11, 0),
+            (12, 0),
+            (13, 0),
+            (14, 0),
+            (15, 0),
+            (16, 0),
+            (17, 0),
+            (20, 1),
+            (21, 1),
+            (30, 1),
+            (40, 2),
+            (41, 3),
+            (50, 0),
+        ];
+        assert_eq!(got, t(&want));
+        // Without COMMAND there is no tree column: a flat list in inode order.
+        let flat: Vec<(u64, usize)> =
+            [10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 30, 40, 41, 50].iter().map(|&n| (n, 0)).collect();
+        assert_eq!(ns_tree(&["-o", "NS"]), t(&flat));
+        assert_eq!(ns_tree(&["-l", "-o", "NS,COMMAND"]), t(&flat));
+    }
+
+    #[test]
+    fn owner_and_parent_trees() {
+        let owner = [
+            (13, 0),
+            (10, 1),
+            (11, 1),
+            (12, 1),
+            (14, 1),
+            (15, 1),
+            (16, 1),
+            (17, 1),
+            (20, 1),
+            (21, 1),
+            (30, 1),
+            (40, 2),
+            (41, 3),
+            (50, 1),
+        ];
+        assert_eq!(ns_tree(&["--tree=owner", "-o", "NS"]), t(&owner));
+        // Parent: only user and pid nest; others stay top-level, after their owner printed first.
+        let parent = [
+            (13, 0),
+            (30, 1),
+            (40, 2),
+            (10, 0),
+            (11, 0),
+            (12, 0),
+            (14, 0),
+            (41, 1),
+            (15, 0),
+            (16, 0),
+            (17, 0),
+            (20, 0),
+            (21, 0),
+            (50, 0),
+        ];
+        assert_eq!(ns_tree(&["--tree=parent", "-o", "NS"]), t(&parent));
+    }
+
+    #[test]
+    fn persistent_and_task_filters() {
+        assert_eq!(ns_tree(&["-P", "-o", "NS,COMMAND"]), t(&[(50, 0)]));
+        // The owner tree still prints the (process-holding) owner first.
+        assert_eq!(ns_tree(&["-P", "-T", "-o", "NS"]), t(&[(13, 0), (50, 1)]));
+        assert_eq!(
+            ns_tree(&["-p", "300", "-l", "-o", "NS"]),
+            t(&[(10, 0), (12, 0), (13, 0), (14, 0), (16, 0), (17, 0), (20, 0), (21, 0)])
+        );
+        assert_eq!(ns_tree(&["-p", "4242", "-o", "NS"]), t(&[]));
+    }
+
+    #[test]
+    fn cells_of_a_process_less_namespace() {
+        let scan = world();
+        let table = namespaces_table(&scan, &plan(&["-P", "--output-all"]).unwrap(), None);
+        let want = ["50", "net", "", "0", "", "", "", "0", "root", "", "", "0", "13"];
+        let got: Vec<String> = table.lines[0].cells.iter().map(|c| c.clone().unwrap_or_default()).collect();
+        assert_eq!(got, want);
+        assert_eq!(table.lines[0].cells[2], None);
+    }
+
+    #[test]
+    fn processes_of_a_namespace() {
+        let scan = world();
+        let ns = scan.get(40).unwrap();
+        let table = namespace_processes(&scan, &plan(&["40", "-o", "PID,COMMAND"]).unwrap(), ns, None).unwrap();
+        assert_eq!(tree_of(&table), vec![("302".to_string(), 0), ("303".to_string(), 1)]);
+        let table = namespace_processes(&scan, &plan(&["40", "-l"]).unwrap(), ns, None).unwrap();
+        assert_eq!(tree_of(&table), vec![("302".to_string(), 0), ("303".to_string(), 0)]);
+    }
+
+    #[test]
+    fn unsupported_ioctl_ends_with_status_2() {
+        // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
+        let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
+        let opts = ScanOptions { kinds: [true; 8], netnsid: false, connect: false };
+        let err = scan::scan(&procfs, &opts).unwrap_err();
+        assert_eq!(
+            err,
+            ScanError::Ioctl { errno: libc::ENOTTY, warnings: vec!["Unsupported ioctl NS_GET_USERNS".into()] }
+        );
+        assert_eq!(scan_failure(&err), Error::Silent(2));
+        assert_eq!(scan_failure(&ScanError::Ioctl { errno: libc::EIO, warnings: vec![] }).status(), 1);
+    }
+
+    #[test]
+    fn list_columns_rows() {
+        let table = list_columns_table();
+        assert_eq!(table.lines.len(), 13);
+        let row = |i: usize| table.lines[i].cells.iter().map(|c| c.clone().unwrap()).collect::<Vec<_>>();
+        assert_eq!(row(0), ["NS", "<integer>", "namespace identifier (inode number)"]);
+        assert_eq!(row(9), ["NETNSID", "<string>", "namespace ID as used by network subsystem"]);
     }
 }

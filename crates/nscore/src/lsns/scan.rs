@@ -108,6 +108,8 @@ pub enum ScanError {
 #[derive(Debug)]
 pub struct Scan {
     pub procfs: ProcFs,
+    /// The open root, kept for reading command lines while printing.
+    dir: Option<ProcDir>,
     pub procs: Vec<Process>,
     pub namespaces: Vec<Namespace>,
     by_ino: HashMap<u64, usize>,
@@ -126,6 +128,7 @@ impl Scan {
     /// An empty scan over `procfs` with these nsfs mounts.
     pub fn new(procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
         Scan {
+            dir: procfs.open().ok(),
             procfs,
             procs: Vec::new(),
             namespaces: Vec::new(),
@@ -150,7 +153,7 @@ impl Scan {
 
     /// The command line of a process, read now (as lsns reads it while printing).
     pub fn command(&self, pid: i32) -> Option<String> {
-        self.procfs.open().ok()?.command(pid)
+        self.dir.as_ref()?.command(pid)
     }
 
     /// The name of a uid, or the number when it has no passwd entry.
@@ -217,7 +220,28 @@ impl Scan {
         netlink.and_then(|nl| nl.nsid(fd))
     }
 
-    fn insert(&mut self, ino: u64, kind: NsKind) -> usize {
+    /// Adds a process and counts it in each of its namespaces (entries made as needed); the
+    /// lowest pid becomes a namespace's representative.
+    pub fn add_process(&mut self, proc: Process) -> usize {
+        let pidx = self.procs.len();
+        for kind in LSNS_ORDER {
+            let ino = proc.ns[kind.index()];
+            if ino == 0 {
+                continue;
+            }
+            let idx = self.insert(ino, kind);
+            let ns = &mut self.namespaces[idx];
+            ns.procs.push(pidx);
+            if ns.rep.map_or(true, |r| self.procs[r].pid > proc.pid) {
+                ns.rep = Some(pidx);
+            }
+        }
+        self.procs.push(proc);
+        pidx
+    }
+
+    /// The entry of a namespace, made if new.
+    pub fn insert(&mut self, ino: u64, kind: NsKind) -> usize {
         if let Some(i) = self.get(ino) {
             return i;
         }
@@ -346,20 +370,7 @@ impl Scan {
             ns.netnsid = netnsid;
             ns.queried = true;
         }
-        let pidx = self.procs.len();
-        for kind in LSNS_ORDER {
-            let ino = proc.ns[kind.index()];
-            if ino == 0 {
-                continue;
-            }
-            let idx = self.get(ino).expect("inserted above");
-            let ns = &mut self.namespaces[idx];
-            ns.procs.push(pidx);
-            if ns.rep.map_or(true, |r| self.procs[r].pid > proc.pid) {
-                ns.rep = Some(pidx);
-            }
-        }
-        self.procs.push(proc);
+        self.add_process(proc);
         self.read_open_namespaces(dir, opts, netlink, pid);
         Ok(())
     }
@@ -448,7 +459,7 @@ impl Scan {
     }
 
     /// Sets each process's parent (the scanned process whose pid is its ppid).
-    fn link_parents(&mut self) {
+    pub fn link_parents(&mut self) {
         let by_pid: HashMap<i32, usize> = self.procs.iter().enumerate().map(|(i, p)| (p.pid, i)).collect();
         for p in &mut self.procs {
             p.parent = by_pid.get(&p.ppid).copied();

@@ -256,4 +256,62 @@ mod tests {
             ]
         );
     }
+
+    fn fixture() -> ProcDir {
+        ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc")).open().unwrap()
+    }
+
+    #[test]
+    fn fixture_processes() {
+        let dir = fixture();
+        let mut pids = dir.pids().unwrap();
+        pids.sort();
+        // `uptime` is not a process; 6 is listed although it vanished before it was read.
+        assert_eq!(pids, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(dir.stat_line(3), Some(Stat { pid: 3, state: 'S', ppid: 1 }));
+        assert_eq!(dir.stat_line(6), None);
+        assert_eq!(
+            dir.uid(1),
+            Some(
+                std::fs::metadata(dir.root.join("1"))
+                    .map(|m| {
+                        use std::os::unix::fs::MetadataExt;
+                        m.uid()
+                    })
+                    .unwrap()
+            )
+        );
+    }
+
+    #[test]
+    fn fixture_command_lines() {
+        let dir = fixture();
+        assert_eq!(dir.command(1).as_deref(), Some("/sbin/init splash"));
+        // A kernel thread has an empty cmdline: comm without its newline stands in.
+        assert_eq!(dir.command(2).as_deref(), Some("kthreadd"));
+        assert_eq!(dir.command(3).as_deref(), Some("sh -c echo \"a b\"\tc \u{fc}n\u{ef}"));
+        // 8 KiB and more: the first 8192 bytes are read and the last of them dropped.
+        let long = dir.command(4).unwrap();
+        assert_eq!(long.len(), 8191);
+        assert_eq!(long, format!("{} {}", "x".repeat(8190), ""));
+        assert_eq!(dir.command(6), None);
+    }
+
+    #[test]
+    fn fixture_namespace_links() {
+        let dir = fixture();
+        assert!(dir.ns(1, "net").is_some());
+        // The link of a process that is gone (or a target that vanished) reads as absent.
+        assert_eq!(dir.ns(5, "net"), None);
+        assert!(dir.ns(5, "uts").is_some());
+        assert_eq!(dir.ns(6, "net"), None);
+        assert!(dir.fds(1).is_empty());
+    }
+
+    #[test]
+    fn fixture_mountinfo() {
+        let mounts = fixture().nsfs_mounts().unwrap();
+        assert_eq!(mounts.len(), 3);
+        assert_eq!(mounts[1], NsfsMount { root: "net:[4026532538]".into(), target: "/run/netns/demo x".into() });
+    }
 }
