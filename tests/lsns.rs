@@ -374,7 +374,7 @@ record demo $(stat -L -c %i /run/netns/demo)
     ];
     let Some(w) = world("persistent_namespaces", setup, &commands) else { return };
     let (keep, demo): (u64, u64) = (w.value("keep").parse().unwrap(), w.value("demo").parse().unwrap());
-    let mut rows = vec![
+    let mut rows = [
         (keep, format!("{keep} net       0     root unassigned /tmp/keep\n"), "\"unassigned\"", "/tmp/keep"),
         (demo, format!("{demo} net       0     root          3 /run/netns/demo\n"), "\"3\"", "/run/netns/demo"),
     ];
