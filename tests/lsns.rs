@@ -267,14 +267,16 @@ fn world(name: &str, setup: &str, commands: &[&str]) -> Option<World> {
 }
 
 /// Sleepers in new uts+net, ipc, and user namespaces, a nested user namespace with a pid
-/// namespace, and a shell whose command line has quotes, a tab and UTF-8. No namespace is
-/// without processes, so 2.38.1 sees the same namespaces.
+/// namespace, a user namespace whose parent no process is in (a "ghost" in owner/parent
+/// trees), and a shell whose command line has quotes, a tab and UTF-8. Without trees no
+/// namespace lacks processes, so 2.38.1 sees the same namespaces.
 const PROCESS_WORLD: &str = r#"
 /usr/bin/unshare -u -n sleep 1000 &
 record utsp $!
 /usr/bin/unshare -i sh -c 'sleep 1000; : "a b"	tab ünï' &
 /usr/bin/unshare -U -r --fork sh -c 'exec /usr/bin/unshare -U --map-user=5 -p --fork sleep 1000' &
-wait_sleepers 3
+/usr/bin/unshare -U -r sh -c 'exec /usr/bin/unshare -U sleep 1000' &
+wait_sleepers 4
 UTSP=$(cat $D/res/utsp)
 UTS=$(stat -L -c %i /proc/$UTSP/ns/uts)
 USERNS=$(for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = sleep ] && stat -L -c %i $p/ns/user; done | sort -n | tail -1)
@@ -294,6 +296,7 @@ fn process_world_matches_util_linux() {
         "-r --tree=owner",
         "-J --tree=owner",
         "-r --tree=parent",
+        "-r -n -o NS,TYPE,NPROCS,PNS,ONS -t user --tree=parent",
         "-J -Tparent",
         "-r -Tprocess",
         "-r -T=owner",
@@ -327,6 +330,8 @@ fn process_world_matches_util_linux() {
     for r in &w.runs {
         assert_same(&r.theirs, &r.ours);
     }
+    // The ghost: the parent of the last user namespace, found through NS_GET_PARENT.
+    assert!(w.run("-r -n -o NS,TYPE,NPROCS,PNS,ONS -t user --tree=parent").ours.stdout.contains(" user 0 "));
     // The quoted/tabbed/UTF-8 command line came through.
     assert!(w.run("-r -t uts -t ipc").ours.stdout.contains("sh\\x20-c\\x20sleep\\x201000;"));
 }
