@@ -361,8 +361,15 @@ impl Scan {
                 Err(e) if is_gone(e) => continue,
                 Err(e) => return Err(e),
             };
-            let (pino, _) = self.related(fd.as_fd(), kind, Rel::Parent)?;
-            let (oino, _) = self.related(fd.as_fd(), kind, Rel::Owner)?;
+            // A namespace or process that vanished in between reads as unrelated; any other
+            // failure ends the scan as it ends util-linux's.
+            let ask = |scan: &mut Scan, rel| match scan.related(fd.as_fd(), kind, rel) {
+                Ok((ino, _)) => Ok(ino),
+                Err(e) if is_gone(e) => Ok(0),
+                Err(e) => Err(e),
+            };
+            let pino = ask(self, Rel::Parent)?;
+            let oino = ask(self, Rel::Owner)?;
             let netnsid = if kind == NsKind::Net { self.netnsid(netlink, fd.as_fd()) } else { None };
             let ns = &mut self.namespaces[idx];
             ns.parent_ino = pino;
