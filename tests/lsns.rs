@@ -78,6 +78,16 @@ fn messages_new_in_2_42() {
     assert_eq!(o.status, 1);
 }
 
+/// A pid no process has: nothing at all, not even a header, or an empty JSON list (2.42.2;
+/// 2.38.1 printed nothing for JSON either).
+#[test]
+fn nonexistent_task_prints_nothing() {
+    let o = run_ours("lsns", &["-p", "999999999"]);
+    assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.status), ("", "", 0));
+    let o = run_ours("lsns", &["-J", "-p", "999999999"]);
+    assert_eq!((o.stdout.as_str(), o.status), ("{\n   \"namespaces\": [\n\n   ]\n}\n", 0));
+}
+
 #[test]
 fn version_and_help() {
     let o = run_ours("lsns", &["-V"]);

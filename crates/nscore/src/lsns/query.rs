@@ -110,3 +110,45 @@ impl Query {
         evaluate(&self.compiled, value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsns::columns::Col;
+
+    fn query(holders: &[&str]) -> Query {
+        Query { compiled: Compiled, holders: holders.iter().map(|h| h.to_string()).collect() }
+    }
+
+    fn canonical(name: &str) -> Option<&'static str> {
+        Col::from_name(name).map(|c| c.column().spec.name)
+    }
+
+    #[test]
+    fn unknown_holders_are_each_reported() {
+        let q = query(&["FOO", "NS", "FOO", "bar"]);
+        assert_eq!(
+            q.check_columns(&["NS"], &canonical, 26),
+            Err(Error::Chain(vec![
+                Error::msg("unknown column: FOO"),
+                Error::msg("unknown column: FOO"),
+                Error::msg("unknown column: bar"),
+                Error::msg("failed to initialize filter"),
+            ]))
+        );
+        assert!(q.has_holder("FOO") && !q.has_holder("foo"));
+    }
+
+    #[test]
+    fn hidden_columns_count_against_the_limit() {
+        // As seen with 2.42.2: 23 shown columns, then `ns`, `Ns` and `type` each add a hidden
+        // column (names compare exactly), `Type` would be the 27th.
+        let shown = ["NS"; 23];
+        let q = query(&["NS", "ns", "Ns", "TYPE", "type", "Type"]);
+        assert_eq!(
+            q.check_columns(&shown, &canonical, 26),
+            Err(Error::Chain(vec![Error::msg("too many columns specified, the limit is 25 columns")]))
+        );
+        assert_eq!(query(&["ns", "NS", "PID"]).check_columns(&["NS"; 20], &canonical, 26), Ok(()));
+    }
+}
