@@ -534,3 +534,46 @@ fn unprivileged_caller_matches_util_linux() {
     let theirs = run("/usr/bin/lsns", &["-r", "-n", "-o", "NS,TYPE,NPROCS,UID,USER,PNS"]);
     assert_same(&theirs, &ours);
 }
+
+/// On a terminal the width comes from the tty (TIOCGWINSZ) and COMMAND is truncated to fit;
+/// `-u` turns that off. Run under script(1) with `stty cols 60`, in a throwaway pid namespace
+/// holding a shell with a long command line in its own uts namespace.
+#[test]
+fn terminal_width_truncates_command() {
+    if !privileged("terminal_width_truncates_command") || !Path::new("/usr/bin/script").exists() {
+        return;
+    }
+    let n = WORLDS.fetch_add(1, Ordering::SeqCst);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("lsns-tty-{}-{n}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    struct Remove(PathBuf);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+    let _guard = Remove(dir.clone());
+    let inner = dir.join("inner.sh");
+    let long = "x".repeat(100);
+    fs::write(
+        &inner,
+        format!(
+            "/usr/bin/unshare -u sh -c 'sleep 1000; : {long}' &\n\
+             while ! grep -qs {long} /proc/[0-9]*/cmdline; do sleep 0.01; done\n\
+             {ours} -t uts -o NS,COMMAND\necho ====\n{ours} -t uts -o NS,COMMAND -u\n",
+            ours = ours("lsns")
+        ),
+    )
+    .unwrap();
+    let cmd = format!(
+        "stty cols 60; LC_ALL=C timeout -s KILL 60 /usr/bin/unshare --kill-child --fork --pid --mount-proc sh {}",
+        inner.display()
+    );
+    let out = Command::new("/usr/bin/script").args(["-qec", &cmd, "/dev/null"]).stdin(Stdio::null()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let (cut, full) = text.split_once("====\n").unwrap_or_else(|| panic!("unexpected output:\n{text}"));
+    let width = |l: &str| l.chars().count();
+    assert!(cut.lines().all(|l| width(l) <= 60), "lines wider than 60:\n{cut}");
+    assert!(cut.contains("sleep 1000; : xxx"), "{cut}");
+    assert!(full.lines().any(|l| l.contains(&long)), "-u keeps the whole command:\n{full}");
+}
