@@ -455,8 +455,11 @@ impl Scan {
             return;
         }
         let kind = self.namespaces[orphan].kind;
-        let Ok(dir) = self.procfs.open() else { return };
-        let Ok(fd) = dir.open(&format!("{}/ns/{}", self.procs[rep].pid, kind.name())) else { return };
+        let Some(Ok(fd)) =
+            self.dir.as_ref().map(|dir| dir.open(&format!("{}/ns/{}", self.procs[rep].pid, kind.name())))
+        else {
+            return;
+        };
         let Ok((ino, Some(missing))) = self.related(fd.as_fd(), kind, rel) else { return };
         if ino != want {
             return;
