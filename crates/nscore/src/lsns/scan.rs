@@ -501,8 +501,9 @@ pub fn path_included(set: &str, elt: &str, sep: char) -> bool {
 
 /// Scans `procfs` for namespaces.
 pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
+    // lsns parses mountinfo before it walks /proc.
+    let mounts = procfs.nsfs_mounts().map_err(|e| ScanError::Mountinfo(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let dir = procfs.open().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
-    let mounts = dir.nsfs_mounts().map_err(|e| ScanError::Mountinfo(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let mut scan = Scan::new(procfs.clone(), mounts);
     scan.nsfs_dev = LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
     let netlink = if opts.netnsid { RouteSocket::open().ok() } else { None };

@@ -31,6 +31,12 @@ impl ProcFs {
         &self.root
     }
 
+    /// `self/mountinfo`'s nsfs mounts, in file order.
+    pub fn nsfs_mounts(&self) -> std::io::Result<Vec<NsfsMount>> {
+        let text = std::fs::read(self.root.join("self/mountinfo"))?;
+        Ok(parse_mountinfo_nsfs(&String::from_utf8_lossy(&text)))
+    }
+
     /// Opens the root directory for a scan.
     pub fn open(&self) -> std::io::Result<ProcDir> {
         Ok(ProcDir { dir: File::open(&self.root)?, root: self.root.clone() })
@@ -162,12 +168,6 @@ impl ProcDir {
     pub fn command(&self, pid: i32) -> Option<String> {
         let read = |name: &str| self.read(&format!("{pid}/{name}"), CMDLINE_READ_MAX).and_then(|b| procfs_text(&b));
         read("cmdline").or_else(|| read("comm"))
-    }
-
-    /// `self/mountinfo`'s nsfs mounts, in file order.
-    pub fn nsfs_mounts(&self) -> std::io::Result<Vec<NsfsMount>> {
-        let text = std::fs::read(self.root.join("self/mountinfo"))?;
-        Ok(parse_mountinfo_nsfs(&String::from_utf8_lossy(&text)))
     }
 }
 
@@ -310,7 +310,8 @@ mod tests {
 
     #[test]
     fn fixture_mountinfo() {
-        let mounts = fixture().nsfs_mounts().unwrap();
+        let mounts =
+            ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc")).nsfs_mounts().unwrap();
         assert_eq!(mounts.len(), 3);
         assert_eq!(mounts[1], NsfsMount { root: "net:[4026532538]".into(), target: "/run/netns/demo x".into() });
     }
