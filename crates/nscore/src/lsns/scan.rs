@@ -385,6 +385,8 @@ impl Scan {
     /// Namespaces a process holds open: nsfs descriptors, and the network namespaces of its
     /// sockets (pidfd_getfd(2) + SIOCGSKNS). Failures are ignored, as in util-linux.
     fn read_open_namespaces(&mut self, dir: &ProcDir, opts: &ScanOptions, netlink: Option<&RouteSocket>, pid: i32) {
+        // One pidfd per process, opened at its first socket.
+        let mut pidfd: Option<OwnedFd> = None;
         for (num, file) in dir.fds(pid) {
             if Some(file.dev) == self.nsfs_dev {
                 if self.get(file.ino).is_some_and(|i| self.namespaces[i].from_fd) {
@@ -394,7 +396,10 @@ impl Scan {
                     self.add_from_fd(opts, netlink, fd.as_fd(), file.ino, false);
                 }
             } else if file.is_socket() && opts.kinds[NsKind::Net.index()] {
-                let Ok(pidfd) = nsio::pidfd_open(pid) else { continue };
+                if pidfd.is_none() {
+                    pidfd = nsio::pidfd_open(pid).ok();
+                }
+                let Some(pidfd) = pidfd.as_ref() else { continue };
                 let Ok(sock) = nsio::pidfd_getfd(pidfd.as_fd(), num) else { continue };
                 let Ok(netns) = nsio::socket_netns(sock.as_fd()) else { continue };
                 let Ok(st) = crate::sys::at::stat_fd(netns.as_fd()) else { continue };
