@@ -676,6 +676,22 @@ mod tests {
     }
 
     #[test]
+    fn a_filter_on_the_processes_of_a_namespace_fails_to_apply() {
+        // lsns never binds the filter to that table: the first line fails, with the errno
+        // isatty(3) left (ENOTTY on a pipe, 0 on a terminal).
+        let scan = world();
+        let q = Query::accepting(&["PID"]);
+        let err = namespace_processes(&scan, &plan(&["40"]).unwrap(), scan.get(40).unwrap(), Some(&q)).unwrap_err();
+        let errno = if crate::sys::term::stdout_is_tty() { 0 } else { libc::ENOTTY };
+        assert_eq!(err, Error::os("failed to apply filter", errno));
+        // A namespace without processes has no line to fail on.
+        let table = namespace_processes(&scan, &plan(&["50"]).unwrap(), scan.get(50).unwrap(), Some(&q)).unwrap();
+        assert!(table.lines.is_empty());
+        // Listing namespaces applies it.
+        assert_eq!(namespaces_table(&scan, &plan(&["-l"]).unwrap(), Some(&q)).lines.len(), 14);
+    }
+
+    #[test]
     fn unsupported_ioctl_ends_with_status_2() {
         // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
         let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
