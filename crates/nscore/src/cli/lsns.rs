@@ -157,7 +157,7 @@ pub fn parse_pid(arg: &str, what: &str) -> Result<libc::pid_t> {
     }
 }
 
-/// Runs lsns's getopt loop over `argv` (argv[0] included).
+/// Runs lsns's getopt loop over `argv` (`argv[0]` included).
 pub fn parse(argv: &[OsString]) -> Result<Parsed> {
     let specs = super::getopt_specs(OPTIONS);
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::Permute);

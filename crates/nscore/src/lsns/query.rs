@@ -8,7 +8,7 @@
 //! `failed to initialize filter`, or `too many columns specified, the limit is 25 columns`
 //! when hidden filter columns overflow lsns's column array.
 //!
-//! Until `output::filter` is merged, [`compile`] is a stand-in that refuses every expression.
+//! Until `output::filter` is merged, `compile` is a stand-in that refuses every expression.
 
 use crate::error::{Error, Result};
 use crate::output::ColumnSpec;
