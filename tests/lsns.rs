@@ -165,6 +165,15 @@ fn filter_errors() {
 // ---------------------------------------------------------------------------------------
 // Worlds
 
+/// Is `program` on PATH (as `sh` finds it)?
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 static WORLDS: AtomicUsize = AtomicUsize::new(0);
 
 /// What one command gave with each tool.
@@ -387,6 +396,10 @@ record demo $(stat -L -c %i /run/netns/demo)
         "$(cat $D/res/demo) -J",
         "-J -P -o NS -Q 'NETNSID == \"3\"'",
     ];
+    if !have("ip") {
+        eprintln!("skip: persistent_namespaces needs ip(8) for `ip netns`");
+        return;
+    }
     let Some(w) = world("persistent_namespaces", setup, &commands) else { return };
     let (keep, demo): (u64, u64) = (w.value("keep").parse().unwrap(), w.value("demo").parse().unwrap());
     let mut rows = [
