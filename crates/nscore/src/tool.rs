@@ -38,12 +38,26 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     crate::sys::process::set_signal_default(libc::SIGPIPE, false);
     let inv = Invocation::new(argv, default_name);
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let block = stdio_block_size(&stdout);
+    let mut out = Attempted { inner: std::io::BufWriter::with_capacity(64 * 1024, stdout.lock()), bytes: 0 };
     let result = tool(&inv, &mut out);
     let flushed = out.flush();
+    let attempted = out.bytes;
     drop(out);
+    // util-linux learns of a failed write only in close_stdout(). When the output outgrew
+    // stdio's buffer, the failure happened in the middle, stdio dropped the data, fclose()
+    // succeeds and errno is cleared: `write error` alone. Otherwise fclose() fails:
+    // `write error: <strerror>`.
+    let write_error = |e: Option<i32>| match (attempted > block, e) {
+        (false, Some(errno)) => Error::os("write error", errno),
+        _ => Error::msg("write error"),
+    };
     let status = match result {
         Ok(status) => status,
+        Err(Error::Msg { ref text, errno, .. }) if text == "write error" => {
+            eprint!("{}", write_error(errno).render(&inv.prog));
+            return 1;
+        }
         Err(e) => {
             eprint!("{}", e.render(&inv.prog));
             e.status()
@@ -51,11 +65,40 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     };
     match flushed {
         Err(e) if e.raw_os_error() != Some(libc::EPIPE) => {
-            eprint!("{}", Error::io("write error", &e).render(&inv.prog));
+            eprint!("{}", write_error(e.raw_os_error()).render(&inv.prog));
             1
         }
         _ => status,
     }
+}
+
+/// stdout's writer, counting the bytes the tool asked to write (whether or not they got out).
+struct Attempted<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Attempted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes += buf.len() as u64;
+        let n = self.inner.write(buf)?;
+        // What was not taken is offered again, and must not count twice.
+        self.bytes -= (buf.len() - n) as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The buffer glibc gives a non-terminal stdout: the file's block size, at most BUFSIZ.
+fn stdio_block_size(stdout: &std::io::Stdout) -> u64 {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    const BUFSIZ: u64 = 8192;
+    let size = stdout.as_fd().try_clone_to_owned().ok().and_then(|fd| std::fs::File::from(fd).metadata().ok());
+    size.map(|m| m.blksize()).filter(|&b| b > 0 && b < BUFSIZ).unwrap_or(BUFSIZ)
 }
 
 /// The `--version` line: `rlsns from rns 0.1.0`.
