@@ -406,6 +406,102 @@ fn help_into_a_closed_pipe_ends_quietly() {
     }
 }
 
+/// rlsns's listing into a pipe nobody reads dies of SIGPIPE without a word (141 in the shell),
+/// into a full disk says `write error`, exit 1; as util-linux lsns does, in every output mode.
+/// (In a world whose pid 1 is this script: its command line, shown for each namespace, makes
+/// every listing longer than stdio's buffer, hence the bare `write error`; see the next test.)
+#[test]
+fn rlsns_output_errors_like_lsns() {
+    if !privileged("rlsns_output_errors_like_lsns") {
+        return;
+    }
+    let script = r#"
+for bin in "$RLSNS" /usr/bin/lsns; do
+  [ -x "$bin" ] || continue
+  for mode in "" "-l" "-J" "-r" "--output-all" "-T"; do
+    (sleep 0.3; exec -a lsns "$bin" $mode) | true
+    echo "[$mode] closed pipe: ${PIPESTATUS[0]}"
+    echo "[$mode] full disk: $( (exec -a lsns "$bin" $mode >/dev/full) 2>&1 ) $?"
+    (exec -a lsns "$bin" $mode | head -1 >/dev/null)
+    echo "[$mode] head -1: ${PIPESTATUS[0]}"
+  done
+done
+"#;
+    let out = world(script);
+    let modes = ["", "-l", "-J", "-r", "--output-all", "-T"];
+    let one: String = modes
+        .iter()
+        .map(|m| {
+            format!(
+                "[{m}] closed pipe: 141\n[{m}] full disk: lsns: write error 1\n\
+                 [{m}] head -1: 0\n"
+            )
+        })
+        .collect();
+    let expected = if Path::new("/usr/bin/lsns").exists() { one.repeat(2) } else { one };
+    expect_out(&out, &expected, "", 0);
+}
+
+/// How a full disk is reported depends on how much was to be written, as with glibc's stdio
+/// under util-linux's close_stdout: output that fits stdio's buffer (/dev/full: 4096 bytes)
+/// fails at close with `write error: No space left on device`; longer output failed in the
+/// middle and leaves only `write error`. Same in a world of many namespaces as util-linux lsns.
+#[test]
+fn rlsns_write_error_wording_follows_the_output_size() {
+    if !privileged("rlsns_write_error_wording_follows_the_output_size") {
+        return;
+    }
+    let script = r#"
+for i in $(seq 1 40); do /usr/bin/unshare -u -i sleep 1000 & done
+sleep 0.3
+for bin in "$RLSNS" /usr/bin/lsns; do
+  [ -x "$bin" ] || continue
+  for mode in "-t time" "" "-J" "--output-all -J"; do
+    echo "[$mode] $( (exec -a lsns "$bin" $mode | wc -c) ) bytes: $( (exec -a lsns "$bin" $mode >/dev/full) 2>&1 ) $?"
+  done
+done
+"#;
+    let out = world(script);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let (ours, theirs) = lines.split_at(4.min(lines.len()));
+    let small = "lsns: write error: No space left on device 1";
+    let large = "lsns: write error 1";
+    for line in ours {
+        let bytes: usize =
+            line.split("] ").nth(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok()).unwrap();
+        let expected = if bytes > 4096 { large } else { small };
+        assert!(line.ends_with(expected), "{line} (expected `{expected}`)\n{}", out.stdout);
+    }
+    assert!(ours.iter().any(|l| l.ends_with(large)) && ours.iter().any(|l| l.ends_with(small)), "{}", out.stdout);
+    if !theirs.is_empty() {
+        // util-linux's own listing differs in width (2.38.1), not in how it reports.
+        let wording = |l: &&str| l.ends_with(large);
+        assert_eq!(ours.iter().map(wording).collect::<Vec<_>>(), theirs.iter().map(wording).collect::<Vec<_>>());
+    }
+
+    // At the byte: a one-line listing whose command line (pid 1's, padded) makes the output
+    // exactly 4096, then 4097 bytes. Seen the same with util-linux 2.38.1 and 2.42.2.
+    let script = r#"
+ln -s "$RLSNS" /tmp/rl; ln -s /usr/bin/lsns /tmp/ul
+probe() {
+  /usr/bin/unshare -p -f --mount-proc bash -c "n=\$($1 -t uts -n -o COMMAND | wc -c); m=\$( ($1 -t uts -n -o COMMAND >/dev/full) 2>&1); echo \"\$n \$m\"; : $(printf 'x%.0s' $(seq $2))"
+}
+for bin in /tmp/rl /tmp/ul; do
+  [ -x /usr/bin/lsns ] || [ $bin = /tmp/rl ] || continue
+  n0=$(probe $bin 100 | cut -d' ' -f1)
+  for want in 4096 4097; do probe $bin $((100 + want - n0)); done
+done
+"#;
+    let out = world(script);
+    let edge = "4096 rl: write error: No space left on device\n4097 rl: write error\n";
+    let expected = if Path::new("/usr/bin/lsns").exists() {
+        format!("{edge}{}", edge.replace("rl:", "ul:"))
+    } else {
+        edge.to_string()
+    };
+    expect_out(&out, &expected, "", 0);
+}
+
 // ---------------------------------------------------------------- descriptors, damage, privileges
 
 /// Runs a bash script as root inside a throwaway mount and pid namespace with a tmpfs on
@@ -420,7 +516,7 @@ fn world(script: &str) -> Outcome {
         "unshare",
         &["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body],
         |c| {
-            c.env("RUNSHARE", ours("unshare")).env("RNSENTER", ours("nsenter"));
+            c.env("RUNSHARE", ours("unshare")).env("RNSENTER", ours("nsenter")).env("RLSNS", ours("lsns"));
         },
     )
 }
