@@ -217,7 +217,8 @@ impl Plan {
 /// `strtou64_or_err(arg, "invalid namespace argument")`.
 pub fn parse_namespace_id(arg: &str) -> Result<u64> {
     let what = format!("invalid namespace argument: '{arg}'");
-    let t = arg.trim_start();
+    // strtoull skips C's isspace set only.
+    let t = arg.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
     let (neg, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
