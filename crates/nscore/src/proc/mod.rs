@@ -200,7 +200,9 @@ pub fn unmangle(field: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
-            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
+            // Three octal digits, wrapping above \377 as C's char arithmetic in libmount does.
+            let value = u32::from(b[i + 1] - b'0') * 64 + u32::from(b[i + 2] - b'0') * 8 + u32::from(b[i + 3] - b'0');
+            out.push(value as u8);
             i += 4;
         } else {
             out.push(b[i]);
@@ -241,6 +243,14 @@ mod tests {
         assert_eq!(procfs_text(b"kthreadd\n").as_deref(), Some("kthreadd"));
         assert_eq!(procfs_text(b""), None);
         assert_eq!(procfs_text(b"x").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn unmangle_wraps_high_octal_escapes() {
+        // Found by `cargo xtask fuzz proc`: `\\777` overflowed a u8 (a panic in debug builds).
+        assert_eq!(unmangle("a\\040b\\134"), "a b\\");
+        assert_eq!(unmangle("\\501"), "A");
+        assert_eq!(unmangle("x\\77"), "x\\77");
     }
 
     #[test]
