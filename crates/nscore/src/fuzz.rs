@@ -80,6 +80,24 @@ pub const TARGETS: &[Target] = &[
         words: ARGV_WORDS,
     },
     Target {
+        name: "proc",
+        what: "/proc text a container controls: PID/stat (comm with ), blanks, newlines), cmdline, mountinfo, nsfs roots",
+        run: proc_text,
+        seeds: &[
+            b"42 (a) b) (c) S 7 42 42 0 -1\xffsleep\x001000\x00\xff36 25 0:4 net:[4026532469] /tmp/k\\040x rw - nsfs nsfs rw\xffnet:[4026532469]",
+            b"1 (\n)\n) R 0\xff\x00\xff\xff[]",
+            b"\xff\xffa - nsfs\n1 2 3 4 5 6 - nsfs\n\\\\777",
+        ],
+        words: &["(", ")", " ", "\n", "\\040", "\\134", "\\", " - nsfs ", "net:[", "]", "S", "\0", "\u{fffd}"],
+    },
+    Target {
+        name: "lsns-columns",
+        what: "-o lists (+LIST, case, empty items, too many) and <namespace ID> arguments",
+        run: lsns_columns,
+        seeds: &[b"NS,TYPE", b"+netnsid,PNS", b"NS,,TYPE", b",", b"+", b"FOO,TYPE\xff4026531835", b"\xff -0"],
+        words: &["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS", ",", "+"],
+    },
+    Target {
         name: "numbers",
         what: "strtoul/strtos64/strtopid-style parsers (-S, -G, --monotonic, --boottime, -p) against a model",
         run: numbers,
@@ -413,6 +431,75 @@ fn lsns_argv(input: &[u8]) -> u64 {
             error_class(&e)
         }
     }
+}
+
+fn proc_text(input: &[u8]) -> u64 {
+    use crate::proc::{parse_mountinfo_nsfs, parse_stat, procfs_text, unmangle};
+    let parts: Vec<&[u8]> = input.split(|&b| b == 0xff).collect();
+    let part = |i: usize| parts.get(i).copied().unwrap_or_default();
+    let stat_line = String::from_utf8_lossy(part(0));
+    let stat = parse_stat(&stat_line);
+    if let Some(st) = stat {
+        // The pid is what precedes the comm, the state is right after its last `)`.
+        let head = stat_line.split(" (").next().unwrap_or_default();
+        assert_eq!(head.trim_start().parse::<i32>().ok(), Some(st.pid), "{stat_line:?}");
+        let tail = &stat_line[stat_line.rfind(')').unwrap_or(0) + 1..];
+        assert_eq!(tail.split_ascii_whitespace().next().and_then(|w| w.chars().next()), Some(st.state));
+    }
+    let text = procfs_text(part(1));
+    assert_eq!(text.is_none(), part(1).is_empty(), "procfs_text: None only for nothing read");
+    if let Some(t) = &text {
+        assert!(!t.contains('\0'), "a NUL survived in {t:?}");
+    }
+    let mountinfo = String::from_utf8_lossy(part(2));
+    let mounts = parse_mountinfo_nsfs(&mountinfo);
+    for m in &mounts {
+        assert!(mountinfo.lines().any(|l| l.contains(" nsfs")), "an nsfs mount from no nsfs line: {m:?}");
+    }
+    if !mountinfo.contains('\\') {
+        assert_eq!(unmangle(&mountinfo), mountinfo, "unmangle changed text without escapes");
+    }
+    let root = String::from_utf8_lossy(part(3));
+    let ino = crate::lsns::scan::nsfs_root_ino(&root);
+    if let Some(ino) = ino {
+        assert!(root.contains('[') && root.contains(']'), "{root:?} gave {ino}");
+    }
+    let set = String::from_utf8_lossy(part(4));
+    let included = crate::lsns::scan::path_included(&set, &root, ',');
+    if included {
+        assert!(set == root || set.split(',').any(|e| e == root), "{root:?} is not an element of {set:?}");
+    }
+    hash_of((stat.is_some(), text.is_some(), mounts.len().min(4), ino.is_some(), included))
+}
+
+fn lsns_columns(input: &[u8]) -> u64 {
+    use crate::lsns::columns::{apply_output_list, Col, MAX_COLUMNS};
+    let mut parts = input.split(|&b| b == 0xff);
+    let list = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let id = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let mut current = vec![Col::from_name("NS").expect("NS"), Col::from_name("TYPE").expect("TYPE")];
+    let before = current.len();
+    let result = apply_output_list(&list, &mut current);
+    match &result {
+        Ok(()) => {
+            assert!(!current.is_empty() && current.len() <= MAX_COLUMNS, "{list:?} gave {} columns", current.len());
+            let added = if list.starts_with('+') { current.len() - before } else { current.len() };
+            assert_eq!(added, list.trim_start_matches('+').split(',').count(), "{list:?}");
+        }
+        Err(Error::Silent(1)) => {}
+        Err(e) => {
+            check_error(e, "lsns");
+            assert!(e.render("lsns").starts_with("lsns: unknown column: "), "{e:?}");
+        }
+    }
+    let ns = crate::lsns::parse_namespace_id(&id);
+    match (model_number(&id), &ns) {
+        (Some(v), Ok(got)) => assert_eq!(i128::from(*got), v, "namespace ID {id:?}"),
+        (Some(v), Err(_)) => assert!(v < 0 || v > i128::from(u64::MAX), "namespace ID {id:?} refused"),
+        (None, Ok(got)) => panic!("namespace ID {id:?} accepted as {got}"),
+        (None, Err(e)) => check_error(e, "lsns"),
+    }
+    hash_of((result.is_ok(), current.len(), ns.is_ok()))
 }
 
 /// C's `isspace` set, which strtoul skips.

@@ -406,3 +406,82 @@ fn fuzz_targets_accept_their_seeds() {
         (target.run)(b"");
     }
 }
+
+// ---------------------------------------------------------------- /proc text and lsns arguments
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Whatever a process calls itself (`comm` may hold `)`, blanks, newlines, invalid UTF-8),
+    /// pid, state and ppid come out right: the comm ends at the *last* `)`.
+    #[test]
+    fn stat_lines_with_any_comm(pid in 1i32..i32::MAX, comm in proptest::collection::vec(1u8..=255, 0..64),
+                                state in proptest::sample::select(vec!['R', 'S', 'D', 'Z', 'T', 'I']), ppid in 0i32..i32::MAX) {
+        let line = [format!("{pid} (").as_bytes(), &comm, format!(") {state} {ppid} {pid} {pid} 0 -1 4194560 1 0").as_bytes()].concat();
+        let line = String::from_utf8_lossy(&line);
+        prop_assert_eq!(nscore::proc::parse_stat(&line), Some(nscore::proc::Stat { pid, state, ppid }));
+    }
+
+    /// A command line (arguments without NUL, each ended by NUL) reads as the arguments joined
+    /// by blanks, as util-linux shows it.
+    #[test]
+    fn command_lines_read_as_joined_arguments(args in proptest::collection::vec(proptest::collection::vec(1u8..=255, 0..20), 1..8)) {
+        let raw: Vec<u8> = args.iter().flat_map(|a| a.iter().copied().chain(std::iter::once(0))).collect();
+        let shown = nscore::proc::procfs_text(&raw).unwrap();
+        let expected = String::from_utf8_lossy(&args.join(&b' ')).into_owned();
+        prop_assert_eq!(shown, expected);
+    }
+
+    /// Any mount target, mangled as the kernel does (blank, tab, newline, backslash as octal
+    /// escapes), comes back as it was.
+    #[test]
+    fn mountinfo_targets_unmangle(target in "/[^\u{0}]{0,40}", ino in any::<u32>()) {
+        let mangled: String = target
+            .chars()
+            .map(|c| match c {
+                ' ' => "\\040".to_string(),
+                '\t' => "\\011".to_string(),
+                '\n' => "\\012".to_string(),
+                '\\' => "\\134".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        let line = format!("612 30 0:4 net:[{ino}] {mangled} rw,relatime shared:1 - nsfs nsfs rw\n");
+        let mounts = nscore::proc::parse_mountinfo_nsfs(&line);
+        prop_assert_eq!(mounts.len(), 1);
+        prop_assert_eq!(&mounts[0].target, &target);
+        prop_assert_eq!(nscore::lsns::scan::nsfs_root_ino(&mounts[0].root), Some(u64::from(ino)));
+    }
+
+    #[test]
+    fn proc_text_is_total(parts in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..80), 0..6)) {
+        run_target("proc", &parts.join(&0xffu8));
+    }
+
+    /// Any list of real column names, in any case, is taken in order; with `+` it is added.
+    #[test]
+    fn column_lists_take_real_names(picks in proptest::collection::vec((0usize..13, any::<bool>()), 1..10), plus: bool) {
+        use nscore::lsns::columns::{apply_output_list, Col};
+        let names = ["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"];
+        let list: Vec<String> =
+            picks.iter().map(|&(i, lower)| if lower { names[i].to_lowercase() } else { names[i].to_string() }).collect();
+        let text = format!("{}{}", if plus { "+" } else { "" }, list.join(","));
+        let mut current = vec![Col::from_name("NS").unwrap()];
+        apply_output_list(&text, &mut current).unwrap();
+        let expected: Vec<Col> = (if plus { vec![Col::from_name("NS").unwrap()] } else { vec![] })
+            .into_iter()
+            .chain(picks.iter().map(|&(i, _)| Col::from_name(names[i]).unwrap()))
+            .collect();
+        prop_assert_eq!(current, expected);
+    }
+
+    #[test]
+    fn column_text_is_total(list in "[+,A-Za-z]{0,40}", id in "[ \t+-]{0,2}[0-9]{0,22}|\\PC{0,8}") {
+        run_target("lsns-columns", &[list.as_bytes(), &[0xff], id.as_bytes()].concat());
+    }
+
+    #[test]
+    fn namespace_ids_round_trip(n: u64) {
+        prop_assert_eq!(nscore::lsns::parse_namespace_id(&n.to_string()).ok(), Some(n));
+    }
+}
