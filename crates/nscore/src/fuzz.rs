@@ -413,7 +413,8 @@ fn nsenter_argv(input: &[u8]) -> u64 {
 
 fn lsns_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "lsns");
-    match crate::cli::lsns::parse(&argv) {
+    // The filter scanner's echo (characters outside the language) goes nowhere here.
+    match crate::cli::lsns::parse(&argv, &mut std::io::sink()) {
         Ok(crate::cli::lsns::Parsed::Run(a)) => {
             assert!(!(a.json && a.raw), "--json and --raw both accepted");
             assert!(!(a.persistent && a.task.is_some()), "--persistent and --task both accepted");

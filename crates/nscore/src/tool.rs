@@ -41,21 +41,19 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     let block = stdio_block_size(&stdout);
     let mut out = Attempted { inner: std::io::BufWriter::with_capacity(64 * 1024, stdout.lock()), bytes: 0 };
     let result = tool(&inv, &mut out);
-    let flushed = out.flush();
-    let attempted = out.bytes;
-    drop(out);
     // util-linux learns of a failed write only in close_stdout(). When the output outgrew
     // stdio's buffer, the failure happened in the middle, stdio dropped the data, fclose()
     // succeeds and errno is cleared: `write error` alone. Otherwise fclose() fails:
     // `write error: <strerror>`.
-    let write_error = |e: Option<i32>| match (attempted > block, e) {
+    let write_error = |attempted: u64, e: Option<i32>| match (attempted > block, e) {
         (false, Some(errno)) => Error::os("write error", errno),
         _ => Error::msg("write error"),
     };
+    // util-linux prints its error at once and flushes stdout at exit: stderr comes first.
     let status = match result {
         Ok(status) => status,
         Err(Error::Msg { ref text, errno, .. }) if text == "write error" => {
-            eprint!("{}", write_error(errno).render(&inv.prog));
+            eprint!("{}", write_error(out.bytes, errno).render(&inv.prog));
             return 1;
         }
         Err(e) => {
@@ -63,9 +61,12 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
             e.status()
         }
     };
+    let flushed = out.flush();
+    let attempted = out.bytes;
+    drop(out);
     match flushed {
         Err(e) if e.raw_os_error() != Some(libc::EPIPE) => {
-            eprint!("{}", write_error(e.raw_os_error()).render(&inv.prog));
+            eprint!("{}", write_error(attempted, e.raw_os_error()).render(&inv.prog));
             1
         }
         _ => status,
