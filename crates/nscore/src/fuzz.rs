@@ -703,7 +703,7 @@ fn render(input: &[u8]) -> u64 {
     let flags = input.first().copied().unwrap_or(0);
     let body = input.get(1..).unwrap_or_default();
     let cells: Vec<Option<String>> =
-        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| String::from_utf8_lossy(c).into_owned())).collect();
+        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| crate::output::text_from_bytes(c))).collect();
     let numeric: Vec<bool> = columns.iter().map(|c| c.json == JsonType::Number).collect();
     let mut table = Table::new(columns);
     for (i, row) in cells.chunks(ncol).enumerate() {
@@ -735,13 +735,17 @@ fn render(input: &[u8]) -> u64 {
         };
         let mut out = Vec::new();
         crate::output::render_with(&table, &format, &env, &mut out).expect("rendering into a Vec cannot fail");
-        let text = String::from_utf8(out).expect("renderers emit UTF-8");
+        // JSON copies bytes that were not UTF-8 as they are, as libsmartcols does.
+        let is_json = matches!(mode, Mode::Json(_));
+        if !is_json {
+            assert!(std::str::from_utf8(&out).is_ok(), "{mode:?} output is not UTF-8");
+        }
+        let text = String::from_utf8_lossy(&out).into_owned();
         if charset == Charset::Ascii && !matches!(mode, Mode::Json(_)) {
             assert!(text.is_ascii(), "non-ASCII output in the C locale: {text:?}");
         }
         // Nothing from a cell may reach the terminal as a control character. JSON is data:
         // like libsmartcols it escapes what JSON requires (below U+0020) and passes DEL.
-        let is_json = matches!(mode, Mode::Json(_));
         let forbidden = |c: char| c != '\n' && if is_json { c < ' ' } else { c.is_control() };
         assert!(!text.chars().any(forbidden), "a control character in {mode:?} output: {text:?}");
         if mode == Mode::Raw && !table.lines.is_empty() {

@@ -22,7 +22,7 @@ mod tree;
 mod width;
 
 pub use json::JsonLayout;
-pub use text::Charset;
+pub use text::{bytes_of_text, text_from_bytes, Charset};
 
 /// How a column's cells are typed in JSON output (and in `-H`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,7 +170,12 @@ pub fn render_with(table: &Table, format: &Format, env: &Env, out: &mut dyn Writ
         Mode::Raw => raw::print(table, format, &mut buf, env.charset),
         Mode::Json(name) => json::print(table, name, format, env, &mut buf),
     }
-    out.write_all(&buf)
+    // Bytes that were not UTF-8 go out as themselves (JSON: libsmartcols copies them; the
+    // other modes have already escaped them).
+    match std::str::from_utf8(&buf) {
+        Ok(text) if text.chars().any(|c| text::raw_byte(c).is_some()) => out.write_all(&text::bytes_of_text(text)),
+        _ => out.write_all(&buf),
+    }
 }
 
 /// Prints the `--list-columns` table: one line per column with its name, its JSON type label

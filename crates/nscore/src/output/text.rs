@@ -97,7 +97,8 @@ fn char_cells(c: char) -> Option<usize> {
 }
 
 /// Text made safe for a terminal (libsmartcols's "safe encoding"): control bytes, a `\`
-/// that starts `\x`, and bytes that are not printable characters in `charset` become `\x??`.
+/// that starts `\x`, and bytes that are not printable characters in `charset` become `\x??`
+/// (a byte that was not UTF-8, carried as [`text_from_bytes`] marks it, included).
 /// `keep_newlines` leaves `\n` alone (the "safe chars" of a multi-line column).
 /// Returns the text and its width in terminal cells.
 pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize) {
@@ -117,6 +118,9 @@ pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize)
         } else if c.is_ascii() {
             out.push(c);
             width += 1;
+        } else if let Some(raw) = raw_byte(c) {
+            push_hex(&mut out, raw);
+            width += 4;
         } else {
             match (charset, char_cells(c)) {
                 (Charset::Utf8, Some(cells)) => {
@@ -162,11 +166,53 @@ fn push_hex(out: &mut String, b: u8) {
 /// become `\x??` (the C library's `isprint` knows no multibyte characters).
 pub fn raw_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if b == b' ' || b == b'\t' || b == b'\\' || !(0x20..0x7f).contains(&b) {
-            push_hex(&mut out, b);
-        } else {
-            out.push(b as char);
+    for c in s.chars() {
+        if let Some(raw) = raw_byte(c) {
+            push_hex(&mut out, raw);
+            continue;
+        }
+        for &b in c.encode_utf8(&mut [0; 4]).as_bytes() {
+            if b == b' ' || b == b'\t' || b == b'\\' || !(0x20..0x7f).contains(&b) {
+                push_hex(&mut out, b);
+            } else {
+                out.push(b as char);
+            }
+        }
+    }
+    out
+}
+
+/// Where a byte that is not UTF-8 is carried in text: `U+10FF00 + byte`, the last block of
+/// the supplementary private use area (no command line uses it, and util-linux would print
+/// those characters as they are too). Text from `/proc` keeps every byte this way, and the
+/// renderers give back the byte itself (`\xff` in a table, the raw byte in JSON) as
+/// libsmartcols does, where a lossy conversion would print U+FFFD.
+const RAW_BYTE_BASE: u32 = 0x10_FF00;
+
+/// Text of bytes that may not be UTF-8: valid sequences as they are, each other byte marked.
+pub fn text_from_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            out.push(char::from_u32(RAW_BYTE_BASE + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+    }
+    out
+}
+
+/// The byte a marked character stands for.
+pub fn raw_byte(c: char) -> Option<u8> {
+    (c as u32).checked_sub(RAW_BYTE_BASE).and_then(|b| u8::try_from(b).ok())
+}
+
+/// The bytes `text_from_bytes` was given back, for output and for C functions.
+pub fn bytes_of_text(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        match raw_byte(c) {
+            Some(b) => out.push(b),
+            None => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
         }
     }
     out
@@ -203,6 +249,16 @@ pub fn json_quote(s: &str, lowercase: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_survive() {
+        let text = text_from_bytes(b"\xff\xfe\x1b[31m\xc3\xa9 \xc3");
+        assert_eq!(bytes_of_text(&text), b"\xff\xfe\x1b[31m\xc3\xa9 \xc3");
+        // As lsns 2.38.1 and 2.42.2 print such a command line (LC_ALL=C, raw and table).
+        assert_eq!(raw_escape(&text), "\\xff\\xfe\\x1b[31m\\xc3\\xa9\\x20\\xc3");
+        assert_eq!(encode(&text, Charset::Utf8, false), ("\\xff\\xfe\\x1b[31mé \\xc3".into(), 22));
+        assert_eq!(text_from_bytes("plain é".as_bytes()), "plain é");
+    }
 
     // Recorded with util-linux 2.42.2 libsmartcols (sample-scols-fromfile, LC_ALL=C and
     // LC_ALL=C.UTF-8): `x\ty`, `héllo`, `\x41 \ q`, DEL+`z` in one column.

@@ -190,7 +190,7 @@ pub fn procfs_text(bytes: &[u8]) -> Option<String> {
         return None;
     }
     let text: Vec<u8> = bytes[..bytes.len() - 1].iter().map(|&b| if b == 0 { b' ' } else { b }).collect();
-    Some(String::from_utf8_lossy(&text).into_owned())
+    Some(crate::output::text_from_bytes(&text))
 }
 
 /// Undoes mountinfo's octal escapes (`\040` for a blank), as libmount does.
@@ -209,7 +209,7 @@ pub fn unmangle(field: &str) -> String {
             i += 1;
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::output::text_from_bytes(&out)
 }
 
 /// The nsfs entries of a mountinfo text.

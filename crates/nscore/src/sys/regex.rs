@@ -18,8 +18,10 @@ impl std::fmt::Debug for PosixRegex {
 
 /// Text up to its first NUL, as C sees a string.
 fn c_string(s: &str) -> CString {
-    let end = s.find('\0').unwrap_or(s.len());
-    CString::new(&s[..end]).unwrap_or_default()
+    // The bytes themselves (a command line need not be UTF-8), up to the first NUL.
+    let mut bytes = crate::output::bytes_of_text(s);
+    bytes.truncate(bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()));
+    CString::new(bytes).unwrap_or_default()
 }
 
 impl PosixRegex {
