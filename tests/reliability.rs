@@ -502,6 +502,43 @@ done
     expect_out(&out, &expected, "", 0);
 }
 
+/// Processes a container could make, listed by rlsns exactly as util-linux lsns lists them: a
+/// command line with bytes that are not UTF-8, escape sequences, a tab and DEL; one of 9000
+/// bytes; a uid without a passwd entry; 3000 open descriptors on nsfs files. And, from inside
+/// a user namespace, namespaces whose parent and owner ioctls answer EPERM (shown as 0).
+#[test]
+fn hostile_processes_are_listed_like_lsns() {
+    if !privileged("hostile_processes_are_listed_like_lsns") || !Path::new("/usr/bin/lsns").exists() {
+        return;
+    }
+    let script = r#"
+/usr/bin/unshare -u bash -c 'exec -a "$(printf "\377\376\033[31mred\tx\177 \303\251")" sleep 1000' &
+/usr/bin/unshare -u /usr/bin/setpriv --reuid 54321 --regid 54321 --clear-groups sleep 1000 &
+/usr/bin/unshare -u bash -c 'exec -a "$(head -c 9000 /dev/zero | tr "\0" y)" sleep 1000' &
+/usr/bin/unshare -u bash -c 'ulimit -n 5000; for i in $(seq 3 3002); do eval "exec $i</proc/self/ns/net"; done; exec -a manyfds sleep 1000' &
+until [ $(ls /proc/*/fd 2>/dev/null | wc -l) -gt 3000 ] && grep -qs manyfds /proc/*/cmdline; do sleep 0.05; done
+sleep 0.2
+for m in "-r" "-J" "" "-l -u"; do
+  "$RLSNS" -t uts -o NS,TYPE,NPROCS,PID,UID,USER,COMMAND $m >ours 2>&1; r=$?
+  /usr/bin/lsns -t uts -o NS,TYPE,NPROCS,PID,UID,USER,COMMAND $m >theirs 2>&1; t=$?
+  echo "[$m] $r $t $(cmp -s ours theirs && echo same || echo differ)"
+  cmp -s ours theirs || diff theirs ours | head -6
+done
+grep -q " 54321 54321 " ours && echo "uid without a passwd entry shown as a number"
+/usr/bin/unshare -U -r -p -f --mount-proc bash -c '
+  "$RLSNS" -r -o NS,TYPE,NPROCS,PNS,ONS,UID,USER >ours 2>&1; r=$?
+  /usr/bin/lsns -r -o NS,TYPE,NPROCS,PNS,ONS,UID,USER >theirs 2>&1; t=$?
+  echo "[userns] $r $t $(cmp -s ours theirs && echo same || echo differ)"; diff theirs ours | head -6'
+"#;
+    let out = world(script);
+    expect_out(
+        &out,
+        "[-r] 0 0 same\n[-J] 0 0 same\n[] 0 0 same\n[-l -u] 0 0 same\nuid without a passwd entry shown as a number\n[userns] 0 0 same\n",
+        "",
+        0,
+    );
+}
+
 // ---------------------------------------------------------------- descriptors, damage, privileges
 
 /// Runs a bash script as root inside a throwaway mount and pid namespace with a tmpfs on
