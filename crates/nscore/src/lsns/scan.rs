@@ -361,6 +361,11 @@ impl Scan {
                 Err(e) if is_gone(e) => continue,
                 Err(e) => return Err(e),
             };
+            // The pid may have passed to another process between the stat and the open: then
+            // this descriptor is another namespace, whose relatives must not be taken for these.
+            if crate::sys::at::stat_fd(fd.as_fd()).map(|st| st.st_ino) != Ok(file.ino) {
+                continue;
+            }
             // A namespace or process that vanished in between reads as unrelated; any other
             // failure ends the scan as it ends util-linux's.
             let ask = |scan: &mut Scan, rel| match scan.related(fd.as_fd(), kind, rel) {
