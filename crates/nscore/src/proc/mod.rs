@@ -277,9 +277,11 @@ mod tests {
         let mut pids = dir.pids().unwrap();
         pids.sort();
         // `uptime` is not a process; 6 is listed although it vanished before it was read.
-        assert_eq!(pids, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(pids, vec![1, 2, 3, 4, 5, 6, 7]);
         assert_eq!(dir.stat_line(3), Some(Stat { pid: 3, state: 'S', ppid: 1 }));
         assert_eq!(dir.stat_line(6), None);
+        // The comm ends at the last `)`, whatever it holds before.
+        assert_eq!(dir.stat_line(7), Some(Stat { pid: 7, state: 'R', ppid: 3 }));
         assert_eq!(
             dir.uid(1),
             Some(
@@ -305,6 +307,9 @@ mod tests {
         assert_eq!(long.len(), 8191);
         assert_eq!(long, format!("{} {}", "x".repeat(8190), ""));
         assert_eq!(dir.command(6), None);
+        // Every byte is kept (not UTF-8, escapes, DEL); the renderers escape them.
+        let hostile = dir.command(7).unwrap();
+        assert_eq!(crate::output::bytes_of_text(&hostile), b"\xff\xfe\x1b[2Jevil --\x7f");
     }
 
     #[test]
@@ -316,6 +321,8 @@ mod tests {
         assert!(dir.ns(5, "uts").is_some());
         assert_eq!(dir.ns(6, "net"), None);
         assert!(dir.fds(1).is_empty());
+        // Descriptors closed while they are read are left out.
+        assert_eq!(dir.fds(7).len(), 56);
     }
 
     #[test]
