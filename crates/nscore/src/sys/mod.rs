@@ -5,6 +5,7 @@
 
 pub mod caps;
 pub mod cgroup;
+pub mod environ;
 pub mod fd;
 pub mod kernel;
 pub mod locale;
