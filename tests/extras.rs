@@ -96,3 +96,187 @@ fn abbreviations_keep_util_linux_meaning() {
     let out = script_env("unshare", "exec -a unshare \"$BIN\" --cl --wh=X /usr/bin/env", &[("X", "1")]);
     expect(&out, "X=1\n", "", 0);
 }
+
+// ---------------------------------------------------------------- simulated containers
+
+/// One test at a time makes cgroups: two tests sharing a parent (`pids/docker`) could
+/// otherwise each think the other one will remove it.
+static CGROUP_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A fresh 64-hex-digit id (two kernel uuids without their dashes).
+fn random_id() -> String {
+    let uuid = || std::fs::read_to_string("/proc/sys/kernel/random/uuid").expect("a uuid").trim().replace('-', "");
+    format!("{}{}", uuid(), uuid())
+}
+
+/// Processes put in cgroups shaped like container runtimes' and the cgroups themselves.
+/// Dropping it (also when a test fails) kills every process in those cgroups, waits until
+/// they are empty, and removes the directories it created, deepest first: nothing is left
+/// on the host.
+struct ContainerWorld {
+    _lock: std::sync::MutexGuard<'static, ()>,
+    made: Vec<std::path::PathBuf>,
+    leaves: Vec<std::path::PathBuf>,
+    children: Vec<std::process::Child>,
+}
+
+impl ContainerWorld {
+    fn new() -> ContainerWorld {
+        let lock = CGROUP_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        ContainerWorld { _lock: lock, made: Vec::new(), leaves: Vec::new(), children: Vec::new() }
+    }
+
+    /// Makes `path` under `/sys/fs/cgroup` (each missing directory is remembered).
+    fn cgroup(&mut self, path: &str) -> std::path::PathBuf {
+        let mut dir = std::path::PathBuf::from("/sys/fs/cgroup");
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            dir.push(part);
+            if !dir.exists() {
+                std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("mkdir {}: {e}", dir.display()));
+                self.made.push(dir.clone());
+            }
+        }
+        self.leaves.push(dir.clone());
+        dir
+    }
+
+    /// Starts a container "init" in new pid and UTS namespaces (`sh`, pid 1 there, with
+    /// CTR_ROLE=init and host name `name`): it moves itself into `cgroups` (made here), then
+    /// forks a child (`sleep`, CTR_ROLE=child) that is in them too. Returns when both run.
+    fn start(&mut self, name: &str, cgroups: &[&str]) {
+        let dirs: Vec<String> = cgroups.iter().map(|c| self.cgroup(c).display().to_string()).collect();
+        let script = format!(
+            "for d in {}; do echo 0 > \"$d/cgroup.procs\" || exit 1; done\n\
+             hostname {name}\nCTR_ROLE=child sleep 1000 &\necho ready\nwait\n",
+            dirs.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(" ")
+        );
+        let mut child = Command::new("/usr/bin/unshare")
+            .args(["-p", "-f", "--kill-child", "-u", "/bin/sh", "-c", &script])
+            .env("CTR_ROLE", "init")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("unshare");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        self.children.push(child);
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("read");
+        assert_eq!(line, "ready\n", "the container init did not start");
+    }
+}
+
+impl Drop for ContainerWorld {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        // --kill-child ends each init, and with it its pid namespace; anything still listed
+        // is killed here, and the cgroups are removed once empty.
+        for leaf in &self.leaves {
+            for _ in 0..200 {
+                let procs = std::fs::read_to_string(leaf.join("cgroup.procs")).unwrap_or_default();
+                if procs.trim().is_empty() {
+                    break;
+                }
+                for pid in procs.split_whitespace() {
+                    let _ = Command::new("/bin/kill").args(["-KILL", pid]).status();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+        }
+        for dir in self.made.iter().rev() {
+            for attempt in 0..100 {
+                match std::fs::remove_dir(dir) {
+                    Err(e) if e.raw_os_error() == Some(libc::EBUSY) && attempt < 99 => {
+                        std::thread::sleep(std::time::Duration::from_millis(25))
+                    }
+                    Err(e) => eprintln!("cannot remove cgroup {}: {e}", dir.display()),
+                    Ok(()) => break,
+                }
+            }
+        }
+    }
+}
+
+/// `rnsenter -t SPEC ARGS...` called as nsenter.
+fn nsenter_target(spec: &str, args: &[&str]) -> Outcome {
+    let mut all = vec!["-t", spec];
+    all.extend_from_slice(args);
+    run_ours("nsenter", &all)
+}
+
+/// Each runtime's cgroup shape, v1 and v2, made for real: `rnsenter -t RUNTIME:PREFIX` finds
+/// the container's init by its cgroups and enters its UTS namespace.
+#[test]
+fn target_a_container_by_runtime_and_id() {
+    if !privileged("target_a_container_by_runtime_and_id") {
+        return;
+    }
+    let (docker_v1, docker_v2, podman, k8s) = (random_id(), random_id(), random_id(), random_id());
+    let lxc = format!("rns-{}", &random_id()[..8]);
+    let nspawn = format!("rns-{}", &random_id()[..8]);
+    let escaped = nspawn.replace('-', "\\x2d");
+    let pod = "1b2c3d4e-5f6a-7b8c-9d0e-1f2a3b4c5d6e";
+    let mut world = ContainerWorld::new();
+    world.start("ctr-docker-v1", &[&format!("pids/docker/{docker_v1}")]);
+    world.start("ctr-docker-v2", &[&format!("unified/system.slice/docker-{docker_v2}.scope")]);
+    world.start("ctr-podman", &[&format!("unified/machine.slice/libpod-{podman}.scope/container")]);
+    world.start("ctr-k8s", &[&format!("pids/kubepods/besteffort/pod{pod}/{k8s}")]);
+    world.start("ctr-lxc", &[&format!("unified/lxc.payload.{lxc}")]);
+    world.start("ctr-nspawn", &[&format!("systemd/machine.slice/machine-{escaped}.scope")]);
+    let cases = [
+        (format!("docker:{}", &docker_v1[..12]), "ctr-docker-v1"),
+        (format!("docker:{docker_v2}"), "ctr-docker-v2"),
+        (format!("podman:{}", &podman[..6]), "ctr-podman"),
+        (format!("libpod:{}", &podman[..6]), "ctr-podman"),
+        (format!("k8s:{}", &k8s[..12]), "ctr-k8s"),
+        (format!("lxc:{lxc}"), "ctr-lxc"),
+        (format!("nspawn:{nspawn}"), "ctr-nspawn"),
+    ];
+    for (spec, hostname) in cases {
+        let out = nsenter_target(&spec, &["-u", "hostname"]);
+        expect(&out, &format!("{hostname}\n"), "", 0);
+    }
+    // the init (whose parent is outside the container), not its child
+    let out = nsenter_target(&format!("docker:{}", &docker_v1[..8]), &["-u", "-e", "printenv", "CTR_ROLE"]);
+    expect(&out, "init\n", "", 0);
+    // the whole set of namespaces, as for a pid: -a enters its pid namespace (forking)
+    let out = nsenter_target(&format!("lxc:{lxc}"), &["-a", "sh", "-c", "echo $$; hostname"]);
+    assert!(out.stdout.ends_with("\nctr-lxc\n"), "{out:?}");
+}
+
+#[test]
+fn no_container_or_several() {
+    if !privileged("no_container_or_several") {
+        return;
+    }
+    let prefix = &random_id()[..10];
+    let (a, b) = (format!("{prefix}0{}", &random_id()[11..]), format!("{prefix}1{}", &random_id()[11..]));
+    let mut world = ContainerWorld::new();
+    world.start("ctr-a", &[&format!("pids/docker/{a}")]);
+    world.start("ctr-b", &[&format!("unified/system.slice/docker-{b}.scope")]);
+    let mut sorted = [&a[..12], &b[..12]];
+    sorted.sort_unstable();
+    let out = nsenter_target(&format!("docker:{prefix}"), &["-u", "hostname"]);
+    let want =
+        format!("nsenter: 'docker:{prefix}' matches several containers: docker:{}, docker:{}\n", sorted[0], sorted[1]);
+    expect(&out, "", &want, 1);
+    let out = nsenter_target(&format!("docker:{}", &a[..11]), &["-u", "hostname"]);
+    expect(&out, "ctr-a\n", "", 0);
+    let out = nsenter_target(&format!("podman:{prefix}"), &["-u", "hostname"]);
+    expect(&out, "", &format!("nsenter: no container matches 'podman:{prefix}'\n"), 1);
+}
+
+/// A word that is no runtime, or a runtime without `:ID`, keeps util-linux 2.42's answer to
+/// --target (2.38.1 words it differently, PARITY §4b); a pid still works as a pid.
+#[test]
+fn target_forms_of_util_linux_are_unchanged() {
+    for target in ["abc", "foo:bar", "0", "docker", "1:docker"] {
+        let out = nsenter_target(target, &["-u", "true"]);
+        expect(&out, "", "nsenter: invalid PID argument\n", 1);
+    }
+    if privileged("target_forms_of_util_linux_are_unchanged") {
+        compare("nsenter", &["-t", &std::process::id().to_string(), "-u", "hostname"]);
+    }
+}
