@@ -249,7 +249,7 @@ pub fn parse_pid(arg: &str, what: &str) -> Result<libc::pid_t> {
     }
 }
 
-/// Runs lsns's getopt loop over `argv` (argv[0] included).
+/// Runs lsns's getopt loop over `argv` (`argv[0]` included).
 pub fn parse(argv: &[OsString]) -> Result<Parsed> {
     let specs = super::getopt_specs(OPTIONS);
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::Permute);
@@ -273,7 +273,17 @@ pub fn parse(argv: &[OsString]) -> Result<Parsed> {
             Opt::OutputAll => args.output_all = true,
             Opt::Persistent => args.persistent = true,
             Opt::Task => args.task = Some(parse_pid(&text, "invalid PID argument")?),
-            Opt::Filter => args.filter = Some(text),
+            Opt::Filter => {
+                // lsns parses each expression as it reads the option, so a syntax error
+                // comes before errors of later options.
+                let (query, echo) = crate::lsns::query::Query::parse(&text);
+                // libsmartcols's scanner copies characters outside the language to stdout
+                // while it reads the expression, before anything else is printed, even when
+                // the expression then fails to parse; nothing else is on stdout yet.
+                print!("{echo}");
+                query?;
+                args.filter = Some(text);
+            }
             Opt::Raw => {
                 args.raw = true;
                 args.no_wrap = true;

@@ -1,6 +1,14 @@
 //! `/proc` read through a root path ([`ProcFs`]), so fixture trees can stand in for the live
 //! one; pure parsers beside the reader.
+//!
+//! A scan opens the root once ([`ProcDir`]) and resolves `PID/...` relative to it (openat(2),
+//! fstatat(2)). Processes vanish while they are read: every reader answers `None` or `Err`
+//! for a process that is gone, and callers skip it.
 
+use crate::sys::at::{open_at, stat_at};
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::{Path, PathBuf};
 
 /// A procfs mount, by its root path (`/proc` on a live system).
@@ -21,5 +29,290 @@ impl ProcFs {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// `self/mountinfo`'s nsfs mounts, in file order.
+    pub fn nsfs_mounts(&self) -> std::io::Result<Vec<NsfsMount>> {
+        let text = std::fs::read(self.root.join("self/mountinfo"))?;
+        Ok(parse_mountinfo_nsfs(&String::from_utf8_lossy(&text)))
+    }
+
+    /// Opens the root directory for a scan.
+    pub fn open(&self) -> std::io::Result<ProcDir> {
+        Ok(ProcDir { dir: File::open(&self.root)?, root: self.root.clone() })
+    }
+}
+
+/// An open procfs root; paths below are resolved relative to its descriptor.
+#[derive(Debug)]
+pub struct ProcDir {
+    dir: File,
+    root: PathBuf,
+}
+
+/// What `PID/stat` says that lsns needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    pub pid: i32,
+    pub state: char,
+    pub ppid: i32,
+}
+
+/// The inode identity and type of a file (what fstatat(2) answers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    pub dev: u64,
+    pub ino: u64,
+    pub mode: u32,
+    pub uid: u32,
+}
+
+impl FileId {
+    fn of(st: &libc::stat) -> FileId {
+        FileId { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode, uid: st.st_uid }
+    }
+
+    pub fn is_socket(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFSOCK
+    }
+}
+
+/// One nsfs mount from mountinfo: the namespace it shows (`net:[4026532469]`) and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NsfsMount {
+    pub root: String,
+    pub target: String,
+}
+
+/// How much of `cmdline`/`comm` util-linux reads (BUFSIZ).
+pub const CMDLINE_READ_MAX: usize = 8192;
+
+impl ProcDir {
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.dir.as_fd()
+    }
+
+    /// Numeric entries of the root that are (or may be) directories, in directory order:
+    /// the processes (threads are not listed at the top level).
+    pub fn pids(&self) -> std::io::Result<Vec<i32>> {
+        let mut pids = Vec::new();
+        for entry in std::fs::read_dir(&self.root)? {
+            let Ok(entry) = entry else { continue };
+            let name = entry.file_name();
+            let name = name.as_encoded_bytes();
+            if !name.first().is_some_and(u8::is_ascii_digit) {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => {}
+                Ok(_) => continue,
+                Err(_) => {}
+            }
+            if let Some(pid) = std::str::from_utf8(name).ok().and_then(|s| s.parse::<u64>().ok()) {
+                pids.push(pid as i32);
+            }
+        }
+        Ok(pids)
+    }
+
+    /// stat(2) of `path` below the root, following a final symlink.
+    pub fn stat(&self, path: &str) -> Option<FileId> {
+        stat_at(self.fd(), Path::new(path)).ok().map(|st| FileId::of(&st))
+    }
+
+    /// Opens `path` below the root read-only (following symlinks: `PID/ns/net`, `PID/fd/3`).
+    pub fn open(&self, path: &str) -> Result<File, i32> {
+        open_at(self.fd(), Path::new(path))
+    }
+
+    /// The first `max` bytes of a file below the root.
+    pub fn read(&self, path: &str, max: usize) -> Option<Vec<u8>> {
+        let file = self.open(path).ok()?;
+        let mut buf = Vec::with_capacity(max.min(4096));
+        file.take(max as u64).read_to_end(&mut buf).ok()?;
+        Some(buf)
+    }
+
+    /// Owner of `/proc/PID` (the process's effective uid as procfs shows it).
+    pub fn uid(&self, pid: i32) -> Option<u32> {
+        self.stat(&pid.to_string()).map(|f| f.uid)
+    }
+
+    /// `PID/stat`, parsed.
+    pub fn stat_line(&self, pid: i32) -> Option<Stat> {
+        let bytes = self.read(&format!("{pid}/stat"), CMDLINE_READ_MAX)?;
+        parse_stat(&String::from_utf8_lossy(&bytes))
+    }
+
+    /// The namespace file `PID/ns/<name>`.
+    pub fn ns(&self, pid: i32, name: &str) -> Option<FileId> {
+        self.stat(&format!("{pid}/ns/{name}"))
+    }
+
+    /// The open descriptors of a process: (number, what it points to). Vanished ones are left out.
+    pub fn fds(&self, pid: i32) -> Vec<(i32, FileId)> {
+        let dir = self.root.join(format!("{pid}/fd"));
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        let mut fds = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(num) = name.to_str().and_then(|n| n.parse::<u64>().ok()) else { continue };
+            if let Some(id) = self.stat(&format!("{pid}/fd/{num}")) {
+                fds.push((num as i32, id));
+            }
+        }
+        fds
+    }
+
+    /// The command line as lsns shows it, or `None` when neither `cmdline` nor `comm` has text.
+    pub fn command(&self, pid: i32) -> Option<String> {
+        let read = |name: &str| self.read(&format!("{pid}/{name}"), CMDLINE_READ_MAX).and_then(|b| procfs_text(&b));
+        read("cmdline").or_else(|| read("comm"))
+    }
+}
+
+/// `PID/stat`: pid, then the state and ppid after the *last* `)` (a comm may contain `)`).
+pub fn parse_stat(line: &str) -> Option<Stat> {
+    let open = line.find(" (")?;
+    let pid = line[..open].trim_start().parse::<i32>().ok()?;
+    let close = line.rfind(')')?;
+    let mut rest = line[close + 1..].split_ascii_whitespace();
+    let state = rest.next()?.chars().next()?;
+    let ppid = rest.next()?.parse::<i32>().ok()?;
+    Some(Stat { pid, state, ppid })
+}
+
+/// util-linux's reading of `cmdline`/`comm`: NULs become spaces and the last byte read is
+/// dropped (the final NUL or newline, or the 8192nd byte of a longer command line).
+/// Nothing read is `None`.
+pub fn procfs_text(bytes: &[u8]) -> Option<String> {
+    if bytes.is_empty() {
+        return None;
+    }
+    let text: Vec<u8> = bytes[..bytes.len() - 1].iter().map(|&b| if b == 0 { b' ' } else { b }).collect();
+    Some(String::from_utf8_lossy(&text).into_owned())
+}
+
+/// Undoes mountinfo's octal escapes (`\040` for a blank), as libmount does.
+pub fn unmangle(field: &str) -> String {
+    let b = field.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
+            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The nsfs entries of a mountinfo text.
+pub fn parse_mountinfo_nsfs(text: &str) -> Vec<NsfsMount> {
+    let mut mounts = Vec::new();
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let Some(sep) = fields.iter().position(|f| *f == "-") else { continue };
+        if sep < 6 || fields.get(sep + 1) != Some(&"nsfs") {
+            continue;
+        }
+        mounts.push(NsfsMount { root: unmangle(fields[3]), target: unmangle(fields[4]) });
+    }
+    mounts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_with_parenthesis_in_comm() {
+        let s = parse_stat("42 (a) b) (c) S 7 42 42 0 -1").unwrap();
+        assert_eq!(s, Stat { pid: 42, state: 'S', ppid: 7 });
+        assert_eq!(parse_stat("garbage"), None);
+    }
+
+    #[test]
+    fn procfs_text_like_util_linux() {
+        assert_eq!(procfs_text(b"sleep\x001000\x00").as_deref(), Some("sleep 1000"));
+        assert_eq!(procfs_text(b"kthreadd\n").as_deref(), Some("kthreadd"));
+        assert_eq!(procfs_text(b""), None);
+        assert_eq!(procfs_text(b"x").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn mountinfo_nsfs_entries() {
+        let text = "22 1 0:5 / /proc rw - proc proc rw\n\
+                    600 30 0:4 net:[4026532469] /tmp/a\\040b rw,relatime shared:1 - nsfs nsfs rw\n\
+                    601 30 0:4 net:[4026532538] /run/netns/demo rw - nsfs nsfs rw\n";
+        assert_eq!(
+            parse_mountinfo_nsfs(text),
+            vec![
+                NsfsMount { root: "net:[4026532469]".into(), target: "/tmp/a b".into() },
+                NsfsMount { root: "net:[4026532538]".into(), target: "/run/netns/demo".into() },
+            ]
+        );
+    }
+
+    fn fixture() -> ProcDir {
+        ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc")).open().unwrap()
+    }
+
+    #[test]
+    fn fixture_processes() {
+        let dir = fixture();
+        let mut pids = dir.pids().unwrap();
+        pids.sort();
+        // `uptime` is not a process; 6 is listed although it vanished before it was read.
+        assert_eq!(pids, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(dir.stat_line(3), Some(Stat { pid: 3, state: 'S', ppid: 1 }));
+        assert_eq!(dir.stat_line(6), None);
+        assert_eq!(
+            dir.uid(1),
+            Some(
+                std::fs::metadata(dir.root.join("1"))
+                    .map(|m| {
+                        use std::os::unix::fs::MetadataExt;
+                        m.uid()
+                    })
+                    .unwrap()
+            )
+        );
+    }
+
+    #[test]
+    fn fixture_command_lines() {
+        let dir = fixture();
+        assert_eq!(dir.command(1).as_deref(), Some("/sbin/init splash"));
+        // A kernel thread has an empty cmdline: comm without its newline stands in.
+        assert_eq!(dir.command(2).as_deref(), Some("kthreadd"));
+        assert_eq!(dir.command(3).as_deref(), Some("sh -c echo \"a b\"\tc \u{fc}n\u{ef}"));
+        // 8 KiB and more: the first 8192 bytes are read and the last of them dropped.
+        let long = dir.command(4).unwrap();
+        assert_eq!(long.len(), 8191);
+        assert_eq!(long, format!("{} {}", "x".repeat(8190), ""));
+        assert_eq!(dir.command(6), None);
+    }
+
+    #[test]
+    fn fixture_namespace_links() {
+        let dir = fixture();
+        assert!(dir.ns(1, "net").is_some());
+        // The link of a process that is gone (or a target that vanished) reads as absent.
+        assert_eq!(dir.ns(5, "net"), None);
+        assert!(dir.ns(5, "uts").is_some());
+        assert_eq!(dir.ns(6, "net"), None);
+        assert!(dir.fds(1).is_empty());
+    }
+
+    #[test]
+    fn fixture_mountinfo() {
+        let mounts =
+            ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc")).nsfs_mounts().unwrap();
+        assert_eq!(mounts.len(), 3);
+        assert_eq!(mounts[1], NsfsMount { root: "net:[4026532538]".into(), target: "/run/netns/demo x".into() });
     }
 }

@@ -3,6 +3,7 @@
 //! Everything else in nscore calls these safe wrappers, so it can be read, and for the
 //! decisions it makes, tested without root through [`Kernel`]'s recording fake.
 
+pub mod at;
 pub mod caps;
 pub mod cgroup;
 pub mod environ;
@@ -10,6 +11,7 @@ pub mod fd;
 pub mod kernel;
 pub mod locale;
 pub mod mount;
+pub mod netlink;
 pub mod ns;
 pub mod pidfd;
 pub mod pipe;

@@ -403,6 +403,11 @@ impl Filter {
         out
     }
 
+    /// Column names as written, one per occurrence, in order (lsns reports and counts each).
+    pub fn holder_occurrences(&self) -> &[String] {
+        &self.occurrences
+    }
+
     /// Column names as written in the expression, distinct, in order of first use.
     pub fn holder_names(&self) -> Vec<&str> {
         self.names.iter().map(String::as_str).collect()

@@ -1,0 +1,213 @@
+//! lsns's 13 columns, declared once: name, help, width hint, flags, JSON type and getter.
+//! `-o`, `--output-all`, `-H`, the filter and every output mode read this table.
+
+use super::scan::{Namespace, Process, Scan};
+use crate::error::{Error, Result};
+use crate::nstype::NsKind;
+use crate::output::{ColumnSpec, JsonType};
+
+/// A column's identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Col {
+    Ns,
+    Type,
+    Path,
+    Nprocs,
+    Pid,
+    Ppid,
+    Command,
+    Uid,
+    User,
+    Netnsid,
+    Nsfs,
+    Pns,
+    Ons,
+}
+
+/// What a getter reads: the scan, the line's namespace and its process (if any).
+pub struct Cell<'a> {
+    pub scan: &'a Scan,
+    pub ns: &'a Namespace,
+    pub proc: Option<&'a Process>,
+    /// `-W`/`-r`: NSFS joined with `,` instead of newlines.
+    pub no_wrap: bool,
+}
+
+/// One row of the column table.
+pub struct Column {
+    pub id: Col,
+    pub spec: ColumnSpec,
+    pub get: fn(&Cell<'_>) -> Option<String>,
+}
+
+const fn spec(name: &'static str, width_hint: f64, right: bool, help: &'static str, json: JsonType) -> ColumnSpec {
+    ColumnSpec { name, help, width_hint, right, truncate: false, wrap: false, json }
+}
+
+/// The table, in lsns's order (`--output-all`, `-H`).
+pub const COLUMNS: [Column; 13] = [
+    Column {
+        id: Col::Ns,
+        spec: spec("NS", 10.0, true, "namespace identifier (inode number)", JsonType::Number),
+        get: |c| Some(c.ns.ino.to_string()),
+    },
+    Column {
+        id: Col::Type,
+        spec: spec("TYPE", 5.0, false, "kind of namespace", JsonType::String),
+        get: |c| Some(c.ns.kind.name().to_string()),
+    },
+    Column {
+        id: Col::Path,
+        spec: spec("PATH", 0.0, false, "path to the namespace", JsonType::String),
+        get: |c| c.proc.map(|p| format!("/proc/{}/ns/{}", p.pid, c.ns.kind.name())),
+    },
+    Column {
+        id: Col::Nprocs,
+        spec: spec("NPROCS", 5.0, true, "number of processes in the namespace", JsonType::Number),
+        get: |c| Some(c.ns.nprocs().to_string()),
+    },
+    Column {
+        id: Col::Pid,
+        spec: spec("PID", 5.0, true, "lowest PID in the namespace", JsonType::Number),
+        get: |c| c.proc.map(|p| p.pid.to_string()),
+    },
+    Column {
+        id: Col::Ppid,
+        spec: spec("PPID", 5.0, true, "PPID of the PID", JsonType::Number),
+        get: |c| c.proc.map(|p| p.ppid.to_string()),
+    },
+    Column {
+        id: Col::Command,
+        spec: ColumnSpec { truncate: true, ..spec("COMMAND", 0.0, false, "command line of the PID", JsonType::String) },
+        get: |c| c.proc.and_then(|p| c.scan.command(p.pid)),
+    },
+    Column {
+        id: Col::Uid,
+        spec: spec("UID", 0.0, true, "UID of the PID", JsonType::Number),
+        get: |c| Some((uid_of(c) as i32).to_string()),
+    },
+    Column {
+        id: Col::User,
+        spec: spec("USER", 0.0, false, "username of the PID", JsonType::String),
+        get: |c| Some(c.scan.user_name(uid_of(c))),
+    },
+    Column {
+        id: Col::Netnsid,
+        spec: spec("NETNSID", 0.0, true, "namespace ID as used by network subsystem", JsonType::String),
+        get: |c| match (c.ns.kind, c.ns.netnsid) {
+            (NsKind::Net, Some(id)) if id >= 0 => Some(id.to_string()),
+            (NsKind::Net, Some(-1)) => Some("unassigned".to_string()),
+            _ => None,
+        },
+    },
+    Column {
+        id: Col::Nsfs,
+        spec: ColumnSpec {
+            wrap: true,
+            ..spec("NSFS", 0.0, false, "nsfs mountpoint (usually used network subsystem)", JsonType::String)
+        },
+        get: |c| c.scan.nsfs_paths(c.ns, if c.no_wrap { ',' } else { '\n' }),
+    },
+    Column {
+        id: Col::Pns,
+        spec: spec("PNS", 10.0, true, "parent namespace identifier (inode number)", JsonType::Number),
+        get: |c| Some(c.ns.parent_ino.to_string()),
+    },
+    Column {
+        id: Col::Ons,
+        spec: spec("ONS", 10.0, true, "owner namespace identifier (inode number)", JsonType::Number),
+        get: |c| Some(c.ns.owner_ino.to_string()),
+    },
+];
+
+fn uid_of(c: &Cell<'_>) -> u32 {
+    c.proc.map_or(c.ns.uid_fallback, |p| p.uid)
+}
+
+impl Col {
+    pub fn column(self) -> &'static Column {
+        COLUMNS.iter().find(|c| c.id == self).expect("every Col has a row")
+    }
+
+    /// Case-insensitive lookup of a column name, as `-o` and the filter accept them.
+    pub fn from_name(name: &str) -> Option<Col> {
+        COLUMNS.iter().find(|c| c.spec.name.eq_ignore_ascii_case(name)).map(|c| c.id)
+    }
+}
+
+/// The most columns lsns takes (its `columns[]` array).
+pub const MAX_COLUMNS: usize = COLUMNS.len() * 2;
+
+/// `-o LIST` / `-o +LIST` applied to `current`, with util-linux's quirks: an unknown name is
+/// reported with the rest of the list (`unknown column: FOO,TYPE`); an empty list, an empty
+/// item (`NS,,TYPE`) or too many columns fail silently.
+pub fn apply_output_list(list: &str, current: &mut Vec<Col>) -> Result<()> {
+    let items = match list.strip_prefix('+') {
+        Some(rest) => rest,
+        None => {
+            current.clear();
+            list
+        }
+    };
+    if items.is_empty() {
+        return Err(Error::Silent(1));
+    }
+    let bytes = items.as_bytes();
+    let mut begin: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if current.len() >= MAX_COLUMNS {
+            return Err(Error::Silent(1));
+        }
+        let start = *begin.get_or_insert(i);
+        let mut end = None;
+        if bytes[i] == b',' {
+            end = Some(i);
+        }
+        if i + 1 == bytes.len() {
+            end = Some(i + 1);
+        }
+        let Some(end) = end else {
+            i += 1;
+            continue;
+        };
+        if end <= start {
+            return Err(Error::Silent(1));
+        }
+        match Col::from_name(&items[start..end]) {
+            Some(col) => current.push(col),
+            None => return Err(Error::msg(format!("unknown column: {}", &items[start..]))),
+        }
+        begin = None;
+        if end == bytes.len() {
+            break;
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(list: &str, start: &[Col]) -> Result<Vec<Col>> {
+        let mut v = start.to_vec();
+        apply_output_list(list, &mut v).map(|_| v)
+    }
+
+    #[test]
+    fn output_lists() {
+        assert_eq!(cols("ns,Type", &[Col::Pid]), Ok(vec![Col::Ns, Col::Type]));
+        assert_eq!(cols("+NSFS", &[Col::Pid]), Ok(vec![Col::Pid, Col::Nsfs]));
+        assert_eq!(cols("NS,FOO,TYPE", &[]), Err(Error::msg("unknown column: FOO,TYPE")));
+        assert_eq!(cols("NS,", &[]), Err(Error::msg("unknown column: NS,")));
+        assert_eq!(cols("NS,,TYPE", &[]), Err(Error::Silent(1)));
+        assert_eq!(cols(",NS", &[]), Err(Error::Silent(1)));
+        assert_eq!(cols("", &[]), Err(Error::Silent(1)));
+        assert_eq!(cols("+", &[]), Err(Error::Silent(1)));
+        let many = vec!["NS"; 27].join(",");
+        assert_eq!(cols(&many, &[]), Err(Error::Silent(1)));
+        assert_eq!(cols(&vec!["NS"; 26].join(","), &[]).map(|v| v.len()), Ok(26));
+    }
+}

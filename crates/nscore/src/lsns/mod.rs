@@ -1,0 +1,698 @@
+//! lsns(8): discover namespaces from `/proc`, open descriptors and nsfs mounts, and print
+//! them as util-linux 2.42 does (list, process/owner/parent trees, a namespace's processes).
+
+pub mod columns;
+pub mod query;
+pub mod scan;
+
+use crate::cli::lsns::{parse, LsnsArgs, Parsed, TreeKind, USAGE};
+use crate::error::{Error, Result};
+use crate::nstype::NsKind;
+use crate::output::{self, ColumnSpec, Format, JsonType, LineId, Mode, Table};
+use crate::proc::ProcFs;
+use crate::tool::{version_line, Invocation};
+use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
+use query::Query;
+use scan::{Rel, Scan, ScanError, ScanOptions};
+use std::io::Write;
+
+/// rlsns's main: parse, then list.
+pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
+    let args = match parse(&inv.argv)? {
+        Parsed::Help => {
+            write_out(out, USAGE.replace("%s", &inv.prog).as_bytes())?;
+            return Ok(0);
+        }
+        Parsed::Version => {
+            write_out(out, version_line(&inv.prog).as_bytes())?;
+            return Ok(0);
+        }
+        Parsed::Run(args) => args,
+    };
+    let mut query = match &args.filter {
+        // Already parsed once (and its echo printed) while the options were read.
+        Some(expr) => Some(Query::parse(expr).0?),
+        None => None,
+    };
+    if args.list_columns {
+        render(&list_columns_table(), &list_columns_format(&args), out)?;
+        return Ok(0);
+    }
+    let plan = Plan::new(&args)?;
+    let opts = ScanOptions {
+        kinds: plan.kinds,
+        netnsid: plan.columns.contains(&Col::Netnsid) || query.as_ref().is_some_and(|q| q.has_holder("NETNSID")),
+        connect: matches!(plan.tree, Some(TreeKind::Owner | TreeKind::Parent)),
+    };
+    let scan = match scan::scan(&ProcFs::live(), &opts) {
+        Ok(scan) => scan,
+        Err(e) => {
+            if let ScanError::Ioctl { warnings, .. } = &e {
+                print_warnings(&inv.prog, warnings);
+            }
+            return Err(scan_failure(&e));
+        }
+    };
+    print_warnings(&inv.prog, &scan.warnings);
+    let table = match plan.namespace.filter(|&ino| ino != 0) {
+        Some(ino) => {
+            let Some(ns) = scan.get(ino) else {
+                return Err(Error::msg(format!("not found namespace: {ino}")));
+            };
+            namespace_processes(&scan, &plan, ns, query.as_ref())?
+        }
+        None => {
+            if let Some(q) = &mut query {
+                let shown: Vec<&str> = plan.columns.iter().map(|c| c.column().spec.name).collect();
+                q.check_columns(&shown, &|name| Col::from_name(name).map(|c| c.column().spec.name), MAX_COLUMNS)?;
+            }
+            namespaces_table(&scan, &plan, query.as_ref())?
+        }
+    };
+    render(&table, &plan.format(), out)?;
+    Ok(0)
+}
+
+/// How lsns ends when the scan fails: silently, with 2 for an unsupported NS ioctl (ENOTTY),
+/// else 1; an unreadable mountinfo is libmount's failure (32).
+pub fn scan_failure(e: &ScanError) -> Error {
+    match e {
+        ScanError::Mountinfo(errno) => Error::os("failed to parse /proc/self/mountinfo", *errno).with_status(32),
+        ScanError::Ioctl { errno, .. } if *errno == libc::ENOTTY => Error::Silent(2),
+        ScanError::Ioctl { .. } | ScanError::Io(_) => Error::Silent(1),
+    }
+}
+
+fn print_warnings(prog: &str, warnings: &[String]) {
+    for w in warnings {
+        eprintln!("{prog}: {w}");
+    }
+}
+
+fn render(table: &Table, format: &Format, out: &mut dyn Write) -> Result<()> {
+    output::render(table, format, out).map_err(|e| Error::io("write error", &e))
+}
+
+/// Writes to stdout, turning a failure into util-linux's `write error` exit.
+pub(crate) fn write_out(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
+    out.write_all(bytes).map_err(|e| Error::io("write error", &e))
+}
+
+/// What to show, decided from the options as lsns's main() decides it.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub kinds: [bool; 8],
+    pub columns: Vec<Col>,
+    pub tree: Option<TreeKind>,
+    /// `<namespace ID>` (0 means none was usable, and lsns lists namespaces).
+    pub namespace: Option<u64>,
+    pub task: Option<i32>,
+    pub persistent: bool,
+    pub json: bool,
+    pub raw: bool,
+    pub no_headings: bool,
+    pub no_trunc: bool,
+    pub no_wrap: bool,
+}
+
+impl Plan {
+    pub fn new(args: &LsnsArgs) -> Result<Plan> {
+        let mut kinds = [args.types.is_empty(); 8];
+        for k in &args.types {
+            kinds[k.index()] = true;
+        }
+        let mut columns: Vec<Col> = if args.output_all { COLUMNS.iter().map(|c| c.id).collect() } else { Vec::new() };
+        let mut tree = args.tree;
+        let mut namespace = None;
+        if let Some(operand) = &args.namespace {
+            if args.task.is_some() {
+                return Err(Error::msg("--task is mutually exclusive with <namespace>"));
+            }
+            namespace = Some(parse_namespace_id(&operand.to_string_lossy())?);
+            if tree.is_none() && !args.force_list {
+                tree = Some(TreeKind::Process);
+            }
+            if columns.is_empty() {
+                columns = vec![Col::Pid, Col::Ppid, Col::User, Col::Command];
+            }
+        }
+        if columns.is_empty() {
+            columns = vec![Col::Ns, Col::Type, Col::Nprocs, Col::Pid, Col::User];
+            if args.types.contains(&NsKind::Net) {
+                columns.extend([Col::Netnsid, Col::Nsfs]);
+            }
+            columns.push(Col::Command);
+            if tree.is_none() && !args.force_list {
+                tree = Some(TreeKind::Process);
+            }
+        }
+        if let Some(list) = &args.output {
+            apply_output_list(list, &mut columns)?;
+        }
+        Ok(Plan {
+            kinds,
+            columns,
+            tree,
+            namespace,
+            task: args.task,
+            persistent: args.persistent,
+            json: args.json,
+            raw: args.raw,
+            no_headings: args.no_headings,
+            no_trunc: args.no_trunc,
+            no_wrap: args.no_wrap,
+        })
+    }
+
+    /// The column specs as this run's flags adjust them, and the tree column.
+    pub fn column_specs(&self) -> (Vec<ColumnSpec>, Option<usize>) {
+        let mut tree_column = None;
+        let specs = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, col)| {
+                let mut spec = col.column().spec;
+                if self.no_trunc {
+                    spec.truncate = false;
+                }
+                if self.no_wrap {
+                    spec.wrap = false;
+                }
+                let is_tree = match self.tree {
+                    Some(TreeKind::Process) => *col == Col::Command,
+                    Some(TreeKind::Owner | TreeKind::Parent) => *col == Col::Ns,
+                    None => false,
+                };
+                if is_tree {
+                    if *col == Col::Ns {
+                        spec.right = false;
+                    }
+                    // libsmartcols draws the tree in the first tree column.
+                    tree_column.get_or_insert(i);
+                }
+                spec
+            })
+            .collect();
+        (specs, tree_column)
+    }
+
+    pub fn format(&self) -> Format {
+        Format {
+            mode: if self.json {
+                Mode::Json("namespaces".to_string())
+            } else if self.raw {
+                Mode::Raw
+            } else {
+                Mode::Table
+            },
+            no_headings: self.no_headings,
+            no_trunc: self.no_trunc,
+            no_wrap: self.no_wrap,
+            term_width: output::terminal_width(),
+        }
+    }
+}
+
+/// `strtou64_or_err(arg, "invalid namespace argument")`.
+pub fn parse_namespace_id(arg: &str) -> Result<u64> {
+    let what = format!("invalid namespace argument: '{arg}'");
+    let t = arg.trim_start();
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::msg(what));
+    }
+    match digits.parse::<u64>() {
+        Ok(0) => Ok(0),
+        Ok(_) if neg => Err(Error::os(what, libc::ERANGE)),
+        Ok(n) => Ok(n),
+        Err(_) => Err(Error::os(what, libc::ERANGE)),
+    }
+}
+
+/// Builds lsns's table line by line, remembering which line shows which namespace and
+/// process so later lines can hang under them.
+struct Builder<'a> {
+    scan: &'a Scan,
+    plan: &'a Plan,
+    query: Option<&'a Query>,
+    table: Table,
+    proc_line: Vec<Option<LineId>>,
+    ns_line: Vec<Option<LineId>>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(scan: &'a Scan, plan: &'a Plan, query: Option<&'a Query>) -> Builder<'a> {
+        let (specs, tree_column) = plan.column_specs();
+        let mut table = Table::new(specs);
+        table.tree_column = tree_column;
+        Builder {
+            scan,
+            plan,
+            query,
+            table,
+            proc_line: vec![None; scan.procs.len()],
+            ns_line: vec![None; scan.namespaces.len()],
+        }
+    }
+
+    fn value(&self, col: Col, ns: usize, proc: Option<usize>) -> Option<String> {
+        let cell = Cell {
+            scan: self.scan,
+            ns: &self.scan.namespaces[ns],
+            proc: proc.map(|p| &self.scan.procs[p]),
+            no_wrap: self.plan.no_wrap,
+        };
+        (col.column().get)(&cell)
+    }
+
+    /// util-linux's `add_scols_line`: the parent line by the tree relation, the filter, the cells.
+    fn add_line(&mut self, ns: usize, proc: Option<usize>) -> Result<()> {
+        let n = &self.scan.namespaces[ns];
+        let parent = match self.plan.tree {
+            Some(TreeKind::Process) => proc.and_then(|p| self.scan.procs[p].parent).and_then(|pp| self.proc_line[pp]),
+            Some(TreeKind::Parent) => n.related[Rel::Parent as usize].and_then(|r| self.ns_line[r]),
+            Some(TreeKind::Owner) => n.related[Rel::Owner as usize].and_then(|r| self.ns_line[r]),
+            None => None,
+        };
+        if let Some(q) = self.query {
+            if self.plan.namespace.is_some_and(|n| n != 0) {
+                // lsns never binds the filter to the table of a namespace's processes, and
+                // applying it fails with whatever errno isatty(3) left behind.
+                let errno = if crate::sys::tty::stdout_is_terminal() { 0 } else { libc::ENOTTY };
+                return Err(Error::os("failed to apply filter", errno));
+            }
+            if !q.matches(&|name| Col::from_name(name).and_then(|c| self.value(c, ns, proc)))? {
+                return Ok(());
+            }
+        }
+        let cells = self.plan.columns.iter().map(|&c| self.value(c, ns, proc)).collect();
+        let parent = if self.table.tree_column.is_some() { parent } else { None };
+        let line = self.table.push(cells, parent);
+        match self.plan.tree {
+            Some(TreeKind::Owner | TreeKind::Parent) => self.ns_line[ns] = Some(line),
+            _ => {
+                if let Some(p) = proc {
+                    self.proc_line[p] = Some(line);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// util-linux's `show_namespace`: in owner/parent trees the owner or parent goes first.
+    fn show_namespace(&mut self, ns: usize) -> Result<()> {
+        let n = &self.scan.namespaces[ns];
+        let unshown = |r: Option<usize>, b: &Builder<'_>| r.filter(|&r| b.ns_line[r].is_none());
+        match self.plan.tree {
+            Some(TreeKind::Owner) => {
+                if let Some(owner) = unshown(n.related[Rel::Owner as usize], self) {
+                    self.show_namespace(owner)?;
+                }
+            }
+            Some(TreeKind::Parent) => match n.related[Rel::Parent as usize] {
+                Some(parent) => {
+                    if self.ns_line[parent].is_none() {
+                        self.show_namespace(parent)?;
+                    }
+                }
+                None => {
+                    if let Some(owner) = unshown(n.related[Rel::Owner as usize], self) {
+                        self.show_namespace(owner)?;
+                    }
+                }
+            },
+            _ => {}
+        }
+        self.add_line(ns, self.scan.namespaces[ns].rep)
+    }
+
+    /// util-linux's `show_process`: in the process tree a parent in the same namespace goes first.
+    fn show_process(&mut self, proc: usize, ns: usize) -> Result<()> {
+        let kind = self.scan.namespaces[ns].kind.index();
+        let p = &self.scan.procs[proc];
+        if self.plan.tree == Some(TreeKind::Process) {
+            if let Some(parent) = p.parent {
+                if self.proc_line[parent].is_none() && self.scan.procs[parent].ns[kind] == p.ns[kind] {
+                    self.show_process(parent, ns)?;
+                }
+            }
+        }
+        self.add_line(ns, Some(proc))
+    }
+}
+
+/// The namespaces view (everything but `<namespace ID>`).
+pub fn namespaces_table(scan: &Scan, plan: &Plan, query: Option<&Query>) -> Result<Table> {
+    let mut b = Builder::new(scan, plan, query);
+    for ns in scan.sorted() {
+        let n = &scan.namespaces[ns];
+        if plan.task.is_some_and(|pid| !n.procs.iter().any(|&p| scan.procs[p].pid == pid)) {
+            continue;
+        }
+        if plan.persistent && n.nprocs() != 0 {
+            continue;
+        }
+        if b.ns_line[ns].is_none() {
+            b.show_namespace(ns)?;
+        }
+    }
+    Ok(b.table)
+}
+
+/// The processes of one namespace (`lsns <namespace ID>`).
+pub fn namespace_processes(scan: &Scan, plan: &Plan, ns: usize, query: Option<&Query>) -> Result<Table> {
+    let mut b = Builder::new(scan, plan, query);
+    for &p in &scan.namespaces[ns].procs {
+        if b.proc_line[p].is_none() {
+            b.show_process(p, ns)?;
+        }
+    }
+    Ok(b.table)
+}
+
+/// `-H`: lsns's columns as the `lsns-columns` table (holder, type, description).
+pub fn list_columns_table() -> Table {
+    let col = |name, right| ColumnSpec {
+        name,
+        help: "",
+        width_hint: 0.0,
+        right,
+        truncate: false,
+        wrap: false,
+        json: JsonType::String,
+    };
+    let mut table = Table::new(vec![col("HOLDER", true), col("TYPE", false), col("DESCRIPTION", false)]);
+    for c in &COLUMNS {
+        let cells =
+            vec![Some(c.spec.name.to_string()), Some(c.spec.json.label().to_string()), Some(c.spec.help.to_string())];
+        table.push(cells, None);
+    }
+    table
+}
+
+fn list_columns_format(args: &LsnsArgs) -> Format {
+    Format {
+        mode: if args.json {
+            Mode::Json("lsns-columns".to_string())
+        } else if args.raw {
+            Mode::Raw
+        } else {
+            Mode::Table
+        },
+        no_headings: true,
+        no_trunc: false,
+        no_wrap: false,
+        term_width: output::terminal_width(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::lsns::Parsed;
+    use scan::Process;
+
+    fn plan(args: &[&str]) -> Result<Plan> {
+        let argv: Vec<std::ffi::OsString> =
+            std::iter::once("lsns").chain(args.iter().copied()).map(Into::into).collect();
+        match parse(&argv)? {
+            Parsed::Run(a) => Plan::new(&a),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn names(p: &Plan) -> Vec<&'static str> {
+        p.columns.iter().map(|c| c.column().spec.name).collect()
+    }
+
+    #[test]
+    fn default_columns_and_trees() {
+        let p = plan(&[]).unwrap();
+        assert_eq!(names(&p), ["NS", "TYPE", "NPROCS", "PID", "USER", "COMMAND"]);
+        assert_eq!(p.tree, Some(TreeKind::Process));
+        let p = plan(&["-t", "net"]).unwrap();
+        assert_eq!(names(&p), ["NS", "TYPE", "NPROCS", "PID", "USER", "NETNSID", "NSFS", "COMMAND"]);
+        assert_eq!(plan(&["-l"]).unwrap().tree, None);
+        // -o alone keeps the process tree; --output-all does not.
+        let p = plan(&["-o", "ns,pid"]).unwrap();
+        assert_eq!((names(&p), p.tree), (vec!["NS", "PID"], Some(TreeKind::Process)));
+        let p = plan(&["--output-all"]).unwrap();
+        assert_eq!((p.columns.len(), p.tree), (13, None));
+        let p = plan(&["--output-all", "-o", "+NS"]).unwrap();
+        assert_eq!(p.columns.len(), 14);
+        // -l and -T together: the tree wins (lsns's exclusion table never fires).
+        assert_eq!(plan(&["-l", "-T"]).unwrap().tree, Some(TreeKind::Owner));
+        let p = plan(&["4026531837"]).unwrap();
+        assert_eq!(
+            (names(&p), p.tree, p.namespace),
+            (vec!["PID", "PPID", "USER", "COMMAND"], Some(TreeKind::Process), Some(4026531837))
+        );
+        assert_eq!(plan(&["-l", "4026531837", "-o", "+NS"]).unwrap().tree, None);
+        assert_eq!(plan(&["0"]).unwrap().namespace, Some(0));
+    }
+
+    #[test]
+    fn tree_column_and_flags() {
+        let p = plan(&["-T", "-u", "-W", "-o", "NS,COMMAND,NSFS"]).unwrap();
+        let (specs, tree) = p.column_specs();
+        assert_eq!(tree, Some(0));
+        assert!(!specs[0].right && !specs[1].truncate && !specs[2].wrap);
+        let (specs, tree) = plan(&["-o", "NS,COMMAND,NSFS"]).unwrap().column_specs();
+        assert_eq!(tree, Some(1));
+        assert!(specs[0].right && specs[1].truncate && specs[2].wrap);
+        assert_eq!(plan(&["-o", "NS"]).unwrap().column_specs().1, None);
+    }
+
+    #[test]
+    fn operand_errors() {
+        assert_eq!(
+            plan(&["-p", "1", "4026531837"]).unwrap_err(),
+            Error::msg("--task is mutually exclusive with <namespace>")
+        );
+        assert_eq!(parse_namespace_id("abc"), Err(Error::msg("invalid namespace argument: 'abc'")));
+        assert_eq!(parse_namespace_id(""), Err(Error::msg("invalid namespace argument: ''")));
+        assert_eq!(parse_namespace_id("-1"), Err(Error::os("invalid namespace argument: '-1'", libc::ERANGE)));
+        assert_eq!(
+            parse_namespace_id("99999999999999999999999"),
+            Err(Error::os("invalid namespace argument: '99999999999999999999999'", libc::ERANGE))
+        );
+        assert_eq!(parse_namespace_id(" +12"), Ok(12));
+        assert_eq!(parse_namespace_id("12abc"), Err(Error::msg("invalid namespace argument: '12abc'")));
+        assert_eq!(plan(&["-o", "NS,,TYPE"]).unwrap_err(), Error::Silent(1));
+        assert_eq!(plan(&["-o", "FOO"]).unwrap_err(), Error::msg("unknown column: FOO"));
+    }
+
+    /// The Appendix world: sh (1) in the initial namespaces, a user namespace made by 200, a
+    /// nested user+pid namespace (302, 303), uts+net of 300, a net namespace without processes.
+    fn world() -> Scan {
+        let mut scan = Scan::new(ProcFs::new("/nonexistent"), Vec::new());
+        let init = [10, 11, 12, 13, 14, 15, 16, 17];
+        let with = |base: [u64; 8], kind: NsKind, ino: u64| {
+            let mut ns = base;
+            ns[kind.index()] = ino;
+            ns
+        };
+        let u1 = with(init, NsKind::User, 30);
+        let u2 = with(u1, NsKind::User, 40);
+        let p = |pid, ppid, ns| Process { pid, ppid, uid: 0, ns, parent: None };
+        scan.add_process(p(1, 0, init));
+        scan.add_process(p(200, 1, u1));
+        scan.add_process(p(300, 1, with(with(init, NsKind::Uts, 20), NsKind::Net, 21)));
+        scan.add_process(p(302, 200, u2));
+        scan.add_process(p(303, 302, with(u2, NsKind::Pid, 41)));
+        scan.insert(50, NsKind::Net);
+        scan.link_parents();
+        for ns in &mut scan.namespaces {
+            ns.owner_ino = match ns.ino {
+                13 => 0,
+                40 => 30,
+                41 => 40,
+                _ => 13,
+            };
+        }
+        let set = |scan: &mut Scan, ino: u64, rel: Rel, to: u64| {
+            let (i, j) = (scan.get(ino).unwrap(), scan.get(to).unwrap());
+            scan.namespaces[i].related[rel as usize] = Some(j);
+        };
+        for ino in [10, 11, 12, 14, 15, 16, 17, 20, 21, 30, 50] {
+            set(&mut scan, ino, Rel::Owner, 13);
+        }
+        set(&mut scan, 30, Rel::Parent, 13);
+        set(&mut scan, 40, Rel::Owner, 30);
+        set(&mut scan, 40, Rel::Parent, 30);
+        set(&mut scan, 41, Rel::Owner, 40);
+        set(&mut scan, 41, Rel::Parent, 14);
+        scan
+    }
+
+    /// (NS, depth) per line in print order.
+    fn tree_of(table: &Table) -> Vec<(String, usize)> {
+        fn walk(t: &Table, id: usize, depth: usize, out: &mut Vec<(String, usize)>) {
+            out.push((t.lines[id].cells[0].clone().unwrap_or_default(), depth));
+            for (k, l) in t.lines.iter().enumerate() {
+                if l.parent == Some(id) {
+                    walk(t, k, depth + 1, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (id, l) in table.lines.iter().enumerate() {
+            if l.parent.is_none() {
+                walk(table, id, 0, &mut out);
+            }
+        }
+        out
+    }
+
+    fn ns_tree(args: &[&str]) -> Vec<(String, usize)> {
+        let scan = world();
+        tree_of(&namespaces_table(&scan, &plan(args).unwrap(), None).unwrap())
+    }
+
+    fn t(v: &[(u64, usize)]) -> Vec<(String, usize)> {
+        v.iter().map(|(n, d)| (n.to_string(), *d)).collect()
+    }
+
+    #[test]
+    fn process_tree_hangs_under_the_last_line_of_the_parent_process() {
+        // 200 and 300 are children of 1, whose last line (inode order) is 17; 302 under 200's.
+        let got = ns_tree(&["-o", "NS,COMMAND"]);
+        let want = [
+            (10, 0),
+            (11, 0),
+            (12, 0),
+            (13, 0),
+            (14, 0),
+            (15, 0),
+            (16, 0),
+            (17, 0),
+            (20, 1),
+            (21, 1),
+            (30, 1),
+            (40, 2),
+            (41, 3),
+            (50, 0),
+        ];
+        assert_eq!(got, t(&want));
+        // Without COMMAND there is no tree column: a flat list in inode order.
+        let flat: Vec<(u64, usize)> =
+            [10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 30, 40, 41, 50].iter().map(|&n| (n, 0)).collect();
+        assert_eq!(ns_tree(&["-o", "NS"]), t(&flat));
+        assert_eq!(ns_tree(&["-l", "-o", "NS,COMMAND"]), t(&flat));
+    }
+
+    #[test]
+    fn owner_and_parent_trees() {
+        let owner = [
+            (13, 0),
+            (10, 1),
+            (11, 1),
+            (12, 1),
+            (14, 1),
+            (15, 1),
+            (16, 1),
+            (17, 1),
+            (20, 1),
+            (21, 1),
+            (30, 1),
+            (40, 2),
+            (41, 3),
+            (50, 1),
+        ];
+        assert_eq!(ns_tree(&["--tree=owner", "-o", "NS"]), t(&owner));
+        // Parent: only user and pid nest; others stay top-level, after their owner printed first.
+        let parent = [
+            (13, 0),
+            (30, 1),
+            (40, 2),
+            (10, 0),
+            (11, 0),
+            (12, 0),
+            (14, 0),
+            (41, 1),
+            (15, 0),
+            (16, 0),
+            (17, 0),
+            (20, 0),
+            (21, 0),
+            (50, 0),
+        ];
+        assert_eq!(ns_tree(&["--tree=parent", "-o", "NS"]), t(&parent));
+    }
+
+    #[test]
+    fn persistent_and_task_filters() {
+        assert_eq!(ns_tree(&["-P", "-o", "NS,COMMAND"]), t(&[(50, 0)]));
+        // The owner tree still prints the (process-holding) owner first.
+        assert_eq!(ns_tree(&["-P", "-T", "-o", "NS"]), t(&[(13, 0), (50, 1)]));
+        assert_eq!(
+            ns_tree(&["-p", "300", "-l", "-o", "NS"]),
+            t(&[(10, 0), (12, 0), (13, 0), (14, 0), (16, 0), (17, 0), (20, 0), (21, 0)])
+        );
+        assert_eq!(ns_tree(&["-p", "4242", "-o", "NS"]), t(&[]));
+    }
+
+    #[test]
+    fn cells_of_a_process_less_namespace() {
+        let scan = world();
+        let table = namespaces_table(&scan, &plan(&["-P", "--output-all"]).unwrap(), None).unwrap();
+        let want = ["50", "net", "", "0", "", "", "", "0", "root", "", "", "0", "13"];
+        let got: Vec<String> = table.lines[0].cells.iter().map(|c| c.clone().unwrap_or_default()).collect();
+        assert_eq!(got, want);
+        assert_eq!(table.lines[0].cells[2], None);
+    }
+
+    #[test]
+    fn processes_of_a_namespace() {
+        let scan = world();
+        let ns = scan.get(40).unwrap();
+        let table = namespace_processes(&scan, &plan(&["40", "-o", "PID,COMMAND"]).unwrap(), ns, None).unwrap();
+        assert_eq!(tree_of(&table), vec![("302".to_string(), 0), ("303".to_string(), 1)]);
+        let table = namespace_processes(&scan, &plan(&["40", "-l"]).unwrap(), ns, None).unwrap();
+        assert_eq!(tree_of(&table), vec![("302".to_string(), 0), ("303".to_string(), 0)]);
+    }
+
+    #[test]
+    fn a_filter_on_the_processes_of_a_namespace_fails_to_apply() {
+        // lsns never binds the filter to that table: the first line fails, with the errno
+        // isatty(3) left (ENOTTY on a pipe, 0 on a terminal).
+        let scan = world();
+        let q = Query::accepting(&["PID"]);
+        let err = namespace_processes(&scan, &plan(&["40"]).unwrap(), scan.get(40).unwrap(), Some(&q)).unwrap_err();
+        let errno = if crate::sys::tty::stdout_is_terminal() { 0 } else { libc::ENOTTY };
+        assert_eq!(err, Error::os("failed to apply filter", errno));
+        // A namespace without processes has no line to fail on.
+        let table = namespace_processes(&scan, &plan(&["50"]).unwrap(), scan.get(50).unwrap(), Some(&q)).unwrap();
+        assert!(table.lines.is_empty());
+        // Listing namespaces applies it.
+        assert_eq!(namespaces_table(&scan, &plan(&["-l"]).unwrap(), Some(&q)).unwrap().lines.len(), 14);
+    }
+
+    #[test]
+    fn unsupported_ioctl_ends_with_status_2() {
+        // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
+        let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
+        let opts = ScanOptions { kinds: [true; 8], netnsid: false, connect: false };
+        let err = scan::scan(&procfs, &opts).unwrap_err();
+        assert_eq!(
+            err,
+            ScanError::Ioctl { errno: libc::ENOTTY, warnings: vec!["Unsupported ioctl NS_GET_USERNS".into()] }
+        );
+        assert_eq!(scan_failure(&err), Error::Silent(2));
+        assert_eq!(scan_failure(&ScanError::Ioctl { errno: libc::EIO, warnings: vec![] }).status(), 1);
+    }
+
+    #[test]
+    fn list_columns_rows() {
+        let table = list_columns_table();
+        assert_eq!(table.lines.len(), 13);
+        let row = |i: usize| table.lines[i].cells.iter().map(|c| c.clone().unwrap()).collect::<Vec<_>>();
+        assert_eq!(row(0), ["NS", "<integer>", "namespace identifier (inode number)"]);
+        assert_eq!(row(9), ["NETNSID", "<string>", "namespace ID as used by network subsystem"]);
+    }
+}

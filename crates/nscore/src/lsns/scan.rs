@@ -1,0 +1,551 @@
+//! Discovering namespaces: one pass over `/proc` (processes, their `ns/*` links and open
+//! descriptors), then nsfs bind mounts from mountinfo, then (for `--tree=owner|parent`) the
+//! owners and parents no process shows, found through ioctl_ns(2) from a member.
+//!
+//! The pass is linear: `/proc` is opened once and every `PID/ns/<name>` is fstatat(2)ed
+//! relative to it; namespaces are indexed by inode, and the kernel is asked about a
+//! namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID) once, when it is first seen.
+//!
+//! Which namespaces appear follows util-linux 2.42: a namespace held by a descriptor, a
+//! socket or a bind mount brings its owner and parent along (of the selected types), and
+//! while /proc is walked only namespaces found that way count as known.
+
+use crate::nstype::NsKind;
+use crate::proc::{NsfsMount, ProcDir, ProcFs};
+use crate::sys::netlink::RouteSocket;
+use crate::sys::ns::{self as nsio, NsIoctl};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fs::File;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+/// The order in which util-linux visits the kinds (its `ns_names[]`).
+pub const LSNS_ORDER: [NsKind; 8] =
+    [NsKind::Mnt, NsKind::Net, NsKind::Pid, NsKind::Uts, NsKind::Ipc, NsKind::User, NsKind::Cgroup, NsKind::Time];
+
+/// A process as the scan saw it.
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub pid: i32,
+    pub ppid: i32,
+    pub uid: u32,
+    /// Namespace inode per kind (index [`NsKind::index`]); 0 when not read.
+    pub ns: [u64; 8],
+    /// The scanned process whose pid is our ppid.
+    pub parent: Option<usize>,
+}
+
+/// The two relations a namespace has to another (util-linux's `RELA_PARENT`, `RELA_OWNER`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rel {
+    Parent = 0,
+    Owner = 1,
+}
+
+/// A namespace.
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    pub ino: u64,
+    pub kind: NsKind,
+    /// Member processes (indices into [`Scan::procs`]) in scan order.
+    pub procs: Vec<usize>,
+    /// The member with the lowest pid.
+    pub rep: Option<usize>,
+    /// NS_GET_PARENT's inode (pid and user namespaces), 0 if none or not allowed.
+    pub parent_ino: u64,
+    /// NS_GET_USERNS's inode, 0 if none or not allowed.
+    pub owner_ino: u64,
+    /// RTM_GETNSID's answer (`-1`: unassigned); `None` when not asked or no answer.
+    pub netnsid: Option<i32>,
+    /// NS_GET_OWNER_UID, the UID shown when no process is a member.
+    pub uid_fallback: u32,
+    /// Entries of parent and owner, once connected.
+    pub related: [Option<usize>; 2],
+    /// Added from a descriptor (fd, socket, mount or ghost); while /proc is walked only these
+    /// count as known, as in util-linux.
+    from_fd: bool,
+    /// The kernel has been asked about this namespace.
+    queried: bool,
+}
+
+impl Namespace {
+    pub fn nprocs(&self) -> usize {
+        self.procs.len()
+    }
+
+    pub fn related_ino(&self, rel: Rel) -> u64 {
+        match rel {
+            Rel::Parent => self.parent_ino,
+            Rel::Owner => self.owner_ino,
+        }
+    }
+}
+
+/// What to look for.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Kinds to read (`-t`; all when none given).
+    pub kinds: [bool; 8],
+    /// Ask RTM_GETNSID (only when NETNSID is shown or filtered on).
+    pub netnsid: bool,
+    /// Connect owners/parents and add the missing ones (`--tree=owner|parent`).
+    pub connect: bool,
+}
+
+/// Why a scan stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanError {
+    /// An NS ioctl failed with this errno (ENOTTY: lsns exits 2; others 1), after these
+    /// warnings.
+    Ioctl { errno: i32, warnings: Vec<String> },
+    /// `self/mountinfo` could not be read.
+    Mountinfo(i32),
+    /// Reading the root failed.
+    Io(i32),
+}
+
+/// Everything found.
+#[derive(Debug)]
+pub struct Scan {
+    pub procfs: ProcFs,
+    /// The open root, kept for reading command lines while printing.
+    dir: Option<ProcDir>,
+    pub procs: Vec<Process>,
+    pub namespaces: Vec<Namespace>,
+    by_ino: HashMap<u64, usize>,
+    pub mounts: Vec<NsfsMount>,
+    pub nsfs_dev: Option<u64>,
+    /// Messages util-linux prints with warnx while scanning (`Unsupported ioctl ...`).
+    pub warnings: Vec<String>,
+    users: RefCell<HashMap<u32, String>>,
+}
+
+fn is_gone(errno: i32) -> bool {
+    matches!(errno, libc::ENOENT | libc::ESRCH | libc::EACCES)
+}
+
+impl Scan {
+    /// An empty scan over `procfs` with these nsfs mounts.
+    pub fn new(procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
+        Scan {
+            dir: procfs.open().ok(),
+            procfs,
+            procs: Vec::new(),
+            namespaces: Vec::new(),
+            by_ino: HashMap::new(),
+            mounts,
+            nsfs_dev: None,
+            warnings: Vec::new(),
+            users: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn get(&self, ino: u64) -> Option<usize> {
+        self.by_ino.get(&ino).copied()
+    }
+
+    /// Namespace indices sorted by inode (the order lsns prints).
+    pub fn sorted(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.namespaces.len()).collect();
+        order.sort_by_key(|&i| self.namespaces[i].ino);
+        order
+    }
+
+    /// The command line of a process, read now (as lsns reads it while printing).
+    pub fn command(&self, pid: i32) -> Option<String> {
+        self.dir.as_ref()?.command(pid)
+    }
+
+    /// The name of a uid, or the number when it has no passwd entry.
+    pub fn user_name(&self, uid: u32) -> String {
+        self.users
+            .borrow_mut()
+            .entry(uid)
+            .or_insert_with(|| match nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)) {
+                Ok(Some(user)) => user.name,
+                _ => uid.to_string(),
+            })
+            .clone()
+    }
+
+    /// NSFS: the targets of nsfs mounts of this namespace, joined by `sep`, a target left out
+    /// when util-linux's substring test finds it already in the list.
+    pub fn nsfs_paths(&self, ns: &Namespace, sep: char) -> Option<String> {
+        let root = format!("{}:[{}]", ns.kind.name(), ns.ino);
+        let mut out: Option<String> = None;
+        for m in self.mounts.iter().filter(|m| m.root == root) {
+            match &mut out {
+                None => out = Some(m.target.clone()),
+                Some(set) if !path_included(set, &m.target, sep) => {
+                    set.push(sep);
+                    set.push_str(&m.target);
+                }
+                Some(_) => {}
+            }
+        }
+        out
+    }
+
+    fn warn_unsupported(&mut self, errno: i32, request: &str) {
+        if errno == libc::ENOTTY || errno == libc::ENOSYS {
+            self.warnings.push(format!("Unsupported ioctl {request}"));
+        }
+    }
+
+    /// NS_GET_PARENT (pid and user only) or NS_GET_USERNS: the related namespace's inode and
+    /// descriptor; EPERM and ENOSYS mean none; other errors are returned.
+    fn related(&mut self, fd: BorrowedFd<'_>, kind: NsKind, rel: Rel) -> Result<(u64, Option<OwnedFd>), i32> {
+        let which = match rel {
+            Rel::Parent if matches!(kind, NsKind::Pid | NsKind::User) => NsIoctl::GetParent,
+            Rel::Parent => return Ok((0, None)),
+            Rel::Owner => NsIoctl::GetUserns,
+        };
+        match nsio::ns_get_related(fd, which) {
+            Ok(other) => {
+                let st = crate::sys::at::stat_fd(other.as_fd())?;
+                Ok((st.st_ino, Some(other)))
+            }
+            Err(e) => {
+                self.warn_unsupported(e, which.name());
+                if e == libc::EPERM || e == libc::ENOSYS {
+                    Ok((0, None))
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    fn netnsid(&self, netlink: Option<&RouteSocket>, fd: BorrowedFd<'_>) -> Option<i32> {
+        netlink.and_then(|nl| nl.nsid(fd))
+    }
+
+    /// Adds a process and counts it in each of its namespaces (entries made as needed); the
+    /// lowest pid becomes a namespace's representative.
+    pub fn add_process(&mut self, proc: Process) -> usize {
+        let pidx = self.procs.len();
+        for kind in LSNS_ORDER {
+            let ino = proc.ns[kind.index()];
+            if ino == 0 {
+                continue;
+            }
+            let idx = self.insert(ino, kind);
+            let ns = &mut self.namespaces[idx];
+            ns.procs.push(pidx);
+            if ns.rep.map_or(true, |r| self.procs[r].pid > proc.pid) {
+                ns.rep = Some(pidx);
+            }
+        }
+        self.procs.push(proc);
+        pidx
+    }
+
+    /// The entry of a namespace, made if new.
+    pub fn insert(&mut self, ino: u64, kind: NsKind) -> usize {
+        if let Some(i) = self.get(ino) {
+            return i;
+        }
+        self.namespaces.push(Namespace {
+            ino,
+            kind,
+            procs: Vec::new(),
+            rep: None,
+            parent_ino: 0,
+            owner_ino: 0,
+            netnsid: None,
+            uid_fallback: 0,
+            related: [None, None],
+            from_fd: false,
+            queried: false,
+        });
+        self.by_ino.insert(ino, self.namespaces.len() - 1);
+        self.namespaces.len() - 1
+    }
+
+    /// util-linux's `add_namespace_for_nsfd`: a namespace known by a descriptor, and (if not
+    /// known yet) its parent and owner. `all_known`: every entry counts as known (after the
+    /// /proc walk); else only those added from descriptors.
+    fn add_from_fd(
+        &mut self,
+        opts: &ScanOptions,
+        netlink: Option<&RouteSocket>,
+        fd: BorrowedFd<'_>,
+        ino: u64,
+        all_known: bool,
+    ) -> Option<usize> {
+        let flag = match nsio::ns_get_nstype(fd) {
+            Ok(flag) => flag,
+            Err(e) => {
+                self.warn_unsupported(e, "NS_GET_NSTYPE");
+                return None;
+            }
+        };
+        let kind = NsKind::from_clone_flag(flag)?;
+        if !opts.kinds[kind.index()] {
+            return None;
+        }
+        let (pino, pfd) = self.related(fd, kind, Rel::Parent).unwrap_or((0, None));
+        let (oino, ofd) = self.related(fd, kind, Rel::Owner).unwrap_or((0, None));
+        let netnsid = match kind {
+            NsKind::Net => match self.get(ino).filter(|&i| self.namespaces[i].queried) {
+                Some(i) => self.namespaces[i].netnsid,
+                None => self.netnsid(netlink, fd),
+            },
+            _ => None,
+        };
+        let uid = match nsio::ns_get_owner_uid(fd) {
+            Ok(uid) => uid,
+            Err(e) => {
+                self.warn_unsupported(e, "NS_GET_OWNER_UID");
+                0
+            }
+        };
+        let idx = self.insert(ino, kind);
+        {
+            let ns = &mut self.namespaces[idx];
+            ns.parent_ino = pino;
+            ns.owner_ino = oino;
+            ns.netnsid = netnsid;
+            ns.uid_fallback = uid;
+            ns.from_fd = true;
+            ns.queried = true;
+        }
+        let known = |scan: &Scan, ino: u64| scan.get(ino).filter(|&i| all_known || scan.namespaces[i].from_fd);
+        if matches!(kind, NsKind::User | NsKind::Pid) && pino != ino && pino != 0 {
+            let parent = match known(self, pino) {
+                Some(p) => Some(p),
+                None => {
+                    let p = pfd.as_ref().and_then(|pfd| self.add_from_fd(opts, netlink, pfd.as_fd(), pino, all_known));
+                    if pino == oino {
+                        self.namespaces[idx].related[Rel::Owner as usize] = p;
+                    }
+                    p
+                }
+            };
+            self.namespaces[idx].related[Rel::Parent as usize] = parent;
+        }
+        if self.namespaces[idx].related[Rel::Owner as usize].is_none() && oino != 0 {
+            let owner = match known(self, oino) {
+                Some(o) => Some(o),
+                None => ofd.as_ref().and_then(|ofd| self.add_from_fd(opts, netlink, ofd.as_fd(), oino, all_known)),
+            };
+            self.namespaces[idx].related[Rel::Owner as usize] = owner;
+        }
+        Some(idx)
+    }
+
+    /// Reads one process (nothing when it is gone); `Err(errno)` when an NS ioctl fails in a
+    /// way util-linux does not tolerate.
+    fn read_process(
+        &mut self,
+        dir: &ProcDir,
+        opts: &ScanOptions,
+        netlink: Option<&RouteSocket>,
+        pid: i32,
+    ) -> Result<(), i32> {
+        let Some(uid) = dir.uid(pid) else { return Ok(()) };
+        let Some(stat) = dir.stat_line(pid) else { return Ok(()) };
+        let mut proc = Process { pid: stat.pid, ppid: stat.ppid, uid, ns: [0; 8], parent: None };
+        for kind in LSNS_ORDER {
+            if !opts.kinds[kind.index()] {
+                continue;
+            }
+            let Some(file) = dir.ns(pid, kind.name()) else { continue };
+            proc.ns[kind.index()] = file.ino;
+            let idx = self.insert(file.ino, kind);
+            if self.namespaces[idx].queried {
+                continue;
+            }
+            let fd: File = match dir.open(&format!("{pid}/ns/{}", kind.name())) {
+                Ok(fd) => fd,
+                Err(e) if is_gone(e) => continue,
+                Err(e) => return Err(e),
+            };
+            // A namespace or process that vanished in between reads as unrelated; any other
+            // failure ends the scan as it ends util-linux's.
+            let ask = |scan: &mut Scan, rel| match scan.related(fd.as_fd(), kind, rel) {
+                Ok((ino, _)) => Ok(ino),
+                Err(e) if is_gone(e) => Ok(0),
+                Err(e) => Err(e),
+            };
+            let pino = ask(self, Rel::Parent)?;
+            let oino = ask(self, Rel::Owner)?;
+            let netnsid = if kind == NsKind::Net { self.netnsid(netlink, fd.as_fd()) } else { None };
+            let ns = &mut self.namespaces[idx];
+            ns.parent_ino = pino;
+            ns.owner_ino = oino;
+            ns.netnsid = netnsid;
+            ns.queried = true;
+        }
+        self.add_process(proc);
+        self.read_open_namespaces(dir, opts, netlink, pid);
+        Ok(())
+    }
+
+    /// Namespaces a process holds open: nsfs descriptors, and the network namespaces of its
+    /// sockets (pidfd_getfd(2) + SIOCGSKNS). Failures are ignored, as in util-linux.
+    fn read_open_namespaces(&mut self, dir: &ProcDir, opts: &ScanOptions, netlink: Option<&RouteSocket>, pid: i32) {
+        // One pidfd per process, opened at its first socket.
+        let mut pidfd: Option<OwnedFd> = None;
+        for (num, file) in dir.fds(pid) {
+            if Some(file.dev) == self.nsfs_dev {
+                if self.get(file.ino).is_some_and(|i| self.namespaces[i].from_fd) {
+                    continue;
+                }
+                if let Ok(fd) = dir.open(&format!("{pid}/fd/{num}")) {
+                    self.add_from_fd(opts, netlink, fd.as_fd(), file.ino, false);
+                }
+            } else if file.is_socket() && opts.kinds[NsKind::Net.index()] {
+                if pidfd.is_none() {
+                    pidfd = nsio::pidfd_open(pid).ok();
+                }
+                let Some(pidfd) = pidfd.as_ref() else { continue };
+                let Ok(sock) = nsio::pidfd_getfd(pidfd.as_fd(), num) else { continue };
+                let Ok(netns) = nsio::socket_netns(sock.as_fd()) else { continue };
+                let Ok(st) = crate::sys::at::stat_fd(netns.as_fd()) else { continue };
+                if self.get(st.st_ino).is_some_and(|i| self.namespaces[i].from_fd) {
+                    continue;
+                }
+                self.add_from_fd(opts, netlink, netns.as_fd(), st.st_ino, false);
+            }
+        }
+    }
+
+    /// Namespaces bind-mounted somewhere (`unshare --net=FILE`, `ip netns add`).
+    fn read_persistent(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>) {
+        let mounts = self.mounts.clone();
+        for m in &mounts {
+            let Some(ino) = nsfs_root_ino(&m.root) else { continue };
+            if self.get(ino).is_some() {
+                continue;
+            }
+            let Ok(fd) = File::open(&m.target) else { continue };
+            self.add_from_fd(opts, netlink, fd.as_fd(), ino, true);
+        }
+    }
+
+    /// Links namespaces to their parents and owners; a missing one that a member process
+    /// can reach through ioctl is added (a "ghost").
+    fn connect(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>) {
+        let mut orphans: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+        for i in 0..self.namespaces.len() {
+            let kind = self.namespaces[i].kind;
+            for rel in [Rel::Parent, Rel::Owner] {
+                if rel == Rel::Parent && !matches!(kind, NsKind::User | NsKind::Pid) {
+                    continue;
+                }
+                let id = self.namespaces[i].related_ino(rel);
+                if let Some(j) = self.get(id).filter(|_| id != 0) {
+                    self.namespaces[i].related[rel as usize] = Some(j);
+                }
+            }
+            for rel in [Rel::Parent, Rel::Owner] {
+                if self.namespaces[i].related_ino(rel) != 0 && self.namespaces[i].related[rel as usize].is_none() {
+                    orphans[rel as usize].push(i);
+                }
+            }
+        }
+        for rel in [Rel::Parent, Rel::Owner] {
+            for &i in orphans[rel as usize].iter().rev() {
+                self.read_ghost(opts, netlink, i, rel);
+            }
+        }
+    }
+
+    fn read_ghost(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>, orphan: usize, rel: Rel) {
+        let Some(rep) = self.namespaces[orphan].rep else { return };
+        let want = self.namespaces[orphan].related_ino(rel);
+        if let Some(j) = self.get(want) {
+            self.namespaces[orphan].related[rel as usize] = Some(j);
+            return;
+        }
+        let kind = self.namespaces[orphan].kind;
+        let Some(Ok(fd)) =
+            self.dir.as_ref().map(|dir| dir.open(&format!("{}/ns/{}", self.procs[rep].pid, kind.name())))
+        else {
+            return;
+        };
+        let Ok((ino, Some(missing))) = self.related(fd.as_fd(), kind, rel) else { return };
+        if ino != want {
+            return;
+        }
+        let added = self.add_from_fd(opts, netlink, missing.as_fd(), want, true);
+        self.namespaces[orphan].related[rel as usize] = added;
+    }
+
+    /// Sets each process's parent (the scanned process whose pid is its ppid).
+    pub fn link_parents(&mut self) {
+        let by_pid: HashMap<i32, usize> = self.procs.iter().enumerate().map(|(i, p)| (p.pid, i)).collect();
+        for p in &mut self.procs {
+            p.parent = by_pid.get(&p.ppid).copied();
+        }
+    }
+}
+
+/// The inode of an nsfs mount root such as `net:[4026532469]`.
+pub fn nsfs_root_ino(root: &str) -> Option<u64> {
+    let rest = &root[root.find('[')? + 1..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || rest.as_bytes().get(digits) != Some(&b']') {
+        return None;
+    }
+    rest[..digits].parse().ok()
+}
+
+/// util-linux's `is_path_included`: is `elt` an element of the `sep`-joined `set`? Only the
+/// first occurrence of `elt` as a substring is looked at.
+pub fn path_included(set: &str, elt: &str, sep: char) -> bool {
+    let Some(at) = set.find(elt) else { return false };
+    let (sb, end) = (set.as_bytes(), at + elt.len());
+    let sep = sep as u8;
+    if at == 0 && (set.len() == elt.len() || sb[elt.len()] == sep) {
+        return true;
+    }
+    at > 0 && sb[at - 1] == sep && (end == sb.len() || sb[end] == sep)
+}
+
+/// Scans `procfs` for namespaces.
+pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
+    // lsns parses mountinfo before it walks /proc.
+    let mounts = procfs.nsfs_mounts().map_err(|e| ScanError::Mountinfo(e.raw_os_error().unwrap_or(libc::EIO)))?;
+    let dir = procfs.open().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
+    let mut scan = Scan::new(procfs.clone(), mounts);
+    scan.nsfs_dev = LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
+    let netlink = if opts.netnsid { RouteSocket::open().ok() } else { None };
+    let pids = dir.pids().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
+    for pid in pids {
+        if let Err(errno) = scan.read_process(&dir, opts, netlink.as_ref(), pid) {
+            return Err(ScanError::Ioctl { errno, warnings: std::mem::take(&mut scan.warnings) });
+        }
+    }
+    // Entries made for a process that vanished before its ioctls could be asked are kept,
+    // as util-linux keeps the inode it had read.
+    scan.link_parents();
+    scan.read_persistent(opts, netlink.as_ref());
+    if opts.connect {
+        scan.connect(opts, netlink.as_ref());
+    }
+    Ok(scan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nsfs_roots() {
+        assert_eq!(nsfs_root_ino("net:[4026532469]"), Some(4026532469));
+        assert_eq!(nsfs_root_ino("net:[12x]"), None);
+        assert_eq!(nsfs_root_ino("/"), None);
+    }
+
+    #[test]
+    fn path_inclusion_like_util_linux() {
+        assert!(path_included("/a", "/a", ','));
+        assert!(path_included("/a,/b", "/b", ','));
+        assert!(path_included("/a,/b,/c", "/b", ','));
+        assert!(!path_included("/ab", "/a", ','));
+        // Only the first occurrence counts: "/b" is found inside "/a/b" first.
+        assert!(!path_included("/a/b,/b", "/b", ','));
+    }
+}

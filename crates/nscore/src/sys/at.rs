@@ -1,0 +1,43 @@
+//! System calls relative to a directory descriptor (openat(2), fstatat(2)), so a scan of
+//! `/proc` resolves `PID/ns/net` from an open `/proc` instead of walking from `/` each time.
+
+use std::ffi::CString;
+use std::fs::File;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+fn c_path(path: &Path) -> Result<CString, i32> {
+    CString::new(path.as_os_str().as_bytes()).map_err(|_| libc::EINVAL)
+}
+
+/// openat(2) read-only and close-on-exec; follows symlinks (so `PID/ns/net` opens the namespace).
+pub fn open_at(dir: BorrowedFd<'_>, path: &Path) -> Result<File, i32> {
+    let path = c_path(path)?;
+    // SAFETY: path is NUL-terminated and outlives the call; dir is a valid descriptor.
+    let fd = unsafe { libc::openat(dir.as_raw_fd(), path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    let fd = super::check(fd as libc::c_long)? as RawFd;
+    // SAFETY: openat returned a fresh descriptor that nobody else owns.
+    Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+/// fstatat(2), following a final symlink as stat(2) does.
+pub fn stat_at(dir: BorrowedFd<'_>, path: &Path) -> Result<libc::stat, i32> {
+    let path = c_path(path)?;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: path is NUL-terminated; st is valid for one `struct stat`, which the kernel fills.
+    let rc = unsafe { libc::fstatat(dir.as_raw_fd(), path.as_ptr(), st.as_mut_ptr(), 0) };
+    super::check(rc as libc::c_long)?;
+    // SAFETY: fstatat succeeded, so st is initialised.
+    Ok(unsafe { st.assume_init() })
+}
+
+/// fstat(2) of an open descriptor.
+pub fn stat_fd(fd: BorrowedFd<'_>) -> Result<libc::stat, i32> {
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: st is valid for one `struct stat`, which the kernel fills.
+    let rc = unsafe { libc::fstat(fd.as_raw_fd(), st.as_mut_ptr()) };
+    super::check(rc as libc::c_long)?;
+    // SAFETY: fstat succeeded, so st is initialised.
+    Ok(unsafe { st.assume_init() })
+}

@@ -1,0 +1,90 @@
+//! rtnetlink(7) `RTM_GETNSID`: the id a network namespace has in ours (`ip netns set NAME ID`),
+//! asked with the namespace's nsfs descriptor (`NETNSA_FD`).
+
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+const RTM_NEWNSID: u16 = 88;
+const RTM_GETNSID: u16 = 90;
+const NLM_F_REQUEST: u16 = 1;
+const NETNSA_NSID: u16 = 1;
+const NETNSA_FD: u16 = 3;
+/// NLMSG_SPACE(sizeof(struct rtgenmsg)): header (16) + rtgenmsg (1) padded to 4.
+const HEADER_SPACE: usize = 20;
+
+/// A `NETLINK_ROUTE` socket.
+#[derive(Debug)]
+pub struct RouteSocket {
+    fd: OwnedFd,
+}
+
+impl RouteSocket {
+    /// socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE), close-on-exec.
+    pub fn open() -> Result<RouteSocket, i32> {
+        // SAFETY: plain system call with integer arguments; returns a new fd or -1.
+        let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE) };
+        let fd = super::check(fd as libc::c_long)?;
+        // SAFETY: a fresh descriptor that nobody else owns.
+        Ok(RouteSocket { fd: unsafe { OwnedFd::from_raw_fd(fd as i32) } })
+    }
+
+    /// The nsid of the network namespace behind `ns` (`-1`: none assigned), or `None` when
+    /// the kernel does not answer with an `RTM_NEWNSID` whose first attribute is `NETNSA_NSID`.
+    pub fn nsid(&self, ns: BorrowedFd<'_>) -> Option<i32> {
+        let mut req = [0u8; HEADER_SPACE + 8];
+        let len = req.len() as u32;
+        req[0..4].copy_from_slice(&len.to_ne_bytes());
+        req[4..6].copy_from_slice(&RTM_GETNSID.to_ne_bytes());
+        req[6..8].copy_from_slice(&NLM_F_REQUEST.to_ne_bytes());
+        req[16] = libc::AF_UNSPEC as u8;
+        req[HEADER_SPACE..HEADER_SPACE + 2].copy_from_slice(&8u16.to_ne_bytes());
+        req[HEADER_SPACE + 2..HEADER_SPACE + 4].copy_from_slice(&NETNSA_FD.to_ne_bytes());
+        req[HEADER_SPACE + 4..].copy_from_slice(&ns.as_raw_fd().to_ne_bytes());
+        // SAFETY: req is valid for its length.
+        let sent = unsafe { libc::send(self.fd.as_raw_fd(), req.as_ptr().cast(), req.len(), 0) };
+        if sent < 0 {
+            return None;
+        }
+        // Room for the answer's first attribute or for an nlmsgerr, as util-linux reserves.
+        let mut res = [0u8; HEADER_SPACE + 24];
+        // SAFETY: res is valid for writes of its length.
+        let got = unsafe { libc::recv(self.fd.as_raw_fd(), res.as_mut_ptr().cast(), res.len(), 0) };
+        if got < 0 {
+            return None;
+        }
+        parse_nsid_reply(&res[..got as usize])
+    }
+}
+
+/// Reads the nsid out of an `RTM_NEWNSID` reply.
+fn parse_nsid_reply(res: &[u8]) -> Option<i32> {
+    let u32_at = |at: usize| res.get(at..at + 4).map(|b| u32::from_ne_bytes(b.try_into().unwrap()));
+    let u16_at = |at: usize| res.get(at..at + 2).map(|b| u16::from_ne_bytes(b.try_into().unwrap()));
+    let msg_len = u32_at(0)? as usize;
+    if msg_len < 16 || msg_len > res.len() || u16_at(4)? != RTM_NEWNSID {
+        return None;
+    }
+    let attrs_len = msg_len.checked_sub(HEADER_SPACE)?;
+    let rta_len = u16_at(HEADER_SPACE)? as usize;
+    if attrs_len < 4 || rta_len < 4 || rta_len > attrs_len || u16_at(HEADER_SPACE + 2)? != NETNSA_NSID {
+        return None;
+    }
+    res.get(HEADER_SPACE + 4..HEADER_SPACE + 8).map(|b| i32::from_ne_bytes(b.try_into().unwrap()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reply_parsing() {
+        let mut res = vec![0u8; 28];
+        res[0..4].copy_from_slice(&28u32.to_ne_bytes());
+        res[4..6].copy_from_slice(&RTM_NEWNSID.to_ne_bytes());
+        res[20..22].copy_from_slice(&8u16.to_ne_bytes());
+        res[22..24].copy_from_slice(&NETNSA_NSID.to_ne_bytes());
+        res[24..28].copy_from_slice(&(-1i32).to_ne_bytes());
+        assert_eq!(parse_nsid_reply(&res), Some(-1));
+        res[4..6].copy_from_slice(&2u16.to_ne_bytes()); // NLMSG_ERROR
+        assert_eq!(parse_nsid_reply(&res), None);
+    }
+}
