@@ -280,3 +280,175 @@ fn target_forms_of_util_linux_are_unchanged() {
         compare("nsenter", &["-t", &std::process::id().to_string(), "-u", "hostname"]);
     }
 }
+
+// ---------------------------------------------------------------- rlsns extras
+
+/// Runs a bash script in a throwaway world (new mount and pid namespaces, /proc of the new pid
+/// namespace, a private tmpfs on /tmp) with `$LSNS` our rlsns.
+fn world(script: &str) -> Outcome {
+    let body = format!("mount -t tmpfs rns-test /tmp || exit 99\ncd /tmp\n{script}");
+    let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body];
+    run_with("/usr/bin/unshare", "unshare", &wrapper, |c: &mut Command| {
+        c.env("LSNS", ours("lsns"));
+    })
+}
+
+/// util-linux's python3 scenarios need /usr/bin/python3: missing, the test skips (fails under CI).
+fn python3() -> bool {
+    if std::path::Path::new("/usr/bin/python3").exists() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("/usr/bin/python3 is needed by this test");
+    }
+    eprintln!("skip: /usr/bin/python3 is not installed");
+    false
+}
+
+/// The extras are opt-in: `--output-all` and `-H` still show util-linux's 13 columns, and the
+/// help text is util-linux's.
+#[test]
+fn rlsns_extras_stay_out_of_util_linux_views() {
+    let out = run_ours("lsns", &["--output-all", "-n", "-r", "-p", &std::process::id().to_string()]);
+    assert_eq!(out.status, 0, "{out:?}");
+    let header = run_ours("lsns", &["--output-all", "-p", &std::process::id().to_string()]);
+    let first = header.stdout.lines().next().unwrap_or_default();
+    assert_eq!(
+        first.split_whitespace().collect::<Vec<_>>().join(" "),
+        "NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS"
+    );
+    let listed = run_ours("lsns", &["-H", "-r"]);
+    assert_eq!(listed.stdout.lines().count(), 13, "{}", listed.stdout);
+    assert!(!listed.stdout.contains("HOLDERS") && !listed.stdout.contains("CONTAINER"));
+    let help = run_ours("lsns", &["--help"]);
+    assert!(!help.stdout.contains("threads") && !help.stdout.contains("compare"));
+    // util-linux's own abbreviations: --t is still ambiguous, between its options only
+    compare("lsns", &["--t"]);
+}
+
+/// CONTAINER: the container of each namespace's representative process, from its cgroups.
+#[test]
+fn rlsns_container_column() {
+    if !privileged("rlsns_container_column") {
+        return;
+    }
+    let (docker, lxc) = (random_id(), format!("rns-{}", &random_id()[..8]));
+    let mut w = ContainerWorld::new();
+    w.start("ctr-docker", &[&format!("pids/docker/{docker}")]);
+    w.start("ctr-lxc", &[&format!("unified/lxc.payload.{lxc}")]);
+    // a new pid namespace holds only the container's processes, so its representative (the
+    // lowest pid) is the container's init
+    let out = run_ours("lsns", &["-t", "pid", "-n", "-r", "-o", "CONTAINER,NPROCS"]);
+    assert_eq!(out.status, 0, "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines.contains(&format!("docker:{} 2", &docker[..12]).as_str()), "{}", out.stdout);
+    assert!(lines.contains(&format!("lxc:{lxc} 2").as_str()), "{}", out.stdout);
+    // -o +CONTAINER adds it to the defaults; in JSON it is the key "container"
+    let out = run_ours("lsns", &["-t", "pid", "-l", "-o", "+CONTAINER", "-J"]);
+    assert!(out.stdout.contains(&format!("\"container\": \"lxc:{lxc}\"")), "{out:?}");
+    // the filter knows the column, shown or not
+    let filter = format!("CONTAINER == \"lxc:{lxc}\"");
+    let out = run_ours("lsns", &["-t", "pid", "-n", "-r", "-o", "NPROCS", "-Q", &filter]);
+    assert_eq!((out.stdout.as_str(), out.status), ("2\n", 0), "{out:?}");
+    let out = run_ours("lsns", &["-t", "pid", "-l", "-o", "+CONTAINER"]);
+    let header: Vec<&str> = out.stdout.lines().next().unwrap_or_default().split_whitespace().collect();
+    assert_eq!(header, ["NS", "TYPE", "NPROCS", "PID", "USER", "COMMAND", "CONTAINER"]);
+}
+
+/// HOLDERS: each kind of holder, made for real in a throwaway world.
+#[test]
+fn rlsns_holders_column() {
+    if !privileged("rlsns_holders_column") || !python3() {
+        return;
+    }
+    let script = r#"
+holders() { "$LSNS" -n -r -o NS,HOLDERS | awk -v ns="$1" '$1 == ns { print $2 }'; }
+ino() { stat -L -c %i "$1"; }
+touch /tmp/keep; unshare --net=/tmp/keep true
+echo "mount: $(holders $(ino /tmp/keep))"
+unshare -i sleep 1000 & I=$!; sleep 0.3
+sleep 1000 3</proc/$I/ns/ipc & H=$!; IPC=$(ino /proc/$I/ns/ipc); kill $I; wait $I 2>/dev/null
+[ "$(holders $IPC)" = "fd:$H:3" ] && echo fd-ok || echo "fd: $(holders $IPC) (want fd:$H:3)"
+unshare -n /usr/bin/python3 -c 'import socket, os
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+os.dup2(s.fileno(), 5)
+os.execv("/usr/bin/nsenter", ["nsenter", "--net=/proc/1/ns/net", "sleep", "1000"])' & S=$!; sleep 0.5
+SOCKNS=$("$LSNS" -n -r -o NS,HOLDERS -t net | awk -v want="socket:$S:5" '$2 == want { print $1 }')
+[ -n "$SOCKNS" ] && echo socket-ok || { echo "socket: none"; "$LSNS" -r -o NS,HOLDERS -t net; }
+unshare -U -r -n sleep 1000 & U=$!; sleep 0.3
+[ "$(holders $(ino /proc/$U/ns/user))" = "pid:$U,owned:$(ino /proc/$U/ns/net)" ] && echo owned-ok || echo "owned: $(holders $(ino /proc/$U/ns/user))"
+unshare -p -f sleep 1000 & P=$!; sleep 0.3
+read -r C _ < /proc/$P/task/$P/children
+holders $(ino /proc/1/ns/pid) | tr , '\n' | grep -qx "child:$(ino /proc/$C/ns/pid)" && echo child-ok || echo "child: $(holders $(ino /proc/1/ns/pid))"
+# -J: an array of strings
+"$LSNS" -J -o NS,HOLDERS | /usr/bin/python3 -c 'import json, sys
+for n in json.load(sys.stdin)["namespaces"]:
+    if n["ns"] == int(sys.argv[1]): print(n["holders"] == ["fd:%s:3" % sys.argv[2]] and "json-ok" or n)' $IPC $H
+kill $H $S $U $P
+"#;
+    let out = world(script);
+    let want = "mount: /tmp/keep\nfd-ok\nsocket-ok\nowned-ok\nchild-ok\njson-ok\n";
+    assert_text(&format!("HOLDERS (stderr: {})", out.stderr), want, &out.stdout);
+}
+
+/// `--threads`: a thread that called unshare(2) shows its namespace (util-linux scans only
+/// thread-group leaders, and so do we without the option).
+#[test]
+fn rlsns_threads() {
+    if !privileged("rlsns_threads") || !python3() {
+        return;
+    }
+    let script = r#"
+/usr/bin/python3 -c 'import ctypes, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+def worker():
+    assert libc.unshare(0x04000000) == 0    # CLONE_NEWUTS, in this thread only
+    libc.sethostname(b"thread-uts", 10)
+    print(threading.get_native_id(), flush=True)
+    time.sleep(1000)
+threading.Thread(target=worker, daemon=True).start()
+time.sleep(1000)' > /tmp/tid & P=$!
+while [ ! -s /tmp/tid ]; do sleep 0.05; done
+T=$(cat /tmp/tid)
+NS=$(stat -L -c %i /proc/$P/task/$T/ns/uts)
+"$LSNS" -n -r -t uts -o NS | grep -qx "$NS" && echo "seen without --threads" || echo hidden
+"$LSNS" -n -r -t uts --threads -o NS,NPROCS,PID,PPID | grep "^$NS " | sed "s/ $T / TID /; s/ $P\$/ PID/"
+"$LSNS" -n -r --threads -o NS,PID | awk -v ns=$NS '$1 == ns { print $2 }' | sed "s/^$T\$/TID/"
+kill $P
+"#;
+    let out = world(script);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "stdout: {}\nstderr: {}", out.stdout, out.stderr);
+    assert_eq!(lines[0], "hidden");
+    assert!(lines[1].ends_with(" 1 TID PID"), "{}", lines[1]);
+    assert_eq!(lines[2], "TID");
+}
+
+/// `--compare`: one line per kind, exit 0 only when all are shared; -t, -J, -r apply.
+#[test]
+fn rlsns_compare() {
+    if !privileged("rlsns_compare") {
+        return;
+    }
+    let script = r#"
+unshare -u -n sleep 1000 & X=$!; sleep 0.3
+"$LSNS" --compare $$ $X -n -r | awk '{ print $1, $4 }'; echo "rc=$?${PIPESTATUS[0]}"
+"$LSNS" --compare $$ $X -t uts -t mnt | sed -E 's/[0-9]+:[0-9]+/D:I/g' | tr -s ' '; echo "rc=${PIPESTATUS[0]}"
+"$LSNS" --compare $$ $$ -t net -J | grep -c '"result": "same"'; echo "rc=${PIPESTATUS[0]}"
+"$LSNS" --compare $$ 99999999; echo "rc=$?"
+"$LSNS" --compare $$; echo "rc=$?"
+kill $X
+"#;
+    let out = world(script);
+    let stdout = &out.stdout;
+    let want = "mnt same\nnet differs\npid same\nuts differs\nipc same\nuser same\ncgroup same\ntime same\nrc=01\n\
+                TYPE NS1 NS2 RESULT\nmnt D:I D:I same\nuts D:I D:I differs\nrc=1\n\
+                1\nrc=0\n\
+                rc=2\n\
+                rc=1\n";
+    assert_text("rlsns --compare", want, stdout);
+    assert_eq!(
+        out.stderr,
+        "rlsns: cannot read the namespaces of PID 99999999: No such file or directory\nrlsns: --compare needs two PIDs\n"
+    );
+}
