@@ -5,7 +5,6 @@
 //! Every `unsafe` block and raw system call is in [`sys`].
 
 pub mod cli;
-pub mod container;
 pub mod enter;
 pub mod error;
 pub mod exec;

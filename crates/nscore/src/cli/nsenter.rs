@@ -5,10 +5,10 @@
 
 use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
 use super::{OptDef, ValueHint};
-use crate::container::ContainerSpec;
 use crate::enter::NsTable;
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
+use crate::proc::container::ContainerSpec;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 
@@ -347,9 +347,9 @@ pub fn parse_target(arg: &str) -> Result<libc::pid_t> {
 }
 
 /// `-t RUNTIME:ID-PREFIX` (an rns extra): the init of the one container whose cgroups name
-/// it, found in the live /proc (see [`crate::container`]).
+/// it, found in the live /proc (see [`crate::proc::container`]).
 fn container_init(spec: &ContainerSpec) -> Result<libc::pid_t> {
-    crate::container::find_init(&crate::proc::ProcFs::live(), spec).map_err(|why| Error::msg(why.message(spec)))
+    crate::proc::container::find_init(&crate::proc::ProcFs::live(), spec).map_err(|why| Error::msg(why.message(spec)))
 }
 
 /// The pieces of `PID[:INODE]`: the pid when it is valid, the inode when one was read (0 counts

@@ -148,9 +148,9 @@ pub const EXTRA_COLUMNS: [Column; 2] = [
 ];
 
 /// The container a process is in, from its `/proc/PID/cgroup`.
-fn container_of(scan: &Scan, pid: i32) -> Option<crate::container::Container> {
+fn container_of(scan: &Scan, pid: i32) -> Option<crate::proc::container::Container> {
     let text = std::fs::read_to_string(scan.procfs.root().join(format!("{pid}/cgroup"))).ok()?;
-    crate::container::from_cgroup(&text)
+    crate::proc::container::from_cgroup(&text)
 }
 
 fn uid_of(c: &Cell<'_>) -> u32 {

@@ -21,7 +21,7 @@
 //! Ids are 64 lowercase hex digits. Monitors (conmon, lxc monitor, the nspawn supervisor) run
 //! beside a container, not in it, and are reported as no container.
 
-use crate::proc::ProcFs;
+use super::ProcFs;
 use std::collections::BTreeMap;
 use std::fmt;
 

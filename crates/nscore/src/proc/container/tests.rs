@@ -9,7 +9,7 @@ const POD: &str = "1b2c3d4e-5f6a-7b8c-9d0e-1f2a3b4c5d6e";
 
 macro_rules! fixture {
     ($name:literal) => {
-        ($name, include_str!(concat!("../../../../tests/fixtures/cgroup/", $name, ".cgroup")))
+        ($name, include_str!(concat!("../../../../../tests/fixtures/cgroup/", $name, ".cgroup")))
     };
 }
 
