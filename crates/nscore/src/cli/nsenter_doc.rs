@@ -71,7 +71,7 @@ pub const DOC: ToolDoc = ToolDoc {
         (
             "Containers",
             "*--target* _runtime_:_id_ (not in util-linux) enters a container without asking its \
-             runtime: rnsenter reads /proc/*/cgroup, keeps the processes whose cgroup path names \
+             runtime: rnsenter reads /proc/_pid_/cgroup of every process, keeps those whose cgroup path names \
              a container of that _runtime_ whose id (or name) starts with _id_, and uses the \
              container's init: the oldest of its processes whose parent is outside it. A name \
              equal to _id_ wins over longer ones. Runtimes: *docker* (/docker/_id_, \
