@@ -40,8 +40,7 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let result = tool(&inv, &mut out);
-    let flushed = out.flush();
-    drop(out);
+    // util-linux prints its error at once and flushes stdout at exit: stderr comes first.
     let status = match result {
         Ok(status) => status,
         Err(e) => {
@@ -49,6 +48,8 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
             e.status()
         }
     };
+    let flushed = out.flush();
+    drop(out);
     match flushed {
         Err(e) if e.raw_os_error() != Some(libc::EPIPE) => {
             eprint!("{}", Error::io("write error", &e).render(&inv.prog));

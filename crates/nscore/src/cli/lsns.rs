@@ -312,7 +312,8 @@ pub fn parse_pid(arg: &str, what: &str) -> Result<libc::pid_t> {
 }
 
 /// Runs lsns's getopt loop over `argv` (`argv[0]` included).
-pub fn parse(argv: &[OsString]) -> Result<Parsed> {
+/// `out` is stdout: the filter's scanner echoes there while `-Q` is read.
+pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> {
     let mut specs = super::getopt_specs(OPTIONS);
     let core = specs.len();
     specs.extend(super::getopt_specs(EXTENSIONS));
@@ -343,9 +344,8 @@ pub fn parse(argv: &[OsString]) -> Result<Parsed> {
                 // comes before errors of later options.
                 let (query, echo) = crate::lsns::query::Query::parse(&text);
                 // libsmartcols's scanner copies characters outside the language to stdout
-                // while it reads the expression, before anything else is printed, even when
-                // the expression then fails to parse; nothing else is on stdout yet.
-                print!("{echo}");
+                // while it reads the expression, even when the expression then fails to parse.
+                out.write_all(echo.as_bytes()).map_err(|e| Error::io("write error", &e))?;
                 query?;
                 args.filter = Some(text);
             }
@@ -422,7 +422,7 @@ mod tests {
 
     fn p(args: &[&str]) -> Result<Parsed> {
         let argv: Vec<OsString> = std::iter::once("lsns").chain(args.iter().copied()).map(OsString::from).collect();
-        parse(&argv)
+        parse(&argv, &mut std::io::sink())
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::io::Write;
 
 /// rlsns's main: parse, then list.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
-    let args = match parse(&inv.argv)? {
+    let args = match parse(&inv.argv, out)? {
         Parsed::Help => {
             write_out(out, USAGE.replace("%s", &inv.prog).as_bytes())?;
             return Ok(0);
@@ -427,7 +427,7 @@ mod tests {
     fn plan(args: &[&str]) -> Result<Plan> {
         let argv: Vec<std::ffi::OsString> =
             std::iter::once("lsns").chain(args.iter().copied()).map(Into::into).collect();
-        match parse(&argv)? {
+        match parse(&argv, &mut std::io::sink())? {
             Parsed::Run(a) => Plan::new(&a),
             other => panic!("{other:?}"),
         }
