@@ -16,7 +16,8 @@ macro_rules! fixture {
 /// Every fixture with the container it shows: (runtime, id, in a pod).
 #[test]
 fn each_runtime_path_shape() {
-    let cases: &[((&str, &str), Option<(Runtime, &str, bool)>)] = &[
+    type Case<'a> = ((&'a str, &'a str), Option<(Runtime, &'a str, bool)>);
+    let cases: &[Case] = &[
         (fixture!("docker-v1-cgroupfs"), Some((Runtime::Docker, D, false))),
         (fixture!("docker-v1-systemd"), Some((Runtime::Docker, D, false))),
         (fixture!("docker-v2-cgroupfs"), Some((Runtime::Docker, D, false))),
