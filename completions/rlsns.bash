@@ -3,7 +3,7 @@
 # Prints the candidates for the argument of option $1 whose text so far is $2.
 _rlsns_values() {
     case $1 in
-        -o|--output) _rlsns_list "$2" 'NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS' ;;
+        -o|--output) _rlsns_list "$2" 'NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS CONTAINER HOLDERS' ;;
         -p|--task) compgen -W "$(cd /proc 2>/dev/null && printf '%s ' [0-9]*)" -- "$2" ;;
         -Q|--filter) : ;;
         -t|--type) compgen -W 'mnt net ipc user pid uts cgroup time' -- "$2" ;;
@@ -74,7 +74,7 @@ _rlsns() {
             ;;
     esac
     if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-J --json -l --list -n --noheadings -o --output --output-all -P --persistent -p --task -Q --filter -r --raw -u --notruncate -W --nowrap -t --type -T --tree -H --list-columns -h --help -V --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-J --json -l --list -n --noheadings -o --output --output-all -P --persistent -p --task -Q --filter -r --raw -u --notruncate -W --nowrap -t --type -T --tree -H --list-columns -h --help -V --version --threads --compare' -- "$cur")
         return 0
     fi
     COMPREPLY=() # the operand has no completion

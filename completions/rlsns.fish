@@ -4,7 +4,7 @@
 function __rlsns_output_list
     set -l token (commandline -ct | string replace -r -- '^(--[^=]*=|-[^-])' '')
     set -l head (string match -r -- '^.*,|^\+' $token)
-    for w in NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS
+    for w in NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS CONTAINER HOLDERS
         printf '%s%s\n' "$head" $w
     end
 end
@@ -28,3 +28,5 @@ complete -c rlsns -s T -l tree -d 'use tree format (parent, owner, or process)'
 complete -c rlsns -s H -l list-columns -d 'list the available columns'
 complete -c rlsns -s h -l help -d 'display this help'
 complete -c rlsns -s V -l version -d 'display version'
+complete -c rlsns -l threads -d 'also scan threads (/proc/PID/task/TID/ns)'
+complete -c rlsns -l compare -d 'compare the namespaces of two processes'

@@ -28,6 +28,7 @@ _runshare_values() {
         --monotonic) : ;;
         --boottime) : ;;
         -l|--load-interp) : ;;
+        --whitelist-env) : ;;
     esac
 }
 
@@ -66,7 +67,7 @@ _runshare() {
             ((i++))
         elif [[ $w == -- ]]; then
             return 0 # the program's own arguments: files
-        elif [[ " --map-user --map-users --map-group --map-groups --owner --propagation --setgroups -S --setuid -G --setgid -R --root -w --wd --monotonic --boottime -l --load-interp " == *" $w "* && ${COMP_WORDS[i+1]} != = ]]; then
+        elif [[ " --map-user --map-users --map-group --map-groups --owner --propagation --setgroups -S --setuid -G --setgid -R --root -w --wd --monotonic --boottime -l --load-interp --whitelist-env " == *" $w "* && ${COMP_WORDS[i+1]} != = ]]; then
             expect_arg=1
         elif [[ $w != -* ]]; then
             return 0 # the program's own arguments: files
@@ -94,7 +95,7 @@ _runshare() {
             ;;
     esac
     if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-h --help -V --version -m --mount -u --uts -i --ipc -n --net -p --pid -U --user -C --cgroup -T --time -f --fork --kill-child --forward-signals --mount-proc --mount-binfmt --map-user --map-users --map-group --map-groups -r --map-root-user -c --map-current-user --map-auto --map-subids --owner --propagation --setgroups --keep-caps -S --setuid -G --setgid -R --root -w --wd --monotonic --boottime -l --load-interp' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-h --help -V --version -m --mount -u --uts -i --ipc -n --net -p --pid -U --user -C --cgroup -T --time -f --fork --kill-child --forward-signals --mount-proc --mount-binfmt --map-user --map-users --map-group --map-groups -r --map-root-user -c --map-current-user --map-auto --map-subids --owner --propagation --setgroups --keep-caps -S --setuid -G --setgid -R --root -w --wd --monotonic --boottime -l --load-interp --clear-env --whitelist-env' -- "$cur")
         return 0
     fi
     mapfile -t COMPREPLY < <(compgen -c -- "$cur")

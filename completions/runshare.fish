@@ -8,7 +8,7 @@ function __runshare_program_seen
     for w in $words
         if test $skip = 1
             set skip 0
-        else if contains -- $w --map-user --map-users --map-group --map-groups --owner --propagation --setgroups -S --setuid -G --setgid -R --root -w --wd --monotonic --boottime -l --load-interp
+        else if contains -- $w --map-user --map-users --map-group --map-groups --owner --propagation --setgroups -S --setuid -G --setgid -R --root -w --wd --monotonic --boottime -l --load-interp --whitelist-env
             set skip 1
         else if not string match -q -- '-*' $w
             return 0
@@ -51,5 +51,7 @@ complete -c runshare -n 'not __runshare_program_seen' -s w -l wd -d 'change work
 complete -c runshare -n 'not __runshare_program_seen' -l monotonic -d 'set clock monotonic offset (seconds) in time namespaces' -x
 complete -c runshare -n 'not __runshare_program_seen' -l boottime -d 'set clock boottime offset (seconds) in time namespaces' -x
 complete -c runshare -n 'not __runshare_program_seen' -s l -l load-interp -d 'load binfmt definition in the namespace (implies --mount-binfmt)' -x
+complete -c runshare -n 'not __runshare_program_seen' -l clear-env -d 'do not inherit environment variables from the calling process'
+complete -c runshare -n 'not __runshare_program_seen' -l whitelist-env -d 'clear environment except for specified variables' -x
 complete -c runshare -n 'not __runshare_program_seen' -f -a '(__fish_complete_command)'
 complete -c runshare -n '__runshare_program_seen' -F

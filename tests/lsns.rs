@@ -236,7 +236,8 @@ fn world(name: &str, setup: &str, commands: &[&str]) -> Option<World> {
     std::os::unix::fs::symlink(ours("lsns"), dir.join("ours/lsns")).unwrap();
     let theirs = Path::new("/usr/bin/lsns").exists();
     let mut script = format!("set -e\nD={}\n{PRELUDE}\n", quote(&dir.to_string_lossy()));
-    script.push_str("mount -t tmpfs none /tmp\nmkdir -p /run/netns\nmount -t tmpfs none /run/netns\n");
+    script.push_str(&tmpfs_on_tmp("none"));
+    script.push_str("mkdir -p /run/netns\nmount -t tmpfs none /run/netns\n");
     script.push_str(setup);
     script.push_str("\nset +e\n");
     for (i, args) in commands.iter().enumerate() {

@@ -27,9 +27,8 @@ impl Drop for Reaped {
 }
 
 /// What every world script starts with: a private tmpfs on /tmp holding `bin/nsenter`.
-const PROLOGUE: &str = r#"set -u
-mount -t tmpfs scratch /tmp || exit 99
-mkdir /tmp/bin && ln -s "$NSENTER_BIN" /tmp/bin/nsenter || exit 99
+/// (The tmpfs itself comes first: `tmpfs_on_tmp`.)
+const PROLOGUE: &str = r#"mkdir /tmp/bin && ln -s "$NSENTER_BIN" /tmp/bin/nsenter || exit 99
 PATH=/tmp/bin:$PATH
 cd /tmp
 # wait_for FILE: until a target has written its ready file.
@@ -41,7 +40,7 @@ wait_for() { i=0; while [ ! -s "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1
 fn world(tool: &str, script: &str) -> Outcome {
     let mut cmd = Command::new("/usr/bin/unshare");
     cmd.args(["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "--kill-child", "sh", "-c"])
-        .arg(format!("{PROLOGUE}{script}"))
+        .arg(format!("set -u\n{}{PROLOGUE}{script}", tmpfs_on_tmp("scratch")))
         .env("NSENTER_BIN", tool)
         .env("LC_ALL", "C")
         .stdin(Stdio::null())

@@ -5,6 +5,7 @@
 mod common;
 
 mod docs;
+mod extras;
 mod lsns;
 mod nsenter;
 mod races;

@@ -128,3 +128,24 @@ pub fn privileged(test: &str) -> bool {
     eprintln!("skip: {test} needs root (run the suite as root to exercise the kernel)");
     false
 }
+
+/// Shell lines mounting a private tmpfs named `source` on /tmp (in a mount namespace the script
+/// made) without hiding this workspace or its build when they live under /tmp, as in a CI
+/// clone there: each such directory is held open across the mount and bound back in place
+/// (`--no-canonicalize`, or mount(8) would resolve the fd back to the now-hidden path).
+pub fn tmpfs_on_tmp(source: &str) -> String {
+    let target = Path::new(ours("lsns")).parent().and_then(Path::parent).map(|p| p.to_string_lossy().into_owned());
+    let mut keep: Vec<String> = vec![env!("CARGO_MANIFEST_DIR").to_string()];
+    keep.extend(target.filter(|t| !t.starts_with(env!("CARGO_MANIFEST_DIR"))));
+    keep.retain(|d| d.starts_with("/tmp/"));
+    let mut open = String::new();
+    let mut rebind = String::new();
+    for (i, dir) in keep.iter().enumerate() {
+        let fd = 8 - i;
+        open.push_str(&format!("exec {fd}<'{dir}' || exit 99\n"));
+        rebind.push_str(&format!(
+            "mkdir -p '{dir}' && mount --no-canonicalize --bind /proc/self/fd/{fd} '{dir}' || exit 99\nexec {fd}<&-\n"
+        ));
+    }
+    format!("{open}mount -t tmpfs {source} /tmp || exit 99\n{rebind}")
+}

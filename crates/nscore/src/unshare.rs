@@ -180,7 +180,26 @@ fn exec_side(a: &UnshareArgs, plan: &IdPlan, bind: Option<BindHelper>, parent: O
             Error::os(text, errno)
         })?;
     }
+    if let Some(environment) = &a.environment {
+        replace_environment(environment)?;
+    }
     let err = exec::exec_program_or_shell(&a.program);
     drop(bind);
     Err(err)
+}
+
+/// `--clear-env`/`--whitelist-env`, last before exec as in util-linux master: the environment
+/// becomes exactly `vars`. The login shell is then chosen without our `$SHELL` (unless kept).
+fn replace_environment(vars: &[(std::ffi::OsString, std::ffi::OsString)]) -> Result<()> {
+    // This process is single-threaded here (it forked or is about to exec), which is what
+    // makes changing the environment sound.
+    crate::sys::environ::clear();
+    for (name, value) in vars {
+        // setenv(3) refuses such a name; set_var would panic.
+        if name.is_empty() || name.as_encoded_bytes().contains(&b'=') || value.as_encoded_bytes().contains(&0) {
+            return Err(Error::os("failed to set whitelisted environment variables", libc::EINVAL));
+        }
+        std::env::set_var(name, value);
+    }
+    Ok(())
 }

@@ -57,6 +57,8 @@ pub struct Getopt<'a, Id: Copy> {
     cluster_pos: usize,
     operands: Vec<OsString>,
     done: bool,
+    /// `specs[..core]` are util-linux's options, the rest rns's own (see [`Getopt::with_extensions_from`]).
+    core: usize,
 }
 
 impl<'a, Id: Copy> Getopt<'a, Id> {
@@ -65,7 +67,17 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
         let argv0 = args.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
         // POSIXLY_CORRECT turns glibc's permuting off, as it does for every getopt caller.
         let ordering = if std::env::var_os("POSIXLY_CORRECT").is_some() { Ordering::RequireOrder } else { ordering };
-        Getopt { argv0, args, specs, ordering, next: 1, cluster_pos: 0, operands: Vec::new(), done: false }
+        let core = specs.len();
+        Getopt { argv0, args, specs, ordering, next: 1, cluster_pos: 0, operands: Vec::new(), done: false, core }
+    }
+
+    /// Marks `specs[index..]` as options util-linux does not have. An abbreviated long option
+    /// is looked up among util-linux's options first and only then among these, so every
+    /// abbreviation util-linux resolves (or reports ambiguous) still does the same: an extra
+    /// option is reachable by abbreviation only where util-linux would say "unrecognized".
+    pub fn with_extensions_from(mut self, index: usize) -> Self {
+        self.core = index.min(self.specs.len());
+        self
     }
 
     /// The operands (non-options), in order. Call after the iterator is exhausted.
@@ -146,9 +158,14 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
         let spec = match exact {
             Some(spec) => spec,
             None => {
-                let specs: &'a [OptSpec<Id>] = self.specs;
-                let candidates: Vec<&'a OptSpec<Id>> =
-                    specs.iter().filter(|s| s.long.is_some_and(|l| l.as_bytes().starts_with(name))).collect();
+                let (core, extra): (&'a [OptSpec<Id>], &'a [OptSpec<Id>]) = self.specs.split_at(self.core);
+                let prefixed = |specs: &'a [OptSpec<Id>]| -> Vec<&'a OptSpec<Id>> {
+                    specs.iter().filter(|s| s.long.is_some_and(|l| l.as_bytes().starts_with(name))).collect()
+                };
+                let mut candidates = prefixed(core);
+                if candidates.is_empty() {
+                    candidates = prefixed(extra);
+                }
                 match candidates.as_slice() {
                     [] => return Item::Error(format!("{}: unrecognized option '--{}'", self.argv0, shown)),
                     [one] => *one,
@@ -334,6 +351,28 @@ mod tests {
             items[2],
             Item::Error("prog: option '--outp=X' is ambiguous; possibilities: '--output' '--output-all'".into())
         );
+    }
+
+    #[test]
+    fn extensions_only_take_abbreviations_util_linux_rejects() {
+        const WITH_EXTRA: &[OptSpec<O>] = &[
+            OptSpec { id: O::Tree, short: None, long: Some("tree"), has_arg: HasArg::Optional },
+            OptSpec { id: O::Task, short: None, long: Some("type"), has_arg: HasArg::Required },
+            OptSpec { id: O::A, short: None, long: Some("threads"), has_arg: HasArg::No },
+            OptSpec { id: O::B, short: None, long: Some("trace"), has_arg: HasArg::No },
+        ];
+        let items = |args: &[&str]| {
+            let argv: Vec<OsString> = std::iter::once("prog").chain(args.iter().copied()).map(OsString::from).collect();
+            Getopt::new(argv, WITH_EXTRA, Ordering::Permute).with_extensions_from(2).collect::<Vec<_>>()
+        };
+        // util-linux's own answer: --tr is --tree, --t is ambiguous between its two options only
+        assert_eq!(items(&["--tr"]), [opt(O::Tree, None)]);
+        assert_eq!(
+            items(&["--t"]),
+            [Item::Error("prog: option '--t' is ambiguous; possibilities: '--tree' '--type'".into())]
+        );
+        assert_eq!(items(&["--th", "--threads", "--trace"]), [opt(O::A, None), opt(O::A, None), opt(O::B, None)]);
+        assert_eq!(items(&["--tra"]), [opt(O::B, None)]);
     }
 
     #[test]

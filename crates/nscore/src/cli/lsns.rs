@@ -25,11 +25,37 @@ pub enum Opt {
     ListColumns,
     Help,
     Version,
+    Threads,
+    Compare,
 }
 
 /// Column names, for completions of `-o` (the column table itself lives with the renderer).
 pub const COLUMN_NAMES: &[&str] =
     &["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"];
+/// The columns rns adds (README "Beyond util-linux"): reachable only by `-o`, never in
+/// `--output-all` or `-H`, which stay util-linux's 13.
+pub const EXTRA_COLUMN_DOCS: &[(&str, &str)] = &[
+    ("CONTAINER", "container of the PID, as RUNTIME:ID (from its cgroups)"),
+    ("HOLDERS", "what keeps the namespace alive"),
+];
+/// What `-o` completes: util-linux's columns, then rns's.
+const OUTPUT_WORDS: &[&str] = &[
+    "NS",
+    "TYPE",
+    "PATH",
+    "NPROCS",
+    "PID",
+    "PPID",
+    "COMMAND",
+    "UID",
+    "USER",
+    "NETNSID",
+    "NSFS",
+    "PNS",
+    "ONS",
+    "CONTAINER",
+    "HOLDERS",
+];
 const TYPE_NAMES: &[&str] = &["mnt", "net", "ipc", "user", "pid", "uts", "cgroup", "time"];
 const TREE_NAMES: &[&str] = &["owner", "parent", "process"];
 
@@ -44,7 +70,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         HasArg::Required,
         "list",
         "define which output columns to use",
-        ValueHint::WordList(COLUMN_NAMES),
+        ValueHint::WordList(OUTPUT_WORDS),
     ),
     OptDef::flag(Opt::OutputAll, None, "output-all", "output all columns"),
     OptDef::flag(Opt::Persistent, Some('P'), "persistent", "namespaces without processes"),
@@ -74,6 +100,13 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::ListColumns, Some('H'), "list-columns", "list the available columns"),
     OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
     OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
+];
+
+/// Options util-linux does not have: parsed after [`OPTIONS`] (an abbreviation util-linux
+/// resolves keeps its meaning) and left out of [`USAGE`], which stays util-linux's text.
+pub const EXTENSIONS: &[OptDef<Opt>] = &[
+    OptDef::flag(Opt::Threads, None, "threads", "also scan threads (/proc/PID/task/TID/ns)"),
+    OptDef::flag(Opt::Compare, None, "compare", "compare the namespaces of two processes"),
 ];
 
 /// `lsns --help`, with `%s` for the program name.
@@ -156,6 +189,8 @@ pub const DOC: ToolDoc = ToolDoc {
         ("filter", "Only the lines for which _expr_ is true, in the libsmartcols filter language (*scols-filter*(5)); the expression may use columns that are not printed, e.g. 'USER != \"root\" and NPROCS > 1'."),
         ("raw", "Implies *--nowrap*."),
         ("type", "May be given more than once."),
+        ("threads", "Not only each process's namespaces are read but every thread's: a thread that called unshare(2) or setns(2) and so is in a namespace of its own is listed, as a process whose PID is the thread id and whose PPID is its process. Without it (as in util-linux) such a namespace is missed. Not in util-linux."),
+        ("compare", "The two processes are given as _pid_ operands (*rlsns --compare 1234 5678*); one line per kind (*--type* selects kinds) with columns TYPE, NS1 and NS2 (the namespace of each process as _dev_:_inode_ of /proc/_pid_/ns/_type_, since an inode number is unique only on one nsfs device) and RESULT (*same*, *differs*, or *unknown* when a namespace cannot be read). *--json*, *--raw* and *--noheadings* apply. Exit status 0 when every line is *same*, 1 otherwise, 2 when a process cannot be read. Not in util-linux."),
         ("tree", "*owner* (the default when _rel_ is omitted) nests namespaces under the user namespace that owns them; *parent* nests pid and user namespaces under their parents; *process* draws the process tree, as the default output does."),
     ],
     columns: COLUMN_DOCS,
@@ -169,6 +204,23 @@ pub const DOC: ToolDoc = ToolDoc {
             "A namespace with no process left lives on while a file descriptor, a socket or a bind \
              mount of its nsfs file holds it. *rlsns -P* lists them: NPROCS is 0, and NSFS shows \
              where a bind-mounted one is mounted. Unmount the file to release it.",
+        ),
+        (
+            "Columns beyond util-linux",
+            "Two columns are not in util-linux, and so are never shown unless named with \
+             *--output* (*rlsns -o +CONTAINER,HOLDERS*); *--output-all* and *--list-columns* \
+             show util-linux's thirteen. *CONTAINER*: the container of the PID, found from its \
+             cgroups (/proc/_pid_/cgroup) as *rnsenter*(1) --target _runtime_:_id_ reads them: \
+             _runtime_:_id_ with a hex id cut to 12 digits (docker:3f2a9c4b5d6e, also \
+             containerd, crio, podman, and k8s for a pod's container) or a full name (lxc:web, \
+             nspawn:debian); empty on the host. *HOLDERS*: what keeps the namespace alive, one \
+             item per line (joined with commas by *--nowrap* and *--raw*, an array of strings \
+             in JSON): pid:_pid_ for each member process (the five lowest, then pid:+_n_ for \
+             the others), fd:_pid_:_fd_ for an open descriptor of its nsfs file, \
+             socket:_pid_:_fd_ for a socket created in this network namespace and held by a \
+             process outside it, the path of each bind mount, child:_inode_ for a child pid or \
+             user namespace, owned:_inode_ for a namespace a user namespace owns. Only what \
+             rlsns sees counts (its own mount namespace, the kinds of *--type*).",
         ),
         (
             "Ghost namespaces",
@@ -188,8 +240,14 @@ pub const DOC: ToolDoc = ToolDoc {
         ("rlsns -p $$ -o NS,TYPE,PATH", "The namespaces of the current shell, with their /proc paths."),
         ("rlsns -J | jq '.namespaces[] | select(.type == \"user\")'", "User namespaces, picked from the JSON output."),
         ("rlsns 4026531836", "The processes in namespace 4026531836."),
+        ("rlsns -P -o NS,TYPE,HOLDERS", "Namespaces without processes, and what keeps each alive."),
+        ("rlsns -t pid -o NS,PID,CONTAINER,COMMAND", "PID namespaces with the container of each one's first process."),
+        ("rlsns --compare $$ 1234", "Which namespaces the shell shares with process 1234; exits 0 when it shares them all."),
     ],
     differences: &[
+        "*--threads*, *--compare* and the columns CONTAINER and HOLDERS are rns extras; they are \
+         not in *--help* or *--list-columns*, which print util-linux's text, and an abbreviation \
+         util-linux accepts keeps its meaning.",
         "Messages and *--version* use the name the program was called by: installed as *lsns* \
          (for instance with *cargo xtask install --as-util-linux*), it answers exactly as \
          util-linux *lsns* 2.42 does; called *rlsns*, messages start with \"rlsns:\".",
@@ -227,6 +285,10 @@ pub struct LsnsArgs {
     pub list_columns: bool,
     /// The `<namespace ID>` operand, unparsed.
     pub namespace: Option<OsString>,
+    /// `--threads`: threads whose namespaces differ from their process's are listed too.
+    pub threads: bool,
+    /// `--compare PID1 PID2`.
+    pub compare: Option<(libc::pid_t, libc::pid_t)>,
 }
 
 /// What the command line asks for.
@@ -253,9 +315,12 @@ pub fn parse_pid(arg: &str, what: &str) -> Result<libc::pid_t> {
 /// Runs lsns's getopt loop over `argv` (`argv[0]` included).
 /// `out` is stdout: the filter's scanner echoes there while `-Q` is read.
 pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> {
-    let specs = super::getopt_specs(OPTIONS);
-    let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::Permute);
+    let mut specs = super::getopt_specs(OPTIONS);
+    let core = specs.len();
+    specs.extend(super::getopt_specs(EXTENSIONS));
+    let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::Permute).with_extensions_from(core);
     let mut args = LsnsArgs::default();
+    let mut compare = false;
     // (option, the other option it excludes, seen) as err_exclusive_options tracks them.
     let mut seen_json_raw: Option<Opt> = None;
     let mut seen_persist_task: Option<Opt> = None;
@@ -307,9 +372,20 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
             Opt::ListColumns => args.list_columns = true,
             Opt::Help => return Ok(Parsed::Help),
             Opt::Version => return Ok(Parsed::Version),
+            Opt::Threads => args.threads = true,
+            Opt::Compare => compare = true,
         }
     }
-    args.namespace = getopt.into_operands().into_iter().next();
+    let operands = getopt.into_operands();
+    if compare {
+        let [first, second] = operands.as_slice() else {
+            return Err(Error::msg("--compare needs two PIDs"));
+        };
+        let pid = |arg: &OsString| parse_pid(&arg.to_string_lossy(), "invalid PID argument");
+        args.compare = Some((pid(first)?, pid(second)?));
+        return Ok(Parsed::Run(args));
+    }
+    args.namespace = operands.into_iter().next();
     Ok(Parsed::Run(args))
 }
 
@@ -336,7 +412,7 @@ pub fn command() -> clap::Command {
     super::clap_command(
         "rlsns",
         "List system namespaces.",
-        OPTIONS,
+        &[OPTIONS, EXTENSIONS].concat(),
         &[("namespace", "namespace ID (inode number)", false)],
     )
 }
@@ -371,6 +447,20 @@ mod tests {
     fn pid_errors() {
         assert_eq!(p(&["-p", "abc"]), Err(Error::msg("invalid PID argument: 'abc'")));
         assert_eq!(p(&["-p", "0"]), Err(Error::os("invalid PID argument: '0'", libc::ERANGE)));
+    }
+
+    #[test]
+    fn extensions() {
+        let Ok(Parsed::Run(a)) = p(&["--threads", "-t", "uts"]) else { panic!() };
+        assert!(a.threads);
+        let Ok(Parsed::Run(a)) = p(&["--compare", "1", "-J", "22"]) else { panic!() };
+        assert_eq!((a.compare, a.json, a.namespace), (Some((1, 22)), true, None));
+        assert_eq!(p(&["--compare", "1"]), Err(Error::msg("--compare needs two PIDs")));
+        assert_eq!(p(&["--compare", "1", "x"]), Err(Error::msg("invalid PID argument: 'x'")));
+        // util-linux's abbreviations are untouched: --t is still ambiguous (tree, type)
+        assert!(matches!(p(&["--t"]), Err(Error::Usage(m)) if m.contains("ambiguous")));
+        let Ok(Parsed::Run(a)) = p(&["--th", "--c", "1", "2"]) else { panic!() };
+        assert!(a.threads && a.compare.is_some());
     }
 
     #[test]

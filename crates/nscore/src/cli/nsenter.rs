@@ -8,6 +8,7 @@ use super::{OptDef, ValueHint};
 use crate::enter::NsTable;
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
+use crate::proc::container::ContainerSpec;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 
@@ -212,7 +213,12 @@ pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
         let text = || value.as_ref().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
         match opt {
             Opt::All => args.all = true,
-            Opt::Target => args.target = parse_target(&text())?,
+            Opt::Target => {
+                args.target = match ContainerSpec::parse(&text()) {
+                    Some(spec) => container_init(&spec)?,
+                    None => parse_target(&text())?,
+                }
+            }
             Opt::Ns(kind) => {
                 let path = value.as_deref().map(strip_leading_eq);
                 args.namespaces.enable(kind, path, open)?;
@@ -338,6 +344,12 @@ pub fn parse_target(arg: &str) -> Result<libc::pid_t> {
         (Some(pid), true) => Ok(pid),
         _ => Err(invalid()),
     }
+}
+
+/// `-t RUNTIME:ID-PREFIX` (an rns extra): the init of the one container whose cgroups name
+/// it, found in the live /proc (see [`crate::proc::container`]).
+fn container_init(spec: &ContainerSpec) -> Result<libc::pid_t> {
+    crate::proc::container::find_init(&crate::proc::ProcFs::live(), spec).map_err(|why| Error::msg(why.message(spec)))
 }
 
 /// The pieces of `PID[:INODE]`: the pid when it is valid, the inode when one was read (0 counts

@@ -33,7 +33,7 @@ pub const DOC: ToolDoc = ToolDoc {
         ("user", "With _file_, the user namespace that file refers to; without, the target's. The uid and gid become 0 in it unless *--preserve-credentials*, *--setuid* or *--setgid* say otherwise."),
         ("time", "With _file_, the time namespace that file refers to; without, the target's."),
         ("all", "Every namespace kind of the target, except its user namespace when it is already yours. Options given with a _file_ still take precedence."),
-        ("target", "The process whose namespaces, root and working directory are used. _pid_:_inode_ also checks, through a pidfd, that the process is the one expected."),
+        ("target", "The process whose namespaces, root and working directory are used. _pid_:_inode_ also checks, through a pidfd, that the process is the one expected. _runtime_:_id_ (an rns extra, see *Containers*) names a container instead: *docker:3f2a*, *podman:*_id_, *containerd:*_id_, *crio:*_id_, *k8s:*_id_, *lxc:*_name_, *nspawn:*_name_."),
         ("net-socket", "_fd_ is a descriptor of the target process; the socket is fetched with pidfd_getfd(2) and its namespace asked with SIOCGSKNS."),
         ("pid", "With _file_, the PID namespace that file refers to; without, the target's. Only children are created in a PID namespace, so rnsenter forks and runs _program_ as its child (unless *--no-fork*)."),
         ("user-parent", "The parent of the user namespace that would be entered otherwise (found with ioctl_ns(2)); works with or without *--user*."),
@@ -69,6 +69,22 @@ pub const DOC: ToolDoc = ToolDoc {
              as the overflow id if they are not mapped.",
         ),
         (
+            "Containers",
+            "*--target* _runtime_:_id_ (not in util-linux) enters a container without asking its \
+             runtime: rnsenter reads /proc/_pid_/cgroup of every process, keeps those whose cgroup path names \
+             a container of that _runtime_ whose id (or name) starts with _id_, and uses the \
+             container's init: the oldest of its processes whose parent is outside it. A name \
+             equal to _id_ wins over longer ones. Runtimes: *docker* (/docker/_id_, \
+             docker-_id_.scope), *containerd* (cri-containerd-_id_.scope), *crio* \
+             (crio-_id_.scope), *podman* (libpod-_id_.scope), *lxc* (lxc.payload._name_, \
+             /lxc/_name_), *nspawn* (machine-_name_.scope, systemd-nspawn@_name_.service) and \
+             *k8s* (any container of a Kubernetes pod). Monitors (conmon, the lxc monitor, the \
+             nspawn supervisor) are not in their container. When no container or several match, \
+             rnsenter says so (no container matches 'docker:3f2a'; 'docker:3f' matches several \
+             containers: ...) and exits 1. A _pid_, with or without :_inode_, keeps util-linux's \
+             meaning, and so does a word before the colon that is not a runtime.",
+        ),
+        (
             "Signals",
             "When rnsenter forks (for a PID namespace), it waits for the child: it exits with the \
              child's status, dies of the signal that killed the child, and stops when the child \
@@ -81,12 +97,15 @@ pub const DOC: ToolDoc = ToolDoc {
         ("rnsenter --net=/run/netns/blue ss -tln", "Listening TCP sockets of the network namespace named blue by ip-netns(8)."),
         ("rnsenter -t PID -m -u -i -n -p -r -w ps -ef", "Processes as a container whose init is PID sees them, from its root and working directory."),
         ("rnsenter -t PID -U --preserve-credentials id", "Your ids as seen in the user namespace of PID."),
+        ("rnsenter -t docker:3f2a -a ps -ef", "The processes of the docker container whose id starts with 3f2a, seen from inside it."),
     ],
     differences: &[
         "Messages and *--version* use the name the program was called by: installed as *nsenter* \
          (for instance with *cargo xtask install --as-util-linux*), it answers exactly as \
          util-linux *nsenter* 2.42 does; called *rnsenter*, messages start with \"rnsenter:\".",
         "*--follow-context* (*-Z*, SELinux) is not supported, as in util-linux built without SELinux.",
+        "*--target* also takes _runtime_:_id_ (see *Containers*); util-linux would reject such a \
+         target as an invalid PID argument.",
     ],
     see_also: &["runshare(1)", "rlsns(8)", "nsenter(1)", "setns(2)", "clone(2)", "namespaces(7)", "pidfd_open(2)", "ip-netns(8)"],
 };

@@ -7,8 +7,9 @@ use super::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::unshare::idmap::{self, MapRange};
+use std::ffi::OsStr;
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub enum Opt {
     Monotonic,
     Boottime,
     LoadInterp,
+    ClearEnv,
+    WhitelistEnv,
 }
 
 const PROPAGATION_WORDS: &[&str] = &["slave", "shared", "private", "unchanged"];
@@ -225,6 +228,22 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
     ),
 ];
 
+/// Options util-linux 2.42 does not have (util-linux master added these two): parsed after
+/// [`OPTIONS`], so an abbreviation 2.42 resolves keeps its meaning, and left out of [`USAGE`],
+/// which stays 2.42's text.
+pub const EXTENSIONS: &[OptDef<Opt>] = &[
+    OptDef::flag(Opt::ClearEnv, None, "clear-env", "do not inherit environment variables from the calling process"),
+    OptDef::arg(
+        Opt::WhitelistEnv,
+        None,
+        "whitelist-env",
+        HasArg::Required,
+        "list",
+        "clear environment except for specified variables",
+        ValueHint::None,
+    ),
+];
+
 /// `unshare --help` of util-linux 2.42.2, with `%s` for the program name.
 pub const USAGE: &str = "
 Usage:
@@ -331,6 +350,9 @@ pub struct UnshareArgs {
     pub keep_caps: bool,
     pub monotonic: Option<i64>,
     pub boottime: Option<i64>,
+    /// `--clear-env`/`--whitelist-env`: the whole environment the program gets (each listed
+    /// variable that was set, with its value when the option was read), or `None` to inherit ours.
+    pub environment: Option<Vec<(OsString, OsString)>>,
     /// The program and its arguments (empty: the login shell).
     pub program: Vec<OsString>,
 }
@@ -360,6 +382,7 @@ impl Default for UnshareArgs {
             keep_caps: false,
             monotonic: None,
             boottime: None,
+            environment: None,
             program: Vec::new(),
         }
     }
@@ -391,6 +414,38 @@ pub trait IdSource {
     fn egid(&self) -> u32;
     /// The contents of `/etc/passwd`, `/etc/group`, `/etc/subuid`, `/proc/self/uid_map`...
     fn read(&self, path: &str) -> std::io::Result<String>;
+    /// Our environment variable `name`, as getenv(3) finds it (`--whitelist-env`).
+    fn var(&self, name: &OsStr) -> Option<OsString> {
+        getenv(std::env::vars_os(), name)
+    }
+}
+
+/// getenv(3) over `vars`: the value of the first entry that starts with `name=`. A name with
+/// `=` in it can match too (`A=B` finds `A=B=C`), as in glibc; setting it later fails.
+pub fn getenv(vars: impl IntoIterator<Item = (OsString, OsString)>, name: &OsStr) -> Option<OsString> {
+    if name.is_empty() {
+        return None;
+    }
+    vars.into_iter().find_map(|(key, value)| {
+        let mut entry = key.into_vec();
+        entry.push(b'=');
+        entry.extend_from_slice(value.as_bytes());
+        let rest = entry.strip_prefix(name.as_bytes())?.strip_prefix(b"=")?;
+        Some(OsString::from_vec(rest.to_vec()))
+    })
+}
+
+/// `--whitelist-env LIST`: the names between commas (empty ones skipped), each with its
+/// current value if it is set.
+fn whitelisted(ids: &dyn IdSource, list: &OsStr) -> Vec<(OsString, OsString)> {
+    list.as_bytes()
+        .split(|&b| b == b',')
+        .filter(|name| !name.is_empty())
+        .filter_map(|name| {
+            let name = OsStr::from_bytes(name);
+            ids.var(name).map(|value| (name.to_os_string(), value))
+        })
+        .collect()
 }
 
 /// The live system.
@@ -581,8 +636,10 @@ fn parse_owner(s: &str) -> Option<(u32, u32)> {
 
 /// Runs unshare's getopt loop over `argv` (`argv[0]` included).
 pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
-    let specs = super::getopt_specs(OPTIONS);
-    let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder);
+    let mut specs = super::getopt_specs(OPTIONS);
+    let core = specs.len();
+    specs.extend(super::getopt_specs(EXTENSIONS));
+    let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder).with_extensions_from(core);
     let mut a = UnshareArgs::default();
     for item in getopt.by_ref() {
         let (opt, value) = match item {
@@ -691,6 +748,13 @@ pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
             Opt::Wd => a.wd = path(),
             Opt::Monotonic => a.monotonic = Some(parse_signed(&text, "failed to parse monotonic offset")?),
             Opt::Boottime => a.boottime = Some(parse_signed(&text, "failed to parse boottime offset")?),
+            Opt::ClearEnv => {
+                a.environment.get_or_insert_with(Vec::new);
+            }
+            Opt::WhitelistEnv => {
+                let list = value.clone().unwrap_or_default();
+                a.environment.get_or_insert_with(Vec::new).extend(whitelisted(ids, &list));
+            }
         }
     }
     if (a.monotonic.is_some() || a.boottime.is_some()) && !a.has(libc::CLONE_NEWTIME) {
@@ -705,7 +769,7 @@ pub fn command() -> clap::Command {
     super::clap_command(
         "runshare",
         "Run a program with some namespaces unshared from the parent.",
-        OPTIONS,
+        &[OPTIONS, EXTENSIONS].concat(),
         &[("program", "program to run, with its arguments (default: the login shell)", true)],
     )
 }
@@ -736,6 +800,10 @@ mod tests {
                 "/etc/subuid" => Ok("alice:100000:65536\n".into()),
                 _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
             }
+        }
+        fn var(&self, name: &OsStr) -> Option<OsString> {
+            let env = [("HOME", "/home/alice"), ("TERM", "xterm"), ("A=B", "x"), ("EMPTY", "")];
+            getenv(env.iter().map(|(k, v)| (OsString::from(k), OsString::from(v))), name)
         }
     }
 
@@ -809,6 +877,33 @@ mod tests {
         let a = run(&["--mount-binfmt=/b", "-l", ":x:M::ab::/i:F"]);
         assert_eq!((a.mount_proc, a.mount_binfmt), (None, Some(PathBuf::from("/b"))));
         assert!(interp_is_fixed(a.load_interp.as_ref().unwrap()));
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> Option<Vec<(OsString, OsString)>> {
+        Some(pairs.iter().map(|(k, v)| (OsString::from(k), OsString::from(v))).collect())
+    }
+
+    #[test]
+    fn clear_and_whitelist_env() {
+        assert_eq!(run(&["-U"]).environment, None);
+        assert_eq!(run(&["--clear-env"]).environment, env(&[]));
+        // unset names are skipped, empty items too; values are taken when the option is read
+        assert_eq!(
+            run(&["--whitelist-env", ",TERM,,NOPE,HOME,EMPTY"]).environment,
+            env(&[("TERM", "xterm"), ("HOME", "/home/alice"), ("EMPTY", "")])
+        );
+        assert_eq!(run(&["--whitelist-env=NOPE"]).environment, env(&[]));
+        // --clear-env never drops what a --whitelist-env kept, before or after it
+        assert_eq!(run(&["--whitelist-env=TERM", "--clear-env", "--whitelist-env=HOME"]).environment, {
+            env(&[("TERM", "xterm"), ("HOME", "/home/alice")])
+        });
+        // glibc's getenv finds `A=B=x` for the name `A`, and for `A=B` (setenv refuses that one later)
+        assert_eq!(run(&["--whitelist-env=A"]).environment, env(&[("A", "B=x")]));
+        assert_eq!(run(&["--whitelist-env=A=B"]).environment, env(&[("A=B", "x")]));
+        // 2.42's abbreviations keep their meaning: --c is still --cgroup, --w still --wd
+        assert_eq!(run(&["--c"]).flags, libc::CLONE_NEWCGROUP);
+        assert_eq!(run(&["--w", "/"]).wd, Some(PathBuf::from("/")));
+        assert_eq!(run(&["--cl", "--wh=TERM"]).environment, env(&[("TERM", "xterm")]));
     }
 
     #[test]

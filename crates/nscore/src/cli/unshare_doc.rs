@@ -58,6 +58,8 @@ pub const DOC: ToolDoc = ToolDoc {
         ("keep-caps", "Keep the capabilities granted in the new user namespace across exec (as ambient capabilities)."),
         ("monotonic", "Offset in seconds (may be negative) of CLOCK_MONOTONIC in the new time namespace; needs *--time*."),
         ("boottime", "Offset in seconds of CLOCK_BOOTTIME in the new time namespace; needs *--time*."),
+        ("clear-env", "Start _program_ with an empty environment (the last step before it runs, after every other option took effect). Without _program_, the login shell is then taken from the password database, as $SHELL is gone. Not in util-linux 2.42 (it is in util-linux's development branch)."),
+        ("whitelist-env", "Start _program_ with only the variables named in the comma-separated _list_, with the values they had when runshare started; names that are not set are skipped, and if none is set the environment is empty. May be repeated; combined with *--clear-env* the listed variables are still kept. Not in util-linux 2.42 (it is in util-linux's development branch)."),
     ],
     columns: &[],
     exit_status: &[
@@ -98,8 +100,14 @@ pub const DOC: ToolDoc = ToolDoc {
         ("touch /root/uts-ns; runshare --uts=/root/uts-ns hostname demo; rnsenter --uts=/root/uts-ns hostname; umount /root/uts-ns", "A persistent UTS namespace: its host name outlives the process that set it."),
         ("runshare -r --map-users=auto --map-groups=auto id", "A user namespace with your subordinate id ranges mapped."),
         ("runshare -T --monotonic 86400 --fork cat /proc/uptime", "A time namespace whose monotonic clock is a day ahead."),
+        ("runshare -r -n --whitelist-env=PATH,TERM,HOME sh", "A shell in a network namespace that inherits only PATH, TERM and HOME."),
     ],
     differences: &[
+        "*--clear-env* and *--whitelist-env* come from util-linux's development branch and are \
+         not in 2.42; they are not in *--help*, which prints 2.42's text. An abbreviation \
+         util-linux 2.42 accepts (*--c* for *--cgroup*, *--w* for *--wd*) keeps its meaning. \
+         Unlike the development branch, a *--whitelist-env* whose variables are all unset \
+         still empties the environment.",
         "Messages and *--version* use the name the program was called by: installed as *unshare* \
          (for instance with *cargo xtask install --as-util-linux*), it answers exactly as \
          util-linux *unshare* 2.42 does; called *runshare*, messages start with \"runshare:\".",

@@ -22,6 +22,9 @@ pub enum Col {
     Nsfs,
     Pns,
     Ons,
+    /// rns extras (see [`EXTRA_COLUMNS`]).
+    Container,
+    Holders,
 }
 
 /// What a getter reads: the scan, the line's namespace and its process (if any).
@@ -31,6 +34,8 @@ pub struct Cell<'a> {
     pub proc: Option<&'a Process>,
     /// `-W`/`-r`: NSFS joined with `,` instead of newlines.
     pub no_wrap: bool,
+    /// `-J`: a list cell (HOLDERS) keeps one item per line, the items of its JSON array.
+    pub json: bool,
 }
 
 /// One row of the column table.
@@ -120,18 +125,47 @@ pub const COLUMNS: [Column; 13] = [
     },
 ];
 
+/// Columns util-linux does not have (README "Beyond util-linux"). Reachable by `-o` (and
+/// usable in `-Q`), never part of `--output-all` or `-H`, which list util-linux's 13.
+pub const EXTRA_COLUMNS: [Column; 2] = [
+    Column {
+        id: Col::Container,
+        spec: spec("CONTAINER", 0.0, false, "container of the PID, as RUNTIME:ID (from its cgroups)", JsonType::String),
+        get: |c| c.proc.and_then(|p| container_of(c.scan, p.pid)).map(|k| k.short()),
+    },
+    Column {
+        id: Col::Holders,
+        spec: ColumnSpec {
+            wrap: true,
+            ..spec("HOLDERS", 0.0, false, "what keeps the namespace alive", JsonType::ArrayString)
+        },
+        get: |c| {
+            let sep = if c.no_wrap && !c.json { "," } else { "\n" };
+            let items = super::holders::holders(c.scan, c.ns);
+            (!items.is_empty()).then(|| items.join(sep))
+        },
+    },
+];
+
+/// The container a process is in, from its `/proc/PID/cgroup`.
+fn container_of(scan: &Scan, pid: i32) -> Option<crate::proc::container::Container> {
+    let text = std::fs::read_to_string(scan.procfs.root().join(format!("{pid}/cgroup"))).ok()?;
+    crate::proc::container::from_cgroup(&text)
+}
+
 fn uid_of(c: &Cell<'_>) -> u32 {
     c.proc.map_or(c.ns.uid_fallback, |p| p.uid)
 }
 
 impl Col {
     pub fn column(self) -> &'static Column {
-        COLUMNS.iter().find(|c| c.id == self).expect("every Col has a row")
+        COLUMNS.iter().chain(&EXTRA_COLUMNS).find(|c| c.id == self).expect("every Col has a row")
     }
 
-    /// Case-insensitive lookup of a column name, as `-o` and the filter accept them.
+    /// Case-insensitive lookup of a column name, as `-o` and the filter accept them (rns's
+    /// extra columns included).
     pub fn from_name(name: &str) -> Option<Col> {
-        COLUMNS.iter().find(|c| c.spec.name.eq_ignore_ascii_case(name)).map(|c| c.id)
+        COLUMNS.iter().chain(&EXTRA_COLUMNS).find(|c| c.spec.name.eq_ignore_ascii_case(name)).map(|c| c.id)
     }
 }
 

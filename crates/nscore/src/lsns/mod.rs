@@ -2,6 +2,8 @@
 //! them as util-linux 2.42 does (list, process/owner/parent trees, a namespace's processes).
 
 pub mod columns;
+pub mod compare;
+pub mod holders;
 pub mod query;
 pub mod scan;
 
@@ -38,11 +40,15 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
         render(&list_columns_table(), &list_columns_format(&args), out)?;
         return Ok(0);
     }
+    if let Some(pids) = args.compare {
+        return compare::run(&ProcFs::live(), pids, &args, out);
+    }
     let plan = Plan::new(&args)?;
     let opts = ScanOptions {
         kinds: plan.kinds,
         netnsid: plan.columns.contains(&Col::Netnsid) || query.as_ref().is_some_and(|q| q.has_holder("NETNSID")),
         connect: matches!(plan.tree, Some(TreeKind::Owner | TreeKind::Parent)),
+        threads: args.threads,
     };
     let scan = match scan::scan(&ProcFs::live(), &opts) {
         Ok(scan) => scan,
@@ -267,6 +273,7 @@ impl<'a> Builder<'a> {
             ns: &self.scan.namespaces[ns],
             proc: proc.map(|p| &self.scan.procs[p]),
             no_wrap: self.plan.no_wrap,
+            json: self.plan.json,
         };
         (col.column().get)(&cell)
     }
@@ -678,7 +685,7 @@ mod tests {
     fn unsupported_ioctl_ends_with_status_2() {
         // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
         let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
-        let opts = ScanOptions { kinds: [true; 8], netnsid: false, connect: false };
+        let opts = ScanOptions { kinds: [true; 8], ..ScanOptions::default() };
         let err = scan::scan(&procfs, &opts).unwrap_err();
         assert_eq!(
             err,

@@ -81,8 +81,17 @@ impl Namespace {
     }
 }
 
+/// Something other than a member process that holds a namespace (rns's HOLDERS column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// An open nsfs descriptor: pid, descriptor number.
+    Fd(i32, i32),
+    /// A socket of a process that is not in the socket's network namespace: pid, descriptor.
+    Socket(i32, i32),
+}
+
 /// What to look for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
     /// Kinds to read (`-t`; all when none given).
     pub kinds: [bool; 8],
@@ -90,6 +99,9 @@ pub struct ScanOptions {
     pub netnsid: bool,
     /// Connect owners/parents and add the missing ones (`--tree=owner|parent`).
     pub connect: bool,
+    /// `--threads` (an rns extra): also read `PID/task/TID/ns`; a thread whose namespaces
+    /// differ from its process's is added as a process of its own (its ppid: the process).
+    pub threads: bool,
 }
 
 /// Why a scan stopped.
@@ -115,6 +127,8 @@ pub struct Scan {
     by_ino: HashMap<u64, usize>,
     pub mounts: Vec<NsfsMount>,
     pub nsfs_dev: Option<u64>,
+    /// Descriptors and foreign sockets holding each namespace, by inode.
+    pub held: HashMap<u64, Vec<Holder>>,
     /// Messages util-linux prints with warnx while scanning (`Unsupported ioctl ...`).
     pub warnings: Vec<String>,
     users: RefCell<HashMap<u32, String>>,
@@ -135,6 +149,7 @@ impl Scan {
             by_ino: HashMap::new(),
             mounts,
             nsfs_dev: None,
+            held: HashMap::new(),
             warnings: Vec::new(),
             users: RefCell::new(HashMap::new()),
         }
@@ -345,18 +360,39 @@ impl Scan {
     ) -> Result<(), i32> {
         let Some(uid) = dir.uid(pid) else { return Ok(()) };
         let Some(stat) = dir.stat_line(pid) else { return Ok(()) };
-        let mut proc = Process { pid: stat.pid, ppid: stat.ppid, uid, ns: [0; 8], parent: None };
+        let ns = self.read_ns_links(dir, opts, netlink, &pid.to_string())?;
+        let proc = Process { pid: stat.pid, ppid: stat.ppid, uid, ns, parent: None };
+        let own_net = proc.ns[NsKind::Net.index()];
+        self.add_process(proc.clone());
+        self.read_open_namespaces(dir, opts, netlink, pid, own_net);
+        if opts.threads {
+            self.read_threads(dir, opts, netlink, &proc)?;
+        }
+        Ok(())
+    }
+
+    /// The inode of each selected `<dir>/ns/<kind>` (0 when unreadable), asking the kernel
+    /// about every namespace seen for the first time.
+    fn read_ns_links(
+        &mut self,
+        dir: &ProcDir,
+        opts: &ScanOptions,
+        netlink: Option<&RouteSocket>,
+        task_dir: &str,
+    ) -> Result<[u64; 8], i32> {
+        let mut inodes = [0; 8];
         for kind in LSNS_ORDER {
             if !opts.kinds[kind.index()] {
                 continue;
             }
-            let Some(file) = dir.ns(pid, kind.name()) else { continue };
-            proc.ns[kind.index()] = file.ino;
+            let path = format!("{task_dir}/ns/{}", kind.name());
+            let Some(file) = dir.stat(&path) else { continue };
+            inodes[kind.index()] = file.ino;
             let idx = self.insert(file.ino, kind);
             if self.namespaces[idx].queried {
                 continue;
             }
-            let fd: File = match dir.open(&format!("{pid}/ns/{}", kind.name())) {
+            let fd: File = match dir.open(&path) {
                 Ok(fd) => fd,
                 Err(e) if is_gone(e) => continue,
                 Err(e) => return Err(e),
@@ -382,18 +418,59 @@ impl Scan {
             ns.netnsid = netnsid;
             ns.queried = true;
         }
-        self.add_process(proc);
-        self.read_open_namespaces(dir, opts, netlink, pid);
+        Ok(inodes)
+    }
+
+    /// `--threads`: the other threads of `leader` (`PID/task/TID`); one whose namespaces differ
+    /// from the process's (it called unshare(2) or setns(2)) is added for those namespaces.
+    fn read_threads(
+        &mut self,
+        dir: &ProcDir,
+        opts: &ScanOptions,
+        netlink: Option<&RouteSocket>,
+        leader: &Process,
+    ) -> Result<(), i32> {
+        let Ok(entries) = std::fs::read_dir(self.procfs.root().join(format!("{}/task", leader.pid))) else {
+            return Ok(());
+        };
+        let mut tids: Vec<i32> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
+            .filter(|&tid| tid != leader.pid)
+            .collect();
+        tids.sort_unstable();
+        for tid in tids {
+            let inodes = self.read_ns_links(dir, opts, netlink, &format!("{}/task/{tid}", leader.pid))?;
+            let mut own = [0; 8];
+            for (i, &ino) in inodes.iter().enumerate() {
+                if ino != 0 && ino != leader.ns[i] {
+                    own[i] = ino;
+                }
+            }
+            if own != [0; 8] {
+                self.add_process(Process { pid: tid, ppid: leader.pid, uid: leader.uid, ns: own, parent: None });
+            }
+        }
         Ok(())
     }
 
     /// Namespaces a process holds open: nsfs descriptors, and the network namespaces of its
     /// sockets (pidfd_getfd(2) + SIOCGSKNS). Failures are ignored, as in util-linux.
-    fn read_open_namespaces(&mut self, dir: &ProcDir, opts: &ScanOptions, netlink: Option<&RouteSocket>, pid: i32) {
+    /// Each is also remembered as a [`Holder`] (a socket only when it is not in `own_net`,
+    /// the process's own network namespace).
+    fn read_open_namespaces(
+        &mut self,
+        dir: &ProcDir,
+        opts: &ScanOptions,
+        netlink: Option<&RouteSocket>,
+        pid: i32,
+        own_net: u64,
+    ) {
         // One pidfd per process, opened at its first socket.
         let mut pidfd: Option<OwnedFd> = None;
         for (num, file) in dir.fds(pid) {
             if Some(file.dev) == self.nsfs_dev {
+                self.held.entry(file.ino).or_default().push(Holder::Fd(pid, num));
                 if self.get(file.ino).is_some_and(|i| self.namespaces[i].from_fd) {
                     continue;
                 }
@@ -408,6 +485,9 @@ impl Scan {
                 let Ok(sock) = nsio::pidfd_getfd(pidfd.as_fd(), num) else { continue };
                 let Ok(netns) = nsio::socket_netns(sock.as_fd()) else { continue };
                 let Ok(st) = crate::sys::at::stat_fd(netns.as_fd()) else { continue };
+                if st.st_ino != own_net {
+                    self.held.entry(st.st_ino).or_default().push(Holder::Socket(pid, num));
+                }
                 if self.get(st.st_ino).is_some_and(|i| self.namespaces[i].from_fd) {
                     continue;
                 }

@@ -46,6 +46,7 @@ fn column_from_properties(props: &str) -> (ColumnSpec, bool) {
             Some(("width", v)) => spec.width_hint = v.parse().unwrap(),
             Some(("json", "number")) => spec.json = JsonType::Number,
             Some(("json", "boolean")) => spec.json = JsonType::Boolean,
+            Some(("json", "array-string")) => spec.json = JsonType::ArrayString,
             Some(("json", _)) => {}
             None if prop == "right" => spec.right = true,
             None if prop == "trunc" => spec.truncate = true,

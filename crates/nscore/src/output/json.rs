@@ -142,6 +142,27 @@ impl Writer<'_> {
         self.after_close = true;
     }
 
+    /// `"name": []`, as util-linux writes an array without items.
+    fn empty_array(&mut self, name: &str) {
+        self.name(Some(name));
+        self.put(if self.layout == JsonLayout::Pretty { ": []" } else { ":[]" });
+        self.after_close = true;
+    }
+
+    /// `"name": [ "a", "b" ]`; no items is [`Writer::empty_array`].
+    fn string_array(&mut self, name: &str, items: &[&str]) {
+        if items.is_empty() {
+            return self.empty_array(name);
+        }
+        self.open(Some(name), Open::Array);
+        for item in items {
+            self.open(None, Open::Value);
+            self.put(&text::json_quote(item, false));
+            self.after_close = true;
+        }
+        self.close(']');
+    }
+
     fn value(&mut self, name: &str, literal: &str) {
         self.open(Some(name), Open::Value);
         self.put(literal);
@@ -154,6 +175,7 @@ fn literal(json: JsonType, data: &str) -> String {
         _ if data.is_empty() && json != JsonType::Boolean => "null".to_string(),
         JsonType::String => text::json_quote(data, false),
         JsonType::Number => data.to_string(),
+        JsonType::ArrayString => text::json_quote(data, false),
         JsonType::Boolean => {
             let falsy = data.is_empty() || data.starts_with(['0', 'N', 'n']);
             if falsy { "false" } else { "true" }.to_string()
@@ -203,9 +225,16 @@ pub(super) fn print(table: &Table, name: &str, format: &Format, env: &super::Env
 
 fn line_values(w: &mut Writer, table: &Table, format: &Format, forest: &Forest, id: usize, charset: Charset) {
     let line = &table.lines[id];
-    let multiline = |col: usize| table.columns[col].wrap && !format.no_wrap;
+    // An array column's lines are its items, not continuation rows.
+    let multiline =
+        |col: usize| table.columns[col].wrap && !format.no_wrap && table.columns[col].json != JsonType::ArrayString;
     for (col, spec) in table.columns.iter().enumerate() {
         let raw = line.cells.get(col).and_then(|c| c.as_deref()).unwrap_or("");
+        if spec.json == JsonType::ArrayString {
+            let items: Vec<&str> = raw.split('\n').filter(|item| !item.is_empty()).collect();
+            w.string_array(spec.name, &items);
+            continue;
+        }
         let data: std::borrow::Cow<str> = if multiline(col) {
             // A multi-line cell shows only its first line in JSON.
             raw.split('\n').next().unwrap_or("").into()

@@ -30,13 +30,16 @@ pub enum JsonType {
     String,
     Number,
     Boolean,
+    /// The cell's lines (`\n`-separated) as an array of strings, `[]` when empty
+    /// (libsmartcols's SCOLS_JSON_ARRAY_STRING on a column that wraps at newlines).
+    ArrayString,
 }
 
 impl JsonType {
     /// The name `--list-columns` prints (`<integer>`, `<string>`, `<boolean>`).
     pub fn label(self) -> &'static str {
         match self {
-            JsonType::String => "<string>",
+            JsonType::String | JsonType::ArrayString => "<string>",
             JsonType::Number => "<integer>",
             JsonType::Boolean => "<boolean>",
         }

@@ -3,7 +3,7 @@
 
 use super::text::{self, Charset};
 use super::tree::{Forest, Glyphs};
-use super::{Format, Table};
+use super::{Format, JsonType, Table};
 
 pub(super) fn print(table: &Table, format: &Format, out: &mut Vec<u8>, charset: Charset) {
     if table.lines.is_empty() || table.columns.is_empty() {
@@ -28,7 +28,9 @@ pub(super) fn print(table: &Table, format: &Format, out: &mut Vec<u8>, charset: 
         let line = &table.lines[id];
         row(&mut table.columns.iter().enumerate().map(|(col, spec)| {
             let data = line.cells.get(col).and_then(|c| c.as_deref()).unwrap_or("");
-            let data = if spec.wrap { data.replace('\n', ",") } else { data.to_string() };
+            // An array column keeps its newlines (escaped `\x0a`), as libsmartcols prints it.
+            let joined = spec.wrap && spec.json != JsonType::ArrayString;
+            let data = if joined { data.replace('\n', ",") } else { data.to_string() };
             if table.tree_column == Some(col) {
                 format!("{}{data}", forest.branch_art(id, &glyphs))
             } else {

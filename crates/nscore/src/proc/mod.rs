@@ -5,6 +5,8 @@
 //! fstatat(2)). Processes vanish while they are read: every reader answers `None` or `Err`
 //! for a process that is gone, and callers skip it.
 
+pub mod container;
+
 use crate::sys::at::{open_at, stat_at};
 use std::fs::File;
 use std::io::Read;

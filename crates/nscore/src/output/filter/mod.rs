@@ -91,7 +91,7 @@ fn kind_of_column(spec: &ColumnSpec) -> Kind {
     match spec.json {
         JsonType::Number => Kind::U64,
         JsonType::Boolean => Kind::Bool,
-        JsonType::String => Kind::Str,
+        JsonType::String | JsonType::ArrayString => Kind::Str,
     }
 }
 

@@ -1,0 +1,132 @@
+//! `rlsns --compare PID1 PID2` (an rns extra): do two processes share their namespaces? One
+//! line per kind (`-t` selects kinds) with both identities, `DEV:INODE` of
+//! `/proc/PID/ns/<kind>` (the inode alone is unique only on one nsfs device), and `same`,
+//! `differs` or `unknown` (a link that cannot be read). Exit status 0 when every line is
+//! `same`, 1 otherwise, 2 when a process cannot be read at all.
+
+use super::scan::LSNS_ORDER;
+use crate::cli::lsns::LsnsArgs;
+use crate::error::{Error, Result};
+use crate::nstype::{NsId, NsKind};
+use crate::output::{ColumnSpec, Format, JsonType, Mode, Table};
+use crate::proc::ProcFs;
+use std::io::Write;
+
+const fn text(name: &'static str, help: &'static str) -> ColumnSpec {
+    ColumnSpec { name, help, width_hint: 0.0, right: false, truncate: false, wrap: false, json: JsonType::String }
+}
+
+/// The columns of the comparison.
+pub const COLUMNS: [ColumnSpec; 4] = [
+    text("TYPE", "kind of namespace"),
+    text("NS1", "namespace of the first PID (DEV:INODE)"),
+    text("NS2", "namespace of the second PID (DEV:INODE)"),
+    text("RESULT", "same, differs or unknown"),
+];
+
+/// What one line says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Same,
+    Differs,
+    /// One of the links could not be read (permission, or a kind the kernel lacks).
+    Unknown,
+}
+
+/// The comparison of each kind: both identities (`None` when that link cannot be read) and
+/// the verdict.
+pub fn compare(
+    kinds: &[NsKind],
+    first: impl Fn(NsKind) -> Option<NsId>,
+    second: impl Fn(NsKind) -> Option<NsId>,
+) -> Vec<(NsKind, Option<NsId>, Option<NsId>, Verdict)> {
+    kinds
+        .iter()
+        .map(|&kind| {
+            let (a, b) = (first(kind), second(kind));
+            let verdict = match (a, b) {
+                (Some(a), Some(b)) if a == b => Verdict::Same,
+                (Some(_), Some(_)) => Verdict::Differs,
+                _ => Verdict::Unknown,
+            };
+            (kind, a, b, verdict)
+        })
+        .collect()
+}
+
+/// The comparison as a table.
+pub fn table(rows: &[(NsKind, Option<NsId>, Option<NsId>, Verdict)]) -> Table {
+    let mut table = Table::new(COLUMNS.to_vec());
+    let id = |id: &Option<NsId>| id.map(|i| format!("{}:{}", i.dev, i.ino));
+    for (kind, a, b, verdict) in rows {
+        let result = match verdict {
+            Verdict::Same => "same",
+            Verdict::Differs => "differs",
+            Verdict::Unknown => "unknown",
+        };
+        table.push(vec![Some(kind.name().to_string()), id(a), id(b), Some(result.to_string())], None);
+    }
+    table
+}
+
+/// The kinds to compare: `-t`'s, else all, in lsns's order.
+fn kinds_of(args: &LsnsArgs) -> Vec<NsKind> {
+    LSNS_ORDER.into_iter().filter(|k| args.types.is_empty() || args.types.contains(k)).collect()
+}
+
+/// Runs the comparison and prints it with `-J`, `-r`, `-n` as for the namespace list.
+pub fn run(procfs: &ProcFs, (pid1, pid2): (i32, i32), args: &LsnsArgs, out: &mut dyn Write) -> Result<i32> {
+    let dir = procfs.open().map_err(|e| Error::io(format!("cannot open {}", procfs.root().display()), &e))?;
+    for pid in [pid1, pid2] {
+        if let Err(e) = std::fs::read_dir(procfs.root().join(format!("{pid}/ns"))) {
+            return Err(Error::io(format!("cannot read the namespaces of PID {pid}"), &e).with_status(2));
+        }
+    }
+    let dir = &dir;
+    let identity = |pid: i32| move |kind: NsKind| dir.ns(pid, kind.name()).map(|f| NsId { dev: f.dev, ino: f.ino });
+    let rows = compare(&kinds_of(args), identity(pid1), identity(pid2));
+    let format = Format {
+        mode: if args.json {
+            Mode::Json("namespaces".to_string())
+        } else if args.raw {
+            Mode::Raw
+        } else {
+            Mode::Table
+        },
+        no_headings: args.no_headings,
+        no_trunc: args.no_trunc,
+        no_wrap: args.no_wrap,
+        term_width: crate::output::terminal_width(),
+    };
+    crate::output::render(&table(&rows), &format, out).map_err(|e| Error::io("write error", &e))?;
+    Ok(if rows.iter().all(|r| r.3 == Verdict::Same) { 0 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_differs_and_unreadable() {
+        let id = |ino| Some(NsId { dev: 4, ino });
+        let first = |k: NsKind| match k {
+            NsKind::Net => id(2),
+            NsKind::Time => None,
+            _ => id(1),
+        };
+        let second = |k: NsKind| match k {
+            NsKind::Net => id(3),
+            NsKind::Time => None,
+            _ => id(1),
+        };
+        let rows = compare(&[NsKind::Mnt, NsKind::Net, NsKind::Time], first, second);
+        let verdicts: Vec<Verdict> = rows.iter().map(|r| r.3).collect();
+        assert_eq!(verdicts, [Verdict::Same, Verdict::Differs, Verdict::Unknown]);
+        let t = table(&rows);
+        assert_eq!(
+            t.lines[1].cells,
+            [Some("net".into()), Some("4:2".into()), Some("4:3".into()), Some("differs".into())]
+        );
+        assert_eq!(t.lines[2].cells[1], None);
+    }
+}

@@ -1,0 +1,477 @@
+//! The extras beyond util-linux (README "Beyond util-linux"): runshare's `--clear-env` and
+//! `--whitelist-env`, rnsenter's `-t RUNTIME:ID`, and rlsns's extra columns and options, each
+//! run as a binary against the real kernel. Containers are simulated by cgroups shaped like
+//! each runtime's, created for the test and removed after it (a Drop guard, also on failure).
+
+use crate::common::*;
+use std::process::Command;
+
+/// Runs a bash script with `$BIN` set to our binary for `util`, in the C locale, with a
+/// controlled environment (`env_clear` + the given pairs + PATH).
+fn script_env(util: &str, script: &str, vars: &[(&str, &str)]) -> Outcome {
+    run_with("/bin/bash", "bash", &["-c", script], |c: &mut Command| {
+        c.env_clear().env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").env("LC_ALL", "C").env("BIN", ours(util));
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+    })
+}
+
+#[track_caller]
+fn expect(out: &Outcome, stdout: &str, stderr: &str, status: i32) {
+    assert_text(&format!("stdout of `{}` (stderr: {})", out.command, out.stderr), stdout, &out.stdout);
+    assert_text(&format!("stderr of `{}`", out.command), stderr, &out.stderr);
+    assert_eq!(out.status, status, "exit status of `{}`", out.command);
+}
+
+// ---------------------------------------------------------------- runshare --clear-env, --whitelist-env
+
+#[test]
+fn clear_env_starts_the_program_with_no_environment() {
+    let out = script_env("unshare", "exec -a unshare \"$BIN\" --clear-env /usr/bin/env", &[("FOO", "bar")]);
+    expect(&out, "", "", 0);
+    // with --fork the child gets the empty environment; runshare keeps its own
+    let out = script_env("unshare", "exec -a unshare \"$BIN\" -f --clear-env /usr/bin/env; echo $?", &[]);
+    expect(&out, "", "", 0);
+}
+
+#[test]
+fn whitelist_env_keeps_only_the_listed_variables() {
+    let script = "exec -a unshare \"$BIN\" --whitelist-env=FOO,,NOT_SET,EMPTY --whitelist-env HOME /usr/bin/env";
+    let out = script_env("unshare", script, &[("FOO", "a b=c"), ("BAR", "dropped"), ("EMPTY", ""), ("HOME", "/h")]);
+    let mut lines: Vec<&str> = out.stdout.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(lines, ["EMPTY=", "FOO=a b=c", "HOME=/h"], "stderr: {}", out.stderr);
+    assert_eq!(out.status, 0);
+    // every listed name unset: the environment is empty (util-linux master would keep all of it)
+    let out = script_env("unshare", "exec -a unshare \"$BIN\" --whitelist-env=NOT_SET /usr/bin/env", &[("A", "1")]);
+    expect(&out, "", "", 0);
+    // `--clear-env` after a whitelist keeps the whitelist
+    let out =
+        script_env("unshare", "exec -a unshare \"$BIN\" --whitelist-env=A --clear-env /usr/bin/env", &[("A", "1")]);
+    expect(&out, "A=1\n", "", 0);
+}
+
+#[test]
+fn cleared_environment_applies_inside_new_namespaces() {
+    if !privileged("cleared_environment_applies_inside_new_namespaces") {
+        return;
+    }
+    let script = "exec -a unshare \"$BIN\" -r -u -p -f --mount-proc --whitelist-env=KEEP \
+                  /bin/sh -c 'echo \"$$ $(id -u) ${KEEP-unset} ${DROP-unset}\"'";
+    let out = script_env("unshare", script, &[("KEEP", "k"), ("DROP", "d")]);
+    expect(&out, "1 0 k unset\n", "", 0);
+}
+
+/// Without a program the login shell comes from the environment the program gets: a
+/// whitelisted $SHELL is used; a cleared one is not.
+#[test]
+fn login_shell_is_chosen_from_the_new_environment() {
+    let out = script_env("unshare", "exec -a unshare \"$BIN\" --whitelist-env=SHELL", &[("SHELL", "/usr/bin/env")]);
+    expect(&out, "SHELL=/usr/bin/env\n", "", 0);
+    let out = script_env(
+        "unshare",
+        "exec -a unshare \"$BIN\" --clear-env < /dev/null; echo rc=$?",
+        &[("SHELL", "/nonexistent/shell")],
+    );
+    assert!(!out.stderr.contains("/nonexistent/shell"), "a cleared $SHELL was used: {}", out.stderr);
+}
+
+#[test]
+fn a_name_with_equals_cannot_be_set() {
+    let out = script_env("unshare", "exec -a unshare \"$BIN\" --whitelist-env=A=B /usr/bin/env", &[("A", "B=x")]);
+    expect(&out, "", "unshare: failed to set whitelisted environment variables: Invalid argument\n", 1);
+}
+
+/// The two options are unknown to util-linux 2.42: the abbreviations 2.42 resolves (`--c` is
+/// `--cgroup`, `--w` is `--wd`) keep their meaning, compared with util-linux; only what 2.42
+/// calls unrecognized (`--cl`) may name them.
+#[test]
+fn abbreviations_keep_util_linux_meaning() {
+    compare("unshare", &["--w", "/", "pwd"]);
+    compare("unshare", &["--wd"]);
+    if privileged("abbreviations_keep_util_linux_meaning") {
+        compare("unshare", &["--c", "true"]);
+    }
+    let out = script_env("unshare", "exec -a unshare \"$BIN\" --cl --wh=X /usr/bin/env", &[("X", "1")]);
+    expect(&out, "X=1\n", "", 0);
+}
+
+// ---------------------------------------------------------------- simulated containers
+
+/// One test at a time makes cgroups: two tests sharing a parent (`pids/docker`) could
+/// otherwise each think the other one will remove it.
+static CGROUP_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Where a cgroup hierarchy is: `unified` is cgroup v2 (/sys/fs/cgroup/unified on a hybrid
+/// host, /sys/fs/cgroup on a v2-only one), other names are v1 hierarchies (`pids`, `systemd`).
+fn hierarchy(name: &str) -> Option<std::path::PathBuf> {
+    let base = std::path::Path::new("/sys/fs/cgroup");
+    let v2 = name == "unified";
+    let candidates = if v2 { vec![base.join("unified"), base.to_path_buf()] } else { vec![base.join(name)] };
+    // only cgroup v2 directories have cgroup.controllers
+    candidates.into_iter().find(|d| d.join("cgroup.procs").exists() && d.join("cgroup.controllers").exists() == v2)
+}
+
+/// Whether this host has every hierarchy a test simulates containers in (a v2-only host has
+/// no v1 `pids` or `systemd`); says so when not.
+fn have_hierarchies(test: &str, names: &[&str]) -> bool {
+    let missing: Vec<&&str> = names.iter().filter(|n| hierarchy(n).is_none()).collect();
+    if !missing.is_empty() {
+        eprintln!("skip: {test} simulates containers in cgroup hierarchies this host lacks: {missing:?}");
+    }
+    missing.is_empty()
+}
+
+/// A fresh 64-hex-digit id (two kernel uuids without their dashes).
+fn random_id() -> String {
+    let uuid = || std::fs::read_to_string("/proc/sys/kernel/random/uuid").expect("a uuid").trim().replace('-', "");
+    format!("{}{}", uuid(), uuid())
+}
+
+/// Processes put in cgroups shaped like container runtimes' and the cgroups themselves.
+/// Dropping it (also when a test fails) kills every process in those cgroups, waits until
+/// they are empty, and removes the directories it created, deepest first: nothing is left
+/// on the host.
+struct ContainerWorld {
+    _lock: std::sync::MutexGuard<'static, ()>,
+    made: Vec<std::path::PathBuf>,
+    leaves: Vec<std::path::PathBuf>,
+    children: Vec<std::process::Child>,
+}
+
+impl ContainerWorld {
+    fn new() -> ContainerWorld {
+        let lock = CGROUP_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        ContainerWorld { _lock: lock, made: Vec::new(), leaves: Vec::new(), children: Vec::new() }
+    }
+
+    /// Makes `HIERARCHY/path` (see [`hierarchy`]; each missing directory is remembered).
+    fn cgroup(&mut self, path: &str) -> std::path::PathBuf {
+        let (name, path) = path.split_once('/').expect("HIERARCHY/path");
+        let mut dir = hierarchy(name).unwrap_or_else(|| panic!("no cgroup hierarchy {name}"));
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            dir.push(part);
+            if !dir.exists() {
+                std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("mkdir {}: {e}", dir.display()));
+                self.made.push(dir.clone());
+            }
+        }
+        self.leaves.push(dir.clone());
+        dir
+    }
+
+    /// Starts a container "init" in new pid and UTS namespaces (`sh`, pid 1 there, with
+    /// CTR_ROLE=init and host name `name`): it moves itself into `cgroups` (made here), then
+    /// forks a child (`sleep`, CTR_ROLE=child) that is in them too. Returns when both run.
+    fn start(&mut self, name: &str, cgroups: &[&str]) {
+        let dirs: Vec<String> = cgroups.iter().map(|c| self.cgroup(c).display().to_string()).collect();
+        let script = format!(
+            "for d in {}; do echo 0 > \"$d/cgroup.procs\" || exit 1; done\n\
+             hostname {name}\nCTR_ROLE=child sleep 1000 &\necho ready\nwait\n",
+            dirs.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(" ")
+        );
+        let mut child = Command::new("/usr/bin/unshare")
+            .args(["-p", "-f", "--kill-child", "-u", "/bin/sh", "-c", &script])
+            .env("CTR_ROLE", "init")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("unshare");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        self.children.push(child);
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("read");
+        assert_eq!(line, "ready\n", "the container init did not start");
+    }
+}
+
+impl Drop for ContainerWorld {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        // --kill-child ends each init, and with it its pid namespace; anything still listed
+        // is killed here, and the cgroups are removed once empty.
+        for leaf in &self.leaves {
+            for _ in 0..200 {
+                let procs = std::fs::read_to_string(leaf.join("cgroup.procs")).unwrap_or_default();
+                if procs.trim().is_empty() {
+                    break;
+                }
+                for pid in procs.split_whitespace() {
+                    let _ = Command::new("/bin/kill").args(["-KILL", pid]).status();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+        }
+        for dir in self.made.iter().rev() {
+            for attempt in 0..100 {
+                match std::fs::remove_dir(dir) {
+                    Err(e) if e.raw_os_error() == Some(libc::EBUSY) && attempt < 99 => {
+                        std::thread::sleep(std::time::Duration::from_millis(25))
+                    }
+                    Err(e) => eprintln!("cannot remove cgroup {}: {e}", dir.display()),
+                    Ok(()) => break,
+                }
+            }
+        }
+    }
+}
+
+/// `rnsenter -t SPEC ARGS...` called as nsenter.
+fn nsenter_target(spec: &str, args: &[&str]) -> Outcome {
+    let mut all = vec!["-t", spec];
+    all.extend_from_slice(args);
+    run_ours("nsenter", &all)
+}
+
+/// Each runtime's cgroup shape, v1 and v2, made for real: `rnsenter -t RUNTIME:PREFIX` finds
+/// the container's init by its cgroups and enters its UTS namespace.
+#[test]
+fn target_a_container_by_runtime_and_id() {
+    if !privileged("target_a_container_by_runtime_and_id")
+        || !have_hierarchies("target_a_container_by_runtime_and_id", &["pids", "systemd", "unified"])
+    {
+        return;
+    }
+    let (docker_v1, docker_v2, podman, k8s) = (random_id(), random_id(), random_id(), random_id());
+    let lxc = format!("rns-{}", &random_id()[..8]);
+    let nspawn = format!("rns-{}", &random_id()[..8]);
+    let escaped = nspawn.replace('-', "\\x2d");
+    let pod = "1b2c3d4e-5f6a-7b8c-9d0e-1f2a3b4c5d6e";
+    let mut world = ContainerWorld::new();
+    world.start("ctr-docker-v1", &[&format!("pids/docker/{docker_v1}")]);
+    world.start("ctr-docker-v2", &[&format!("unified/system.slice/docker-{docker_v2}.scope")]);
+    world.start("ctr-podman", &[&format!("unified/machine.slice/libpod-{podman}.scope/container")]);
+    world.start("ctr-k8s", &[&format!("pids/kubepods/besteffort/pod{pod}/{k8s}")]);
+    world.start("ctr-lxc", &[&format!("unified/lxc.payload.{lxc}")]);
+    world.start("ctr-nspawn", &[&format!("systemd/machine.slice/machine-{escaped}.scope")]);
+    let cases = [
+        (format!("docker:{}", &docker_v1[..12]), "ctr-docker-v1"),
+        (format!("docker:{docker_v2}"), "ctr-docker-v2"),
+        (format!("podman:{}", &podman[..6]), "ctr-podman"),
+        (format!("libpod:{}", &podman[..6]), "ctr-podman"),
+        (format!("k8s:{}", &k8s[..12]), "ctr-k8s"),
+        (format!("lxc:{lxc}"), "ctr-lxc"),
+        (format!("nspawn:{nspawn}"), "ctr-nspawn"),
+    ];
+    for (spec, hostname) in cases {
+        let out = nsenter_target(&spec, &["-u", "hostname"]);
+        expect(&out, &format!("{hostname}\n"), "", 0);
+    }
+    // the init (whose parent is outside the container), not its child
+    let out = nsenter_target(&format!("docker:{}", &docker_v1[..8]), &["-u", "-e", "printenv", "CTR_ROLE"]);
+    expect(&out, "init\n", "", 0);
+    // the whole set of namespaces, as for a pid: -a enters its pid namespace (forking)
+    let out = nsenter_target(&format!("lxc:{lxc}"), &["-a", "sh", "-c", "echo $$; hostname"]);
+    assert!(out.stdout.ends_with("\nctr-lxc\n"), "{out:?}");
+}
+
+#[test]
+fn no_container_or_several() {
+    if !privileged("no_container_or_several") || !have_hierarchies("no_container_or_several", &["pids", "unified"]) {
+        return;
+    }
+    let prefix = &random_id()[..10];
+    let (a, b) = (format!("{prefix}0{}", &random_id()[11..]), format!("{prefix}1{}", &random_id()[11..]));
+    let mut world = ContainerWorld::new();
+    world.start("ctr-a", &[&format!("pids/docker/{a}")]);
+    world.start("ctr-b", &[&format!("unified/system.slice/docker-{b}.scope")]);
+    let mut sorted = [&a[..12], &b[..12]];
+    sorted.sort_unstable();
+    let out = nsenter_target(&format!("docker:{prefix}"), &["-u", "hostname"]);
+    let want =
+        format!("nsenter: 'docker:{prefix}' matches several containers: docker:{}, docker:{}\n", sorted[0], sorted[1]);
+    expect(&out, "", &want, 1);
+    let out = nsenter_target(&format!("docker:{}", &a[..11]), &["-u", "hostname"]);
+    expect(&out, "ctr-a\n", "", 0);
+    let out = nsenter_target(&format!("podman:{prefix}"), &["-u", "hostname"]);
+    expect(&out, "", &format!("nsenter: no container matches 'podman:{prefix}'\n"), 1);
+}
+
+/// A word that is no runtime, or a runtime without `:ID`, keeps util-linux 2.42's answer to
+/// --target (2.38.1 words it differently, PARITY §4b); a pid still works as a pid.
+#[test]
+fn target_forms_of_util_linux_are_unchanged() {
+    for target in ["abc", "foo:bar", "0", "docker", "1:docker"] {
+        let out = nsenter_target(target, &["-u", "true"]);
+        expect(&out, "", "nsenter: invalid PID argument\n", 1);
+    }
+    if privileged("target_forms_of_util_linux_are_unchanged") {
+        compare("nsenter", &["-t", &std::process::id().to_string(), "-u", "hostname"]);
+    }
+}
+
+// ---------------------------------------------------------------- rlsns extras
+
+/// Runs a bash script in a throwaway world (new mount and pid namespaces, /proc of the new pid
+/// namespace, a private tmpfs on /tmp) with `$LSNS` our rlsns.
+fn world(script: &str) -> Outcome {
+    let body = format!("{}cd /tmp\n{script}", tmpfs_on_tmp("rns-test"));
+    let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body];
+    run_with("/usr/bin/unshare", "unshare", &wrapper, |c: &mut Command| {
+        c.env("LSNS", ours("lsns"));
+    })
+}
+
+/// util-linux's python3 scenarios need /usr/bin/python3: missing, the test skips (fails under CI).
+fn python3() -> bool {
+    if std::path::Path::new("/usr/bin/python3").exists() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("/usr/bin/python3 is needed by this test");
+    }
+    eprintln!("skip: /usr/bin/python3 is not installed");
+    false
+}
+
+/// The extras are opt-in: `--output-all` and `-H` still show util-linux's 13 columns, and the
+/// help text is util-linux's.
+#[test]
+fn rlsns_extras_stay_out_of_util_linux_views() {
+    let out = run_ours("lsns", &["--output-all", "-n", "-r", "-p", &std::process::id().to_string()]);
+    assert_eq!(out.status, 0, "{out:?}");
+    let header = run_ours("lsns", &["--output-all", "-p", &std::process::id().to_string()]);
+    let first = header.stdout.lines().next().unwrap_or_default();
+    assert_eq!(
+        first.split_whitespace().collect::<Vec<_>>().join(" "),
+        "NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS"
+    );
+    let listed = run_ours("lsns", &["-H", "-r"]);
+    assert_eq!(listed.stdout.lines().count(), 13, "{}", listed.stdout);
+    assert!(!listed.stdout.contains("HOLDERS") && !listed.stdout.contains("CONTAINER"));
+    let help = run_ours("lsns", &["--help"]);
+    assert!(!help.stdout.contains("threads") && !help.stdout.contains("compare"));
+    // util-linux's own abbreviations: --t is still ambiguous, between its options only
+    compare("lsns", &["--t"]);
+}
+
+/// CONTAINER: the container of each namespace's representative process, from its cgroups.
+#[test]
+fn rlsns_container_column() {
+    if !privileged("rlsns_container_column") || !have_hierarchies("rlsns_container_column", &["pids", "unified"]) {
+        return;
+    }
+    let (docker, lxc) = (random_id(), format!("rns-{}", &random_id()[..8]));
+    let mut w = ContainerWorld::new();
+    w.start("ctr-docker", &[&format!("pids/docker/{docker}")]);
+    w.start("ctr-lxc", &[&format!("unified/lxc.payload.{lxc}")]);
+    // a new pid namespace holds only the container's processes, so its representative (the
+    // lowest pid) is the container's init
+    let out = run_ours("lsns", &["-t", "pid", "-n", "-r", "-o", "CONTAINER,NPROCS"]);
+    assert_eq!(out.status, 0, "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines.contains(&format!("docker:{} 2", &docker[..12]).as_str()), "{}", out.stdout);
+    assert!(lines.contains(&format!("lxc:{lxc} 2").as_str()), "{}", out.stdout);
+    // -o +CONTAINER adds it to the defaults; in JSON it is the key "container"
+    let out = run_ours("lsns", &["-t", "pid", "-l", "-o", "+CONTAINER", "-J"]);
+    assert!(out.stdout.contains(&format!("\"container\": \"lxc:{lxc}\"")), "{out:?}");
+    // the filter knows the column, shown or not
+    let filter = format!("CONTAINER == \"lxc:{lxc}\"");
+    let out = run_ours("lsns", &["-t", "pid", "-n", "-r", "-o", "NPROCS", "-Q", &filter]);
+    assert_eq!((out.stdout.as_str(), out.status), ("2\n", 0), "{out:?}");
+    let out = run_ours("lsns", &["-t", "pid", "-l", "-o", "+CONTAINER"]);
+    let header: Vec<&str> = out.stdout.lines().next().unwrap_or_default().split_whitespace().collect();
+    assert_eq!(header, ["NS", "TYPE", "NPROCS", "PID", "USER", "COMMAND", "CONTAINER"]);
+}
+
+/// HOLDERS: each kind of holder, made for real in a throwaway world.
+#[test]
+fn rlsns_holders_column() {
+    if !privileged("rlsns_holders_column") || !python3() {
+        return;
+    }
+    let script = r#"
+holders() { "$LSNS" -n -r -o NS,HOLDERS | awk -v ns="$1" '$1 == ns { print $2 }'; }
+ino() { stat -L -c %i "$1"; }
+touch /tmp/keep; unshare --net=/tmp/keep true
+echo "mount: $(holders $(ino /tmp/keep))"
+unshare -i sleep 1000 & I=$!; sleep 0.3
+sleep 1000 3</proc/$I/ns/ipc & H=$!; IPC=$(ino /proc/$I/ns/ipc); kill $I; wait $I 2>/dev/null
+[ "$(holders $IPC)" = "fd:$H:3" ] && echo fd-ok || echo "fd: $(holders $IPC) (want fd:$H:3)"
+unshare -n /usr/bin/python3 -c 'import socket, os
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+os.dup2(s.fileno(), 5)
+os.execv("/usr/bin/nsenter", ["nsenter", "--net=/proc/1/ns/net", "sleep", "1000"])' & S=$!; sleep 0.5
+SOCKNS=$("$LSNS" -n -r -o NS,HOLDERS -t net | awk -v want="socket:$S:5" '$2 == want { print $1 }')
+[ -n "$SOCKNS" ] && echo socket-ok || { echo "socket: none"; "$LSNS" -r -o NS,HOLDERS -t net; }
+unshare -U -r -n sleep 1000 & U=$!; sleep 0.3
+[ "$(holders $(ino /proc/$U/ns/user))" = "pid:$U,owned:$(ino /proc/$U/ns/net)" ] && echo owned-ok || echo "owned: $(holders $(ino /proc/$U/ns/user))"
+unshare -p -f sleep 1000 & P=$!; sleep 0.3
+read -r C _ < /proc/$P/task/$P/children
+holders $(ino /proc/1/ns/pid) | tr , '\n' | grep -qx "child:$(ino /proc/$C/ns/pid)" && echo child-ok || echo "child: $(holders $(ino /proc/1/ns/pid))"
+# -J: an array of strings
+"$LSNS" -J -o NS,HOLDERS | /usr/bin/python3 -c 'import json, sys
+for n in json.load(sys.stdin)["namespaces"]:
+    if n["ns"] == int(sys.argv[1]): print(n["holders"] == ["fd:%s:3" % sys.argv[2]] and "json-ok" or n)' $IPC $H
+kill $H $S $U $P
+"#;
+    let out = world(script);
+    let want = "mount: /tmp/keep\nfd-ok\nsocket-ok\nowned-ok\nchild-ok\njson-ok\n";
+    assert_text(&format!("HOLDERS (stderr: {})", out.stderr), want, &out.stdout);
+}
+
+/// `--threads`: a thread that called unshare(2) shows its namespace (util-linux scans only
+/// thread-group leaders, and so do we without the option).
+#[test]
+fn rlsns_threads() {
+    if !privileged("rlsns_threads") || !python3() {
+        return;
+    }
+    let script = r#"
+/usr/bin/python3 -c 'import ctypes, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+def worker():
+    assert libc.unshare(0x04000000) == 0    # CLONE_NEWUTS, in this thread only
+    libc.sethostname(b"thread-uts", 10)
+    print(threading.get_native_id(), flush=True)
+    time.sleep(1000)
+threading.Thread(target=worker, daemon=True).start()
+time.sleep(1000)' > /tmp/tid & P=$!
+while [ ! -s /tmp/tid ]; do sleep 0.05; done
+T=$(cat /tmp/tid)
+NS=$(stat -L -c %i /proc/$P/task/$T/ns/uts)
+"$LSNS" -n -r -t uts -o NS | grep -qx "$NS" && echo "seen without --threads" || echo hidden
+"$LSNS" -n -r -t uts --threads -o NS,NPROCS,PID,PPID | grep "^$NS " | sed "s/ $T / TID /; s/ $P\$/ PID/"
+"$LSNS" -n -r --threads -o NS,PID | awk -v ns=$NS '$1 == ns { print $2 }' | sed "s/^$T\$/TID/"
+kill $P
+"#;
+    let out = world(script);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "stdout: {}\nstderr: {}", out.stdout, out.stderr);
+    assert_eq!(lines[0], "hidden");
+    assert!(lines[1].ends_with(" 1 TID PID"), "{}", lines[1]);
+    assert_eq!(lines[2], "TID");
+}
+
+/// `--compare`: one line per kind, exit 0 only when all are shared; -t, -J, -r apply.
+#[test]
+fn rlsns_compare() {
+    if !privileged("rlsns_compare") {
+        return;
+    }
+    let script = r#"
+unshare -u -n sleep 1000 & X=$!; sleep 0.3
+"$LSNS" --compare $$ $X -n -r | awk '{ print $1, $4 }'; echo "rc=$?${PIPESTATUS[0]}"
+"$LSNS" --compare $$ $X -t uts -t mnt | sed -E 's/[0-9]+:[0-9]+/D:I/g' | tr -s ' '; echo "rc=${PIPESTATUS[0]}"
+"$LSNS" --compare $$ $$ -t net -J | grep -c '"result": "same"'; echo "rc=${PIPESTATUS[0]}"
+"$LSNS" --compare $$ 99999999; echo "rc=$?"
+"$LSNS" --compare $$; echo "rc=$?"
+kill $X
+"#;
+    let out = world(script);
+    let stdout = &out.stdout;
+    let want = "mnt same\nnet differs\npid same\nuts differs\nipc same\nuser same\ncgroup same\ntime same\nrc=01\n\
+                TYPE NS1 NS2 RESULT\nmnt D:I D:I same\nuts D:I D:I differs\nrc=1\n\
+                1\nrc=0\n\
+                rc=2\n\
+                rc=1\n";
+    assert_text("rlsns --compare", want, stdout);
+    assert_eq!(
+        out.stderr,
+        "rlsns: cannot read the namespaces of PID 99999999: No such file or directory\nrlsns: --compare needs two PIDs\n"
+    );
+}
