@@ -22,7 +22,7 @@
 //! beside a container, not in it, and are reported as no container.
 
 use super::ProcFs;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A container runtime, as named by its cgroups.
@@ -144,6 +144,35 @@ pub fn from_path(path: &str) -> Option<Container> {
         }
     }
     None
+}
+
+/// Every container a cgroup path names, outermost first: the last is [`from_path`]'s, the ones
+/// before it hold it (docker in docker). A container may create cgroups inside its own and
+/// name them like any other container: only the outer ones say where a process really is.
+pub fn chain_of_path(path: &str) -> Vec<Container> {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let pod = pod_uid(&parts);
+    let mut chain = Vec::new();
+    for i in 0..parts.len() {
+        let parent = i.checked_sub(1).map(|p| parts[p]);
+        if let Component::Container(runtime, id) = component(parts[i], parent, parts.get(i + 1).copied(), pod.is_some())
+        {
+            chain.push(Container { runtime, id, pod: pod.clone() });
+        }
+    }
+    chain
+}
+
+/// The containers around the one a process's `/proc/PID/cgroup` names (see [`chain_of_path`]).
+fn outer_containers(text: &str) -> Option<Vec<Container>> {
+    text.lines().find_map(|line| {
+        let mut fields = line.splitn(3, ':');
+        let (_id, _controllers, path) = (fields.next()?, fields.next()?, fields.next()?);
+        from_path(path)?;
+        let mut chain = chain_of_path(path);
+        chain.pop();
+        Some(chain)
+    })
 }
 
 fn component(part: &str, parent: Option<&str>, child: Option<&str>, in_pod: bool) -> Component {
@@ -300,6 +329,10 @@ pub enum Unresolved {
     None,
     /// The containers that matched, sorted.
     Several(Vec<Container>),
+    /// Processes under one name sit inside different containers (or some on the host): a
+    /// container gave cgroups of its own another container's name. Each place is the list of
+    /// containers around (empty: the host).
+    Nested(Container, Vec<Vec<Container>>),
 }
 
 impl Unresolved {
@@ -312,6 +345,16 @@ impl Unresolved {
                 let unique = shorts.iter().collect::<std::collections::BTreeSet<_>>().len() == shorts.len();
                 let names: Vec<String> = if unique { shorts } else { list.iter().map(|c| c.to_string()).collect() };
                 format!("'{}' matches several containers: {}", spec.text, names.join(", "))
+            }
+            Unresolved::Nested(container, places) => {
+                let places: Vec<String> = places
+                    .iter()
+                    .map(|outer| match outer.last() {
+                        None => "on the host".to_string(),
+                        Some(c) => format!("inside {}", c.short()),
+                    })
+                    .collect();
+                format!("{} is the name of containers in different places: {}", container.short(), places.join(", "))
             }
         }
     }
@@ -375,7 +418,21 @@ pub fn resolve(found: BTreeMap<Container, Vec<Member>>, spec: &ContainerSpec) ->
 
 /// The init process of the container `spec` names, from the processes of `procfs`.
 pub fn find_init(procfs: &ProcFs, spec: &ContainerSpec) -> Result<i32, Unresolved> {
-    resolve(members(procfs, spec), spec).map(|(_, pid)| pid)
+    let found = members(procfs, spec);
+    let places_of = |container: &Container| -> BTreeSet<Vec<Container>> {
+        let pids = found.get(container).map(Vec::as_slice).unwrap_or_default();
+        pids.iter()
+            .filter_map(|m| std::fs::read_to_string(procfs.root().join(format!("{}/cgroup", m.pid))).ok())
+            .filter_map(|text| outer_containers(&text))
+            .collect()
+    };
+    let (container, pid) = resolve(found.clone(), spec)?;
+    // One name in two places is one container impersonating another: enter neither.
+    let places = places_of(&container);
+    if places.len() > 1 {
+        return Err(Unresolved::Nested(container, places.into_iter().collect()));
+    }
+    Ok(pid)
 }
 
 #[cfg(test)]
