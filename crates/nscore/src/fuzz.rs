@@ -91,6 +91,18 @@ pub const TARGETS: &[Target] = &[
         words: &["(", ")", " ", "\n", "\\040", "\\134", "\\", " - nsfs ", "net:[", "]", "S", "\0", "\u{fffd}"],
     },
     Target {
+        name: "cgroup",
+        what: "container detection from /proc/PID/cgroup paths and rnsenter's -t RUNTIME:ID",
+        run: cgroup,
+        seeds: &[
+            b"0::/system.slice/docker-3f2a9c4b5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708.scope\xffdocker:3f",
+            b"0::/machine.slice/machine-web\\x2d1.scope/payload\xffnspawn:web",
+            b"0::/lxc.payload.web/system.slice\xfflxc:",
+            b"1:name=systemd:/kubepods/burstable/pod1b2c3d4e-5f6a/abc\xffk8s:ab",
+        ],
+        words: &["/", ":", "0::", ".scope", "docker-", "crio-", "libpod-", "machine-", "lxc.payload.", "docker", "\\x2d", "pod", "kubepods", "3f2a9c4b5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708"],
+    },
+    Target {
         name: "lsns-columns",
         what: "-o lists (+LIST, case, empty items, too many) and <namespace ID> arguments",
         run: lsns_columns,
@@ -471,6 +483,27 @@ fn proc_text(input: &[u8]) -> u64 {
         assert!(set == root || set.split(',').any(|e| e == root), "{root:?} is not an element of {set:?}");
     }
     hash_of((stat.is_some(), text.is_some(), mounts.len().min(4), ino.is_some(), included))
+}
+
+fn cgroup(input: &[u8]) -> u64 {
+    use crate::proc::container::{chain_of_path, from_cgroup, from_path, ContainerSpec};
+    let mut parts = input.split(|&b| b == 0xff);
+    let text = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let target = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let found = from_cgroup(&text);
+    for line in text.lines() {
+        let Some(path) = line.splitn(3, ':').nth(2) else { continue };
+        if let Some(c) = from_path(path) {
+            // The container a path names is the innermost of the chain it holds.
+            assert_eq!(chain_of_path(path).last(), Some(&c), "{path:?}");
+            let _ = c.short();
+        }
+    }
+    let spec = ContainerSpec::parse(&target);
+    if let (Some(spec), Some(c)) = (&spec, &found) {
+        let _ = spec.matches(c);
+    }
+    hash_of((found.map(|c| c.runtime), spec.is_some()))
 }
 
 fn lsns_columns(input: &[u8]) -> u64 {

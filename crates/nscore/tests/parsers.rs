@@ -485,3 +485,20 @@ proptest! {
         prop_assert_eq!(nscore::lsns::parse_namespace_id(&n.to_string()).ok(), Some(n));
     }
 }
+
+proptest! {
+    /// Container detection on cgroup paths built from the runtimes' own pieces, and on garbage.
+    #[test]
+    fn cgroup_paths_are_total(
+        parts in proptest::collection::vec(proptest::sample::select(vec![
+            "system.slice", "docker", "docker-3f2a9c4b5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708.scope",
+            "3f2a9c4b5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708", "kubepods", "pod1b2c3d4e-5f6a-7b8c",
+            "machine.slice", "machine-web\\x2d1.scope", "supervisor", "payload", "lxc.payload.web", "lxc", "conmon",
+            "crio-conmon-x.scope", "libpod-", "", "..", "\u{1f600}",
+        ]), 0..8),
+        target in "(docker|k8s|lxc|nspawn|podman|crio|x)?:[0-9a-f]{0,12}|\\PC{0,10}",
+    ) {
+        let text = format!("0::/{}\n", parts.join("/"));
+        run_target("cgroup", &[text.as_bytes(), &[0xff], target.as_bytes()].concat());
+    }
+}
