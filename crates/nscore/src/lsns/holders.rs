@@ -15,6 +15,7 @@
 
 use super::scan::{Holder, Namespace, Scan};
 use crate::nstype::NsKind;
+use std::collections::HashMap;
 
 /// How many member pids are listed before the rest is counted.
 pub const MAX_PIDS: usize = 5;
@@ -37,19 +38,31 @@ pub fn holders(scan: &Scan, ns: &Namespace) -> Vec<String> {
     if let Some(paths) = scan.nsfs_paths(ns, '\n') {
         items.extend(paths.split('\n').map(str::to_string));
     }
+    items.extend(scan.relatives.get_or_init(|| relatives(scan)).get(&ns.ino).into_iter().flatten().cloned());
+    items
+}
+
+/// Every namespace's nested children (same kind, pid and user namespaces) and, for a user
+/// namespace, the namespaces of other kinds it owns: one pass in inode order.
+fn relatives(scan: &Scan) -> HashMap<u64, Vec<String>> {
+    let kind_of: HashMap<u64, NsKind> = scan.namespaces.iter().map(|n| (n.ino, n.kind)).collect();
+    let mut map: HashMap<u64, Vec<String>> = HashMap::new();
     for i in scan.sorted() {
         let other = &scan.namespaces[i];
-        if other.ino == ns.ino {
-            continue;
+        let parent = (other.parent_ino != other.ino).then_some(other.parent_ino);
+        let nested =
+            parent.filter(|p| matches!(other.kind, NsKind::User | NsKind::Pid) && kind_of.get(p) == Some(&other.kind));
+        if let Some(parent) = nested {
+            map.entry(parent).or_default().push(format!("child:{}", other.ino));
         }
-        let nests = matches!(ns.kind, NsKind::User | NsKind::Pid) && other.kind == ns.kind;
-        if nests && other.parent_ino == ns.ino {
-            items.push(format!("child:{}", other.ino));
-        } else if ns.kind == NsKind::User && other.kind != NsKind::User && other.owner_ino == ns.ino {
-            items.push(format!("owned:{}", other.ino));
+        if other.kind != NsKind::User
+            && other.owner_ino != other.ino
+            && kind_of.get(&other.owner_ino) == Some(&NsKind::User)
+        {
+            map.entry(other.owner_ino).or_default().push(format!("owned:{}", other.ino));
         }
     }
-    items
+    map
 }
 
 #[cfg(test)]

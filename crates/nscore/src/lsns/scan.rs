@@ -132,6 +132,9 @@ pub struct Scan {
     /// Messages util-linux prints with warnx while scanning (`Unsupported ioctl ...`).
     pub warnings: Vec<String>,
     users: RefCell<HashMap<u32, String>>,
+    /// HOLDERS's `child:`/`owned:` items of every namespace, built once when first asked for
+    /// (asking each namespace about every other one is quadratic: minutes for 16 000).
+    pub(crate) relatives: std::cell::OnceCell<HashMap<u64, Vec<String>>>,
 }
 
 fn is_gone(errno: i32) -> bool {
@@ -152,6 +155,7 @@ impl Scan {
             held: HashMap::new(),
             warnings: Vec::new(),
             users: RefCell::new(HashMap::new()),
+            relatives: std::cell::OnceCell::new(),
         }
     }
 
