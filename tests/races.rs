@@ -177,7 +177,8 @@ sleep 0.2
 runs=0
 end=$((SECONDS + 12))
 while [ $SECONDS -lt $end ]; do
-  for mode in "" "-l" "-J" "-r" "--output-all" "-T" "-Tparent" "-P" "-Tprocess" "-n -u -W" "-t net -t user -J"; do
+  for mode in "" "-l" "-J" "-r" "--output-all" "-T" "-Tparent" "-P" "-Tprocess" "-n -u -W" "-t net -t user -J" \
+              "--threads" "-o +CONTAINER,HOLDERS" "--threads -J -o NS,TYPE,PID,PPID,CONTAINER,HOLDERS"; do
     rlsns $mode >/tmp/out 2>/tmp/err; rc=$?
     runs=$((runs + 1))
     if [ $rc != 0 ] || [ -s /tmp/err ]; then echo "rlsns $mode: exit $rc: $(head -c 300 /tmp/err)"; fi
