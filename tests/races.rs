@@ -194,6 +194,7 @@ echo "runs $runs spawned $(( $(paste -sd+ /tmp/spawned) ))"
     let failures: Vec<&str> = out.stdout.lines().filter(|l| !l.starts_with("runs ")).collect();
     assert!(failures.is_empty(), "{} failures under churn ({last}):\n{}", failures.len(), failures.join("\n"));
     let numbers: Vec<usize> = last.split(' ').filter_map(|w| w.parse().ok()).collect();
-    assert!(numbers.len() == 2 && numbers[0] >= 50 && numbers[1] >= 1000, "too little happened: {last}");
+    // Typically ~800 runs and ~4500 processes; a loaded machine does less, but not nothing.
+    assert!(numbers.len() == 2 && numbers[0] >= 20 && numbers[1] >= 300, "too little happened: {last}");
     eprintln!("{last}");
 }
