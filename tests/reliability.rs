@@ -616,8 +616,10 @@ fn failed_steps_leave_no_process_and_no_mount() {
     let script = r#"
 touch n
 sleep 1000 & T=$!
-# Processes of ours that outlived their run (a helper, a forked child): by command name.
-leftover() { cat /proc/[0-9]*/comm 2>/dev/null | grep -c -x -e runshare -e rnsenter -e true; }
+# Processes of ours that outlived their run (a helper, a forked child), by command name, not
+# counting zombies; a helper that is just leaving gets a second to go.
+count() { cat /proc/[0-9]*/stat 2>/dev/null | grep -c -E '^[0-9]+ \((runshare|rnsenter|true)\) [^Z]'; }
+leftover() { for i in $(seq 20); do n=$(count); [ $n = 0 ] && break; sleep 0.05; done; echo $n; }
 mounts=$(wc -l </proc/self/mountinfo)
 check() {
   rc=$?
