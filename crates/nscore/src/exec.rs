@@ -17,14 +17,10 @@ pub fn login_shell() -> OsString {
     passwd_shell(uid).unwrap_or_else(|| OsString::from("/bin/sh"))
 }
 
-/// The shell field of `uid`'s line in /etc/passwd.
+/// The shell of `uid` as getpwuid(3) answers (through NSS, like util-linux), if not empty.
 fn passwd_shell(uid: libc::uid_t) -> Option<OsString> {
-    let passwd = std::fs::read("/etc/passwd").ok()?;
-    passwd.split(|&b| b == b'\n').find_map(|line| {
-        let fields: Vec<&[u8]> = line.split(|&b| b == b':').collect();
-        let matches = fields.len() >= 7 && fields[2] == uid.to_string().as_bytes();
-        (matches && !fields[6].is_empty()).then(|| OsString::from_vec(fields[6].to_vec()))
-    })
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)).ok().flatten()?;
+    Some(user.shell.into_os_string()).filter(|shell| !shell.is_empty())
 }
 
 /// Executes `program` (`argv[0]` first) or, when it is empty, the login shell as `-<basename>`.

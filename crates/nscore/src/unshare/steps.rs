@@ -18,9 +18,11 @@ pub type SingleId = Option<(u32, u32)>;
 
 /// Steps 5 and 6: become `--owner` (groups, gid, uid), then unshare(2).
 pub fn owner_and_unshare(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
-    if let Some((uid, gid)) = a.owner {
+    if let Some(gid) = a.owner_gid {
         k.setgroups_empty().map_err(|e| Error::os("setgroups failed", e))?;
         k.setgid(gid).map_err(|e| Error::os("setgid() failed", e))?;
+    }
+    if let Some(uid) = a.owner_uid {
         k.setuid(uid).map_err(|e| Error::os("setuid() failed", e))?;
     }
     k.unshare(a.flags).map_err(|e| Error::os("unshare failed", e))
@@ -200,6 +202,15 @@ mod tests {
         fn read(&self, _: &str) -> std::io::Result<String> {
             Err(std::io::Error::from_raw_os_error(libc::ENOENT))
         }
+        fn uid_of(&self, _: &str) -> Option<u32> {
+            None
+        }
+        fn gid_of(&self, _: &str) -> Option<u32> {
+            None
+        }
+        fn user_name(&self, _: u32) -> Option<String> {
+            None
+        }
     }
 
     fn args(list: &[&str]) -> UnshareArgs {
@@ -342,6 +353,15 @@ mod tests {
                 Call::Unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET)
             ]
         );
+        // 4294967295 is util-linux's "unset": that half of the owner is left alone.
+        let a = args(&["--owner", "1000:-1"]);
+        let mut k = RecordingKernel::default();
+        owner_and_unshare(&mut k, &a).unwrap();
+        assert_eq!(k.calls, [Call::Setuid(1000), Call::Unshare(libc::CLONE_NEWUSER)]);
+        let a = args(&["--owner", "-1:100"]);
+        let mut k = RecordingKernel::default();
+        owner_and_unshare(&mut k, &a).unwrap();
+        assert_eq!(k.calls, [Call::SetgroupsEmpty, Call::Setgid(100), Call::Unshare(libc::CLONE_NEWUSER)]);
     }
 
     #[test]
