@@ -923,3 +923,19 @@ fn audit_user_and_group_names_through_nss() {
          unshare --map-user=root true; echo $?; echo 'echo $0' | env -u SHELL unshare -u; echo $?"
     ));
 }
+
+/// The program inherits what unshare inherited, not what Rust's start-up made of it: an
+/// ignored SIGPIPE stays ignored, closed standard descriptors stay closed; and the waiting
+/// parent catches no SIGSEGV/SIGBUS. A message that cannot be written to stderr makes the exit
+/// status 1, as util-linux's close_stdout does. All as 2.38.1.
+#[test]
+fn audit_inherited_process_state_and_failing_stderr() {
+    compare_script("trap '' PIPE; unshare sh -c 'grep SigIgn /proc/self/status'; echo $?");
+    compare_script("unshare sh -c 'grep SigIgn /proc/self/status'; echo $?");
+    compare_script("unshare -f sh -c 'grep -E \"^Sig(Ign|Cgt)\" /proc/$PPID/status'");
+    compare_script("unshare ls /proc/self/fd 0<&- 2>&-; echo $?");
+    compare_script("unshare sh -c 'ls /proc/$$/fd >&2' >&-; echo $?");
+    compare_script("unshare /nonexistent 2>/dev/full; echo $?; unshare /nonexistent 2>&-; echo $?");
+    compare_script("unshare --bogus 2>/dev/full; echo $?; unshare -S x 2>&-; echo $?");
+    compare_script("unshare -f sh -c 'exit 5' 2>/dev/full; echo $?");
+}

@@ -1,12 +1,15 @@
-//! What every rns binary does around its tool: the short program name for messages, SIGPIPE
-//! back to its default (so `rlsns | head -1` ends quietly, and programs we exec do not inherit
-//! Rust's ignored SIGPIPE), buffered stdout checked at exit as util-linux's
-//! `close_stdout_atexit` does (`write error: No space left on device`, exit 1).
+//! What every rns binary does around its tool: the short program name for messages, the
+//! process put back as its caller made it (SIGPIPE default unless inherited ignored, so
+//! `rlsns | head -1` ends quietly; closed standard descriptors closed again; see
+//! [`crate::sys::startup`]), buffered stdout checked at exit as util-linux's
+//! `close_stdout_atexit` does (`write error: No space left on device`, exit 1), messages on
+//! stderr that cannot fail the tool (a full or closed stderr only loses them, as with err(3)).
 
 use crate::error::{Error, Result};
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One run of a tool: its argument vector and the name its messages start with.
 #[derive(Debug, Clone)]
@@ -35,7 +38,7 @@ pub fn program_name(argv0: &OsStr) -> String {
 /// Runs a tool and returns the process exit status. `tool` writes its normal output into the
 /// buffered stdout it is given and must flush it itself before it forks or execs.
 pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut dyn Write) -> Result<i32>) -> i32 {
-    crate::sys::process::set_signal_default(libc::SIGPIPE, false);
+    crate::sys::startup::restore_inherited_state();
     let inv = Invocation::new(argv, default_name);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
@@ -44,7 +47,7 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     let status = match result {
         Ok(status) => status,
         Err(e) => {
-            eprint!("{}", e.render(&inv.prog));
+            report(&e.render(&inv.prog));
             e.status()
         }
     };
@@ -52,10 +55,23 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     drop(out);
     match flushed {
         Err(e) if e.raw_os_error() != Some(libc::EPIPE) => {
-            eprint!("{}", Error::io("write error", &e).render(&inv.prog));
+            report(&Error::io("write error", &e).render(&inv.prog));
             1
         }
+        _ if STDERR_FAILED.load(Ordering::Relaxed) => 1,
         _ => status,
+    }
+}
+
+/// Set when a message could not be written to stderr.
+static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes a message to stderr. A failure does not stop the tool (eprint! would panic), but it
+/// makes the exit status 1, as util-linux's `close_stdout` at exit finds the error flag of its
+/// unbuffered stderr set (`unshare /nonexistent 2>/dev/full` exits 1, not 127).
+pub fn report(text: &str) {
+    if crate::sys::fd::write_stderr(text.as_bytes()).is_err() {
+        STDERR_FAILED.store(true, Ordering::Relaxed);
     }
 }
 
