@@ -939,3 +939,31 @@ fn audit_inherited_process_state_and_failing_stderr() {
     compare_script("unshare --bogus 2>/dev/full; echo $?; unshare -S x 2>&-; echo $?");
     compare_script("unshare -f sh -c 'exit 5' 2>/dev/full; echo $?");
 }
+
+/// Arguments that are not UTF-8 are quoted byte for byte in messages, as util-linux's `%s`
+/// does (they came out as U+FFFD). Compared with 2.38.1 through `od`, which shows the bytes.
+#[test]
+fn audit_non_utf8_arguments_in_messages() {
+    for args in [
+        "-S $'\\xff' true",
+        "-R $'/\\xff' true",
+        "--mount-proc=$'/\\xff' true",
+        "--kill-child=$'x\\xff' true",
+        "--propagation=$'\\xff' true",
+        "--setgroups=$'\\xff' true",
+        "-T --monotonic=$'\\xff' true",
+        "$'/\\xff'",
+        "--net=$'/\\xff' true",
+    ] {
+        compare_script(&format!("unshare {args} 2>&1 | sed 's/[0-9][0-9]*/N/g' | od -An -c; echo ${{PIPESTATUS[0]}}"));
+    }
+    // 2.42 wording (2.38.1: `cannot chdir to`, `failed to parse uid: '...'`), as 2.42.2 prints it.
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    for (args, message) in [
+        ("-w $'/\\xff' true", &b"unshare: cannot change directory to /\xff: No such file or directory\n"[..]),
+        ("--map-user=$'\\xff' true", &b"unshare: failed to parse uid '\xff'\n"[..]),
+    ] {
+        let out = script_with(ours_bin(), &format!("unshare {args} 2>&1 | od -An -tx1 | tr -d ' \\n'"));
+        expect(&out, &hex(message), "", 0);
+    }
+}

@@ -2,7 +2,7 @@
 //! shell when none is given; and, when they forked, wait for the child and leave the way it
 //! left (its exit status, or its fatal signal re-raised on ourselves).
 
-use crate::error::Error;
+use crate::error::{text_with, Error};
 use crate::sys::process::{self, ChildState};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -46,7 +46,7 @@ pub fn exec_program_or_shell(program: &[OsString]) -> Error {
     };
     let errno = process::execvp(&file, &argv);
     let status = if errno == libc::ENOENT { 127 } else { 126 };
-    Error::os(format!("failed to execute {}", OsStr::new(&name).to_string_lossy()), errno).with_status(status)
+    Error::os(text_with("failed to execute {}", &[OsStr::new(&name)]), errno).with_status(status)
 }
 
 /// What a forking parent does once its child is gone: its exit status, or its fatal signal

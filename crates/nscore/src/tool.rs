@@ -47,7 +47,7 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     let status = match result {
         Ok(status) => status,
         Err(e) => {
-            report(&e.render(&inv.prog));
+            report(&e.render_bytes(&inv.prog));
             e.status()
         }
     };
@@ -55,7 +55,7 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     drop(out);
     match flushed {
         Err(e) if e.raw_os_error() != Some(libc::EPIPE) => {
-            report(&Error::io("write error", &e).render(&inv.prog));
+            report(&Error::io("write error", &e).render_bytes(&inv.prog));
             1
         }
         _ if STDERR_FAILED.load(Ordering::Relaxed) => 1,
@@ -69,8 +69,8 @@ static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 /// Writes a message to stderr. A failure does not stop the tool (eprint! would panic), but it
 /// makes the exit status 1, as util-linux's `close_stdout` at exit finds the error flag of its
 /// unbuffered stderr set (`unshare /nonexistent 2>/dev/full` exits 1, not 127).
-pub fn report(text: &str) {
-    if crate::sys::fd::write_stderr(text.as_bytes()).is_err() {
+pub fn report(text: &[u8]) {
+    if crate::sys::fd::write_stderr(text).is_err() {
         STDERR_FAILED.store(true, Ordering::Relaxed);
     }
 }

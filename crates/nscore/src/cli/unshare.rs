@@ -644,6 +644,12 @@ fn parse_owner(s: &str) -> Option<(u32, u32)> {
 
 /// Runs unshare's getopt loop over `argv` (`argv[0]` included).
 pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
+    let mut values = Vec::new();
+    parse_options(argv, ids, &mut values).map_err(|e| e.with_raw_args(&values))
+}
+
+/// The loop of [`parse`], keeping the option values it has seen for its messages.
+fn parse_options(argv: &[OsString], ids: &dyn IdSource, values: &mut Vec<OsString>) -> Result<Parsed> {
     let mut specs = super::getopt_specs(OPTIONS);
     let core = specs.len();
     specs.extend(super::getopt_specs(EXTENSIONS));
@@ -654,6 +660,7 @@ pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
             Item::Opt(opt, value) => (opt, value),
             Item::Error(msg) => return Err(Error::Usage(msg)),
         };
+        values.extend(value.clone());
         let text = value.as_ref().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
         let path = || value.as_ref().map(PathBuf::from);
         match opt {

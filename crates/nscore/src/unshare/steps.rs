@@ -4,11 +4,12 @@
 //! [`crate::sys::LiveKernel`]; the tests below pass the recording fake and read back the order.
 
 use crate::cli::unshare::{interp_is_fixed, SetgroupsWord, UnshareArgs, BINFMT_MISC};
-use crate::error::{Error, Result};
+use crate::error::{text_with, Error, Result};
 use crate::nstype::NsKind;
 use crate::sys::kernel::WriteFileError;
 use crate::sys::Kernel;
 use crate::unshare::idmap::{self, MapRange};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 const PROC_MOUNT_FLAGS: libc::c_ulong = libc::MS_NOSUID | libc::MS_NOEXEC | libc::MS_NODEV;
@@ -59,7 +60,7 @@ pub fn bind_persistent(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) -> Resu
     for (i, (source, target)) in binds.iter().enumerate() {
         if let Err(e) = k.mount(Some(&source.to_string_lossy()), target, None, libc::MS_BIND) {
             unbind(&binds[..i]);
-            return Err(Error::os(format!("mount {} on {} failed", source.display(), target.display()), e));
+            return Err(Error::os(text_with("mount {} on {} failed", &[source.as_os_str(), target.as_os_str()]), e));
         }
     }
     Ok(())
@@ -98,7 +99,9 @@ fn write_or(k: &mut dyn Kernel, path: &str, data: &str) -> Result<()> {
 /// `/proc/self/setgroups`; a kernel without it (ENOENT) is not an error.
 fn setgroups_control(k: &mut dyn Kernel, word: SetgroupsWord) -> Result<()> {
     match write_or(k, "/proc/self/setgroups", word.word()) {
-        Err(Error::Msg { errno: Some(libc::ENOENT), ref text, .. }) if text.starts_with("cannot open") => Ok(()),
+        Err(Error::Msg { errno: Some(libc::ENOENT), ref text, .. }) if text.as_bytes().starts_with(b"cannot open") => {
+            Ok(())
+        }
         other => other,
     }
 }
@@ -110,17 +113,17 @@ fn load_interp(k: &mut dyn Kernel, dir: &Path, interp: &std::ffi::OsStr) -> Resu
     k.write_file(&register, interp.as_bytes()).map_err(|e| match e {
         // util-linux opens the directory first: a missing one is named as such.
         WriteFileError::Open(e) => match std::fs::metadata(dir) {
-            Err(d) => Error::io(format!("cannot open {}", dir.display()), &d),
-            Ok(m) if !m.is_dir() => Error::os(format!("cannot open {}", dir.display()), libc::ENOTDIR),
-            Ok(_) => Error::os(format!("cannot open {}/register", dir.display()), e),
+            Err(d) => Error::io(text_with("cannot open {}", &[dir.as_os_str()]), &d),
+            Ok(m) if !m.is_dir() => Error::os(text_with("cannot open {}", &[dir.as_os_str()]), libc::ENOTDIR),
+            Ok(_) => Error::os(text_with("cannot open {}/register", &[dir.as_os_str()]), e),
         },
-        WriteFileError::Write(e) => Error::os(format!("write failed {}/register", dir.display()), e),
+        WriteFileError::Write(e) => Error::os(text_with("write failed {}/register", &[dir.as_os_str()]), e),
     })
 }
 
 fn mount_fs(k: &mut dyn Kernel, fstype: &str, dir: &Path) -> Result<()> {
     k.mount(Some(fstype), dir, Some(fstype), PROC_MOUNT_FLAGS)
-        .map_err(|e| Error::os(format!("mount {} failed", dir.display()), e))
+        .map_err(|e| Error::os(text_with("mount {} failed", &[dir.as_os_str()]), e))
 }
 
 /// Step 12.2 to 12.12, in the process that will exec: single-id maps (uid_map, setgroups
@@ -151,11 +154,12 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
     }
     let mut wd = a.wd.clone();
     if let Some(root) = &a.root {
-        k.chroot(root).map_err(|e| Error::os(format!("cannot change root directory to '{}'", root.display()), e))?;
+        k.chroot(root)
+            .map_err(|e| Error::os(text_with("cannot change root directory to '{}'", &[root.as_os_str()]), e))?;
         wd.get_or_insert_with(|| PathBuf::from("/"));
     }
     if let Some(dir) = &wd {
-        k.chdir(dir).map_err(|e| Error::os(format!("cannot change directory to {}", dir.display()), e))?;
+        k.chdir(dir).map_err(|e| Error::os(text_with("cannot change directory to {}", &[dir.as_os_str()]), e))?;
     }
     if let Some(dir) = &a.mount_proc {
         // Without a new root and with a propagation other than the default, the existing
@@ -163,7 +167,9 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
         if a.root.is_none() && a.propagation != (libc::MS_PRIVATE | libc::MS_REC) {
             match k.mount(Some("none"), dir, None, libc::MS_PRIVATE | libc::MS_REC) {
                 Ok(()) | Err(libc::EINVAL) => {}
-                Err(e) => return Err(Error::os(format!("cannot change {} filesystem propagation", dir.display()), e)),
+                Err(e) => {
+                    return Err(Error::os(text_with("cannot change {} filesystem propagation", &[dir.as_os_str()]), e))
+                }
             }
         }
         mount_fs(k, "proc", dir)?;
