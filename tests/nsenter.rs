@@ -688,3 +688,14 @@ sed \"s/$T/T/\" /tmp/out | head -1
         0,
     );
 }
+
+/// Arguments that are not UTF-8 are quoted byte for byte in messages (they came out as
+/// U+FFFD). Compared with 2.38.1 through `od`, which shows the bytes.
+#[test]
+fn audit_non_utf8_arguments_in_messages() {
+    compare_world(
+        "for a in -n/$(printf '\\377') -r/$(printf '\\377') -w/$(printf '\\377') -S$(printf '\\377'); do \
+         nsenter \"$a\" true 2>&1 | od -An -c; done; nsenter -t 1 -u /$(printf '\\377') 2>&1 | od -An -c; \
+         nsenter -t 1 -u -W/$(printf '\\377') true 2>&1 | od -An -c",
+    );
+}

@@ -4,7 +4,7 @@
 //! process goes through [`Kernel`], so the order is tested without root.
 
 use crate::cli::nsenter::{parse, reopen, NsenterArgs, Opener, Parsed, USAGE};
-use crate::error::{Error, Result};
+use crate::error::{text_with, Error, Result};
 use crate::exec;
 use crate::lsns::write_out;
 use crate::nstype::NsKind;
@@ -114,7 +114,7 @@ fn open_target(target: libc::pid_t, what: &str) -> Result<File> {
         return Err(Error::msg(format!("neither filename nor target pid supplied for {what}")));
     }
     let path = target_path(target, what);
-    File::open(&path).map_err(|e| Error::io(format!("cannot open {}", path.display()), &e))
+    File::open(&path).map_err(|e| Error::io(text_with("cannot open {}", &[path.as_os_str()]), &e))
 }
 
 /// `-a`: a kind is usable when this kernel has it, and for user namespaces when the target's is
@@ -316,7 +316,7 @@ fn open_cgroup_procs(target: libc::pid_t) -> Result<File> {
     }
     let path = target_path(target, "cgroup");
     let mut file =
-        sys::fd::open_as_stdin(&path).map_err(|e| Error::os(format!("cannot open {}", path.display()), e))?;
+        sys::fd::open_as_stdin(&path).map_err(|e| Error::os(text_with("cannot open {}", &[path.as_os_str()]), e))?;
     let mut text = Vec::new();
     let no_path = |errno: i32| Error::os("failed to get cgroup path", errno);
     match file.read_to_end(&mut text) {

@@ -1,13 +1,16 @@
 //! util-linux's error shapes (`err(3)`, `errx(3)`, getopt's diagnostics, numeric parse errors)
 //! and the exit status each carries.
 
+use std::ffi::{OsStr, OsString};
 use std::fmt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// A failure a tool reports before exiting. The binary prefixes it with the basename of `argv[0]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// `err(3)`/`errx(3)`: `<prog>: <text>[: <strerror(errno)>]`.
-    Msg { text: String, errno: Option<i32>, status: i32 },
+    /// `err(3)`/`errx(3)`: `<prog>: <text>[: <strerror(errno)>]`. The text is bytes, not
+    /// UTF-8: a path or argument in it is printed as given, like util-linux's `%s`.
+    Msg { text: OsString, errno: Option<i32>, status: i32 },
     /// A getopt diagnostic (already carrying `argv[0]` as invoked), then
     /// `Try '<prog> --help' for more information.`; exit 1.
     Usage(String),
@@ -23,17 +26,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// `errx(1, ...)`: a message without errno.
-    pub fn msg(text: impl Into<String>) -> Error {
+    pub fn msg(text: impl Into<OsString>) -> Error {
         Error::Msg { text: text.into(), errno: None, status: 1 }
     }
 
     /// `err(1, ...)`: a message followed by the errno's text.
-    pub fn os(text: impl Into<String>, errno: i32) -> Error {
+    pub fn os(text: impl Into<OsString>, errno: i32) -> Error {
         Error::Msg { text: text.into(), errno: Some(errno), status: 1 }
     }
 
     /// `err(1, ...)` with the errno of an `std::io::Error` (EIO when it has none).
-    pub fn io(text: impl Into<String>, e: &std::io::Error) -> Error {
+    pub fn io(text: impl Into<OsString>, e: &std::io::Error) -> Error {
         Error::os(text, e.raw_os_error().unwrap_or(libc::EIO))
     }
 
@@ -52,6 +55,22 @@ impl Error {
         }
     }
 
+    /// The same error with each of `args` that is not UTF-8 put back byte for byte where the
+    /// text quotes it: option parsers work on an argument's lossy `String`, util-linux prints
+    /// the bytes (`failed to parse uid: '\xff'`).
+    pub fn with_raw_args(self, args: &[OsString]) -> Error {
+        let Error::Msg { text, errno, status } = self else { return self };
+        let mut bytes = text.into_vec();
+        for arg in args.iter().filter(|a| a.to_str().is_none()) {
+            let lossy = arg.to_string_lossy();
+            let lossy = lossy.as_bytes();
+            if let Some(at) = bytes.windows(lossy.len()).position(|w| w == lossy) {
+                bytes.splice(at..at + lossy.len(), arg.as_bytes().iter().copied());
+            }
+        }
+        Error::Msg { text: OsString::from_vec(bytes), errno, status }
+    }
+
     pub fn status(&self) -> i32 {
         match self {
             Error::Msg { status, .. } => *status,
@@ -61,17 +80,31 @@ impl Error {
         }
     }
 
-    /// Writes what util-linux would print on stderr for this error, given the short program name.
-    pub fn render(&self, prog: &str) -> String {
+    /// What util-linux would print on stderr for this error, given the short program name.
+    pub fn render_bytes(&self, prog: &str) -> Vec<u8> {
         match self {
-            Error::Msg { text, errno: None, .. } => format!("{prog}: {text}\n"),
-            Error::Msg { text, errno: Some(e), .. } => format!("{prog}: {text}: {}\n", strerror(*e)),
+            Error::Msg { text, errno, .. } => {
+                let mut out = format!("{prog}: ").into_bytes();
+                out.extend_from_slice(text.as_bytes());
+                if let Some(e) = errno {
+                    out.extend_from_slice(format!(": {}", strerror(*e)).as_bytes());
+                }
+                out.push(b'\n');
+                out
+            }
             // nsenter's `-Z` without SELinux: getopt accepted it, so only the hint is printed.
-            Error::Usage(text) if text.is_empty() => format!("Try '{prog} --help' for more information.\n"),
-            Error::Usage(text) => format!("{text}\nTry '{prog} --help' for more information.\n"),
-            Error::Silent(_) => String::new(),
-            Error::Chain(errors) => errors.iter().map(|e| e.render(prog)).collect(),
+            Error::Usage(text) if text.is_empty() => {
+                format!("Try '{prog} --help' for more information.\n").into_bytes()
+            }
+            Error::Usage(text) => format!("{text}\nTry '{prog} --help' for more information.\n").into_bytes(),
+            Error::Silent(_) => Vec::new(),
+            Error::Chain(errors) => errors.iter().flat_map(|e| e.render_bytes(prog)).collect(),
         }
+    }
+
+    /// [`Error::render_bytes`] as text (bytes that are not UTF-8 become U+FFFD).
+    pub fn render(&self, prog: &str) -> String {
+        String::from_utf8_lossy(&self.render_bytes(prog)).into_owned()
     }
 }
 
@@ -85,8 +118,23 @@ impl std::error::Error for Error {}
 
 impl From<nix::errno::Errno> for Error {
     fn from(e: nix::errno::Errno) -> Self {
-        Error::Msg { text: String::new(), errno: Some(e as i32), status: 1 }
+        Error::Msg { text: OsString::new(), errno: Some(e as i32), status: 1 }
     }
+}
+
+/// Message text with paths or arguments in it, byte for byte: each `{}` of `template` is
+/// replaced by the next of `args` (util-linux prints them with `%s`, whatever the bytes).
+pub fn text_with(template: &str, args: &[&OsStr]) -> OsString {
+    let mut out = Vec::with_capacity(template.len());
+    let mut args = args.iter();
+    let mut pieces = template.split("{}").peekable();
+    while let Some(piece) = pieces.next() {
+        out.extend_from_slice(piece.as_bytes());
+        if pieces.peek().is_some() {
+            out.extend_from_slice(args.next().map_or(&[][..], |a| a.as_bytes()));
+        }
+    }
+    OsString::from_vec(out)
 }
 
 /// glibc's text for an errno, as `err(3)` prints it (`Operation not permitted`), without the
@@ -111,5 +159,10 @@ mod tests {
             "/bin/lsns: invalid option -- 'x'\nTry 'lsns --help' for more information.\n"
         );
         assert_eq!(strerror(libc::ENOENT), "No such file or directory");
+        let path = OsStr::from_bytes(b"/\xff");
+        assert_eq!(
+            Error::os(text_with("mount {} on {} failed", &[path, OsStr::new("/x")]), libc::ENOENT).render_bytes("u"),
+            b"u: mount /\xff on /x failed: No such file or directory\n"
+        );
     }
 }

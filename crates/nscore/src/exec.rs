@@ -2,7 +2,7 @@
 //! shell when none is given; and, when they forked, wait for the child and leave the way it
 //! left (its exit status, or its fatal signal re-raised on ourselves).
 
-use crate::error::Error;
+use crate::error::{text_with, Error};
 use crate::sys::process::{self, ChildState};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -17,14 +17,10 @@ pub fn login_shell() -> OsString {
     passwd_shell(uid).unwrap_or_else(|| OsString::from("/bin/sh"))
 }
 
-/// The shell field of `uid`'s line in /etc/passwd.
+/// The shell of `uid` as getpwuid(3) answers (through NSS, like util-linux), if not empty.
 fn passwd_shell(uid: libc::uid_t) -> Option<OsString> {
-    let passwd = std::fs::read("/etc/passwd").ok()?;
-    passwd.split(|&b| b == b'\n').find_map(|line| {
-        let fields: Vec<&[u8]> = line.split(|&b| b == b':').collect();
-        let matches = fields.len() >= 7 && fields[2] == uid.to_string().as_bytes();
-        (matches && !fields[6].is_empty()).then(|| OsString::from_vec(fields[6].to_vec()))
-    })
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)).ok().flatten()?;
+    Some(user.shell.into_os_string()).filter(|shell| !shell.is_empty())
 }
 
 /// Executes `program` (`argv[0]` first) or, when it is empty, the login shell as `-<basename>`.
@@ -50,7 +46,7 @@ pub fn exec_program_or_shell(program: &[OsString]) -> Error {
     };
     let errno = process::execvp(&file, &argv);
     let status = if errno == libc::ENOENT { 127 } else { 126 };
-    Error::os(format!("failed to execute {}", OsStr::new(&name).to_string_lossy()), errno).with_status(status)
+    Error::os(text_with("failed to execute {}", &[OsStr::new(&name)]), errno).with_status(status)
 }
 
 /// What a forking parent does once its child is gone: its exit status, or its fatal signal

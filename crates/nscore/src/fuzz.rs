@@ -268,6 +268,7 @@ fn hash_of(value: impl Hash) -> u64 {
 fn error_class(e: &Error) -> u64 {
     let shape = match e {
         Error::Msg { text, errno, status } => {
+            let text = text.to_string_lossy();
             let head: String = text.chars().take_while(|c| *c != '\'' && *c != ':' && *c != '"').take(24).collect();
             format!("msg {head} {errno:?} {status}")
         }
@@ -363,6 +364,15 @@ impl IdSource for FuzzIds {
             _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
         }
     }
+    fn uid_of(&self, name: &str) -> Option<u32> {
+        [("root", 0), ("alice", 1000)].iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
+    }
+    fn gid_of(&self, name: &str) -> Option<u32> {
+        [("root", 0), ("users", 100)].iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
+    }
+    fn user_name(&self, uid: u32) -> Option<String> {
+        [(0, "root"), (1000, "alice")].iter().find(|(id, _)| *id == uid).map(|(_, n)| n.to_string())
+    }
 }
 
 fn unshare_argv(input: &[u8]) -> u64 {
@@ -370,7 +380,7 @@ fn unshare_argv(input: &[u8]) -> u64 {
     match crate::cli::unshare::parse(&argv, &FuzzIds) {
         Ok(UnshareParsed::Run(a)) => {
             // What an option implies is always there.
-            if a.map_user.is_some() || a.map_group.is_some() || !a.user_ranges.is_empty() || a.owner.is_some() {
+            if a.map_user.is_some() || a.map_group.is_some() || !a.user_ranges.is_empty() || a.owner_uid.is_some() {
                 assert!(a.has(libc::CLONE_NEWUSER), "an id map without a user namespace");
             }
             if a.mount_proc.is_some() {

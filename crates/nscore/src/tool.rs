@@ -1,12 +1,15 @@
-//! What every rns binary does around its tool: the short program name for messages, SIGPIPE
-//! back to its default (so `rlsns | head -1` ends quietly, and programs we exec do not inherit
-//! Rust's ignored SIGPIPE), buffered stdout checked at exit as util-linux's
-//! `close_stdout_atexit` does (`write error: No space left on device`, exit 1).
+//! What every rns binary does around its tool: the short program name for messages, the
+//! process put back as its caller made it (SIGPIPE default unless inherited ignored, so
+//! `rlsns | head -1` ends quietly; closed standard descriptors closed again; see
+//! [`crate::sys::startup`]), buffered stdout checked at exit as util-linux's
+//! `close_stdout_atexit` does (`write error: No space left on device`, exit 1), messages on
+//! stderr that cannot fail the tool (a full or closed stderr only loses them, as with err(3)).
 
 use crate::error::{Error, Result};
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One run of a tool: its argument vector and the name its messages start with.
 #[derive(Debug, Clone)]
@@ -35,7 +38,7 @@ pub fn program_name(argv0: &OsStr) -> String {
 /// Runs a tool and returns the process exit status. `tool` writes its normal output into the
 /// buffered stdout it is given and must flush it itself before it forks or execs.
 pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut dyn Write) -> Result<i32>) -> i32 {
-    crate::sys::process::set_signal_default(libc::SIGPIPE, false);
+    crate::sys::startup::restore_inherited_state();
     let inv = Invocation::new(argv, default_name);
     let stdout = std::io::stdout();
     let block = stdio_block_size(&stdout);
@@ -53,11 +56,11 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     let status = match result {
         Ok(status) => status,
         Err(Error::Msg { ref text, errno, .. }) if text == "write error" => {
-            eprint!("{}", write_error(out.bytes, errno).render(&inv.prog));
+            report(&write_error(out.bytes, errno).render_bytes(&inv.prog));
             return 1;
         }
         Err(e) => {
-            eprint!("{}", e.render(&inv.prog));
+            report(&e.render_bytes(&inv.prog));
             e.status()
         }
     };
@@ -66,9 +69,10 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     drop(out);
     match flushed {
         Err(e) if e.raw_os_error() != Some(libc::EPIPE) => {
-            eprint!("{}", write_error(attempted, e.raw_os_error()).render(&inv.prog));
+            report(&write_error(attempted, e.raw_os_error()).render_bytes(&inv.prog));
             1
         }
+        _ if STDERR_FAILED.load(Ordering::Relaxed) => 1,
         _ => status,
     }
 }
@@ -100,6 +104,18 @@ fn stdio_block_size(stdout: &std::io::Stdout) -> u64 {
     const BUFSIZ: u64 = 8192;
     let size = stdout.as_fd().try_clone_to_owned().ok().and_then(|fd| std::fs::File::from(fd).metadata().ok());
     size.map(|m| m.blksize()).filter(|&b| b > 0 && b < BUFSIZ).unwrap_or(BUFSIZ)
+}
+
+/// Set when a message could not be written to stderr.
+static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes a message to stderr. A failure does not stop the tool (eprint! would panic), but it
+/// makes the exit status 1, as util-linux's `close_stdout` at exit finds the error flag of its
+/// unbuffered stderr set (`unshare /nonexistent 2>/dev/full` exits 1, not 127).
+pub fn report(text: &[u8]) {
+    if crate::sys::fd::write_stderr(text).is_err() {
+        STDERR_FAILED.store(true, Ordering::Relaxed);
+    }
 }
 
 /// The `--version` line: `rlsns from rns 0.1.0`.

@@ -55,11 +55,11 @@ fn id_plan(a: &UnshareArgs, euid: u32, egid: u32) -> IdPlan {
         user_ranges: Vec::new(),
         group_ranges: Vec::new(),
     };
-    if !a.user_ranges.is_empty() || (a.map_user.is_some() && a.owner.is_some()) {
+    if !a.user_ranges.is_empty() || (a.map_user.is_some() && a.owner_uid.is_some()) {
         plan.user_ranges = idmap::with_single_id(&a.user_ranges, euid, a.map_user);
         plan.user = None;
     }
-    if !a.group_ranges.is_empty() || (a.map_group.is_some() && a.owner.is_some()) {
+    if !a.group_ranges.is_empty() || (a.map_group.is_some() && a.owner_gid.is_some()) {
         plan.group_ranges = idmap::with_single_id(&a.group_ranges, egid, a.map_group);
         plan.group = None;
     }

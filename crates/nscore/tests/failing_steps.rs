@@ -19,6 +19,15 @@ impl IdSource for Ids {
     fn read(&self, _: &str) -> std::io::Result<String> {
         Err(std::io::Error::from_raw_os_error(libc::ENOENT))
     }
+    fn uid_of(&self, _: &str) -> Option<u32> {
+        None
+    }
+    fn gid_of(&self, _: &str) -> Option<u32> {
+        None
+    }
+    fn user_name(&self, _: u32) -> Option<String> {
+        None
+    }
 }
 
 fn argv(args: &[&str]) -> Vec<OsString> {

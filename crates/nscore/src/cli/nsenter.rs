@@ -6,7 +6,7 @@
 use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
 use super::{OptDef, ValueHint};
 use crate::enter::NsTable;
-use crate::error::{Error, Result};
+use crate::error::{text_with, Error, Result};
 use crate::nstype::NsKind;
 use crate::proc::container::ContainerSpec;
 use std::ffi::{OsStr, OsString};
@@ -199,6 +199,12 @@ pub type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;
 
 /// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order.
 pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
+    let mut values = Vec::new();
+    parse_options(argv, open, &mut values).map_err(|e| e.with_raw_args(&values))
+}
+
+/// The loop of [`parse`], keeping the option values it has seen for its messages.
+fn parse_options(argv: &[OsString], open: Opener<'_>, values: &mut Vec<OsString>) -> Result<Parsed> {
     let mut specs = super::getopt_specs(OPTIONS);
     specs.push(OptSpec { id: Opt::FollowContext, short: Some('Z'), long: None, has_arg: HasArg::No });
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder);
@@ -209,6 +215,7 @@ pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
             Item::Opt(opt, value) => (opt, value),
             Item::Error(msg) => return Err(Error::Usage(msg)),
         };
+        values.extend(value.clone());
         wd_exclusive(&mut seen_wd, opt)?;
         let text = || value.as_ref().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
         match opt {
@@ -255,7 +262,7 @@ pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
 /// numbers (which some messages print) come out the same.
 pub fn reopen(slot: &mut Option<File>, path: &OsStr, open: Opener<'_>) -> Result<File> {
     *slot = None;
-    open(path).map_err(|e| Error::io(format!("cannot open {}", path.to_string_lossy()), &e))
+    open(path).map_err(|e| Error::io(text_with("cannot open {}", &[path]), &e))
 }
 
 /// `-w` and `-W` exclude each other (`err_exclusive_options`: the one seen first is named first).

@@ -345,7 +345,10 @@ pub struct UnshareArgs {
     /// `--map-users` ranges in command-line order.
     pub user_ranges: Vec<MapRange>,
     pub group_ranges: Vec<MapRange>,
-    pub owner: Option<(libc::uid_t, libc::gid_t)>,
+    /// `--owner`: each id is taken only if it is not 4294967295, util-linux's "unset"
+    /// (`--owner -1:5` changes the gid alone).
+    pub owner_uid: Option<libc::uid_t>,
+    pub owner_gid: Option<libc::gid_t>,
     pub setgroups: Option<SetgroupsWord>,
     pub keep_caps: bool,
     pub monotonic: Option<i64>,
@@ -377,7 +380,8 @@ impl Default for UnshareArgs {
             map_group: None,
             user_ranges: Vec::new(),
             group_ranges: Vec::new(),
-            owner: None,
+            owner_uid: None,
+            owner_gid: None,
             setgroups: None,
             keep_caps: false,
             monotonic: None,
@@ -412,8 +416,15 @@ pub enum Parsed {
 pub trait IdSource {
     fn euid(&self) -> u32;
     fn egid(&self) -> u32;
-    /// The contents of `/etc/passwd`, `/etc/group`, `/etc/subuid`, `/proc/self/uid_map`...
+    /// The contents of `/etc/subuid`, `/proc/self/uid_map`...
     fn read(&self, path: &str) -> std::io::Result<String>;
+    /// The uid of a user name, as getpwnam(3) answers through NSS (so `root` and `nobody`
+    /// exist even without a line in /etc/passwd where nss-systemd is configured).
+    fn uid_of(&self, name: &str) -> Option<u32>;
+    /// The gid of a group name, as getgrnam(3) answers.
+    fn gid_of(&self, name: &str) -> Option<u32>;
+    /// The name of a uid, as getpwuid(3) answers.
+    fn user_name(&self, uid: u32) -> Option<String>;
     /// Our environment variable `name`, as getenv(3) finds it (`--whitelist-env`).
     fn var(&self, name: &OsStr) -> Option<OsString> {
         getenv(std::env::vars_os(), name)
@@ -462,6 +473,18 @@ impl IdSource for LiveIds {
 
     fn read(&self, path: &str) -> std::io::Result<String> {
         std::fs::read(path).map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
+    fn uid_of(&self, name: &str) -> Option<u32> {
+        nix::unistd::User::from_name(name).ok().flatten().map(|u| u.uid.as_raw())
+    }
+
+    fn gid_of(&self, name: &str) -> Option<u32> {
+        nix::unistd::Group::from_name(name).ok().flatten().map(|g| g.gid.as_raw())
+    }
+
+    fn user_name(&self, uid: u32) -> Option<String> {
+        nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)).ok().flatten().map(|u| u.name)
     }
 }
 
@@ -565,37 +588,22 @@ const SIGNAL_NAMES: &[(&str, libc::c_int)] = &[
     ("SYS", libc::SIGSYS),
 ];
 
-/// A field of a `name:x:id:...` line of /etc/passwd or /etc/group.
-fn id_by_name(text: &str, name: &str) -> Option<u32> {
-    text.lines().find_map(|line| {
-        let fields: Vec<&str> = line.split(':').collect();
-        (fields.len() >= 3 && fields[0] == name).then(|| fields[2].parse().ok()).flatten()
-    })
-}
-
-fn name_by_id(text: &str, id: u32) -> Option<String> {
-    text.lines().find_map(|line| {
-        let fields: Vec<&str> = line.split(':').collect();
-        (fields.len() >= 3 && fields[2].parse() == Ok(id)).then(|| fields[0].to_string())
-    })
-}
-
 /// `--map-user`/`--map-group`: a number (even without an entry) or a name; 4294967295 is
 /// util-linux's "unset" and never an id.
-fn user_or_group(ids: &dyn IdSource, s: &str, db: &str, what: &str) -> Result<u32> {
+fn user_or_group(s: &str, by_name: impl FnOnce(&str) -> Option<u32>, what: &str) -> Result<u32> {
     let fail = || Error::msg(format!("failed to parse {what} '{s}'"));
     match parse_unsigned(s, what) {
         Ok(n) if n < u64::from(u32::MAX) => return Ok(n as u32),
         Ok(_) | Err(Error::Msg { errno: Some(_), .. }) => return Err(fail()),
         Err(_) => {}
     }
-    ids.read(db).ok().and_then(|text| id_by_name(&text, s)).filter(|&id| id != u32::MAX).ok_or_else(fail)
+    by_name(s).filter(|&id| id != u32::MAX).ok_or_else(fail)
 }
 
 /// `auto`/`subids` ranges from /etc/subuid or /etc/subgid for the euid's user.
 fn subid(ids: &dyn IdSource, path: &str, identity: bool) -> Result<MapRange> {
     let euid = ids.euid();
-    let Some(user) = ids.read("/etc/passwd").ok().and_then(|text| name_by_id(&text, euid)) else {
+    let Some(user) = ids.user_name(euid) else {
         return Err(Error::msg(format!("you (user {}) don't exist.", euid as i32)));
     };
     let text = ids.read(path).map_err(|e| Error::io(format!("could not open '{path}'"), &e))?;
@@ -636,6 +644,12 @@ fn parse_owner(s: &str) -> Option<(u32, u32)> {
 
 /// Runs unshare's getopt loop over `argv` (`argv[0]` included).
 pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
+    let mut values = Vec::new();
+    parse_options(argv, ids, &mut values).map_err(|e| e.with_raw_args(&values))
+}
+
+/// The loop of [`parse`], keeping the option values it has seen for its messages.
+fn parse_options(argv: &[OsString], ids: &dyn IdSource, values: &mut Vec<OsString>) -> Result<Parsed> {
     let mut specs = super::getopt_specs(OPTIONS);
     let core = specs.len();
     specs.extend(super::getopt_specs(EXTENSIONS));
@@ -646,6 +660,7 @@ pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
             Item::Opt(opt, value) => (opt, value),
             Item::Error(msg) => return Err(Error::Usage(msg)),
         };
+        values.extend(value.clone());
         let text = value.as_ref().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
         let path = || value.as_ref().map(PathBuf::from);
         match opt {
@@ -691,11 +706,11 @@ pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
             }
             Opt::MapUser => {
                 a.flags |= libc::CLONE_NEWUSER;
-                a.map_user = Some(user_or_group(ids, &text, "/etc/passwd", "uid")?);
+                a.map_user = Some(user_or_group(&text, |name| ids.uid_of(name), "uid")?);
             }
             Opt::MapGroup => {
                 a.flags |= libc::CLONE_NEWUSER;
-                a.map_group = Some(user_or_group(ids, &text, "/etc/group", "gid")?);
+                a.map_group = Some(user_or_group(&text, |name| ids.gid_of(name), "gid")?);
             }
             Opt::MapRootUser => {
                 a.flags |= libc::CLONE_NEWUSER;
@@ -723,7 +738,9 @@ pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
             }
             Opt::Owner => {
                 a.flags |= libc::CLONE_NEWUSER;
-                a.owner = Some(parse_owner(&text).ok_or_else(|| Error::msg("failed to parse owner"))?);
+                let (uid, gid) = parse_owner(&text).ok_or_else(|| Error::msg("failed to parse owner"))?;
+                a.owner_uid = (uid != u32::MAX).then_some(uid);
+                a.owner_gid = (gid != u32::MAX).then_some(gid);
             }
             Opt::Setgroups => {
                 a.setgroups = Some(match text.as_str() {
@@ -795,11 +812,18 @@ mod tests {
         }
         fn read(&self, path: &str) -> std::io::Result<String> {
             match path {
-                "/etc/passwd" => Ok("root:x:0:0::/root:/bin/sh\nalice:x:1000:100::/home/alice:/bin/sh\n".into()),
-                "/etc/group" => Ok("root:x:0:\nusers:x:100:\n".into()),
                 "/etc/subuid" => Ok("alice:100000:65536\n".into()),
                 _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
             }
+        }
+        fn uid_of(&self, name: &str) -> Option<u32> {
+            [("root", 0), ("alice", 1000)].iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
+        }
+        fn gid_of(&self, name: &str) -> Option<u32> {
+            [("root", 0), ("users", 100)].iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
+        }
+        fn user_name(&self, uid: u32) -> Option<String> {
+            [("root", 0), ("alice", 1000)].iter().find(|(_, id)| *id == uid).map(|(n, _)| n.to_string())
         }
         fn var(&self, name: &OsStr) -> Option<OsString> {
             let env = [("HOME", "/home/alice"), ("TERM", "xterm"), ("A=B", "x"), ("EMPTY", "")];
@@ -855,7 +879,10 @@ mod tests {
         );
         assert_eq!(p(&["-T", "--monotonic", "x"]), Err(Error::msg("failed to parse monotonic offset: 'x'")));
         assert_eq!(p(&["--owner", "1:"]), Err(Error::msg("failed to parse owner")));
-        assert_eq!(run(&["--owner", "1:2"]).owner, Some((1, 2)));
+        let a = run(&["--owner", "1:2"]);
+        assert_eq!((a.owner_uid, a.owner_gid), (Some(1), Some(2)));
+        let a = run(&["--owner", "1:2", "--owner", "-1:4294967295"]);
+        assert_eq!((a.owner_uid, a.owner_gid, a.has(libc::CLONE_NEWUSER)), (None, None, true));
     }
 
     #[test]

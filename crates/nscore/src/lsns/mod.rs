@@ -91,7 +91,7 @@ pub fn scan_failure(e: &ScanError) -> Error {
 
 fn print_warnings(prog: &str, warnings: &[String]) {
     for w in warnings {
-        eprintln!("{prog}: {w}");
+        crate::tool::report(format!("{prog}: {w}\n").as_bytes());
     }
 }
 

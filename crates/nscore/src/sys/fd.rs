@@ -1,6 +1,6 @@
 //! Descriptor plumbing that std does not offer: opening a file onto standard input
 //! (close(2) + open(2) without `O_CLOEXEC`), which `nsenter --join-cgroup` does by accident
-//! and we do on purpose, to behave the same.
+//! and we do on purpose, to behave the same; writing stderr as C does.
 
 use super::check;
 use std::ffi::CString;
@@ -19,4 +19,18 @@ pub fn open_as_stdin(path: &Path) -> Result<File, i32> {
     let fd = check(unsafe { libc::open(c.as_ptr(), libc::O_RDONLY) } as libc::c_long)?;
     // SAFETY: fresh fd owned by nobody else.
     Ok(unsafe { File::from_raw_fd(fd as libc::c_int) })
+}
+
+/// Writes all of `bytes` to descriptor 2, as C's unbuffered stderr does; unlike std's stderr,
+/// a closed descriptor (EBADF) is an error too, which util-linux's exit status reflects.
+pub fn write_stderr(mut bytes: &[u8]) -> Result<(), i32> {
+    while !bytes.is_empty() {
+        // SAFETY: bytes is valid for its length; fd 2 needs no ownership to be written to.
+        match check(unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) } as libc::c_long) {
+            Ok(n) => bytes = &bytes[n as usize..],
+            Err(libc::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

@@ -18,6 +18,7 @@ pub mod pipe;
 pub mod process;
 pub mod regex;
 pub mod signal;
+pub mod startup;
 pub mod tty;
 
 pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};

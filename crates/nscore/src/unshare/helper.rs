@@ -67,7 +67,7 @@ impl BindHelper {
                 }
                 match steps::bind_persistent(&mut LiveKernel, &binds) {
                     Err(e) => {
-                        eprint!("{}", e.render(prog));
+                        crate::tool::report(&e.render_bytes(prog));
                         let _ = report_w.write_all(&[e.status() as u8]);
                     }
                     Ok(()) => {
@@ -160,7 +160,7 @@ impl IdmapHelper {
                 let status = match map_ids(ppid, &users, &groups) {
                     Ok(()) => 0,
                     Err(e) => {
-                        eprint!("{}", e.render(prog));
+                        crate::tool::report(&e.render_bytes(prog));
                         e.status()
                     }
                 };

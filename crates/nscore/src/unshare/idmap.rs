@@ -99,8 +99,8 @@ pub fn kernel_map_ranges(text: &str) -> Vec<MapRange> {
 
 /// Puts the single id `inner` (seen from inside) for `outer` first and cuts a one-id hole in
 /// every range that contains either, so no id is mapped twice; `inner` None (no single id)
-/// only resolves `auto` ranges. An `auto` range is shifted past the single inner id instead of
-/// losing one (util-linux 2.42.3), unless the outer id falls in it too.
+/// only resolves `auto` ranges. An `auto` range never loses an id: it is shifted past the single
+/// id instead (util-linux 2.42.3, stable/v2.42 commit 294f483, even when the outer id falls in it).
 pub fn with_single_id(ranges: &[MapRange], outer: u32, inner: Option<u32>) -> Vec<MapRange> {
     // util-linux's arithmetic is unsigned 32-bit with "-1" for "no single id".
     let single_inner = inner.unwrap_or(u32::MAX);
@@ -116,7 +116,7 @@ pub fn with_single_id(ranges: &[MapRange], outer: u32, inner: Option<u32>) -> Ve
         if inner.is_some() {
             let outer_hit = outer >= map.outer && outer <= map.outer.wrapping_add(count);
             let inner_hit = single_inner >= map_inner && single_inner <= map_inner.wrapping_add(count);
-            if outer_hit || (inner_hit && !auto) {
+            if !auto && (outer_hit || inner_hit) {
                 count = count.wrapping_sub(1);
             }
         }
@@ -202,6 +202,11 @@ mod tests {
         let auto = [MapRange { inner: None, outer: 200000, count: 65536 }];
         assert_eq!(lines(&with_single_id(&auto, 0, Some(0))), "0 0 1\n1 200000 65536\n");
         assert_eq!(lines(&with_single_id(&auto, 0, None)), "0 200000 65536\n");
+        // An auto range holding the outer id too (root:0:65536) keeps its count as well: observed
+        // with util-linux stable/v2.42 (2.42.3), `-r --map-auto` and `--map-user=5 --map-auto`.
+        let auto = [MapRange { inner: None, outer: 0, count: 65536 }];
+        assert_eq!(lines(&with_single_id(&auto, 0, Some(0))), "0 0 1\n1 1 65536\n");
+        assert_eq!(lines(&with_single_id(&auto, 0, Some(5))), "5 0 1\n0 1 5\n6 6 65531\n");
     }
 
     #[test]

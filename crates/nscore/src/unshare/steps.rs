@@ -4,11 +4,12 @@
 //! [`crate::sys::LiveKernel`]; the tests below pass the recording fake and read back the order.
 
 use crate::cli::unshare::{interp_is_fixed, SetgroupsWord, UnshareArgs, BINFMT_MISC};
-use crate::error::{Error, Result};
+use crate::error::{text_with, Error, Result};
 use crate::nstype::NsKind;
 use crate::sys::kernel::WriteFileError;
 use crate::sys::Kernel;
 use crate::unshare::idmap::{self, MapRange};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 const PROC_MOUNT_FLAGS: libc::c_ulong = libc::MS_NOSUID | libc::MS_NOEXEC | libc::MS_NODEV;
@@ -18,9 +19,11 @@ pub type SingleId = Option<(u32, u32)>;
 
 /// Steps 5 and 6: become `--owner` (groups, gid, uid), then unshare(2).
 pub fn owner_and_unshare(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
-    if let Some((uid, gid)) = a.owner {
+    if let Some(gid) = a.owner_gid {
         k.setgroups_empty().map_err(|e| Error::os("setgroups failed", e))?;
         k.setgid(gid).map_err(|e| Error::os("setgid() failed", e))?;
+    }
+    if let Some(uid) = a.owner_uid {
         k.setuid(uid).map_err(|e| Error::os("setuid() failed", e))?;
     }
     k.unshare(a.flags).map_err(|e| Error::os("unshare failed", e))
@@ -57,7 +60,7 @@ pub fn bind_persistent(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) -> Resu
     for (i, (source, target)) in binds.iter().enumerate() {
         if let Err(e) = k.mount(Some(&source.to_string_lossy()), target, None, libc::MS_BIND) {
             unbind(&binds[..i]);
-            return Err(Error::os(format!("mount {} on {} failed", source.display(), target.display()), e));
+            return Err(Error::os(text_with("mount {} on {} failed", &[source.as_os_str(), target.as_os_str()]), e));
         }
     }
     Ok(())
@@ -96,7 +99,9 @@ fn write_or(k: &mut dyn Kernel, path: &str, data: &str) -> Result<()> {
 /// `/proc/self/setgroups`; a kernel without it (ENOENT) is not an error.
 fn setgroups_control(k: &mut dyn Kernel, word: SetgroupsWord) -> Result<()> {
     match write_or(k, "/proc/self/setgroups", word.word()) {
-        Err(Error::Msg { errno: Some(libc::ENOENT), ref text, .. }) if text.starts_with("cannot open") => Ok(()),
+        Err(Error::Msg { errno: Some(libc::ENOENT), ref text, .. }) if text.as_bytes().starts_with(b"cannot open") => {
+            Ok(())
+        }
         other => other,
     }
 }
@@ -108,17 +113,17 @@ fn load_interp(k: &mut dyn Kernel, dir: &Path, interp: &std::ffi::OsStr) -> Resu
     k.write_file(&register, interp.as_bytes()).map_err(|e| match e {
         // util-linux opens the directory first: a missing one is named as such.
         WriteFileError::Open(e) => match std::fs::metadata(dir) {
-            Err(d) => Error::io(format!("cannot open {}", dir.display()), &d),
-            Ok(m) if !m.is_dir() => Error::os(format!("cannot open {}", dir.display()), libc::ENOTDIR),
-            Ok(_) => Error::os(format!("cannot open {}/register", dir.display()), e),
+            Err(d) => Error::io(text_with("cannot open {}", &[dir.as_os_str()]), &d),
+            Ok(m) if !m.is_dir() => Error::os(text_with("cannot open {}", &[dir.as_os_str()]), libc::ENOTDIR),
+            Ok(_) => Error::os(text_with("cannot open {}/register", &[dir.as_os_str()]), e),
         },
-        WriteFileError::Write(e) => Error::os(format!("write failed {}/register", dir.display()), e),
+        WriteFileError::Write(e) => Error::os(text_with("write failed {}/register", &[dir.as_os_str()]), e),
     })
 }
 
 fn mount_fs(k: &mut dyn Kernel, fstype: &str, dir: &Path) -> Result<()> {
     k.mount(Some(fstype), dir, Some(fstype), PROC_MOUNT_FLAGS)
-        .map_err(|e| Error::os(format!("mount {} failed", dir.display()), e))
+        .map_err(|e| Error::os(text_with("mount {} failed", &[dir.as_os_str()]), e))
 }
 
 /// Step 12.2 to 12.12, in the process that will exec: single-id maps (uid_map, setgroups
@@ -149,11 +154,12 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
     }
     let mut wd = a.wd.clone();
     if let Some(root) = &a.root {
-        k.chroot(root).map_err(|e| Error::os(format!("cannot change root directory to '{}'", root.display()), e))?;
+        k.chroot(root)
+            .map_err(|e| Error::os(text_with("cannot change root directory to '{}'", &[root.as_os_str()]), e))?;
         wd.get_or_insert_with(|| PathBuf::from("/"));
     }
     if let Some(dir) = &wd {
-        k.chdir(dir).map_err(|e| Error::os(format!("cannot change directory to {}", dir.display()), e))?;
+        k.chdir(dir).map_err(|e| Error::os(text_with("cannot change directory to {}", &[dir.as_os_str()]), e))?;
     }
     if let Some(dir) = &a.mount_proc {
         // Without a new root and with a propagation other than the default, the existing
@@ -161,7 +167,9 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
         if a.root.is_none() && a.propagation != (libc::MS_PRIVATE | libc::MS_REC) {
             match k.mount(Some("none"), dir, None, libc::MS_PRIVATE | libc::MS_REC) {
                 Ok(()) | Err(libc::EINVAL) => {}
-                Err(e) => return Err(Error::os(format!("cannot change {} filesystem propagation", dir.display()), e)),
+                Err(e) => {
+                    return Err(Error::os(text_with("cannot change {} filesystem propagation", &[dir.as_os_str()]), e))
+                }
             }
         }
         mount_fs(k, "proc", dir)?;
@@ -199,6 +207,15 @@ mod tests {
         }
         fn read(&self, _: &str) -> std::io::Result<String> {
             Err(std::io::Error::from_raw_os_error(libc::ENOENT))
+        }
+        fn uid_of(&self, _: &str) -> Option<u32> {
+            None
+        }
+        fn gid_of(&self, _: &str) -> Option<u32> {
+            None
+        }
+        fn user_name(&self, _: u32) -> Option<String> {
+            None
         }
     }
 
@@ -342,6 +359,15 @@ mod tests {
                 Call::Unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET)
             ]
         );
+        // 4294967295 is util-linux's "unset": that half of the owner is left alone.
+        let a = args(&["--owner", "1000:-1"]);
+        let mut k = RecordingKernel::default();
+        owner_and_unshare(&mut k, &a).unwrap();
+        assert_eq!(k.calls, [Call::Setuid(1000), Call::Unshare(libc::CLONE_NEWUSER)]);
+        let a = args(&["--owner", "-1:100"]);
+        let mut k = RecordingKernel::default();
+        owner_and_unshare(&mut k, &a).unwrap();
+        assert_eq!(k.calls, [Call::SetgroupsEmpty, Call::Setgid(100), Call::Unshare(libc::CLONE_NEWUSER)]);
     }
 
     #[test]

@@ -1,0 +1,49 @@
+//! The process as its parent made it, before Rust's runtime start-up changed it: std opens
+//! /dev/null on a closed standard descriptor, ignores SIGPIPE and catches SIGSEGV/SIGBUS for
+//! its stack overflow message. util-linux's tools start with none of that, and a program they
+//! exec inherits the caller's closed descriptors and ignored signals; so must ours.
+
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
+/// Bit n set: descriptor n (0, 1 or 2) was closed when the process started.
+static CLOSED_AT_START: AtomicU8 = AtomicU8::new(0);
+static SIGPIPE_IGNORED_AT_START: AtomicBool = AtomicBool::new(false);
+
+/// Runs from `.init_array`, which the dynamic loader calls before `main` and so before std's
+/// start-up code.
+extern "C" fn record_inherited_state() {
+    let mut closed = 0u8;
+    for fd in 0..3 {
+        // SAFETY: F_GETFD only reads the descriptor's flags.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+            closed |= 1 << fd;
+        }
+    }
+    CLOSED_AT_START.store(closed, Ordering::Relaxed);
+    // SAFETY: sigaction is plain data; a NULL new action only queries.
+    let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+    // SAFETY: valid out-pointer, NULL new action.
+    if unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) } == 0 {
+        SIGPIPE_IGNORED_AT_START.store(old.sa_sigaction == libc::SIG_IGN, Ordering::Relaxed);
+    }
+}
+
+#[used]
+#[link_section = ".init_array"]
+static RECORD_INHERITED_STATE: extern "C" fn() = record_inherited_state;
+
+/// Undoes std's start-up: closes the /dev/null it put on descriptors that were closed, puts
+/// SIGPIPE back as inherited (ignored, or the default action) and drops the fault handlers.
+/// To be called first thing in `main`, while no other thread exists.
+pub fn restore_inherited_state() {
+    let closed = CLOSED_AT_START.load(Ordering::Relaxed);
+    for fd in 0..3 {
+        if closed & (1 << fd) != 0 {
+            // SAFETY: std's placeholder /dev/null; std's stdio handles only borrow the number
+            // and treat EBADF on it as a closed stream, as C stdio does.
+            unsafe { libc::close(fd) };
+        }
+    }
+    super::process::set_signal_default(libc::SIGPIPE, SIGPIPE_IGNORED_AT_START.load(Ordering::Relaxed));
+    super::process::drop_runtime_fault_handlers();
+}
