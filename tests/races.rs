@@ -13,7 +13,8 @@ const UNSHARE: &str = "/usr/bin/unshare";
 fn world(script: &str) -> Outcome {
     let body = format!(
         "rnsenter() {{ (exec -a nsenter \"$RNSENTER\" \"$@\"); }}\nrlsns() {{ (exec -a lsns \"$RLSNS\" \"$@\"); }}\n\
-         mount -t tmpfs rns-race /tmp || exit 99\ncd /tmp\n{script}"
+         {}cd /tmp\n{script}",
+        tmpfs_on_tmp("rns-race")
     );
     let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body];
     run_with(UNSHARE, "unshare", &wrapper, |c| {

@@ -290,10 +290,10 @@ fn lsns_parity_silence(args: &[OsString]) -> bool {
 /// pid namespaces, /proc of that pid namespace, a tmpfs on /tmp as the working directory, a
 /// 20 s limit. Whatever the options do (mount, bind, chroot, setuid, hostname) dies with it.
 fn in_sandbox(bin: &str, argv0: &str, args: &[OsString]) -> std::process::Output {
-    let script = "mount -t tmpfs rns-argv /tmp && cd /tmp && touch f && exec -a \"$0\" \"$BIN\" \"$@\"";
+    let script = format!("{}cd /tmp && touch f && exec -a \"$0\" \"$BIN\" \"$@\"", tmpfs_on_tmp("rns-argv"));
     let mut cmd = Command::new("/usr/bin/timeout");
     cmd.args(["-s", "KILL", "20", UNSHARE, "--mount", "--propagation", "private", "--uts", "--ipc", "--net"])
-        .args(["--pid", "--fork", "--mount-proc", "/bin/bash", "-c", script, argv0])
+        .args(["--pid", "--fork", "--mount-proc", "/bin/bash", "-c", &script, argv0])
         .args(args)
         .env("BIN", bin)
         .env("LC_ALL", "C")
@@ -553,7 +553,8 @@ grep -q " 54321 54321 " ours && echo "uid without a passwd entry shown as a numb
 fn world(script: &str) -> Outcome {
     let body = format!(
         "runshare() {{ (exec -a unshare \"$RUNSHARE\" \"$@\"); }}\nrnsenter() {{ (exec -a nsenter \"$RNSENTER\" \"$@\"); }}\n\
-         mount -t tmpfs rns-rel /tmp || exit 99\ncd /tmp\n{script}"
+         {}cd /tmp\n{script}",
+        tmpfs_on_tmp("rns-rel")
     );
     run_with(
         UNSHARE,
