@@ -1,12 +1,14 @@
 //! What every rns binary does around its tool: the short program name for messages, SIGPIPE
 //! back to its default (so `rlsns | head -1` ends quietly, and programs we exec do not inherit
-//! Rust's ignored SIGPIPE), buffered stdout checked at exit as util-linux's
-//! `close_stdout_atexit` does (`write error: No space left on device`, exit 1).
+//! Rust's ignored SIGPIPE), stdout buffered as C stdio buffers it and checked at exit as
+//! util-linux's `close_stdout_atexit` does (`write error: No space left on device`, exit 1).
 
 use crate::error::{Error, Result};
 use std::ffi::{OsStr, OsString};
-use std::io::Write;
+use std::io::{self, Write};
+use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 
 /// One run of a tool: its argument vector and the name its messages start with.
 #[derive(Debug, Clone)]
@@ -37,8 +39,8 @@ pub fn program_name(argv0: &OsStr) -> String {
 pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut dyn Write) -> Result<i32>) -> i32 {
     crate::sys::process::set_signal_default(libc::SIGPIPE, false);
     let inv = Invocation::new(argv, default_name);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let stdout = io::stdout();
+    let mut out = StdioStream::new(stdout.lock(), stdio_buffer_size(&io::stdout()));
     let result = tool(&inv, &mut out);
     // util-linux prints its error at once and flushes stdout at exit: stderr comes first.
     let status = match result {
@@ -48,14 +50,72 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
             e.status()
         }
     };
+    // A write that failed while printing left only the stream's error flag, no errno.
+    let failed_earlier = out.failed;
     let flushed = out.flush();
     drop(out);
     match flushed {
+        _ if failed_earlier => {
+            eprintln!("{}: write error", inv.prog);
+            1
+        }
         Err(e) if e.raw_os_error() != Some(libc::EPIPE) => {
             eprint!("{}", Error::io("write error", &e).render(&inv.prog));
             1
         }
         _ => status,
+    }
+}
+
+/// glibc's buffer for a stream on `fd`: the file's block size, at most `BUFSIZ` (8192).
+fn stdio_buffer_size(fd: &impl AsFd) -> usize {
+    const BUFSIZ: usize = 8192;
+    let blksize =
+        fd.as_fd().try_clone_to_owned().and_then(|fd| std::fs::File::from(fd).metadata()).map(|m| m.blksize());
+    match blksize {
+        Ok(b) if b > 0 && (b as usize) < BUFSIZ => b as usize,
+        _ => BUFSIZ,
+    }
+}
+
+/// A stream buffered as C stdio buffers a fully buffered `FILE`: data stays in a buffer of
+/// `size` bytes until more than fits arrives. A write that fails on the way only sets the
+/// error flag (util-linux ignores what its printing returns), so `close_stdout` then finds
+/// `ferror` with no errno and says `write error` alone; a failure of the final flush keeps
+/// its errno (`write error: No space left on device`).
+struct StdioStream<W: Write> {
+    inner: W,
+    buf: Vec<u8>,
+    size: usize,
+    /// `ferror`: a write out of a full buffer failed.
+    failed: bool,
+}
+
+impl<W: Write> StdioStream<W> {
+    fn new(inner: W, size: usize) -> StdioStream<W> {
+        StdioStream { inner, buf: Vec::with_capacity(size), size, failed: false }
+    }
+}
+
+impl<W: Write> Write for StdioStream<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() > self.size {
+            if self.inner.write_all(&self.buf).is_err() {
+                self.failed = true;
+            }
+            self.buf.clear();
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let pending = std::mem::take(&mut self.buf);
+        let result = self.inner.write_all(&pending).and_then(|()| self.inner.flush());
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
     }
 }
 
@@ -67,6 +127,39 @@ pub fn version_line(prog: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer that fails every write, as stdout on /dev/full does.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from_raw_os_error(libc::ENOSPC))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn stdio_stream_fails_like_a_full_buffer_then_at_the_final_flush() {
+        // What fits the buffer fails only when flushed, with its errno.
+        let mut s = StdioStream::new(Full, 8);
+        s.write_all(b"12345678").unwrap();
+        assert!(!s.failed);
+        assert_eq!(s.flush().unwrap_err().raw_os_error(), Some(libc::ENOSPC));
+        // One byte more is written (and fails) while printing: only the flag is left.
+        let mut s = StdioStream::new(Full, 8);
+        s.write_all(b"1234").unwrap();
+        s.write_all(b"56789").unwrap();
+        assert!(s.failed);
+        // Data reaches the writer in order.
+        let mut s = StdioStream::new(Vec::new(), 4);
+        s.write_all(b"ab").unwrap();
+        s.write_all(b"cdef").unwrap();
+        s.write_all(b"g").unwrap();
+        s.flush().unwrap();
+        assert_eq!(s.inner, b"abcdefg");
+    }
 
     #[test]
     fn program_name_is_the_basename() {
