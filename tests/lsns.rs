@@ -290,7 +290,11 @@ fn world(name: &str, setup: &str, commands: &[&str]) -> Option<World> {
         String::from_utf8_lossy(&out.stderr)
     );
     let read = |dir: &Path, i: usize, who: &str, args: &str| -> Outcome {
-        let f = |ext: &str| fs::read_to_string(dir.join(format!("res/{i}.{who}.{ext}"))).unwrap_or_default();
+        // Output that is not UTF-8 is compared byte for byte through its escaped form.
+        let f = |ext: &str| {
+            let bytes = fs::read(dir.join(format!("res/{i}.{who}.{ext}"))).unwrap_or_default();
+            String::from_utf8(bytes).unwrap_or_else(|e| e.into_bytes().escape_ascii().to_string())
+        };
         Outcome {
             command: format!("lsns {args}"),
             stdout: f("out"),
@@ -506,6 +510,34 @@ record keep $(stat -L -c %i /tmp/keep)
         w.run("-J -W -P -o NS,NSFS").ours.stdout,
         format!("{{\n   \"namespaces\": [\n      {{\n         \"ns\": {keep},\n         \"nsfs\": \"/tmp/keep,/tmp/again\"\n      }}\n   ]\n}}\n")
     );
+}
+
+/// Bytes that are not UTF-8 in a command line and in a mount point: `\x??` in tables and raw
+/// output, the bytes themselves in JSON (as 2.38.1 and 2.42.2 print them).
+#[test]
+fn bytes_that_are_not_utf8() {
+    let setup = r#"
+A="$(printf 'inv\377\376alid')"; B="$(printf '\303')"; M="/tmp/$(printf 'sp ace\377')"
+/usr/bin/unshare -u sh -c 'sleep 1000; : "$0" "$1"' "$A" "$B" &
+wait_sleepers 1
+touch "$M"
+mount --bind /proc/$!/ns/uts "$M"
+"#;
+    let commands = [
+        "-r -t uts -o NS,NSFS,COMMAND",
+        "-J -t uts -o NS,NSFS,COMMAND",
+        "-n -t uts -o NSFS,COMMAND",
+        "-n -W -t uts -o NS,NSFS,COMMAND",
+    ];
+    let Some(w) = world("bytes_that_are_not_utf8", setup, &commands) else { return };
+    for r in &w.runs {
+        assert_same(&r.theirs, &r.ours);
+    }
+    let raw = &w.run("-r -t uts -o NS,NSFS,COMMAND").ours.stdout;
+    assert!(raw.contains(" /tmp/sp\\x20ace\\xff `-sh\\x20-c"), "{raw}");
+    assert!(raw.contains("inv\\xff\\xfealid\\x20\\xc3\n"), "{raw}");
+    let json = &w.run("-J -t uts -o NS,NSFS,COMMAND").ours.stdout;
+    assert!(json.contains("inv\\xff\\xfealid \\xc3\\\""), "{json}");
 }
 
 /// Namespaces held only by an open descriptor: an nsfs fd (`exec 3</proc/PID/ns/net`, then

@@ -29,6 +29,45 @@ impl Charset {
     }
 }
 
+/// Makes cell text of arbitrary bytes (a command line, a mount point). Cells are `String`s, so
+/// a byte that is not part of valid UTF-8 travels as the character U+10FF00 + byte (bytes
+/// 0x80..=0xff become U+10FF80..=U+10FFFF, the end of a private use plane); a real character
+/// of that range travels as its bytes, so nothing is lost. The renderers print carried bytes
+/// as libsmartcols prints such bytes: `\x??` in tables and raw output, as is in JSON.
+pub fn carry_bytes(bytes: &[u8]) -> String {
+    let carrier = |b: u8| char::from_u32(0x10ff00 + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER);
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if carried_byte(c).is_some() {
+                out.extend(c.encode_utf8(&mut [0; 4]).bytes().map(carrier));
+            } else {
+                out.push(c);
+            }
+        }
+        out.extend(chunk.invalid().iter().map(|&b| carrier(b)));
+    }
+    out
+}
+
+/// The byte a character of [`carry_bytes`] carries.
+fn carried_byte(c: char) -> Option<u8> {
+    let u = c as u32;
+    (0x10ff80..=0x10ffff).contains(&u).then(|| (u - 0x10ff00) as u8)
+}
+
+/// The bytes [`carry_bytes`] was given.
+pub fn carried_bytes(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        match carried_byte(c) {
+            Some(b) => out.push(b),
+            None => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    out
+}
+
 /// `iscntrl(3)` in every locale util-linux runs in: C0 controls and DEL.
 fn is_ascii_control(b: u8) -> bool {
     b < 0x20 || b == 0x7f
@@ -109,6 +148,12 @@ pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize)
             out.push('\n');
             continue;
         }
+        if let Some(b) = carried_byte(c) {
+            // Not UTF-8: not a printable character in any locale.
+            push_hex(&mut out, b);
+            width += 4;
+            continue;
+        }
         let b = bytes[i];
         let escape_one = (b == b'\\' && bytes.get(i + 1) == Some(&b'x')) || (c.is_ascii() && is_ascii_control(b));
         if escape_one {
@@ -162,7 +207,7 @@ fn push_hex(out: &mut String, b: u8) {
 /// become `\x??` (the C library's `isprint` knows no multibyte characters).
 pub fn raw_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
+    for b in carried_bytes(s) {
         if b == b' ' || b == b'\t' || b == b'\\' || !(0x20..0x7f).contains(&b) {
             push_hex(&mut out, b);
         } else {
@@ -173,30 +218,25 @@ pub fn raw_escape(s: &str) -> String {
 }
 
 /// A JSON string literal as util-linux writes it: `"` and `\` escaped, `\b \t \n \f \r`
-/// short forms, other control bytes as `\u00??`, everything else (DEL, UTF-8) as is.
-pub fn json_quote(s: &str, lowercase: bool) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => {
-                use std::fmt::Write;
-                let _ = write!(out, "\\u00{:02x}", c as u32);
-            }
-            c if lowercase => out.push(c.to_ascii_lowercase()),
-            c => out.push(c),
+/// short forms, other control bytes as `\u00??`, everything else (DEL, UTF-8, bytes that
+/// are not UTF-8) as is.
+pub fn json_quote(s: &str, lowercase: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    out.push(b'"');
+    for b in carried_bytes(s) {
+        match b {
+            b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b if b < 0x20 => out.extend_from_slice(format!("\\u00{b:02x}").as_bytes()),
+            b if lowercase => out.push(b.to_ascii_lowercase()),
+            b => out.push(b),
         }
     }
-    out.push('"');
+    out.push(b'"');
     out
 }
 
@@ -225,9 +265,27 @@ mod tests {
 
     #[test]
     fn json_strings() {
-        assert_eq!(json_quote("\\x41 \\ q", false), "\"\\\\x41 \\\\ q\"");
-        assert_eq!(json_quote("a\"\u{1}\u{7f}é", false), "\"a\\\"\\u0001\u{7f}é\"");
-        assert_eq!(json_quote("NS-X%", true), "\"ns-x%\"");
+        assert_eq!(json_quote("\\x41 \\ q", false), b"\"\\\\x41 \\\\ q\"");
+        assert_eq!(json_quote("a\"\u{1}\u{7f}é", false), "\"a\\\"\\u0001\u{7f}é\"".as_bytes());
+        assert_eq!(json_quote("NS-X%", true), b"\"ns-x%\"");
+    }
+
+    // Recorded with util-linux 2.42.2: `lsns` (table, C and C.UTF-8), `lsns -r`, `lsns -J` of
+    // a process run as `python3 -c ... $'inv\xff\xfealid' $'\xc3'`.
+    #[test]
+    fn bytes_that_are_not_utf8() {
+        let raw = b"inv\xff\xfealid \xc3 \xf4\x8f\xbf\xbf \xc3\xa9";
+        let s = carry_bytes(raw);
+        assert_eq!(carried_bytes(&s), raw);
+        assert_eq!(s.chars().filter(|&c| carried_byte(c).is_some()).count(), 7);
+        let table = "inv\\xff\\xfealid \\xc3 \\xf4\\x8f\\xbf\\xbf";
+        assert_eq!(encode(&s, Charset::Utf8, false), (format!("{table} é"), 39));
+        assert_eq!(encode(&s, Charset::Ascii, false).0, format!("{table} \\xc3\\xa9"));
+        assert_eq!(raw_escape(&s), "inv\\xff\\xfealid\\x20\\xc3\\x20\\xf4\\x8f\\xbf\\xbf\\x20\\xc3\\xa9");
+        let mut json = b"\"".to_vec();
+        json.extend_from_slice(raw);
+        json.push(b'"');
+        assert_eq!(json_quote(&s, false), json);
     }
 
     #[test]
