@@ -368,6 +368,9 @@ fn process_world_matches_util_linux() {
         "12345",
         "-o NS,COMMAND -r",
         "-o NS -r -n",
+        // Every tree column draws the tree.
+        "-r -o COMMAND,NS,COMMAND",
+        "-r -T -o NS,TYPE,NS",
         "-r -n -o NS,TYPE,NPROCS,PID,PPID,UID,USER -t mnt -t net -t ipc -t user -t pid -t uts -t cgroup -t time",
     ];
     let Some(w) = world("process_world_matches_util_linux", PROCESS_WORLD, &commands) else { return };

@@ -193,7 +193,7 @@ pub(super) fn print(table: &Table, name: &str, format: &Format, env: &super::Env
     }
     if !table.columns.is_empty() {
         let forest = Forest::new(table);
-        let is_tree = table.tree_column.is_some();
+        let is_tree = table.is_tree();
         let last_root = forest.last_root();
         for &id in &forest.order {
             w.open(None, Open::Object);
@@ -254,7 +254,7 @@ fn line_values(w: &mut Writer, table: &Table, format: &Format, forest: &Forest, 
         w.put("\n");
         let last = table.columns.len() - 1;
         for col in 0..stop {
-            if table.tree_column == Some(col) {
+            if table.is_tree_column(col) {
                 let art = forest.continuation_art(id, &Glyphs::of(charset));
                 w.put(&text::encode(&art, charset, false).0);
             }

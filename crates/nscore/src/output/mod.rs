@@ -80,13 +80,23 @@ pub struct Line {
 pub struct Table {
     pub columns: Vec<ColumnSpec>,
     pub lines: Vec<Line>,
-    /// The column that carries tree glyphs (`├─`, `└─`, `│`), if this is a tree.
-    pub tree_column: Option<usize>,
+    /// The columns that carry tree glyphs (`├─`, `└─`, `│`); none unless this is a tree.
+    /// libsmartcols draws the glyphs in every column flagged as a tree column.
+    pub tree_columns: Vec<usize>,
 }
 
 impl Table {
     pub fn new(columns: Vec<ColumnSpec>) -> Table {
-        Table { columns, lines: Vec::new(), tree_column: None }
+        Table { columns, lines: Vec::new(), tree_columns: Vec::new() }
+    }
+
+    /// Lines nest (in JSON too) when some column is a tree column.
+    pub fn is_tree(&self) -> bool {
+        !self.tree_columns.is_empty()
+    }
+
+    pub fn is_tree_column(&self, col: usize) -> bool {
+        self.tree_columns.contains(&col)
     }
 
     /// Adds a line and returns its id.
