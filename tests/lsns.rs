@@ -35,6 +35,39 @@ fn getopt_errors_match_util_linux() {
     }
 }
 
+/// Arguments that are not UTF-8 are quoted in messages as the bytes they are (getopt prints
+/// the one byte of an unknown option character).
+#[test]
+fn messages_quote_argument_bytes() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::CommandExt;
+    if !Path::new("/usr/bin/lsns").exists() {
+        return;
+    }
+    let ff = OsStr::from_bytes(b"\xff");
+    let cases: [&[&OsStr]; 6] = [
+        &[OsStr::new("-o"), ff],
+        &[OsStr::new("-t"), ff],
+        &[OsStr::new("-p"), ff],
+        &[ff],
+        &[OsStr::from_bytes(b"--\xff")],
+        &[OsStr::new("-é")],
+    ];
+    let run = |program: &str, args: &[&OsStr]| {
+        let out =
+            Command::new(program).arg0("lsns").args(args).env("LC_ALL", "C").stdin(Stdio::null()).output().unwrap();
+        (out.stdout, out.stderr, out.status.code())
+    };
+    for args in cases {
+        assert_eq!(run(ours("lsns"), args), run("/usr/bin/lsns", args), "lsns {args:?}");
+    }
+    // -Q (2.41+), as 2.42.2 answers `lsns -Q $'\xff'`: the scanner's echo, then the message.
+    let want =
+        (b"\xff".to_vec(), b"lsns: failed to parse \"\xff\": syntax error, unexpected end of file\n".to_vec(), Some(1));
+    assert_eq!(run(ours("lsns"), &[OsStr::new("-Q"), ff]), want);
+}
+
 /// Messages 2.38.1 prints the same way, compared outside any world (they fail before or
 /// without depending on what is scanned).
 #[test]

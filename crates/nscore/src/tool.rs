@@ -4,6 +4,7 @@
 //! util-linux's `close_stdout_atexit` does (`write error: No space left on device`, exit 1).
 
 use crate::error::{Error, Result};
+use crate::output::carried_bytes;
 use std::ffi::{OsStr, OsString};
 use std::io::{self, Write};
 use std::os::fd::AsFd;
@@ -46,7 +47,8 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
     let status = match result {
         Ok(status) => status,
         Err(e) => {
-            eprint!("{}", e.render(&inv.prog));
+            // Arguments quoted in the message go out as the bytes they were.
+            let _ = io::stderr().write_all(&carried_bytes(&e.render(&inv.prog)));
             e.status()
         }
     };

@@ -5,7 +5,9 @@ use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
 use super::{OptDef, ToolDoc, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
+use crate::output::{carried_bytes, carry_bytes};
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opt {
@@ -331,7 +333,8 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
         };
         exclusive(&mut seen_json_raw, opt, &[(Opt::Json, "--json"), (Opt::Raw, "--raw")])?;
         exclusive(&mut seen_persist_task, opt, &[(Opt::Persistent, "--persistent"), (Opt::Task, "--task")])?;
-        let text = value.as_ref().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
+        // Arguments are bytes: messages quote them as given.
+        let text = value.as_ref().map(|v| carry_bytes(v.as_bytes())).unwrap_or_default();
         match opt {
             Opt::Json => args.json = true,
             Opt::List => args.force_list = true,
@@ -346,7 +349,7 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
                 let (query, echo) = crate::lsns::query::Query::parse(&text);
                 // libsmartcols's scanner copies characters outside the language to stdout
                 // while it reads the expression, even when the expression then fails to parse.
-                out.write_all(echo.as_bytes()).map_err(|e| Error::io("write error", &e))?;
+                out.write_all(&carried_bytes(&echo)).map_err(|e| Error::io("write error", &e))?;
                 query?;
                 args.filter = Some(text);
             }
@@ -361,7 +364,7 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
                 None => return Err(Error::msg(format!("unknown namespace type: {text}"))),
             },
             Opt::Tree => {
-                let rel = value.as_deref().map(|v| strip_leading_eq(v).to_string_lossy().into_owned());
+                let rel = value.as_deref().map(|v| carry_bytes(strip_leading_eq(v).as_bytes()));
                 args.tree = Some(match rel.as_deref() {
                     None | Some("owner") => TreeKind::Owner,
                     Some("parent") => TreeKind::Parent,
@@ -381,7 +384,7 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
         let [first, second] = operands.as_slice() else {
             return Err(Error::msg("--compare needs two PIDs"));
         };
-        let pid = |arg: &OsString| parse_pid(&arg.to_string_lossy(), "invalid PID argument");
+        let pid = |arg: &OsString| parse_pid(&carry_bytes(arg.as_bytes()), "invalid PID argument");
         args.compare = Some((pid(first)?, pid(second)?));
         return Ok(Parsed::Run(args));
     }

@@ -17,6 +17,7 @@ use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
 use query::Query;
 use scan::{Rel, Scan, ScanError, ScanOptions};
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
 
 /// rlsns's main: parse, then list.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
@@ -134,7 +135,7 @@ impl Plan {
             if args.task.is_some() {
                 return Err(Error::msg("--task is mutually exclusive with <namespace>"));
             }
-            namespace = Some(parse_namespace_id(&operand.to_string_lossy())?);
+            namespace = Some(parse_namespace_id(&output::carry_bytes(operand.as_bytes()))?);
             if tree.is_none() && !args.force_list {
                 tree = Some(TreeKind::Process);
             }
