@@ -3,9 +3,9 @@
 //!
 //! The result depends on the character set of the locale (`LC_ALL`/`LC_CTYPE`/`LANG`), as
 //! util-linux calls `setlocale(LC_ALL, "")`: in a UTF-8 locale printable multibyte characters
-//! pass through, in the C locale every byte above 0x7f is shown as `\x??`. Character widths
-//! follow Unicode's East Asian Width and combining classes (an approximation of glibc's
-//! `wcwidth`, exact for ASCII, Latin, CJK and common emoji).
+//! pass through, in the C locale every byte above 0x7f is shown as `\x??`. Which characters
+//! are printable and how wide they are is glibc's answer (`iswprint`, `wcwidth`), as for
+//! libsmartcols.
 
 /// The locale's character set, as far as output is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,65 +74,9 @@ fn is_ascii_control(b: u8) -> bool {
 }
 
 /// Display width of a printable character in a UTF-8 locale, `None` when glibc's `iswprint`
-/// would say it is not printable. Wide East Asian and emoji ranges take two cells, combining
-/// marks and zero-width characters none.
+/// says it is not printable (then libsmartcols shows its bytes as `\x??`).
 fn char_cells(c: char) -> Option<usize> {
-    let u = c as u32;
-    if u < 0x20 || (0x7f..0xa0).contains(&u) || (0xd800..0xe000).contains(&u) || u > 0x10ffff {
-        return None;
-    }
-    if matches!(u, 0x2028 | 0x2029 | 0xfff9..=0xfffb) || (u & 0xfffe) == 0xfffe {
-        return None;
-    }
-    const ZERO: &[(u32, u32)] = &[
-        (0x0300, 0x036f),
-        (0x0483, 0x0489),
-        (0x0591, 0x05bd),
-        (0x0610, 0x061a),
-        (0x064b, 0x065f),
-        (0x0e31, 0x0e31),
-        (0x0e34, 0x0e3a),
-        (0x0e47, 0x0e4e),
-        (0x1ab0, 0x1aff),
-        (0x1dc0, 0x1dff),
-        (0x200b, 0x200f),
-        (0x202a, 0x202e),
-        (0x2060, 0x2064),
-        (0x20d0, 0x20ff),
-        (0xfe00, 0xfe0f),
-        (0xfe20, 0xfe2f),
-        (0xfeff, 0xfeff),
-        (0xe0100, 0xe01ef),
-    ];
-    const WIDE: &[(u32, u32)] = &[
-        (0x1100, 0x115f),
-        (0x231a, 0x231b),
-        (0x2329, 0x232a),
-        (0x23e9, 0x23ec),
-        (0x2614, 0x2615),
-        (0x2e80, 0x303e),
-        (0x3041, 0x33ff),
-        (0x3400, 0x4dbf),
-        (0x4e00, 0x9fff),
-        (0xa000, 0xa4cf),
-        (0xac00, 0xd7a3),
-        (0xf900, 0xfaff),
-        (0xfe30, 0xfe4f),
-        (0xff00, 0xff60),
-        (0xffe0, 0xffe6),
-        (0x1f300, 0x1f64f),
-        (0x1f900, 0x1f9ff),
-        (0x20000, 0x2fffd),
-        (0x30000, 0x3fffd),
-    ];
-    let within = |ranges: &[(u32, u32)]| ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&u));
-    if within(ZERO) {
-        Some(0)
-    } else if within(WIDE) {
-        Some(2)
-    } else {
-        Some(1)
-    }
+    crate::sys::locale::utf8_char_cells(c)
 }
 
 /// Text made safe for a terminal (libsmartcols's "safe encoding"): control bytes, a `\`
@@ -286,6 +230,19 @@ mod tests {
         json.extend_from_slice(raw);
         json.push(b'"');
         assert_eq!(json_quote(&s, false), json);
+    }
+
+    // As 2.42.2 aligned `LC_ALL=C.UTF-8 lsns -t uts -o COMMAND,NS` over command lines with
+    // `🚀 rocket`, `✅ ❌ ⭐ ⚡` and `misc ⺀ 〿 \u{3040} \u{a4cf}` (the last two unassigned).
+    #[test]
+    fn widths_and_printability_are_glibcs() {
+        assert_eq!(width("🚀 rocket", Charset::Utf8), 9);
+        assert_eq!(width("✅ ❌ ⭐ ⚡", Charset::Utf8), 11);
+        assert_eq!(
+            encode("⺀ 〿 \u{3040} \u{a4cf}", Charset::Utf8, false),
+            ("⺀ 〿 \\xe3\\x81\\x80 \\xea\\x93\\x8f".into(), 30)
+        );
+        assert_eq!(width("e\u{301}\u{200b}", Charset::Utf8), 1);
     }
 
     #[test]
