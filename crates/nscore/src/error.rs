@@ -85,7 +85,12 @@ impl Error {
         match self {
             Error::Msg { text, errno, .. } => {
                 let mut out = format!("{prog}: ").into_bytes();
-                out.extend_from_slice(text.as_bytes());
+                // Text made from arguments carries their non-UTF-8 bytes either as they are
+                // or as `output::carry_bytes` marks them: both go out as the bytes given.
+                match text.to_str() {
+                    Some(s) => out.extend_from_slice(&crate::output::carried_bytes(s)),
+                    None => out.extend_from_slice(text.as_bytes()),
+                }
                 if let Some(e) = errno {
                     out.extend_from_slice(format!(": {}", strerror(*e)).as_bytes());
                 }
@@ -96,7 +101,11 @@ impl Error {
             Error::Usage(text) if text.is_empty() => {
                 format!("Try '{prog} --help' for more information.\n").into_bytes()
             }
-            Error::Usage(text) => format!("{text}\nTry '{prog} --help' for more information.\n").into_bytes(),
+            Error::Usage(text) => {
+                let mut out = crate::output::carried_bytes(text);
+                out.extend_from_slice(format!("\nTry '{prog} --help' for more information.\n").as_bytes());
+                out
+            }
             Error::Silent(_) => Vec::new(),
             Error::Chain(errors) => errors.iter().flat_map(|e| e.render_bytes(prog)).collect(),
         }

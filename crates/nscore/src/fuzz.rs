@@ -746,7 +746,7 @@ fn render(input: &[u8]) -> u64 {
     let flags = input.first().copied().unwrap_or(0);
     let body = input.get(1..).unwrap_or_default();
     let cells: Vec<Option<String>> =
-        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| crate::output::text_from_bytes(c))).collect();
+        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| crate::output::carry_bytes(c))).collect();
     let numeric: Vec<bool> = columns.iter().map(|c| c.json == JsonType::Number).collect();
     let mut table = Table::new(columns);
     for (i, row) in cells.chunks(ncol).enumerate() {
@@ -761,7 +761,7 @@ fn render(input: &[u8]) -> u64 {
         table.push(row, parent);
     }
     if flags & 1 != 0 {
-        table.tree_column = Some(3);
+        table.tree_columns = vec![3];
     }
     let charset = if flags & 2 != 0 { Charset::Utf8 } else { Charset::Ascii };
     let layouts = [JsonLayout::Pretty, JsonLayout::Compact, JsonLayout::Lines];

@@ -1,14 +1,16 @@
 //! What every rns binary does around its tool: the short program name for messages, the
 //! process put back as its caller made it (SIGPIPE default unless inherited ignored, so
 //! `rlsns | head -1` ends quietly; closed standard descriptors closed again; see
-//! [`crate::sys::startup`]), buffered stdout checked at exit as util-linux's
-//! `close_stdout_atexit` does (`write error: No space left on device`, exit 1), messages on
-//! stderr that cannot fail the tool (a full or closed stderr only loses them, as with err(3)).
+//! [`crate::sys::startup`]), stdout buffered as C stdio buffers it and checked at exit as
+//! util-linux's `close_stdout_atexit` does (`write error: No space left on device`, exit 1),
+//! messages on stderr that cannot fail the tool (a full or closed stderr only loses them).
 
 use crate::error::{Error, Result};
 use std::ffi::{OsStr, OsString};
-use std::io::Write;
+use std::io::{self, Write};
+use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One run of a tool: its argument vector and the name its messages start with.
@@ -40,70 +42,33 @@ pub fn program_name(argv0: &OsStr) -> String {
 pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut dyn Write) -> Result<i32>) -> i32 {
     crate::sys::startup::restore_inherited_state();
     let inv = Invocation::new(argv, default_name);
-    let stdout = std::io::stdout();
-    let block = stdio_block_size(&stdout);
-    let mut out = Attempted { inner: std::io::BufWriter::with_capacity(64 * 1024, stdout.lock()), bytes: 0 };
+    let stdout = io::stdout();
+    let mut out = StdioStream::new(stdout.lock(), stdio_buffer_size(&io::stdout()));
     let result = tool(&inv, &mut out);
-    // util-linux learns of a failed write only in close_stdout(). When the output outgrew
-    // stdio's buffer, the failure happened in the middle, stdio dropped the data, fclose()
-    // succeeds and errno is cleared: `write error` alone. Otherwise fclose() fails:
-    // `write error: <strerror>`.
-    let write_error = |attempted: u64, e: Option<i32>| match (attempted > block, e) {
-        (false, Some(errno)) => Error::os("write error", errno),
-        _ => Error::msg("write error"),
-    };
     // util-linux prints its error at once and flushes stdout at exit: stderr comes first.
     let status = match result {
         Ok(status) => status,
-        Err(Error::Msg { ref text, errno, .. }) if text == "write error" => {
-            report(&write_error(out.bytes, errno).render_bytes(&inv.prog));
-            return 1;
-        }
         Err(e) => {
             report(&e.render_bytes(&inv.prog));
             e.status()
         }
     };
+    // A write that failed while printing left only the stream's error flag, no errno.
+    let failed_earlier = out.failed;
     let flushed = out.flush();
-    let attempted = out.bytes;
     drop(out);
     match flushed {
+        _ if failed_earlier => {
+            report(&Error::msg("write error").render_bytes(&inv.prog));
+            1
+        }
         Err(e) if e.raw_os_error() != Some(libc::EPIPE) => {
-            report(&write_error(attempted, e.raw_os_error()).render_bytes(&inv.prog));
+            report(&Error::io("write error", &e).render_bytes(&inv.prog));
             1
         }
         _ if STDERR_FAILED.load(Ordering::Relaxed) => 1,
         _ => status,
     }
-}
-
-/// stdout's writer, counting the bytes the tool asked to write (whether or not they got out).
-struct Attempted<W> {
-    inner: W,
-    bytes: u64,
-}
-
-impl<W: Write> Write for Attempted<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.bytes += buf.len() as u64;
-        let n = self.inner.write(buf)?;
-        // What was not taken is offered again, and must not count twice.
-        self.bytes -= (buf.len() - n) as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// The buffer glibc gives a non-terminal stdout: the file's block size, at most BUFSIZ.
-fn stdio_block_size(stdout: &std::io::Stdout) -> u64 {
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::MetadataExt;
-    const BUFSIZ: u64 = 8192;
-    let size = stdout.as_fd().try_clone_to_owned().ok().and_then(|fd| std::fs::File::from(fd).metadata().ok());
-    size.map(|m| m.blksize()).filter(|&b| b > 0 && b < BUFSIZ).unwrap_or(BUFSIZ)
 }
 
 /// Set when a message could not be written to stderr.
@@ -118,6 +83,58 @@ pub fn report(text: &[u8]) {
     }
 }
 
+/// glibc's buffer for a stream on `fd`: the file's block size, at most `BUFSIZ` (8192).
+fn stdio_buffer_size(fd: &impl AsFd) -> usize {
+    const BUFSIZ: usize = 8192;
+    let blksize =
+        fd.as_fd().try_clone_to_owned().and_then(|fd| std::fs::File::from(fd).metadata()).map(|m| m.blksize());
+    match blksize {
+        Ok(b) if b > 0 && (b as usize) < BUFSIZ => b as usize,
+        _ => BUFSIZ,
+    }
+}
+
+/// A stream buffered as C stdio buffers a fully buffered `FILE`: data stays in a buffer of
+/// `size` bytes until more than fits arrives. A write that fails on the way only sets the
+/// error flag (util-linux ignores what its printing returns), so `close_stdout` then finds
+/// `ferror` with no errno and says `write error` alone; a failure of the final flush keeps
+/// its errno (`write error: No space left on device`).
+struct StdioStream<W: Write> {
+    inner: W,
+    buf: Vec<u8>,
+    size: usize,
+    /// `ferror`: a write out of a full buffer failed.
+    failed: bool,
+}
+
+impl<W: Write> StdioStream<W> {
+    fn new(inner: W, size: usize) -> StdioStream<W> {
+        StdioStream { inner, buf: Vec::with_capacity(size), size, failed: false }
+    }
+}
+
+impl<W: Write> Write for StdioStream<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() > self.size {
+            if self.inner.write_all(&self.buf).is_err() {
+                self.failed = true;
+            }
+            self.buf.clear();
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let pending = std::mem::take(&mut self.buf);
+        let result = self.inner.write_all(&pending).and_then(|()| self.inner.flush());
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
+    }
+}
+
 /// The `--version` line: `rlsns from rns 0.1.0`.
 pub fn version_line(prog: &str) -> String {
     format!("{prog} from rns {}\n", env!("CARGO_PKG_VERSION"))
@@ -126,6 +143,39 @@ pub fn version_line(prog: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer that fails every write, as stdout on /dev/full does.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from_raw_os_error(libc::ENOSPC))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn stdio_stream_fails_like_a_full_buffer_then_at_the_final_flush() {
+        // What fits the buffer fails only when flushed, with its errno.
+        let mut s = StdioStream::new(Full, 8);
+        s.write_all(b"12345678").unwrap();
+        assert!(!s.failed);
+        assert_eq!(s.flush().unwrap_err().raw_os_error(), Some(libc::ENOSPC));
+        // One byte more is written (and fails) while printing: only the flag is left.
+        let mut s = StdioStream::new(Full, 8);
+        s.write_all(b"1234").unwrap();
+        s.write_all(b"56789").unwrap();
+        assert!(s.failed);
+        // Data reaches the writer in order.
+        let mut s = StdioStream::new(Vec::new(), 4);
+        s.write_all(b"ab").unwrap();
+        s.write_all(b"cdef").unwrap();
+        s.write_all(b"g").unwrap();
+        s.flush().unwrap();
+        assert_eq!(s.inner, b"abcdefg");
+    }
 
     #[test]
     fn program_name_is_the_basename() {

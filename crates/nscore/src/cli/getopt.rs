@@ -6,6 +6,7 @@
 //! The parser is an iterator: util-linux tools act on each option as getopt returns it
 //! (`-h` prints help even when a later option is bad), and callers keep that order.
 
+use crate::output::carry_bytes;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
@@ -153,7 +154,7 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
             Some(eq) => (&body[..eq], Some(OsString::from_vec(body[eq + 1..].to_vec()))),
             None => (body, None),
         };
-        let shown = String::from_utf8_lossy(body).into_owned();
+        let shown = carry_bytes(body);
         let exact = self.specs.iter().find(|s| s.long.map(str::as_bytes) == Some(name));
         let spec = match exact {
             Some(spec) => spec,
@@ -201,15 +202,10 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
     }
 }
 
-/// The option character as glibc prints it: the byte itself (a UTF-8 sequence shows as its
-/// first byte there; we show the character when it is whole, which reads the same on a UTF-8
-/// terminal for ASCII, the only case util-linux's tests use).
+/// The option character as glibc prints it: the byte itself (of a UTF-8 sequence, its first
+/// byte), carried as message text (`output::carry_bytes`).
 fn char_display(arg: &[u8], pos: usize) -> String {
-    let rest = &arg[pos..];
-    match std::str::from_utf8(rest).ok().and_then(|s| s.chars().next()) {
-        Some(c) => c.to_string(),
-        None => String::from_utf8_lossy(&rest[..1]).into_owned(),
-    }
+    carry_bytes(&arg[pos..=pos])
 }
 
 impl<Id: Copy> Iterator for Getopt<'_, Id> {

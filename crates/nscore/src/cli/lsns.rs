@@ -5,7 +5,9 @@ use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
 use super::{OptDef, ToolDoc, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
+use crate::output::{carried_bytes, carry_bytes};
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opt {
@@ -59,10 +61,11 @@ const OUTPUT_WORDS: &[&str] = &[
 const TYPE_NAMES: &[&str] = &["mnt", "net", "ipc", "user", "pid", "uts", "cgroup", "time"];
 const TREE_NAMES: &[&str] = &["owner", "parent", "process"];
 
+/// In util-linux's `long_opts` order, which getopt's "ambiguous" message follows.
 pub const OPTIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::Json, Some('J'), "json", "use JSON output format"),
-    OptDef::flag(Opt::List, Some('l'), "list", "use list format output"),
-    OptDef::flag(Opt::Noheadings, Some('n'), "noheadings", "don't print headings"),
+    OptDef::arg(Opt::Task, Some('p'), "task", HasArg::Required, "pid", "print process namespaces", ValueHint::Pid),
+    OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
     OptDef::arg(
         Opt::Output,
         Some('o'),
@@ -74,11 +77,13 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
     ),
     OptDef::flag(Opt::OutputAll, None, "output-all", "output all columns"),
     OptDef::flag(Opt::Persistent, Some('P'), "persistent", "namespaces without processes"),
-    OptDef::arg(Opt::Task, Some('p'), "task", HasArg::Required, "pid", "print process namespaces", ValueHint::Pid),
     OptDef::arg(Opt::Filter, Some('Q'), "filter", HasArg::Required, "expr", "apply display filter", ValueHint::None),
-    OptDef::flag(Opt::Raw, Some('r'), "raw", "use the raw output format"),
     OptDef::flag(Opt::Notruncate, Some('u'), "notruncate", "don't truncate text in columns"),
+    OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
+    OptDef::flag(Opt::Noheadings, Some('n'), "noheadings", "don't print headings"),
     OptDef::flag(Opt::Nowrap, Some('W'), "nowrap", "don't use multi-line representation"),
+    OptDef::flag(Opt::List, Some('l'), "list", "use list format output"),
+    OptDef::flag(Opt::Raw, Some('r'), "raw", "use the raw output format"),
     OptDef::arg(
         Opt::Type,
         Some('t'),
@@ -98,8 +103,6 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         ValueHint::Words(TREE_NAMES),
     ),
     OptDef::flag(Opt::ListColumns, Some('H'), "list-columns", "list the available columns"),
-    OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
-    OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
 ];
 
 /// Options util-linux does not have: parsed after [`OPTIONS`] (an abbreviation util-linux
@@ -331,7 +334,8 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
         };
         exclusive(&mut seen_json_raw, opt, &[(Opt::Json, "--json"), (Opt::Raw, "--raw")])?;
         exclusive(&mut seen_persist_task, opt, &[(Opt::Persistent, "--persistent"), (Opt::Task, "--task")])?;
-        let text = value.as_ref().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
+        // Arguments are bytes: messages quote them as given.
+        let text = value.as_ref().map(|v| carry_bytes(v.as_bytes())).unwrap_or_default();
         match opt {
             Opt::Json => args.json = true,
             Opt::List => args.force_list = true,
@@ -346,7 +350,7 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
                 let (query, echo) = crate::lsns::query::Query::parse(&text);
                 // libsmartcols's scanner copies characters outside the language to stdout
                 // while it reads the expression, even when the expression then fails to parse.
-                out.write_all(echo.as_bytes()).map_err(|e| Error::io("write error", &e))?;
+                out.write_all(&carried_bytes(&echo)).map_err(|e| Error::io("write error", &e))?;
                 query?;
                 args.filter = Some(text);
             }
@@ -361,7 +365,7 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
                 None => return Err(Error::msg(format!("unknown namespace type: {text}"))),
             },
             Opt::Tree => {
-                let rel = value.as_deref().map(|v| strip_leading_eq(v).to_string_lossy().into_owned());
+                let rel = value.as_deref().map(|v| carry_bytes(strip_leading_eq(v).as_bytes()));
                 args.tree = Some(match rel.as_deref() {
                     None | Some("owner") => TreeKind::Owner,
                     Some("parent") => TreeKind::Parent,
@@ -381,7 +385,7 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
         let [first, second] = operands.as_slice() else {
             return Err(Error::msg("--compare needs two PIDs"));
         };
-        let pid = |arg: &OsString| parse_pid(&arg.to_string_lossy(), "invalid PID argument");
+        let pid = |arg: &OsString| parse_pid(&carry_bytes(arg.as_bytes()), "invalid PID argument");
         args.compare = Some((pid(first)?, pid(second)?));
         return Ok(Parsed::Run(args));
     }
@@ -397,8 +401,9 @@ fn exclusive(seen: &mut Option<Opt>, opt: Opt, group: &[(Opt, &str)]) -> Result<
     }
     match *seen {
         Some(first) if first != opt => {
-            let names: Vec<&str> = group.iter().map(|(_, n)| *n).collect();
-            Err(Error::msg(format!("options {} cannot be combined", names.join(" and "))))
+            // The option seen first, then this one.
+            let name = |o: Opt| group.iter().find(|(g, _)| *g == o).map_or("", |(_, n)| *n);
+            Err(Error::msg(format!("options {} and {} cannot be combined", name(first), name(opt))))
         }
         _ => {
             *seen = Some(opt);
@@ -439,7 +444,10 @@ mod tests {
     #[test]
     fn exclusive_options() {
         assert_eq!(p(&["-J", "-r"]), Err(Error::msg("options --json and --raw cannot be combined")));
-        assert_eq!(p(&["-p", "1", "-P"]), Err(Error::msg("options --persistent and --task cannot be combined")));
+        assert_eq!(p(&["-P", "-p", "1"]), Err(Error::msg("options --persistent and --task cannot be combined")));
+        // Named in the order given (2.42.2: `lsns -r -J`, `lsns --task=1 -P`).
+        assert_eq!(p(&["-r", "-J"]), Err(Error::msg("options --raw and --json cannot be combined")));
+        assert_eq!(p(&["-p", "1", "-P"]), Err(Error::msg("options --task and --persistent cannot be combined")));
         assert!(p(&["-J", "-J"]).is_ok());
     }
 
@@ -457,6 +465,9 @@ mod tests {
         assert_eq!((a.compare, a.json, a.namespace), (Some((1, 22)), true, None));
         assert_eq!(p(&["--compare", "1"]), Err(Error::msg("--compare needs two PIDs")));
         assert_eq!(p(&["--compare", "1", "x"]), Err(Error::msg("invalid PID argument: 'x'")));
+        // The candidates in util-linux's long_opts order (2.42.2: `lsns --no`).
+        assert!(matches!(p(&["--no"]), Err(Error::Usage(m))
+            if m.contains("possibilities: '--notruncate' '--noheadings' '--nowrap'")));
         // util-linux's abbreviations are untouched: --t is still ambiguous (tree, type)
         assert!(matches!(p(&["--t"]), Err(Error::Usage(m)) if m.contains("ambiguous")));
         let Ok(Parsed::Run(a)) = p(&["--th", "--c", "1", "2"]) else { panic!() };

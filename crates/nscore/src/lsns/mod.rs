@@ -17,6 +17,7 @@ use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
 use query::Query;
 use scan::{Rel, Scan, ScanError, ScanOptions};
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
 
 /// rlsns's main: parse, then list.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
@@ -134,7 +135,7 @@ impl Plan {
             if args.task.is_some() {
                 return Err(Error::msg("--task is mutually exclusive with <namespace>"));
             }
-            namespace = Some(parse_namespace_id(&operand.to_string_lossy())?);
+            namespace = Some(parse_namespace_id(&output::carry_bytes(operand.as_bytes()))?);
             if tree.is_none() && !args.force_list {
                 tree = Some(TreeKind::Process);
             }
@@ -170,9 +171,9 @@ impl Plan {
         })
     }
 
-    /// The column specs as this run's flags adjust them, and the tree column.
-    pub fn column_specs(&self) -> (Vec<ColumnSpec>, Option<usize>) {
-        let mut tree_column = None;
+    /// The column specs as this run's flags adjust them, and the tree columns.
+    pub fn column_specs(&self) -> (Vec<ColumnSpec>, Vec<usize>) {
+        let mut tree_columns = Vec::new();
         let specs = self
             .columns
             .iter()
@@ -194,13 +195,12 @@ impl Plan {
                     if *col == Col::Ns {
                         spec.right = false;
                     }
-                    // libsmartcols draws the tree in the first tree column.
-                    tree_column.get_or_insert(i);
+                    tree_columns.push(i);
                 }
                 spec
             })
             .collect();
-        (specs, tree_column)
+        (specs, tree_columns)
     }
 
     pub fn format(&self) -> Format {
@@ -254,9 +254,9 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(scan: &'a Scan, plan: &'a Plan, query: Option<&'a Query>) -> Builder<'a> {
-        let (specs, tree_column) = plan.column_specs();
+        let (specs, tree_columns) = plan.column_specs();
         let mut table = Table::new(specs);
-        table.tree_column = tree_column;
+        table.tree_columns = tree_columns;
         Builder {
             scan,
             plan,
@@ -299,7 +299,7 @@ impl<'a> Builder<'a> {
             }
         }
         let cells = self.plan.columns.iter().map(|&c| self.value(c, ns, proc)).collect();
-        let parent = if self.table.tree_column.is_some() { parent } else { None };
+        let parent = if self.table.is_tree() { parent } else { None };
         let line = self.table.push(cells, parent);
         match self.plan.tree {
             Some(TreeKind::Owner | TreeKind::Parent) => self.ns_line[ns] = Some(line),
@@ -465,15 +465,17 @@ mod tests {
     }
 
     #[test]
-    fn tree_column_and_flags() {
+    fn tree_columns_and_flags() {
         let p = plan(&["-T", "-u", "-W", "-o", "NS,COMMAND,NSFS"]).unwrap();
         let (specs, tree) = p.column_specs();
-        assert_eq!(tree, Some(0));
+        assert_eq!(tree, [0]);
         assert!(!specs[0].right && !specs[1].truncate && !specs[2].wrap);
         let (specs, tree) = plan(&["-o", "NS,COMMAND,NSFS"]).unwrap().column_specs();
-        assert_eq!(tree, Some(1));
+        assert_eq!(tree, [1]);
         assert!(specs[0].right && specs[1].truncate && specs[2].wrap);
-        assert_eq!(plan(&["-o", "NS"]).unwrap().column_specs().1, None);
+        assert!(plan(&["-o", "NS"]).unwrap().column_specs().1.is_empty());
+        // Every column flagged as a tree column draws the tree (2.42.2: `lsns -o COMMAND,COMMAND`).
+        assert_eq!(plan(&["-o", "COMMAND,NS,COMMAND"]).unwrap().column_specs().1, [0, 2]);
     }
 
     #[test]

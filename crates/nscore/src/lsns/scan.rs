@@ -508,7 +508,7 @@ impl Scan {
             if self.get(ino).is_some() {
                 continue;
             }
-            let Ok(fd) = File::open(&m.target) else { continue };
+            let Ok(fd) = File::open(m.target_path()) else { continue };
             self.add_from_fd(opts, netlink, fd.as_fd(), ino, true);
         }
     }

@@ -69,12 +69,12 @@ fn load(dir: &Path) -> Case {
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
     let mut columns = Vec::new();
     let mut data: Vec<Vec<String>> = Vec::new();
-    let mut tree_column = None;
+    let mut tree_columns = Vec::new();
     for i in 1.. {
         let Some(props) = read(&format!("c{i}")) else { break };
         let (spec, tree) = column_from_properties(&props);
         if tree {
-            tree_column = Some(i - 1);
+            tree_columns.push(i - 1);
         }
         columns.push(spec);
         data.push(read(&format!("d{i}")).unwrap().lines().map(String::from).collect());
@@ -113,7 +113,7 @@ fn load(dir: &Path) -> Case {
     let cell =
         |col: usize, line: usize| -> Option<String> { data[col].get(line).filter(|s| !s.is_empty()).map(|s| unhex(s)) };
     let mut table = Table::new(columns);
-    table.tree_column = tree_column;
+    table.tree_columns = tree_columns;
     for line in 0..nlines {
         let parent = match (parent_col, id_col) {
             (Some(p), Some(i)) => {
@@ -204,15 +204,15 @@ fn lsns_world(mode: &str) -> Table {
     let all = lsns_columns();
     let pick = |names: &[&str]| names.iter().map(|n| *all.iter().find(|c| c.name == *n).unwrap()).collect::<Vec<_>>();
     let default = ["NS", "TYPE", "NPROCS", "PID", "USER", "COMMAND"];
-    let (columns, tree_column) = match mode {
-        "process" => (pick(&default), Some(5)),
-        "list" => (pick(&default), None),
-        "owner" | "parent" => (pick(&default), Some(0)),
-        "all" => (all.clone(), None),
+    let (columns, tree_columns) = match mode {
+        "process" => (pick(&default), vec![5]),
+        "list" => (pick(&default), vec![]),
+        "owner" | "parent" => (pick(&default), vec![0]),
+        "all" => (all.clone(), vec![]),
         _ => unreachable!(),
     };
     let mut table = Table::new(columns);
-    table.tree_column = tree_column;
+    table.tree_columns = tree_columns;
     let tsv = std::fs::read_to_string(lsns_dir().join(format!("world-{mode}.tsv"))).unwrap();
     // The last line seen at each depth, for parent links.
     let mut stack: Vec<LineId> = Vec::new();

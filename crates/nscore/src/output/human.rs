@@ -15,7 +15,8 @@ struct Layout {
     trunc: Vec<bool>,
     /// Cells split into one row per `\n`.
     multiline: Vec<bool>,
-    tree_column: Option<usize>,
+    /// Per column: draws tree glyphs.
+    tree: Vec<bool>,
 }
 
 impl Layout {
@@ -60,12 +61,12 @@ pub(super) fn print(table: &Table, format: &Format, env: &Env, out: &mut Vec<u8>
     let forest = Forest::new(table);
     let ncols = table.columns.len();
     let multiline: Vec<bool> = table.columns.iter().map(|c| c.wrap && !format.no_wrap).collect();
-    let tree_column = table.tree_column.filter(|&c| c < ncols);
+    let tree: Vec<bool> = (0..ncols).map(|c| table.is_tree_column(c)).collect();
 
     let stats: Vec<ColumnStats> = (0..ncols)
         .map(|col| {
             let spec = &table.columns[col];
-            let is_tree = tree_column == Some(col);
+            let is_tree = tree[col];
             let mut tree_art = 0;
             let cells = table
                 .lines
@@ -98,10 +99,10 @@ pub(super) fn print(table: &Table, format: &Format, env: &Env, out: &mut Vec<u8>
     let layout = Layout {
         widths,
         hidden,
-        right: (0..ncols).map(|c| table.columns[c].right && tree_column != Some(c)).collect(),
+        right: (0..ncols).map(|c| table.columns[c].right && !tree[c]).collect(),
         trunc: table.columns.iter().map(|c| c.truncate && !format.no_trunc).collect(),
         multiline,
-        tree_column,
+        tree,
     };
 
     let mut printer = Printer { out, layout: &layout, forest: &forest, glyphs, charset };
@@ -146,7 +147,7 @@ impl Printer<'_> {
                 continue;
             }
             let first = pieces.first().map_or("", |c| c);
-            let data = if self.layout.tree_column == Some(col) {
+            let data = if self.layout.tree[col] {
                 format!("{}{first}", self.forest.branch_art(id, &self.glyphs))
             } else {
                 first.to_string()
@@ -222,8 +223,8 @@ impl Printer<'_> {
     /// A blank cell on a continuation row; the tree column keeps its vertical lines.
     fn empty_cell(&mut self, line: Option<usize>, col: usize) {
         let mut len = 0;
-        if let (Some(id), Some(tree)) = (line, self.layout.tree_column) {
-            if tree == col {
+        if let Some(id) = line {
+            if self.layout.tree[col] {
                 let art = self.forest.continuation_art(id, &self.glyphs);
                 let (encoded, width) = text::encode(&art, self.charset, false);
                 self.put(&encoded);

@@ -42,8 +42,8 @@ enum Open {
 }
 
 impl Writer<'_> {
-    fn put(&mut self, s: &str) {
-        self.out.extend_from_slice(s.as_bytes());
+    fn put(&mut self, s: impl AsRef<[u8]>) {
+        self.out.extend_from_slice(s.as_ref());
     }
 
     fn indent(&mut self) {
@@ -66,7 +66,7 @@ impl Writer<'_> {
             self.indent();
         }
         if let Some(name) = name {
-            self.put(&text::json_quote(name, true));
+            self.put(text::json_quote(name, true));
         }
     }
 
@@ -157,28 +157,28 @@ impl Writer<'_> {
         self.open(Some(name), Open::Array);
         for item in items {
             self.open(None, Open::Value);
-            self.put(&text::json_quote(item, false));
+            self.put(text::json_quote(item, false));
             self.after_close = true;
         }
         self.close(']');
     }
 
-    fn value(&mut self, name: &str, literal: &str) {
+    fn value(&mut self, name: &str, literal: &[u8]) {
         self.open(Some(name), Open::Value);
         self.put(literal);
         self.after_close = true;
     }
 }
 
-fn literal(json: JsonType, data: &str) -> String {
+fn literal(json: JsonType, data: &str) -> Vec<u8> {
     match json {
-        _ if data.is_empty() && json != JsonType::Boolean => "null".to_string(),
+        _ if data.is_empty() && json != JsonType::Boolean => b"null".to_vec(),
         JsonType::String => text::json_quote(data, false),
-        JsonType::Number => data.to_string(),
+        JsonType::Number => data.as_bytes().to_vec(),
         JsonType::ArrayString => text::json_quote(data, false),
         JsonType::Boolean => {
             let falsy = data.is_empty() || data.starts_with(['0', 'N', 'n']);
-            if falsy { "false" } else { "true" }.to_string()
+            if falsy { "false" } else { "true" }.into()
         }
     }
 }
@@ -193,7 +193,7 @@ pub(super) fn print(table: &Table, name: &str, format: &Format, env: &super::Env
     }
     if !table.columns.is_empty() {
         let forest = Forest::new(table);
-        let is_tree = table.tree_column.is_some();
+        let is_tree = table.is_tree();
         let last_root = forest.last_root();
         for &id in &forest.order {
             w.open(None, Open::Object);
@@ -254,7 +254,7 @@ fn line_values(w: &mut Writer, table: &Table, format: &Format, forest: &Forest, 
         w.put("\n");
         let last = table.columns.len() - 1;
         for col in 0..stop {
-            if table.tree_column == Some(col) {
+            if table.is_tree_column(col) {
                 let art = forest.continuation_art(id, &Glyphs::of(charset));
                 w.put(&text::encode(&art, charset, false).0);
             }

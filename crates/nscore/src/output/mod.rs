@@ -22,7 +22,7 @@ mod tree;
 mod width;
 
 pub use json::JsonLayout;
-pub use text::{bytes_of_text, text_from_bytes, Charset};
+pub use text::{carried_bytes, carry_bytes, Charset};
 
 /// How a column's cells are typed in JSON output (and in `-H`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,13 +80,23 @@ pub struct Line {
 pub struct Table {
     pub columns: Vec<ColumnSpec>,
     pub lines: Vec<Line>,
-    /// The column that carries tree glyphs (`├─`, `└─`, `│`), if this is a tree.
-    pub tree_column: Option<usize>,
+    /// The columns that carry tree glyphs (`├─`, `└─`, `│`); none unless this is a tree.
+    /// libsmartcols draws the glyphs in every column flagged as a tree column.
+    pub tree_columns: Vec<usize>,
 }
 
 impl Table {
     pub fn new(columns: Vec<ColumnSpec>) -> Table {
-        Table { columns, lines: Vec::new(), tree_column: None }
+        Table { columns, lines: Vec::new(), tree_columns: Vec::new() }
+    }
+
+    /// Lines nest (in JSON too) when some column is a tree column.
+    pub fn is_tree(&self) -> bool {
+        !self.tree_columns.is_empty()
+    }
+
+    pub fn is_tree_column(&self, col: usize) -> bool {
+        self.tree_columns.contains(&col)
     }
 
     /// Adds a line and returns its id.
@@ -173,12 +183,7 @@ pub fn render_with(table: &Table, format: &Format, env: &Env, out: &mut dyn Writ
         Mode::Raw => raw::print(table, format, &mut buf, env.charset),
         Mode::Json(name) => json::print(table, name, format, env, &mut buf),
     }
-    // Bytes that were not UTF-8 go out as themselves (JSON: libsmartcols copies them; the
-    // other modes have already escaped them).
-    match std::str::from_utf8(&buf) {
-        Ok(text) if text.chars().any(|c| text::raw_byte(c).is_some()) => out.write_all(&text::bytes_of_text(text)),
-        _ => out.write_all(&buf),
-    }
+    out.write_all(&buf)
 }
 
 /// Prints the `--list-columns` table: one line per column with its name, its JSON type label

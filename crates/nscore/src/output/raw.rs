@@ -31,7 +31,7 @@ pub(super) fn print(table: &Table, format: &Format, out: &mut Vec<u8>, charset: 
             // An array column keeps its newlines (escaped `\x0a`), as libsmartcols prints it.
             let joined = spec.wrap && spec.json != JsonType::ArrayString;
             let data = if joined { data.replace('\n', ",") } else { data.to_string() };
-            if table.tree_column == Some(col) {
+            if table.is_tree_column(col) {
                 format!("{}{data}", forest.branch_art(id, &glyphs))
             } else {
                 data

@@ -3,9 +3,9 @@
 //!
 //! The result depends on the character set of the locale (`LC_ALL`/`LC_CTYPE`/`LANG`), as
 //! util-linux calls `setlocale(LC_ALL, "")`: in a UTF-8 locale printable multibyte characters
-//! pass through, in the C locale every byte above 0x7f is shown as `\x??`. Character widths
-//! follow Unicode's East Asian Width and combining classes (an approximation of glibc's
-//! `wcwidth`, exact for ASCII, Latin, CJK and common emoji).
+//! pass through, in the C locale every byte above 0x7f is shown as `\x??`. Which characters
+//! are printable and how wide they are is glibc's answer (`iswprint`, `wcwidth`), as for
+//! libsmartcols.
 
 /// The locale's character set, as far as output is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,76 +29,58 @@ impl Charset {
     }
 }
 
+/// Makes cell text of arbitrary bytes (a command line, a mount point). Cells are `String`s, so
+/// a byte that is not part of valid UTF-8 travels as the character U+10FF00 + byte (bytes
+/// 0x80..=0xff become U+10FF80..=U+10FFFF, the end of a private use plane); a real character
+/// of that range travels as its bytes, so nothing is lost. The renderers print carried bytes
+/// as libsmartcols prints such bytes: `\x??` in tables and raw output, as is in JSON.
+pub fn carry_bytes(bytes: &[u8]) -> String {
+    let carrier = |b: u8| char::from_u32(0x10ff00 + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER);
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if carried_byte(c).is_some() {
+                out.extend(c.encode_utf8(&mut [0; 4]).bytes().map(carrier));
+            } else {
+                out.push(c);
+            }
+        }
+        out.extend(chunk.invalid().iter().map(|&b| carrier(b)));
+    }
+    out
+}
+
+/// The byte a character of [`carry_bytes`] carries.
+fn carried_byte(c: char) -> Option<u8> {
+    let u = c as u32;
+    (0x10ff80..=0x10ffff).contains(&u).then(|| (u - 0x10ff00) as u8)
+}
+
+/// The bytes [`carry_bytes`] was given.
+pub fn carried_bytes(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        match carried_byte(c) {
+            Some(b) => out.push(b),
+            None => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    out
+}
+
 /// `iscntrl(3)` in every locale util-linux runs in: C0 controls and DEL.
 fn is_ascii_control(b: u8) -> bool {
     b < 0x20 || b == 0x7f
 }
 
 /// Display width of a printable character in a UTF-8 locale, `None` when glibc's `iswprint`
-/// would say it is not printable. Wide East Asian and emoji ranges take two cells, combining
-/// marks and zero-width characters none.
+/// says it is not printable (then libsmartcols shows its bytes as `\x??`).
 fn char_cells(c: char) -> Option<usize> {
-    let u = c as u32;
-    if u < 0x20 || (0x7f..0xa0).contains(&u) || (0xd800..0xe000).contains(&u) || u > 0x10ffff {
-        return None;
-    }
-    if matches!(u, 0x2028 | 0x2029 | 0xfff9..=0xfffb) || (u & 0xfffe) == 0xfffe {
-        return None;
-    }
-    const ZERO: &[(u32, u32)] = &[
-        (0x0300, 0x036f),
-        (0x0483, 0x0489),
-        (0x0591, 0x05bd),
-        (0x0610, 0x061a),
-        (0x064b, 0x065f),
-        (0x0e31, 0x0e31),
-        (0x0e34, 0x0e3a),
-        (0x0e47, 0x0e4e),
-        (0x1ab0, 0x1aff),
-        (0x1dc0, 0x1dff),
-        (0x200b, 0x200f),
-        (0x202a, 0x202e),
-        (0x2060, 0x2064),
-        (0x20d0, 0x20ff),
-        (0xfe00, 0xfe0f),
-        (0xfe20, 0xfe2f),
-        (0xfeff, 0xfeff),
-        (0xe0100, 0xe01ef),
-    ];
-    const WIDE: &[(u32, u32)] = &[
-        (0x1100, 0x115f),
-        (0x231a, 0x231b),
-        (0x2329, 0x232a),
-        (0x23e9, 0x23ec),
-        (0x2614, 0x2615),
-        (0x2e80, 0x303e),
-        (0x3041, 0x33ff),
-        (0x3400, 0x4dbf),
-        (0x4e00, 0x9fff),
-        (0xa000, 0xa4cf),
-        (0xac00, 0xd7a3),
-        (0xf900, 0xfaff),
-        (0xfe30, 0xfe4f),
-        (0xff00, 0xff60),
-        (0xffe0, 0xffe6),
-        (0x1f300, 0x1f64f),
-        (0x1f900, 0x1f9ff),
-        (0x20000, 0x2fffd),
-        (0x30000, 0x3fffd),
-    ];
-    let within = |ranges: &[(u32, u32)]| ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&u));
-    if within(ZERO) {
-        Some(0)
-    } else if within(WIDE) {
-        Some(2)
-    } else {
-        Some(1)
-    }
+    crate::sys::locale::utf8_char_cells(c)
 }
 
 /// Text made safe for a terminal (libsmartcols's "safe encoding"): control bytes, a `\`
-/// that starts `\x`, and bytes that are not printable characters in `charset` become `\x??`
-/// (a byte that was not UTF-8, carried as [`text_from_bytes`] marks it, included).
+/// that starts `\x`, and bytes that are not printable characters in `charset` become `\x??`.
 /// `keep_newlines` leaves `\n` alone (the "safe chars" of a multi-line column).
 /// Returns the text and its width in terminal cells.
 pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize) {
@@ -110,6 +92,12 @@ pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize)
             out.push('\n');
             continue;
         }
+        if let Some(b) = carried_byte(c) {
+            // Not UTF-8: not a printable character in any locale.
+            push_hex(&mut out, b);
+            width += 4;
+            continue;
+        }
         let b = bytes[i];
         let escape_one = (b == b'\\' && bytes.get(i + 1) == Some(&b'x')) || (c.is_ascii() && is_ascii_control(b));
         if escape_one {
@@ -118,9 +106,6 @@ pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize)
         } else if c.is_ascii() {
             out.push(c);
             width += 1;
-        } else if let Some(raw) = raw_byte(c) {
-            push_hex(&mut out, raw);
-            width += 4;
         } else {
             match (charset, char_cells(c)) {
                 (Charset::Utf8, Some(cells)) => {
@@ -166,99 +151,42 @@ fn push_hex(out: &mut String, b: u8) {
 /// become `\x??` (the C library's `isprint` knows no multibyte characters).
 pub fn raw_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if let Some(raw) = raw_byte(c) {
-            push_hex(&mut out, raw);
-            continue;
-        }
-        for &b in c.encode_utf8(&mut [0; 4]).as_bytes() {
-            if b == b' ' || b == b'\t' || b == b'\\' || !(0x20..0x7f).contains(&b) {
-                push_hex(&mut out, b);
-            } else {
-                out.push(b as char);
-            }
-        }
-    }
-    out
-}
-
-/// Where a byte that is not UTF-8 is carried in text: `U+10FF00 + byte`, the last block of
-/// the supplementary private use area (no command line uses it, and util-linux would print
-/// those characters as they are too). Text from `/proc` keeps every byte this way, and the
-/// renderers give back the byte itself (`\xff` in a table, the raw byte in JSON) as
-/// libsmartcols does, where a lossy conversion would print U+FFFD.
-const RAW_BYTE_BASE: u32 = 0x10_FF00;
-
-/// Text of bytes that may not be UTF-8: valid sequences as they are, each other byte marked.
-pub fn text_from_bytes(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for &b in chunk.invalid() {
-            out.push(char::from_u32(RAW_BYTE_BASE + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER));
-        }
-    }
-    out
-}
-
-/// The byte a marked character stands for.
-pub fn raw_byte(c: char) -> Option<u8> {
-    (c as u32).checked_sub(RAW_BYTE_BASE).and_then(|b| u8::try_from(b).ok())
-}
-
-/// The bytes `text_from_bytes` was given back, for output and for C functions.
-pub fn bytes_of_text(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    for c in s.chars() {
-        match raw_byte(c) {
-            Some(b) => out.push(b),
-            None => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+    for b in carried_bytes(s) {
+        if b == b' ' || b == b'\t' || b == b'\\' || !(0x20..0x7f).contains(&b) {
+            push_hex(&mut out, b);
+        } else {
+            out.push(b as char);
         }
     }
     out
 }
 
 /// A JSON string literal as util-linux writes it: `"` and `\` escaped, `\b \t \n \f \r`
-/// short forms, other control bytes as `\u00??`, everything else (DEL, UTF-8) as is.
-pub fn json_quote(s: &str, lowercase: bool) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => {
-                use std::fmt::Write;
-                let _ = write!(out, "\\u00{:02x}", c as u32);
-            }
-            c if lowercase => out.push(c.to_ascii_lowercase()),
-            c => out.push(c),
+/// short forms, other control bytes as `\u00??`, everything else (DEL, UTF-8, bytes that
+/// are not UTF-8) as is.
+pub fn json_quote(s: &str, lowercase: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    out.push(b'"');
+    for b in carried_bytes(s) {
+        match b {
+            b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b if b < 0x20 => out.extend_from_slice(format!("\\u00{b:02x}").as_bytes()),
+            b if lowercase => out.push(b.to_ascii_lowercase()),
+            b => out.push(b),
         }
     }
-    out.push('"');
+    out.push(b'"');
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bytes_that_are_not_utf8_survive() {
-        let text = text_from_bytes(b"\xff\xfe\x1b[31m\xc3\xa9 \xc3");
-        assert_eq!(bytes_of_text(&text), b"\xff\xfe\x1b[31m\xc3\xa9 \xc3");
-        // As lsns 2.38.1 and 2.42.2 print such a command line (LC_ALL=C, raw and table).
-        assert_eq!(raw_escape(&text), "\\xff\\xfe\\x1b[31m\\xc3\\xa9\\x20\\xc3");
-        assert_eq!(encode(&text, Charset::Utf8, false), ("\\xff\\xfe\\x1b[31mé \\xc3".into(), 22));
-        assert_eq!(text_from_bytes("plain é".as_bytes()), "plain é");
-    }
 
     // Recorded with util-linux 2.42.2 libsmartcols (sample-scols-fromfile, LC_ALL=C and
     // LC_ALL=C.UTF-8): `x\ty`, `héllo`, `\x41 \ q`, DEL+`z` in one column.
@@ -281,9 +209,40 @@ mod tests {
 
     #[test]
     fn json_strings() {
-        assert_eq!(json_quote("\\x41 \\ q", false), "\"\\\\x41 \\\\ q\"");
-        assert_eq!(json_quote("a\"\u{1}\u{7f}é", false), "\"a\\\"\\u0001\u{7f}é\"");
-        assert_eq!(json_quote("NS-X%", true), "\"ns-x%\"");
+        assert_eq!(json_quote("\\x41 \\ q", false), b"\"\\\\x41 \\\\ q\"");
+        assert_eq!(json_quote("a\"\u{1}\u{7f}é", false), "\"a\\\"\\u0001\u{7f}é\"".as_bytes());
+        assert_eq!(json_quote("NS-X%", true), b"\"ns-x%\"");
+    }
+
+    // Recorded with util-linux 2.42.2: `lsns` (table, C and C.UTF-8), `lsns -r`, `lsns -J` of
+    // a process run as `python3 -c ... $'inv\xff\xfealid' $'\xc3'`.
+    #[test]
+    fn bytes_that_are_not_utf8() {
+        let raw = b"inv\xff\xfealid \xc3 \xf4\x8f\xbf\xbf \xc3\xa9";
+        let s = carry_bytes(raw);
+        assert_eq!(carried_bytes(&s), raw);
+        assert_eq!(s.chars().filter(|&c| carried_byte(c).is_some()).count(), 7);
+        let table = "inv\\xff\\xfealid \\xc3 \\xf4\\x8f\\xbf\\xbf";
+        assert_eq!(encode(&s, Charset::Utf8, false), (format!("{table} é"), 39));
+        assert_eq!(encode(&s, Charset::Ascii, false).0, format!("{table} \\xc3\\xa9"));
+        assert_eq!(raw_escape(&s), "inv\\xff\\xfealid\\x20\\xc3\\x20\\xf4\\x8f\\xbf\\xbf\\x20\\xc3\\xa9");
+        let mut json = b"\"".to_vec();
+        json.extend_from_slice(raw);
+        json.push(b'"');
+        assert_eq!(json_quote(&s, false), json);
+    }
+
+    // As 2.42.2 aligned `LC_ALL=C.UTF-8 lsns -t uts -o COMMAND,NS` over command lines with
+    // `🚀 rocket`, `✅ ❌ ⭐ ⚡` and `misc ⺀ 〿 \u{3040} \u{a4cf}` (the last two unassigned).
+    #[test]
+    fn widths_and_printability_are_glibcs() {
+        assert_eq!(width("🚀 rocket", Charset::Utf8), 9);
+        assert_eq!(width("✅ ❌ ⭐ ⚡", Charset::Utf8), 11);
+        assert_eq!(
+            encode("⺀ 〿 \u{3040} \u{a4cf}", Charset::Utf8, false),
+            ("⺀ 〿 \\xe3\\x81\\x80 \\xea\\x93\\x8f".into(), 30)
+        );
+        assert_eq!(width("e\u{301}\u{200b}", Charset::Utf8), 1);
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(super) struct Forest {
 impl Forest {
     pub fn new(table: &Table) -> Forest {
         let n = table.lines.len();
-        let is_tree = table.tree_column.is_some();
+        let is_tree = table.is_tree();
         let mut parent = vec![None; n];
         let mut children = vec![Vec::new(); n];
         for (id, line) in table.lines.iter().enumerate() {

@@ -19,7 +19,7 @@ impl std::fmt::Debug for PosixRegex {
 /// Text up to its first NUL, as C sees a string.
 fn c_string(s: &str) -> CString {
     // The bytes themselves (a command line need not be UTF-8), up to the first NUL.
-    let mut bytes = crate::output::bytes_of_text(s);
+    let mut bytes = crate::output::carried_bytes(s);
     bytes.truncate(bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()));
     CString::new(bytes).unwrap_or_default()
 }
@@ -46,9 +46,10 @@ impl PosixRegex {
         Ok(PosixRegex { re })
     }
 
-    /// Whether the pattern matches somewhere in `text`.
-    pub fn is_match(&self, text: &str) -> bool {
-        let text = c_string(text);
+    /// Whether the pattern matches somewhere in `text` (bytes, as C strings are: up to a NUL).
+    pub fn is_match(&self, text: &[u8]) -> bool {
+        let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+        let text = CString::new(&text[..end]).unwrap_or_default();
         // SAFETY: self.re was compiled by regcomp; text is NUL-terminated; REG_NOSUB needs
         // no match array.
         unsafe { libc::regexec(&*self.re, text.as_ptr(), 0, std::ptr::null_mut(), 0) == 0 }
@@ -69,9 +70,9 @@ mod tests {
     #[test]
     fn extended_syntax_and_glibc_errors() {
         let re = PosixRegex::new("sle+p (10|20)+$").unwrap();
-        assert!(re.is_match("sleep 1010"));
-        assert!(!re.is_match("sleep 1030"));
+        assert!(re.is_match(b"sleep 1010"));
+        assert!(!re.is_match(b"sleep 1030"));
         assert_eq!(PosixRegex::new("(").unwrap_err(), "Unmatched ( or \\(");
-        assert!(PosixRegex::new("[[:digit:]]").unwrap().is_match("a1"));
+        assert!(PosixRegex::new("[[:digit:]]").unwrap().is_match(b"a1"));
     }
 }

@@ -11,6 +11,7 @@
 
 mod lexer;
 
+use super::carried_bytes;
 use super::{ColumnSpec, JsonType};
 use crate::error::{Error, Result};
 use crate::sys::regex::PosixRegex;
@@ -586,11 +587,12 @@ impl Filter {
         if let (Value::Str(a), Value::Str(b)) = (&left.value, &right.value) {
             if matches!(op, Op::Reg | Op::NotReg) {
                 let Node::Literal(_, Some(re)) = r else { return Err(libc::EINVAL) };
-                let found = re.is_match(a.as_deref().unwrap_or(""));
+                // Cells carry bytes that are not UTF-8; the regex sees the bytes.
+                let found = re.is_match(&carried_bytes(a.as_deref().unwrap_or("")));
                 return Ok(found == (op == Op::Reg));
             }
             // No data sorts before any string.
-            let ord = a.as_deref().map(str::as_bytes).cmp(&b.as_deref().map(str::as_bytes));
+            let ord = a.as_deref().map(carried_bytes).cmp(&b.as_deref().map(carried_bytes));
             return Ok(ordering_holds(op, ord));
         }
         if matches!(op, Op::Reg | Op::NotReg) {
