@@ -350,9 +350,9 @@ impl Scan {
             if !opts.kinds[kind.index()] {
                 continue;
             }
-            let Some(file) = dir.ns(pid, kind.name()) else { continue };
-            proc.ns[kind.index()] = file.ino;
-            let idx = self.insert(file.ino, kind);
+            let Some(ino) = dir.ns(pid, kind.name()) else { continue };
+            proc.ns[kind.index()] = ino;
+            let idx = self.insert(ino, kind);
             if self.namespaces[idx].queried {
                 continue;
             }

@@ -1,4 +1,4 @@
-//! System calls relative to a directory descriptor (openat(2), fstatat(2)), so a scan of
+//! System calls relative to a directory descriptor (openat(2), fstatat(2), readlinkat(2)), so a scan of
 //! `/proc` resolves `PID/ns/net` from an open `/proc` instead of walking from `/` each time.
 
 use std::ffi::CString;
@@ -40,4 +40,12 @@ pub fn stat_fd(fd: BorrowedFd<'_>) -> Result<libc::stat, i32> {
     super::check(rc as libc::c_long)?;
     // SAFETY: fstat succeeded, so st is initialised.
     Ok(unsafe { st.assume_init() })
+}
+
+/// readlinkat(2) into `buf`: the length of the link's text (cut at `buf`'s length).
+pub fn read_link_at(dir: BorrowedFd<'_>, path: &Path, buf: &mut [u8]) -> Result<usize, i32> {
+    let path = c_path(path)?;
+    // SAFETY: path is NUL-terminated; buf is writable for its length, which the kernel honours.
+    let len = unsafe { libc::readlinkat(dir.as_raw_fd(), path.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    super::check(len as libc::c_long).map(|n| n as usize)
 }
