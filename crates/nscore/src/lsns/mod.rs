@@ -39,12 +39,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
         return Ok(0);
     }
     let plan = Plan::new(&args)?;
-    let opts = ScanOptions {
-        kinds: plan.kinds,
-        netnsid: plan.columns.contains(&Col::Netnsid) || query.as_ref().is_some_and(|q| q.has_holder("NETNSID")),
-        connect: matches!(plan.tree, Some(TreeKind::Owner | TreeKind::Parent)),
-    };
-    let scan = match scan::scan(&ProcFs::live(), &opts) {
+    let scan = match scan::scan(&ProcFs::live(), &plan.scan_options(query.as_ref())) {
         Ok(scan) => scan,
         Err(e) => {
             if let ScanError::Ioctl { warnings, .. } = &e {
@@ -195,6 +190,24 @@ impl Plan {
             })
             .collect();
         (specs, tree_column)
+    }
+
+    /// What the scan has to find out for this plan (and the filter's columns): the kernel is
+    /// asked only what some column, filter or tree shows.
+    pub fn scan_options(&self, query: Option<&Query>) -> ScanOptions {
+        let filtered_on = |cols: &[Col]| {
+            query.is_some_and(|q| q.holders().iter().any(|h| Col::from_name(h).is_some_and(|c| cols.contains(&c))))
+        };
+        let connect = matches!(self.tree, Some(TreeKind::Owner | TreeKind::Parent));
+        ScanOptions {
+            kinds: self.kinds,
+            netnsid: self.columns.contains(&Col::Netnsid) || query.is_some_and(|q| q.has_holder("NETNSID")),
+            connect,
+            relations: connect
+                || self.columns.iter().any(|c| matches!(c, Col::Pns | Col::Ons))
+                || filtered_on(&[Col::Pns, Col::Ons]),
+            every_ppid: self.namespace.is_some_and(|ns| ns != 0),
+        }
     }
 
     pub fn format(&self) -> Format {
@@ -457,6 +470,25 @@ mod tests {
     }
 
     #[test]
+    fn the_kernel_is_asked_only_what_is_shown() {
+        let opts = |args: &[&str], filter: Option<&[&str]>| {
+            let q = filter.map(Query::accepting);
+            plan(args).unwrap().scan_options(q.as_ref())
+        };
+        let o = opts(&[], None);
+        assert!(!o.relations && !o.netnsid && !o.connect && !o.every_ppid);
+        assert!(opts(&["-o", "+PNS"], None).relations);
+        assert!(opts(&["--output-all"], None).relations && opts(&["--output-all"], None).netnsid);
+        assert!(opts(&["-l"], Some(&["ons"])).relations);
+        assert!(!opts(&["-l"], Some(&["netnsid"])).netnsid, "util-linux matches NETNSID by its spelling");
+        assert!(opts(&["-l"], Some(&["NETNSID"])).netnsid);
+        let o = opts(&["-Tparent"], None);
+        assert!(o.relations && o.connect);
+        assert!(opts(&["4026531837"], None).every_ppid);
+        assert!(!opts(&["0"], None).every_ppid);
+    }
+
+    #[test]
     fn tree_column_and_flags() {
         let p = plan(&["-T", "-u", "-W", "-o", "NS,COMMAND,NSFS"]).unwrap();
         let (specs, tree) = p.column_specs();
@@ -677,7 +709,7 @@ mod tests {
     fn unsupported_ioctl_ends_with_status_2() {
         // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
         let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
-        let opts = ScanOptions { kinds: [true; 8], netnsid: false, connect: false };
+        let opts = ScanOptions { kinds: [true; 8], netnsid: false, connect: false, relations: true, every_ppid: false };
         let err = scan::scan(&procfs, &opts).unwrap_err();
         assert_eq!(
             err,

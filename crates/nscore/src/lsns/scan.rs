@@ -27,6 +27,7 @@ pub const LSNS_ORDER: [NsKind; 8] =
 #[derive(Debug, Clone)]
 pub struct Process {
     pub pid: i32,
+    /// From `PID/stat`; 0 when not read (see [`ScanOptions::every_ppid`]).
     pub ppid: i32,
     pub uid: u32,
     /// Namespace inode per kind (index [`NsKind::index`]); 0 when not read.
@@ -88,6 +89,13 @@ pub struct ScanOptions {
     pub kinds: [bool; 8],
     /// Ask RTM_GETNSID (only when NETNSID is shown or filtered on).
     pub netnsid: bool,
+    /// Ask NS_GET_PARENT and NS_GET_USERNS about the namespaces processes show (PNS, ONS and
+    /// the owner and parent trees need them). Namespaces found through descriptors and mounts
+    /// are always asked: that is how util-linux finds their owners and parents.
+    pub relations: bool,
+    /// Read every process's parent pid (`lsns <namespace ID>` shows them all); else only
+    /// those of namespace representatives, the processes the other tables show.
+    pub every_ppid: bool,
     /// Connect owners/parents and add the missing ones (`--tree=owner|parent`).
     pub connect: bool,
 }
@@ -344,8 +352,14 @@ impl Scan {
         pid: i32,
     ) -> Result<(), i32> {
         let Some(uid) = dir.uid(pid) else { return Ok(()) };
-        let Some(stat) = dir.stat_line(pid) else { return Ok(()) };
-        let mut proc = Process { pid: stat.pid, ppid: stat.ppid, uid, ns: [0; 8], parent: None };
+        let ppid = match opts.every_ppid {
+            true => match dir.stat_line(pid) {
+                Some(stat) => stat.ppid,
+                None => return Ok(()),
+            },
+            false => 0,
+        };
+        let mut proc = Process { pid, ppid, uid, ns: [0; 8], parent: None };
         for kind in LSNS_ORDER {
             if !opts.kinds[kind.index()] {
                 continue;
@@ -353,7 +367,8 @@ impl Scan {
             let Some(ino) = dir.ns(pid, kind.name()) else { continue };
             proc.ns[kind.index()] = ino;
             let idx = self.insert(ino, kind);
-            if self.namespaces[idx].queried {
+            let wanted = opts.relations || (kind == NsKind::Net && opts.netnsid);
+            if self.namespaces[idx].queried || !wanted {
                 continue;
             }
             let fd: File = match dir.open(&format!("{pid}/ns/{}", kind.name())) {
@@ -368,8 +383,7 @@ impl Scan {
                 Err(e) if is_gone(e) => Ok(0),
                 Err(e) => Err(e),
             };
-            let pino = ask(self, Rel::Parent)?;
-            let oino = ask(self, Rel::Owner)?;
+            let (pino, oino) = if opts.relations { (ask(self, Rel::Parent)?, ask(self, Rel::Owner)?) } else { (0, 0) };
             let netnsid = if kind == NsKind::Net { self.netnsid(netlink, fd.as_fd()) } else { None };
             let ns = &mut self.namespaces[idx];
             ns.parent_ino = pino;
@@ -473,6 +487,19 @@ impl Scan {
         self.namespaces[orphan].related[rel as usize] = added;
     }
 
+    /// Reads the parent pid of every namespace's representative, once per process. One that
+    /// exited after the walk keeps 0.
+    fn read_representative_ppids(&mut self, dir: &ProcDir) {
+        let mut reps: Vec<usize> = self.namespaces.iter().filter_map(|ns| ns.rep).collect();
+        reps.sort_unstable();
+        reps.dedup();
+        for rep in reps {
+            if let Some(stat) = dir.stat_line(self.procs[rep].pid) {
+                self.procs[rep].ppid = stat.ppid;
+            }
+        }
+    }
+
     /// Sets each process's parent (the scanned process whose pid is its ppid).
     pub fn link_parents(&mut self) {
         let by_pid: HashMap<i32, usize> = self.procs.iter().enumerate().map(|(i, p)| (p.pid, i)).collect();
@@ -520,6 +547,9 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
     }
     // Entries made for a process that vanished before its ioctls could be asked are kept,
     // as util-linux keeps the inode it had read.
+    if !opts.every_ppid {
+        scan.read_representative_ppids(&dir);
+    }
     scan.link_parents();
     scan.read_persistent(opts, netlink.as_ref());
     if opts.connect {
