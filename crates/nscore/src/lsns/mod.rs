@@ -4,6 +4,7 @@
 pub mod columns;
 pub mod query;
 pub mod scan;
+pub mod walk;
 
 use crate::cli::lsns::{parse, LsnsArgs, Parsed, TreeKind, USAGE};
 use crate::error::{Error, Result};
@@ -64,6 +65,8 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
             namespaces_table(&scan, &plan, query.as_ref())?
         }
     };
+    // The table holds everything it shows: the scan's memory goes back before rendering.
+    drop(scan);
     render(&table, &plan.format(), out)?;
     Ok(0)
 }

@@ -2,14 +2,16 @@
 //! descriptors), then nsfs bind mounts from mountinfo, then (for `--tree=owner|parent`) the
 //! owners and parents no process shows, found through ioctl_ns(2) from a member.
 //!
-//! The pass is linear: `/proc` is opened once and every `PID/ns/<name>` is fstatat(2)ed
-//! relative to it; namespaces are indexed by inode, and the kernel is asked about a
-//! namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID) once, when it is first seen.
+//! The pass is linear: `/proc` is opened once and every `PID/ns/<name>` is read relative to
+//! it (by [`walk`], on several threads); namespaces are indexed by inode, and the kernel is
+//! asked about a namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID) once, when it is
+//! first seen, and only when a column, filter or tree needs the answer.
 //!
 //! Which namespaces appear follows util-linux 2.42: a namespace held by a descriptor, a
 //! socket or a bind mount brings its owner and parent along (of the selected types), and
 //! while /proc is walked only namespaces found that way count as known.
 
+use super::walk::{self, HeldFd};
 use crate::nstype::NsKind;
 use crate::proc::{NsfsMount, ProcDir, ProcFs};
 use crate::sys::netlink::RouteSocket;
@@ -126,6 +128,8 @@ pub struct Scan {
     /// Messages util-linux prints with warnx while scanning (`Unsupported ioctl ...`).
     pub warnings: Vec<String>,
     users: RefCell<HashMap<u32, String>>,
+    /// Command lines read so far: a process shows on the line of each namespace it represents.
+    commands: RefCell<HashMap<i32, Option<String>>>,
 }
 
 fn is_gone(errno: i32) -> bool {
@@ -145,6 +149,7 @@ impl Scan {
             nsfs_dev: None,
             warnings: Vec::new(),
             users: RefCell::new(HashMap::new()),
+            commands: RefCell::new(HashMap::new()),
         }
     }
 
@@ -159,9 +164,11 @@ impl Scan {
         order
     }
 
-    /// The command line of a process, read now (as lsns reads it while printing).
+    /// The command line of a process, read when first asked for (as lsns reads it while
+    /// printing), once per process.
     pub fn command(&self, pid: i32) -> Option<String> {
-        self.dir.as_ref()?.command(pid)
+        let dir = self.dir.as_ref()?;
+        self.commands.borrow_mut().entry(pid).or_insert_with(|| dir.command(pid)).clone()
     }
 
     /// The name of a uid, or the number when it has no passwd entry.
@@ -231,21 +238,27 @@ impl Scan {
     /// Adds a process and counts it in each of its namespaces (entries made as needed); the
     /// lowest pid becomes a namespace's representative.
     pub fn add_process(&mut self, proc: Process) -> usize {
-        let pidx = self.procs.len();
+        self.procs.push(proc);
+        let pidx = self.procs.len() - 1;
+        self.count_in(pidx);
+        pidx
+    }
+
+    /// Counts process `pidx` in each of its namespaces.
+    fn count_in(&mut self, pidx: usize) {
+        let (pid, inos) = (self.procs[pidx].pid, self.procs[pidx].ns);
         for kind in LSNS_ORDER {
-            let ino = proc.ns[kind.index()];
+            let ino = inos[kind.index()];
             if ino == 0 {
                 continue;
             }
             let idx = self.insert(ino, kind);
             let ns = &mut self.namespaces[idx];
             ns.procs.push(pidx);
-            if ns.rep.map_or(true, |r| self.procs[r].pid > proc.pid) {
+            if ns.rep.map_or(true, |r| self.procs[r].pid > pid) {
                 ns.rep = Some(pidx);
             }
         }
-        self.procs.push(proc);
-        pidx
     }
 
     /// The entry of a namespace, made if new.
@@ -342,30 +355,23 @@ impl Scan {
         Some(idx)
     }
 
-    /// Reads one process (nothing when it is gone); `Err(errno)` when an NS ioctl fails in a
-    /// way util-linux does not tolerate.
-    fn read_process(
+    /// Takes in a process the walk read: its namespaces (asking the kernel about new ones),
+    /// then the namespaces its descriptors hold. `Err(errno)` when an NS ioctl fails in a way
+    /// util-linux does not tolerate.
+    fn take_in(
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
         netlink: Option<&RouteSocket>,
-        pid: i32,
+        pidx: usize,
+        fds: &[HeldFd],
     ) -> Result<(), i32> {
-        let Some(uid) = dir.uid(pid) else { return Ok(()) };
-        let ppid = match opts.every_ppid {
-            true => match dir.stat_line(pid) {
-                Some(stat) => stat.ppid,
-                None => return Ok(()),
-            },
-            false => 0,
-        };
-        let mut proc = Process { pid, ppid, uid, ns: [0; 8], parent: None };
+        let (pid, inos) = (self.procs[pidx].pid, self.procs[pidx].ns);
         for kind in LSNS_ORDER {
-            if !opts.kinds[kind.index()] {
+            let ino = inos[kind.index()];
+            if ino == 0 {
                 continue;
             }
-            let Some(ino) = dir.ns(pid, kind.name()) else { continue };
-            proc.ns[kind.index()] = ino;
             let idx = self.insert(ino, kind);
             let wanted = opts.relations || (kind == NsKind::Net && opts.netnsid);
             if self.namespaces[idx].queried || !wanted {
@@ -391,17 +397,24 @@ impl Scan {
             ns.netnsid = netnsid;
             ns.queried = true;
         }
-        self.add_process(proc);
-        self.read_open_namespaces(dir, opts, netlink, pid);
+        self.count_in(pidx);
+        self.read_open_namespaces(dir, opts, netlink, pid, fds);
         Ok(())
     }
 
     /// Namespaces a process holds open: nsfs descriptors, and the network namespaces of its
     /// sockets (pidfd_getfd(2) + SIOCGSKNS). Failures are ignored, as in util-linux.
-    fn read_open_namespaces(&mut self, dir: &ProcDir, opts: &ScanOptions, netlink: Option<&RouteSocket>, pid: i32) {
+    fn read_open_namespaces(
+        &mut self,
+        dir: &ProcDir,
+        opts: &ScanOptions,
+        netlink: Option<&RouteSocket>,
+        pid: i32,
+        fds: &[HeldFd],
+    ) {
         // One pidfd per process, opened at its first socket.
         let mut pidfd: Option<OwnedFd> = None;
-        for (num, file) in dir.fds(pid) {
+        for &(_, num, file) in fds {
             if Some(file.dev) == self.nsfs_dev {
                 if self.get(file.ino).is_some_and(|i| self.namespaces[i].from_fd) {
                     continue;
@@ -540,10 +553,16 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
     scan.nsfs_dev = LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
     let netlink = if opts.netnsid { RouteSocket::open().ok() } else { None };
     let pids = dir.pids().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
-    for pid in pids {
-        if let Err(errno) = scan.read_process(&dir, opts, netlink.as_ref(), pid) {
+    let walk = walk::walk(&dir, opts, scan.nsfs_dev, &pids);
+    drop(pids);
+    scan.procs = walk.procs;
+    let mut fds: &[HeldFd] = &walk.fds;
+    for pidx in 0..scan.procs.len() {
+        let held = fds.iter().take_while(|f| f.0 == scan.procs[pidx].pid).count();
+        if let Err(errno) = scan.take_in(&dir, opts, netlink.as_ref(), pidx, &fds[..held]) {
             return Err(ScanError::Ioctl { errno, warnings: std::mem::take(&mut scan.warnings) });
         }
+        fds = &fds[held..];
     }
     // Entries made for a process that vanished before its ioctls could be asked are kept,
     // as util-linux keeps the inode it had read.

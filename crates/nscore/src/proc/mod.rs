@@ -162,17 +162,16 @@ impl ProcDir {
         }
     }
 
-    /// The open descriptors of a process: (number, what it points to). Vanished ones are left out.
-    pub fn fds(&self, pid: i32) -> Vec<(i32, FileId)> {
-        let Ok(dir) = Dir::open_at(self.fd(), Path::new(&format!("{pid}/fd"))) else { return Vec::new() };
-        let mut fds = Vec::new();
+    /// Calls `each` with the open descriptors of a process: (number, what it points to).
+    /// Vanished ones are left out.
+    pub fn for_each_fd(&self, pid: i32, mut each: impl FnMut(i32, FileId)) {
+        let Ok(dir) = Dir::open_at(self.fd(), Path::new(&format!("{pid}/fd"))) else { return };
         let _ = dir.for_each_name(|name| {
             let Some(num) = std::str::from_utf8(name).ok().and_then(|n| n.parse::<u64>().ok()) else { return };
             if let Ok(st) = stat_at(dir.as_fd(), Path::new(std::ffi::OsStr::from_bytes(name))) {
-                fds.push((num as i32, FileId::of(&st)));
+                each(num as i32, FileId::of(&st));
             }
         });
-        fds
     }
 
     /// The command line as lsns shows it, or `None` when neither `cmdline` nor `comm` has text.
@@ -340,7 +339,9 @@ mod tests {
         assert_eq!(dir.ns(5, "net"), None);
         assert!(dir.ns(5, "uts").is_some());
         assert_eq!(dir.ns(6, "net"), None);
-        assert!(dir.fds(1).is_empty());
+        let mut fds = 0;
+        dir.for_each_fd(1, |_, _| fds += 1);
+        assert_eq!(fds, 0);
     }
 
     #[test]
