@@ -7,4 +7,5 @@ mod common;
 mod docs;
 mod lsns;
 mod nsenter;
+mod scale;
 mod unshare;
