@@ -209,7 +209,7 @@ impl Plan {
             relations: connect
                 || self.columns.iter().any(|c| matches!(c, Col::Pns | Col::Ons))
                 || filtered_on(&[Col::Pns, Col::Ons]),
-            every_ppid: self.namespace.is_some_and(|ns| ns != 0),
+            every_process: self.namespace.is_some_and(|ns| ns != 0),
         }
     }
 
@@ -479,7 +479,7 @@ mod tests {
             plan(args).unwrap().scan_options(q.as_ref())
         };
         let o = opts(&[], None);
-        assert!(!o.relations && !o.netnsid && !o.connect && !o.every_ppid);
+        assert!(!o.relations && !o.netnsid && !o.connect && !o.every_process);
         assert!(opts(&["-o", "+PNS"], None).relations);
         assert!(opts(&["--output-all"], None).relations && opts(&["--output-all"], None).netnsid);
         assert!(opts(&["-l"], Some(&["ons"])).relations);
@@ -487,8 +487,8 @@ mod tests {
         assert!(opts(&["-l"], Some(&["NETNSID"])).netnsid);
         let o = opts(&["-Tparent"], None);
         assert!(o.relations && o.connect);
-        assert!(opts(&["4026531837"], None).every_ppid);
-        assert!(!opts(&["0"], None).every_ppid);
+        assert!(opts(&["4026531837"], None).every_process);
+        assert!(!opts(&["0"], None).every_process);
     }
 
     #[test]
@@ -712,7 +712,8 @@ mod tests {
     fn unsupported_ioctl_ends_with_status_2() {
         // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
         let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
-        let opts = ScanOptions { kinds: [true; 8], netnsid: false, connect: false, relations: true, every_ppid: false };
+        let opts =
+            ScanOptions { kinds: [true; 8], netnsid: false, connect: false, relations: true, every_process: false };
         let err = scan::scan(&procfs, &opts).unwrap_err();
         assert_eq!(
             err,

@@ -29,8 +29,9 @@ pub const LSNS_ORDER: [NsKind; 8] =
 #[derive(Debug, Clone)]
 pub struct Process {
     pub pid: i32,
-    /// From `PID/stat`; 0 when not read (see [`ScanOptions::every_ppid`]).
+    /// From `PID/stat`; 0 when not read (see [`ScanOptions::every_process`]).
     pub ppid: i32,
+    /// Owner of `/proc/PID`; 0 when not read (see [`ScanOptions::every_process`]).
     pub uid: u32,
     /// Namespace inode per kind (index [`NsKind::index`]); 0 when not read.
     pub ns: [u64; 8],
@@ -95,9 +96,9 @@ pub struct ScanOptions {
     /// the owner and parent trees need them). Namespaces found through descriptors and mounts
     /// are always asked: that is how util-linux finds their owners and parents.
     pub relations: bool,
-    /// Read every process's parent pid (`lsns <namespace ID>` shows them all); else only
-    /// those of namespace representatives, the processes the other tables show.
-    pub every_ppid: bool,
+    /// Read every process's parent pid and owner (`lsns <namespace ID>` shows them all);
+    /// else only those of namespace representatives, the processes the other tables show.
+    pub every_process: bool,
     /// Connect owners/parents and add the missing ones (`--tree=owner|parent`).
     pub connect: bool,
 }
@@ -500,16 +501,16 @@ impl Scan {
         self.namespaces[orphan].related[rel as usize] = added;
     }
 
-    /// Reads the parent pid of every namespace's representative, once per process. One that
-    /// exited after the walk keeps 0.
-    fn read_representative_ppids(&mut self, dir: &ProcDir) {
+    /// Reads the parent pid and owner of every namespace's representative, once per
+    /// process. One that exited after the walk keeps 0.
+    fn read_representatives(&mut self, dir: &ProcDir) {
         let mut reps: Vec<usize> = self.namespaces.iter().filter_map(|ns| ns.rep).collect();
         reps.sort_unstable();
         reps.dedup();
         for rep in reps {
-            if let Some(stat) = dir.stat_line(self.procs[rep].pid) {
-                self.procs[rep].ppid = stat.ppid;
-            }
+            let proc = &mut self.procs[rep];
+            proc.uid = dir.uid(proc.pid).unwrap_or(0);
+            proc.ppid = dir.stat_line(proc.pid).map_or(0, |stat| stat.ppid);
         }
     }
 
@@ -566,8 +567,8 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
     }
     // Entries made for a process that vanished before its ioctls could be asked are kept,
     // as util-linux keeps the inode it had read.
-    if !opts.every_ppid {
-        scan.read_representative_ppids(&dir);
+    if !opts.every_process {
+        scan.read_representatives(&dir);
     }
     scan.link_parents();
     scan.read_persistent(opts, netlink.as_ref());

@@ -1,5 +1,6 @@
-//! The `/proc` walk: what a scan reads of every process (its owner, its namespace links,
-//! the descriptors that may hold a namespace), on several threads when there are many.
+//! The `/proc` walk: what a scan reads of every process (its namespace links and the
+//! descriptors that may hold a namespace; its owner and parent only when every process is
+//! shown), on several threads when there are many.
 //!
 //! Reading is nearly all system calls on separate `/proc` entries, which the kernel answers
 //! in parallel, so the walk over thousands of processes takes about 1/N of the time on N
@@ -91,17 +92,19 @@ fn read_process(
     slot: &mut Process,
     fds: &mut Vec<HeldFd>,
 ) {
-    let Some(uid) = dir.uid(pid) else { return };
-    let ppid = match opts.every_ppid {
-        true => match dir.stat_line(pid) {
-            Some(stat) => stat.ppid,
-            None => return,
-        },
-        false => 0,
-    };
-    let mut proc = Process { pid, ppid, uid, ns: [0; 8], parent: None };
+    let mut proc = Process { pid, ppid: 0, uid: 0, ns: [0; 8], parent: None };
+    if opts.every_process {
+        let (Some(uid), Some(stat)) = (dir.uid(pid), dir.stat_line(pid)) else { return };
+        (proc.uid, proc.ppid) = (uid, stat.ppid);
+    }
+    let mut read = false;
     for kind in LSNS_ORDER.iter().filter(|k| opts.kinds[k.index()]) {
         proc.ns[kind.index()] = dir.ns(pid, kind.name()).unwrap_or(0);
+        read |= proc.ns[kind.index()] != 0;
+    }
+    // No link could be read: the process is gone.
+    if !read {
+        return;
     }
     *slot = proc;
     let sockets = opts.kinds[NsKind::Net.index()];
@@ -125,7 +128,7 @@ mod tests {
         let nsfs_dev = dir.stat("self/ns/net").map(|f| f.dev);
         let mut kinds = [true; 8];
         kinds[NsKind::Net.index()] = false;
-        let opts = ScanOptions { kinds, netnsid: false, connect: false, relations: false, every_ppid: true };
+        let opts = ScanOptions { kinds, netnsid: false, connect: false, relations: false, every_process: true };
         let me = std::process::id() as i32;
         let pids = vec![me; 1000];
         let one = walk_on(1, &dir, &opts, nsfs_dev, &pids);

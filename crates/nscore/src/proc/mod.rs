@@ -137,7 +137,7 @@ impl ProcDir {
 
     /// Owner of `/proc/PID` (the process's effective uid as procfs shows it).
     pub fn uid(&self, pid: i32) -> Option<u32> {
-        self.stat(&pid.to_string()).map(|f| f.uid)
+        self.stat(ShortPath::new(format_args!("{pid}"))?.as_str()).map(|f| f.uid)
     }
 
     /// `PID/stat`, parsed.
@@ -153,11 +153,11 @@ impl ProcDir {
     /// inode that it frees again as soon as nothing holds the namespace open, for every process.
     /// An entry that is no link (a fixture tree's plain file) stands in with its own inode.
     pub fn ns(&self, pid: i32, name: &str) -> Option<u64> {
-        let path = format!("{pid}/ns/{name}");
+        let path = ShortPath::new(format_args!("{pid}/ns/{name}"))?;
         let mut buf = [0u8; 64];
-        match read_link_at(self.fd(), Path::new(&path), &mut buf) {
+        match read_link_at(self.fd(), Path::new(path.as_str()), &mut buf) {
             Ok(len) => parse_ns_link(&buf[..len]),
-            Err(libc::EINVAL) => self.stat(&path).map(|f| f.ino),
+            Err(libc::EINVAL) => self.stat(path.as_str()).map(|f| f.ino),
             Err(_) => None,
         }
     }
@@ -165,7 +165,8 @@ impl ProcDir {
     /// Calls `each` with the open descriptors of a process: (number, what it points to).
     /// Vanished ones are left out.
     pub fn for_each_fd(&self, pid: i32, mut each: impl FnMut(i32, FileId)) {
-        let Ok(dir) = Dir::open_at(self.fd(), Path::new(&format!("{pid}/fd"))) else { return };
+        let Some(path) = ShortPath::new(format_args!("{pid}/fd")) else { return };
+        let Ok(dir) = Dir::open_at(self.fd(), Path::new(path.as_str())) else { return };
         let _ = dir.for_each_name(|name| {
             let Some(num) = std::str::from_utf8(name).ok().and_then(|n| n.parse::<u64>().ok()) else { return };
             if let Ok(st) = stat_at(dir.as_fd(), Path::new(std::ffi::OsStr::from_bytes(name))) {
@@ -178,6 +179,35 @@ impl ProcDir {
     pub fn command(&self, pid: i32) -> Option<String> {
         let read = |name: &str| self.read(&format!("{pid}/{name}"), CMDLINE_READ_MAX).and_then(|b| procfs_text(&b));
         read("cmdline").or_else(|| read("comm"))
+    }
+}
+
+/// A path below the root formatted on the stack (`PID/ns/net`): a scan makes several per
+/// process, on several threads, and none of them allocates.
+struct ShortPath {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl ShortPath {
+    /// `None` if longer than the buffer (no pid and namespace or descriptor name is).
+    fn new(args: std::fmt::Arguments<'_>) -> Option<ShortPath> {
+        let mut path = ShortPath { buf: [0; 48], len: 0 };
+        std::fmt::write(&mut path, args).ok()?;
+        Some(path)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Write for ShortPath {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 

@@ -3,9 +3,7 @@
 //! path walk from `/` each time.
 
 use super::check;
-use std::ffi::CString;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 /// An open directory.
@@ -20,7 +18,7 @@ const NAME_OFFSET: usize = 19;
 impl Dir {
     /// openat(2) of `path` below `parent`, read-only, close-on-exec, failing unless a directory.
     pub fn open_at(parent: BorrowedFd<'_>, path: &Path) -> Result<Dir, i32> {
-        let path = CString::new(path.as_os_str().as_bytes()).map_err(|_| libc::EINVAL)?;
+        let path = super::at::c_path(path)?;
         let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
         // SAFETY: path is NUL-terminated and outlives the call; parent is a valid descriptor.
         let fd = check(unsafe { libc::openat(parent.as_raw_fd(), path.as_ptr(), flags) } as libc::c_long)?;
