@@ -10,4 +10,5 @@ mod lsns;
 mod nsenter;
 mod races;
 mod reliability;
+mod scale;
 mod unshare;

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: builds a world of many processes in fresh namespaces inside a
 //! throwaway pid + mount namespace, then times `rlsns` against util-linux `lsns` in the same
-//! run (alternating, several runs each, medians, ratio), with peak RSS and rlsns's system
-//! calls per process.
+//! run (alternating, several runs each, medians, ratio), with CPU time and peak RSS (GNU
+//! time), rlsns's system calls per process (strace), and a check that both print the same
+//! number of lines (and, for `-J`, the same JSON): the run fails when they do not.
 //!
 //! The world: G groups, each a fresh mnt/uts/ipc/net/pid/cgroup namespace (made by
 //! `/usr/bin/unshare`) holding a shell and P sleeping processes. Everything lives in a pid
@@ -81,6 +82,14 @@ pub fn run(workspace: &Path, args: &BenchArgs) -> Result<()> {
         std::fs::write(path, format!("[\n{}\n]\n", rows.join(",\n")))?;
         eprintln!("wrote {}", path.display());
     }
+    let differ: Vec<&String> =
+        rows.iter().filter(|r| field(r, "same_rows") != "true" || field(r, "same_json") == "false").collect();
+    if !differ.is_empty() {
+        for r in &differ {
+            eprintln!("rlsns and lsns differ: {} processes, args '{}'", field(r, "processes"), field(r, "args"));
+        }
+        bail!("rlsns's output differs from lsns's in {} invocation(s)", differ.len());
+    }
     Ok(())
 }
 
@@ -91,8 +100,8 @@ struct Measure {
     args: String,
     rlsns: Duration,
     lsns: Duration,
-    rlsns_rss_kib: u64,
-    lsns_rss_kib: u64,
+    rlsns_cpu: Usage,
+    lsns_cpu: Usage,
     same_rows: bool,
     same_json: Option<bool>,
     syscalls_per_proc: Option<f64>,
@@ -101,15 +110,18 @@ struct Measure {
 impl Measure {
     fn json(&self) -> String {
         format!(
-            "{{\"processes\": {}, \"namespaces\": {}, \"args\": \"{}\", \"rlsns_ms\": {:.2}, \"lsns_ms\": {:.2}, \"ratio\": {:.1}, \"rlsns_rss_kib\": {}, \"lsns_rss_kib\": {}, \"same_rows\": {}, \"same_json\": {}, \"rlsns_syscalls_per_process\": {}}}",
+            "{{\"processes\": {}, \"namespaces\": {}, \"args\": \"{}\", \"rlsns_ms\": {:.2}, \"lsns_ms\": {:.2}, \"ratio\": {:.1}, \"rlsns_us_per_process\": {:.1}, \"rlsns_cpu_ms\": {}, \"lsns_cpu_ms\": {}, \"rlsns_rss_kib\": {}, \"lsns_rss_kib\": {}, \"same_rows\": {}, \"same_json\": {}, \"rlsns_syscalls_per_process\": {}}}",
             self.procs,
             self.namespaces,
             self.args,
             ms(self.rlsns),
             ms(self.lsns),
             ms(self.lsns) / ms(self.rlsns).max(0.001),
-            self.rlsns_rss_kib,
-            self.lsns_rss_kib,
+            ms(self.rlsns) * 1000.0 / self.procs.max(1) as f64,
+            self.rlsns_cpu.cpu_ms,
+            self.lsns_cpu.cpu_ms,
+            self.rlsns_cpu.rss_kib,
+            self.lsns_cpu.rss_kib,
             self.same_rows,
             self.same_json.map_or("null".to_string(), |b| b.to_string()),
             self.syscalls_per_proc.map_or("null".to_string(), |v| format!("{v:.1}")),
@@ -131,18 +143,34 @@ fn field<'a>(row: &'a str, key: &str) -> &'a str {
 
 fn print_table(rows: &[String]) {
     println!(
-        "{:>9} {:>6} {:<14} {:>10} {:>10} {:>7} {:>9} {:>9} {:>5} {:>5} {:>9}",
-        "processes", "ns", "args", "rlsns ms", "lsns ms", "ratio", "rlsns KiB", "lsns KiB", "rows", "json", "sys/proc"
+        "{:>9} {:>6} {:<14} {:>10} {:>10} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>9}",
+        "processes",
+        "ns",
+        "args",
+        "rlsns ms",
+        "lsns ms",
+        "ratio",
+        "us/proc",
+        "rlsns cpu",
+        "lsns cpu",
+        "rlsns KiB",
+        "lsns KiB",
+        "rows",
+        "json",
+        "sys/proc"
     );
     for r in rows {
         println!(
-            "{:>9} {:>6} {:<14} {:>10} {:>10} {:>7} {:>9} {:>9} {:>5} {:>5} {:>9}",
+            "{:>9} {:>6} {:<14} {:>10} {:>10} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>9}",
             field(r, "processes"),
             field(r, "namespaces"),
             field(r, "args"),
             field(r, "rlsns_ms"),
             field(r, "lsns_ms"),
             field(r, "ratio"),
+            field(r, "rlsns_us_per_process"),
+            field(r, "rlsns_cpu_ms"),
+            field(r, "lsns_cpu_ms"),
             field(r, "rlsns_rss_kib"),
             field(r, "lsns_rss_kib"),
             field(r, "same_rows"),
@@ -193,8 +221,8 @@ pub fn world(args: &[String]) -> Result<()> {
             args: inv.join(" "),
             rlsns: median(ours),
             lsns: median(theirs),
-            rlsns_rss_kib: peak_rss(&rlsns, inv),
-            lsns_rss_kib: peak_rss(&lsns, inv),
+            rlsns_cpu: usage(&rlsns, inv),
+            lsns_cpu: usage(&lsns, inv),
             same_rows: our_out.lines().count() == their_out.lines().count(),
             same_json,
             syscalls_per_proc: inv.is_empty().then(|| syscalls(&rlsns, inv).map(|n| n as f64 / procs as f64)).flatten(),
@@ -230,16 +258,29 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// Peak RSS (KiB) of one run, through GNU time.
-fn peak_rss(tool: &Path, args: &[&str]) -> u64 {
+/// CPU time (user + system, 10 ms resolution) and peak RSS of one run, through GNU time.
+#[derive(Debug, Clone, Copy, Default)]
+struct Usage {
+    cpu_ms: u64,
+    rss_kib: u64,
+}
+
+fn usage(tool: &Path, args: &[&str]) -> Usage {
     let out = Command::new("/usr/bin/time")
-        .args(["-f", "%M"])
+        .args(["-f", "%U %S %M"])
         .arg(tool)
         .args(args)
         .env("LC_ALL", "C")
         .stdout(Stdio::null())
         .output();
-    out.ok().and_then(|o| String::from_utf8_lossy(&o.stderr).trim().lines().last()?.trim().parse().ok()).unwrap_or(0)
+    let Ok(out) = out else { return Usage::default() };
+    let text = String::from_utf8_lossy(&out.stderr);
+    let fields: Vec<&str> = text.trim().lines().last().unwrap_or("").split_whitespace().collect();
+    let secs = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    Usage {
+        cpu_ms: ((secs(0) + secs(1)) * 1000.0).round() as u64,
+        rss_kib: fields.get(2).and_then(|f| f.parse().ok()).unwrap_or(0),
+    }
 }
 
 /// Total system calls of one run, through `strace -c -f`.

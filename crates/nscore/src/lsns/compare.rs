@@ -83,7 +83,9 @@ pub fn run(procfs: &ProcFs, (pid1, pid2): (i32, i32), args: &LsnsArgs, out: &mut
         }
     }
     let dir = &dir;
-    let identity = |pid: i32| move |kind: NsKind| dir.ns(pid, kind.name()).map(|f| NsId { dev: f.dev, ino: f.ino });
+    let identity = |pid: i32| {
+        move |kind: NsKind| dir.stat(&format!("{pid}/ns/{}", kind.name())).map(|f| NsId { dev: f.dev, ino: f.ino })
+    };
     let rows = compare(&kinds_of(args), identity(pid1), identity(pid2));
     let format = Format {
         mode: if args.json {

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod holders;
 pub mod query;
 pub mod scan;
+pub mod walk;
 
 use crate::cli::lsns::{parse, LsnsArgs, Parsed, TreeKind, USAGE};
 use crate::error::{Error, Result};
@@ -45,12 +46,8 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
         return compare::run(&ProcFs::live(), pids, &args, out);
     }
     let plan = Plan::new(&args)?;
-    let opts = ScanOptions {
-        kinds: plan.kinds,
-        netnsid: plan.columns.contains(&Col::Netnsid) || query.as_ref().is_some_and(|q| q.has_holder("NETNSID")),
-        connect: matches!(plan.tree, Some(TreeKind::Owner | TreeKind::Parent)),
-        threads: args.threads,
-    };
+    let mut opts = plan.scan_options(query.as_ref());
+    opts.threads = args.threads;
     let scan = match scan::scan(&ProcFs::live(), &opts) {
         Ok(scan) => scan,
         Err(e) => {
@@ -76,6 +73,8 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
             namespaces_table(&scan, &plan, query.as_ref())?
         }
     };
+    // The table holds everything it shows: the scan's memory goes back before rendering.
+    drop(scan);
     render(&table, &plan.format(), out)?;
     Ok(0)
 }
@@ -201,6 +200,26 @@ impl Plan {
             })
             .collect();
         (specs, tree_columns)
+    }
+
+    /// What the scan has to find out for this plan (and the filter's columns): the kernel is
+    /// asked only what some column, filter or tree shows.
+    pub fn scan_options(&self, query: Option<&Query>) -> ScanOptions {
+        let filtered_on = |cols: &[Col]| {
+            query.is_some_and(|q| q.holders().iter().any(|h| Col::from_name(h).is_some_and(|c| cols.contains(&c))))
+        };
+        let connect = matches!(self.tree, Some(TreeKind::Owner | TreeKind::Parent));
+        ScanOptions {
+            kinds: self.kinds,
+            netnsid: self.columns.contains(&Col::Netnsid) || query.is_some_and(|q| q.has_holder("NETNSID")),
+            connect,
+            // HOLDERS names child and owned namespaces: it needs the relations too.
+            relations: connect
+                || self.columns.iter().any(|c| matches!(c, Col::Pns | Col::Ons | Col::Holders))
+                || filtered_on(&[Col::Pns, Col::Ons, Col::Holders]),
+            every_process: self.namespace.is_some_and(|ns| ns != 0),
+            threads: false,
+        }
     }
 
     pub fn format(&self) -> Format {
@@ -465,6 +484,25 @@ mod tests {
     }
 
     #[test]
+    fn the_kernel_is_asked_only_what_is_shown() {
+        let opts = |args: &[&str], filter: Option<&[&str]>| {
+            let q = filter.map(Query::accepting);
+            plan(args).unwrap().scan_options(q.as_ref())
+        };
+        let o = opts(&[], None);
+        assert!(!o.relations && !o.netnsid && !o.connect && !o.every_process);
+        assert!(opts(&["-o", "+PNS"], None).relations);
+        assert!(opts(&["--output-all"], None).relations && opts(&["--output-all"], None).netnsid);
+        assert!(opts(&["-l"], Some(&["ons"])).relations);
+        assert!(!opts(&["-l"], Some(&["netnsid"])).netnsid, "util-linux matches NETNSID by its spelling");
+        assert!(opts(&["-l"], Some(&["NETNSID"])).netnsid);
+        let o = opts(&["-Tparent"], None);
+        assert!(o.relations && o.connect);
+        assert!(opts(&["4026531837"], None).every_process);
+        assert!(!opts(&["0"], None).every_process);
+    }
+
+    #[test]
     fn tree_columns_and_flags() {
         let p = plan(&["-T", "-u", "-W", "-o", "NS,COMMAND,NSFS"]).unwrap();
         let (specs, tree) = p.column_specs();
@@ -687,7 +725,7 @@ mod tests {
     fn unsupported_ioctl_ends_with_status_2() {
         // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
         let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
-        let opts = ScanOptions { kinds: [true; 8], ..ScanOptions::default() };
+        let opts = ScanOptions { kinds: [true; 8], relations: true, ..ScanOptions::default() };
         let err = scan::scan(&procfs, &opts).unwrap_err();
         assert_eq!(
             err,

@@ -2,14 +2,16 @@
 //! descriptors), then nsfs bind mounts from mountinfo, then (for `--tree=owner|parent`) the
 //! owners and parents no process shows, found through ioctl_ns(2) from a member.
 //!
-//! The pass is linear: `/proc` is opened once and every `PID/ns/<name>` is fstatat(2)ed
-//! relative to it; namespaces are indexed by inode, and the kernel is asked about a
-//! namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID) once, when it is first seen.
+//! The pass is linear: `/proc` is opened once and every `PID/ns/<name>` is read relative to
+//! it (by [`walk`], on several threads); namespaces are indexed by inode, and the kernel is
+//! asked about a namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID) once, when it is
+//! first seen, and only when a column, filter or tree needs the answer.
 //!
 //! Which namespaces appear follows util-linux 2.42: a namespace held by a descriptor, a
 //! socket or a bind mount brings its owner and parent along (of the selected types), and
 //! while /proc is walked only namespaces found that way count as known.
 
+use super::walk::{self, HeldFd};
 use crate::nstype::NsKind;
 use crate::proc::{NsfsMount, ProcDir, ProcFs};
 use crate::sys::netlink::RouteSocket;
@@ -27,7 +29,9 @@ pub const LSNS_ORDER: [NsKind; 8] =
 #[derive(Debug, Clone)]
 pub struct Process {
     pub pid: i32,
+    /// From `PID/stat`; 0 when not read (see [`ScanOptions::every_process`]).
     pub ppid: i32,
+    /// Owner of `/proc/PID`; 0 when not read (see [`ScanOptions::every_process`]).
     pub uid: u32,
     /// Namespace inode per kind (index [`NsKind::index`]); 0 when not read.
     pub ns: [u64; 8],
@@ -97,6 +101,13 @@ pub struct ScanOptions {
     pub kinds: [bool; 8],
     /// Ask RTM_GETNSID (only when NETNSID is shown or filtered on).
     pub netnsid: bool,
+    /// Ask NS_GET_PARENT and NS_GET_USERNS about the namespaces processes show (PNS, ONS and
+    /// the owner and parent trees need them). Namespaces found through descriptors and mounts
+    /// are always asked: that is how util-linux finds their owners and parents.
+    pub relations: bool,
+    /// Read every process's parent pid and owner (`lsns <namespace ID>` shows them all);
+    /// else only those of namespace representatives, the processes the other tables show.
+    pub every_process: bool,
     /// Connect owners/parents and add the missing ones (`--tree=owner|parent`).
     pub connect: bool,
     /// `--threads` (an rns extra): also read `PID/task/TID/ns`; a thread whose namespaces
@@ -135,6 +146,8 @@ pub struct Scan {
     /// HOLDERS's `child:`/`owned:` items of every namespace, built once when first asked for
     /// (asking each namespace about every other one is quadratic: minutes for 16 000).
     pub(crate) relatives: std::cell::OnceCell<HashMap<u64, Vec<String>>>,
+    /// Command lines read so far: a process shows on the line of each namespace it represents.
+    commands: RefCell<HashMap<i32, Option<String>>>,
 }
 
 fn is_gone(errno: i32) -> bool {
@@ -156,6 +169,7 @@ impl Scan {
             warnings: Vec::new(),
             users: RefCell::new(HashMap::new()),
             relatives: std::cell::OnceCell::new(),
+            commands: RefCell::new(HashMap::new()),
         }
     }
 
@@ -170,9 +184,11 @@ impl Scan {
         order
     }
 
-    /// The command line of a process, read now (as lsns reads it while printing).
+    /// The command line of a process, read when first asked for (as lsns reads it while
+    /// printing), once per process.
     pub fn command(&self, pid: i32) -> Option<String> {
-        self.dir.as_ref()?.command(pid)
+        let dir = self.dir.as_ref()?;
+        self.commands.borrow_mut().entry(pid).or_insert_with(|| dir.command(pid)).clone()
     }
 
     /// The name of a uid, or the number when it has no passwd entry.
@@ -242,21 +258,27 @@ impl Scan {
     /// Adds a process and counts it in each of its namespaces (entries made as needed); the
     /// lowest pid becomes a namespace's representative.
     pub fn add_process(&mut self, proc: Process) -> usize {
-        let pidx = self.procs.len();
+        self.procs.push(proc);
+        let pidx = self.procs.len() - 1;
+        self.count_in(pidx);
+        pidx
+    }
+
+    /// Counts process `pidx` in each of its namespaces.
+    fn count_in(&mut self, pidx: usize) {
+        let (pid, inos) = (self.procs[pidx].pid, self.procs[pidx].ns);
         for kind in LSNS_ORDER {
-            let ino = proc.ns[kind.index()];
+            let ino = inos[kind.index()];
             if ino == 0 {
                 continue;
             }
             let idx = self.insert(ino, kind);
             let ns = &mut self.namespaces[idx];
             ns.procs.push(pidx);
-            if ns.rep.map_or(true, |r| self.procs[r].pid > proc.pid) {
+            if ns.rep.map_or(true, |r| self.procs[r].pid > pid) {
                 ns.rep = Some(pidx);
             }
         }
-        self.procs.push(proc);
-        pidx
     }
 
     /// The entry of a namespace, made if new.
@@ -353,57 +375,57 @@ impl Scan {
         Some(idx)
     }
 
-    /// Reads one process (nothing when it is gone); `Err(errno)` when an NS ioctl fails in a
-    /// way util-linux does not tolerate.
-    fn read_process(
+    /// Takes in a process the walk read: its namespaces (asking the kernel about new ones),
+    /// then the namespaces its descriptors hold. `Err(errno)` when an NS ioctl fails in a way
+    /// util-linux does not tolerate.
+    fn take_in(
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
         netlink: Option<&RouteSocket>,
-        pid: i32,
+        pidx: usize,
+        fds: &[HeldFd],
     ) -> Result<(), i32> {
-        let Some(uid) = dir.uid(pid) else { return Ok(()) };
-        let Some(stat) = dir.stat_line(pid) else { return Ok(()) };
-        let ns = self.read_ns_links(dir, opts, netlink, &pid.to_string())?;
-        let proc = Process { pid: stat.pid, ppid: stat.ppid, uid, ns, parent: None };
-        let own_net = proc.ns[NsKind::Net.index()];
-        self.add_process(proc.clone());
-        self.read_open_namespaces(dir, opts, netlink, pid, own_net);
+        let (pid, inos) = (self.procs[pidx].pid, self.procs[pidx].ns);
+        self.query_new(dir, opts, netlink, &pid.to_string(), inos)?;
+        self.count_in(pidx);
+        let own_net = inos[NsKind::Net.index()];
+        self.read_open_namespaces(dir, opts, netlink, pid, fds, own_net);
         if opts.threads {
-            self.read_threads(dir, opts, netlink, &proc)?;
+            let leader = self.procs[pidx].clone();
+            self.read_threads(dir, opts, netlink, &leader)?;
         }
         Ok(())
     }
 
-    /// The inode of each selected `<dir>/ns/<kind>` (0 when unreadable), asking the kernel
-    /// about every namespace seen for the first time.
-    fn read_ns_links(
+    /// Asks the kernel, through `<task_dir>/ns/<kind>`, about each namespace of `inos` seen
+    /// for the first time, for what the columns, filter and tree need.
+    fn query_new(
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
         netlink: Option<&RouteSocket>,
         task_dir: &str,
-    ) -> Result<[u64; 8], i32> {
-        let mut inodes = [0; 8];
+        inos: [u64; 8],
+    ) -> Result<(), i32> {
         for kind in LSNS_ORDER {
-            if !opts.kinds[kind.index()] {
+            let ino = inos[kind.index()];
+            if ino == 0 {
                 continue;
             }
-            let path = format!("{task_dir}/ns/{}", kind.name());
-            let Some(file) = dir.stat(&path) else { continue };
-            inodes[kind.index()] = file.ino;
-            let idx = self.insert(file.ino, kind);
-            if self.namespaces[idx].queried {
+            let idx = self.insert(ino, kind);
+            let wanted = opts.relations || (kind == NsKind::Net && opts.netnsid);
+            if self.namespaces[idx].queried || !wanted {
                 continue;
             }
-            let fd: File = match dir.open(&path) {
+            let fd: File = match dir.open(&format!("{task_dir}/ns/{}", kind.name())) {
                 Ok(fd) => fd,
                 Err(e) if is_gone(e) => continue,
                 Err(e) => return Err(e),
             };
-            // The pid may have passed to another process between the stat and the open: then
+            // The pid may have passed to another process between the walk and the open: then
             // this descriptor is another namespace, whose relatives must not be taken for these.
-            if crate::sys::at::stat_fd(fd.as_fd()).map(|st| st.st_ino) != Ok(file.ino) {
+            if crate::sys::at::stat_fd(fd.as_fd()).map(|st| st.st_ino) != Ok(ino) {
                 continue;
             }
             // A namespace or process that vanished in between reads as unrelated; any other
@@ -413,8 +435,7 @@ impl Scan {
                 Err(e) if is_gone(e) => Ok(0),
                 Err(e) => Err(e),
             };
-            let pino = ask(self, Rel::Parent)?;
-            let oino = ask(self, Rel::Owner)?;
+            let (pino, oino) = if opts.relations { (ask(self, Rel::Parent)?, ask(self, Rel::Owner)?) } else { (0, 0) };
             let netnsid = if kind == NsKind::Net { self.netnsid(netlink, fd.as_fd()) } else { None };
             let ns = &mut self.namespaces[idx];
             ns.parent_ino = pino;
@@ -422,11 +443,12 @@ impl Scan {
             ns.netnsid = netnsid;
             ns.queried = true;
         }
-        Ok(inodes)
+        Ok(())
     }
 
     /// `--threads`: the other threads of `leader` (`PID/task/TID`); one whose namespaces differ
-    /// from the process's (it called unshare(2) or setns(2)) is added for those namespaces.
+    /// from the process's (it called unshare(2) or setns(2)) is added for those namespaces,
+    /// with its process as parent.
     fn read_threads(
         &mut self,
         dir: &ProcDir,
@@ -444,7 +466,14 @@ impl Scan {
             .collect();
         tids.sort_unstable();
         for tid in tids {
-            let inodes = self.read_ns_links(dir, opts, netlink, &format!("{}/task/{tid}", leader.pid))?;
+            let task_dir = format!("{}/task/{tid}", leader.pid);
+            let mut inodes = [0; 8];
+            for kind in LSNS_ORDER.into_iter().filter(|k| opts.kinds[k.index()]) {
+                if let Some(file) = dir.stat(&format!("{task_dir}/ns/{}", kind.name())) {
+                    inodes[kind.index()] = file.ino;
+                }
+            }
+            self.query_new(dir, opts, netlink, &task_dir, inodes)?;
             let mut own = [0; 8];
             for (i, &ino) in inodes.iter().enumerate() {
                 if ino != 0 && ino != leader.ns[i] {
@@ -468,11 +497,12 @@ impl Scan {
         opts: &ScanOptions,
         netlink: Option<&RouteSocket>,
         pid: i32,
+        fds: &[HeldFd],
         own_net: u64,
     ) {
         // One pidfd per process, opened at its first socket.
         let mut pidfd: Option<OwnedFd> = None;
-        for (num, file) in dir.fds(pid) {
+        for &(_, num, file) in fds {
             if Some(file.dev) == self.nsfs_dev {
                 self.held.entry(file.ino).or_default().push(Holder::Fd(pid, num));
                 if self.get(file.ino).is_some_and(|i| self.namespaces[i].from_fd) {
@@ -562,6 +592,22 @@ impl Scan {
         self.namespaces[orphan].related[rel as usize] = added;
     }
 
+    /// Reads the parent pid and owner of every namespace's representative, once per
+    /// process. One that exited after the walk keeps 0.
+    fn read_representatives(&mut self, dir: &ProcDir) {
+        let mut reps: Vec<usize> = self.namespaces.iter().filter_map(|ns| ns.rep).collect();
+        reps.sort_unstable();
+        reps.dedup();
+        for rep in reps {
+            let proc = &mut self.procs[rep];
+            proc.uid = dir.uid(proc.pid).unwrap_or(0);
+            // A thread line (`--threads`) keeps its process as parent.
+            if proc.ppid == 0 {
+                proc.ppid = dir.stat_line(proc.pid).map_or(0, |stat| stat.ppid);
+            }
+        }
+    }
+
     /// Sets each process's parent (the scanned process whose pid is its ppid).
     pub fn link_parents(&mut self) {
         let by_pid: HashMap<i32, usize> = self.procs.iter().enumerate().map(|(i, p)| (p.pid, i)).collect();
@@ -602,13 +648,22 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
     scan.nsfs_dev = LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
     let netlink = if opts.netnsid { RouteSocket::open().ok() } else { None };
     let pids = dir.pids().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
-    for pid in pids {
-        if let Err(errno) = scan.read_process(&dir, opts, netlink.as_ref(), pid) {
+    let walk = walk::walk(&dir, opts, scan.nsfs_dev, &pids);
+    drop(pids);
+    scan.procs = walk.procs;
+    let mut fds: &[HeldFd] = &walk.fds;
+    for pidx in 0..scan.procs.len() {
+        let held = fds.iter().take_while(|f| f.0 == scan.procs[pidx].pid).count();
+        if let Err(errno) = scan.take_in(&dir, opts, netlink.as_ref(), pidx, &fds[..held]) {
             return Err(ScanError::Ioctl { errno, warnings: std::mem::take(&mut scan.warnings) });
         }
+        fds = &fds[held..];
     }
     // Entries made for a process that vanished before its ioctls could be asked are kept,
     // as util-linux keeps the inode it had read.
+    if !opts.every_process {
+        scan.read_representatives(&dir);
+    }
     scan.link_parents();
     scan.read_persistent(opts, netlink.as_ref());
     if opts.connect {

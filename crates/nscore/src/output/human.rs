@@ -5,7 +5,7 @@
 use super::text::{self, Charset};
 use super::tree::{Forest, Glyphs};
 use super::width::{column_widths, ColumnStats};
-use super::{Env, Format, Table};
+use super::{Env, Format, Sink, Table};
 
 /// How the columns of one table print.
 struct Layout {
@@ -52,7 +52,7 @@ fn widest_chunk(chunks: &[std::borrow::Cow<str>]) -> Option<usize> {
     best
 }
 
-pub(super) fn print(table: &Table, format: &Format, env: &Env, out: &mut Vec<u8>) {
+pub(super) fn print(table: &Table, format: &Format, env: &Env, out: &mut Sink<'_>) {
     if table.lines.is_empty() || table.columns.is_empty() {
         return;
     }
@@ -117,18 +117,19 @@ pub(super) fn print(table: &Table, format: &Format, env: &Env, out: &mut Vec<u8>
     for &id in &forest.order {
         printer.line(table, id);
         printer.out.push(b'\n');
+        printer.out.line_end();
     }
 }
 
-struct Printer<'a> {
-    out: &'a mut Vec<u8>,
+struct Printer<'a, 'b> {
+    out: &'a mut Sink<'b>,
     layout: &'a Layout,
     forest: &'a Forest,
     glyphs: Glyphs,
     charset: Charset,
 }
 
-impl Printer<'_> {
+impl Printer<'_, '_> {
     fn put(&mut self, s: &str) {
         self.out.extend_from_slice(s.as_bytes());
     }

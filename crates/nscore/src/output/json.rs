@@ -4,7 +4,7 @@
 
 use super::text::{self, Charset};
 use super::tree::{Forest, Glyphs};
-use super::{Format, JsonType, Table};
+use super::{Format, JsonType, Sink, Table};
 
 /// `LIBSMARTCOLS_JSON`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,8 +27,8 @@ impl JsonLayout {
 /// A streaming writer that places commas, newlines and indentation the way util-linux's
 /// JSON writer does (the layouts differ in more than whitespace, e.g. compact breaks lines
 /// only around the objects of the top-level array).
-struct Writer<'a> {
-    out: &'a mut Vec<u8>,
+struct Writer<'a, 'b> {
+    out: &'a mut Sink<'b>,
     layout: JsonLayout,
     depth: usize,
     after_close: bool,
@@ -41,7 +41,7 @@ enum Open {
     Value,
 }
 
-impl Writer<'_> {
+impl Writer<'_, '_> {
     fn put(&mut self, s: impl AsRef<[u8]>) {
         self.out.extend_from_slice(s.as_ref());
     }
@@ -183,7 +183,7 @@ fn literal(json: JsonType, data: &str) -> Vec<u8> {
     }
 }
 
-pub(super) fn print(table: &Table, name: &str, format: &Format, env: &super::Env, out: &mut Vec<u8>) {
+pub(super) fn print(table: &Table, name: &str, format: &Format, env: &super::Env, out: &mut Sink<'_>) {
     let layout = env.json_layout;
     let mut w = Writer { out, layout, depth: 0, after_close: false };
     let framed = layout != JsonLayout::Lines;
@@ -213,6 +213,7 @@ pub(super) fn print(table: &Table, name: &str, format: &Format, env: &super::Env
                 }
                 ln = if last { forest.parent(cur) } else { None };
             }
+            w.out.line_end();
         }
     }
     if framed {

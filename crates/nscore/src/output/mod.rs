@@ -177,13 +177,59 @@ pub fn render(table: &Table, format: &Format, out: &mut dyn Write) -> io::Result
 
 /// [`render`] with an explicit environment.
 pub fn render_with(table: &Table, format: &Format, env: &Env, out: &mut dyn Write) -> io::Result<()> {
-    let mut buf = Vec::new();
+    let mut sink = Sink { buf: Vec::new(), out, error: None };
     match &format.mode {
-        Mode::Table => human::print(table, format, env, &mut buf),
-        Mode::Raw => raw::print(table, format, &mut buf, env.charset),
-        Mode::Json(name) => json::print(table, name, format, env, &mut buf),
+        Mode::Table => human::print(table, format, env, &mut sink),
+        Mode::Raw => raw::print(table, format, &mut sink, env.charset),
+        Mode::Json(name) => json::print(table, name, format, env, &mut sink),
     }
-    out.write_all(&buf)
+    sink.finish()
+}
+
+/// Where a renderer writes: a buffer passed on to the output at line ends once it holds
+/// [`Sink::SPILL_AT`] bytes, so a big table's text is never held whole beside its lines.
+pub(crate) struct Sink<'a> {
+    buf: Vec<u8>,
+    out: &'a mut dyn Write,
+    /// The first write error; later writes are skipped.
+    error: Option<io::Error>,
+}
+
+impl Sink<'_> {
+    /// At least a buffered stdout's capacity, so chunks go past its buffer untouched.
+    const SPILL_AT: usize = 64 * 1024;
+
+    /// A line is complete: pass the buffer on if it is full enough.
+    pub(crate) fn line_end(&mut self) {
+        if self.buf.len() >= Self::SPILL_AT {
+            self.spill();
+        }
+    }
+
+    fn spill(&mut self) {
+        if self.error.is_none() {
+            self.error = self.out.write_all(&self.buf).err();
+        }
+        self.buf.clear();
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.spill();
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+impl std::ops::Deref for Sink<'_> {
+    type Target = Vec<u8>;
+    fn deref(&self) -> &Vec<u8> {
+        &self.buf
+    }
+}
+
+impl std::ops::DerefMut for Sink<'_> {
+    fn deref_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
 }
 
 /// Prints the `--list-columns` table: one line per column with its name, its JSON type label

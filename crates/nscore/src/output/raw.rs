@@ -3,9 +3,9 @@
 
 use super::text::{self, Charset};
 use super::tree::{Forest, Glyphs};
-use super::{Format, JsonType, Table};
+use super::{Format, JsonType, Sink, Table};
 
-pub(super) fn print(table: &Table, format: &Format, out: &mut Vec<u8>, charset: Charset) {
+pub(super) fn print(table: &Table, format: &Format, out: &mut Sink<'_>, charset: Charset) {
     if table.lines.is_empty() || table.columns.is_empty() {
         return;
     }
@@ -20,6 +20,7 @@ pub(super) fn print(table: &Table, format: &Format, out: &mut Vec<u8>, charset: 
             }
         }
         out.push(b'\n');
+        out.line_end();
     };
     if !format.no_headings {
         row(&mut table.columns.iter().map(|c| c.name.to_string()));

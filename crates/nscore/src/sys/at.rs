@@ -1,14 +1,38 @@
-//! System calls relative to a directory descriptor (openat(2), fstatat(2)), so a scan of
+//! System calls relative to a directory descriptor (openat(2), fstatat(2), readlinkat(2)), so a scan of
 //! `/proc` resolves `PID/ns/net` from an open `/proc` instead of walking from `/` each time.
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::fs::File;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-fn c_path(path: &Path) -> Result<CString, i32> {
-    CString::new(path.as_os_str().as_bytes()).map_err(|_| libc::EINVAL)
+/// A path as the kernel takes it; a short one (every `PID/ns/net` of a scan) stays on the
+/// stack, so the walk's threads do not allocate.
+pub(super) enum CPath {
+    Short([u8; 64]),
+    Long(CString),
+}
+
+impl CPath {
+    pub(super) fn as_ptr(&self) -> *const libc::c_char {
+        match self {
+            CPath::Short(buf) => buf.as_ptr().cast(),
+            CPath::Long(c) => c.as_ptr(),
+        }
+    }
+}
+
+/// `path` NUL-terminated; EINVAL when it holds a NUL.
+pub(super) fn c_path(path: &Path) -> Result<CPath, i32> {
+    let bytes = path.as_os_str().as_bytes();
+    let mut buf = [0u8; 64];
+    if bytes.len() < buf.len() {
+        buf[..bytes.len()].copy_from_slice(bytes);
+        CStr::from_bytes_with_nul(&buf[..=bytes.len()]).map_err(|_| libc::EINVAL)?;
+        return Ok(CPath::Short(buf));
+    }
+    CString::new(bytes).map(CPath::Long).map_err(|_| libc::EINVAL)
 }
 
 /// openat(2) read-only and close-on-exec; follows symlinks (so `PID/ns/net` opens the namespace).
@@ -40,4 +64,12 @@ pub fn stat_fd(fd: BorrowedFd<'_>) -> Result<libc::stat, i32> {
     super::check(rc as libc::c_long)?;
     // SAFETY: fstat succeeded, so st is initialised.
     Ok(unsafe { st.assume_init() })
+}
+
+/// readlinkat(2) into `buf`: the length of the link's text (cut at `buf`'s length).
+pub fn read_link_at(dir: BorrowedFd<'_>, path: &Path, buf: &mut [u8]) -> Result<usize, i32> {
+    let path = c_path(path)?;
+    // SAFETY: path is NUL-terminated; buf is writable for its length, which the kernel honours.
+    let len = unsafe { libc::readlinkat(dir.as_raw_fd(), path.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    super::check(len as libc::c_long).map(|n| n as usize)
 }

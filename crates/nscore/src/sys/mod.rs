@@ -6,6 +6,7 @@
 pub mod at;
 pub mod caps;
 pub mod cgroup;
+pub mod dir;
 pub mod environ;
 pub mod fd;
 pub mod kernel;
