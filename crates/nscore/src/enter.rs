@@ -3,15 +3,14 @@
 //! program there. The steps and their order are util-linux 2.42's; each one that changes the
 //! process goes through [`Kernel`], so the order is tested without root.
 
-use crate::cli::nsenter::{parse, reopen, NsenterArgs, Opener, Parsed, USAGE};
+use crate::cli::nsenter::{parse, reopen, NsenterArgs, Opener, USAGE};
 use crate::error::{text_with, Error, Result};
 use crate::exec;
-use crate::lsns::write_out;
 use crate::nstype::NsKind;
 use crate::sys::ns::{self, NsIoctl};
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{self, Kernel, LiveKernel};
-use crate::tool::{version_line, Invocation};
+use crate::tool::Invocation;
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{Read, Write};
@@ -88,17 +87,7 @@ impl NsTable {
 /// rnsenter's main: parse (opening files as options come), then enter and run.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     let mut open = |path: &OsStr| File::open(path);
-    let args = match parse(&inv.argv, &mut open)? {
-        Parsed::Help => {
-            write_out(out, USAGE.replace("%s", &inv.prog).as_bytes())?;
-            return Ok(0);
-        }
-        Parsed::Version => {
-            write_out(out, version_line(&inv.prog).as_bytes())?;
-            return Ok(0);
-        }
-        Parsed::Run(args) => args,
-    };
+    let Some(args) = crate::tool::arguments(inv, out, parse(&inv.argv, &mut open)?, USAGE)? else { return Ok(0) };
     out.flush().map_err(|e| Error::io("write error", &e))?;
     run(*args, &mut LiveKernel)
 }

@@ -135,6 +135,23 @@ impl<W: Write> Write for StdioStream<W> {
     }
 }
 
+/// Answers `--help` (util-linux's text, `%s` standing for the program name) and `--version`
+/// on stdout; `None` then, else the arguments to run with.
+pub fn arguments<T>(
+    inv: &Invocation,
+    out: &mut dyn Write,
+    parsed: crate::cli::Parsed<T>,
+    usage: &str,
+) -> Result<Option<T>> {
+    let text = match parsed {
+        crate::cli::Parsed::Run(args) => return Ok(Some(args)),
+        crate::cli::Parsed::Help => usage.replace("%s", &inv.prog),
+        crate::cli::Parsed::Version => version_line(&inv.prog),
+    };
+    out.write_all(text.as_bytes()).map_err(|e| Error::io("write error", &e))?;
+    Ok(None)
+}
+
 /// The `--version` line: `rlsns from rns 0.1.0`.
 pub fn version_line(prog: &str) -> String {
     format!("{prog} from rns {}\n", env!("CARGO_PKG_VERSION"))

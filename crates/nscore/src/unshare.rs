@@ -7,12 +7,12 @@ pub mod helper;
 pub mod idmap;
 pub mod steps;
 
-use crate::cli::unshare::{parse, LiveIds, Parsed, UnshareArgs, USAGE};
+use crate::cli::unshare::{parse, LiveIds, UnshareArgs, USAGE};
 use crate::error::{Error, Result};
 use crate::exec;
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{caps, ns, pipe, signal, LiveKernel};
-use crate::tool::{version_line, Invocation};
+use crate::tool::Invocation;
 use helper::{BindHelper, IdmapHelper};
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
@@ -20,23 +20,9 @@ use steps::SingleId;
 
 /// runshare's main: parse, then unshare and run the program.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
-    let args = match parse(&inv.argv, &LiveIds)? {
-        Parsed::Help => {
-            write_out(out, USAGE.replace("%s", &inv.prog).as_bytes())?;
-            return Ok(0);
-        }
-        Parsed::Version => {
-            write_out(out, version_line(&inv.prog).as_bytes())?;
-            return Ok(0);
-        }
-        Parsed::Run(args) => args,
-    };
+    let Some(args) = crate::tool::arguments(inv, out, parse(&inv.argv, &LiveIds)?, USAGE)? else { return Ok(0) };
     out.flush().map_err(|e| Error::io("write error", &e))?;
     run(&args, &inv.prog)
-}
-
-fn write_out(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
-    out.write_all(bytes).map_err(|e| Error::io("write error", &e))
 }
 
 /// How the ids get mapped: single ids written by the exec'ing process, or range lists

@@ -295,12 +295,7 @@ pub struct LsnsArgs {
 }
 
 /// What the command line asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Parsed {
-    Run(LsnsArgs),
-    Help,
-    Version,
-}
+pub type Parsed = super::Parsed<LsnsArgs>;
 
 /// `strtopid_or_err`: a positive pid or `<what>: '<arg>'` (with ERANGE text for 0 and overflow).
 pub fn parse_pid(arg: &str, what: &str) -> Result<libc::pid_t> {

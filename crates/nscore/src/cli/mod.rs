@@ -10,6 +10,15 @@ pub mod unshare;
 
 use getopt::{HasArg, OptSpec};
 
+/// What a command line asks for: a run with these arguments, or help, or the version
+/// (util-linux acts on `-h`/`-V` when getopt reaches them, so later options are not read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed<T> {
+    Run(T),
+    Help,
+    Version,
+}
+
 /// What completion scripts offer for an option's argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueHint {

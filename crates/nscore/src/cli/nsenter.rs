@@ -187,12 +187,7 @@ pub struct NsenterArgs {
 }
 
 /// What the command line asks for.
-#[derive(Debug)]
-pub enum Parsed {
-    Run(Box<NsenterArgs>),
-    Help,
-    Version,
-}
+pub type Parsed = super::Parsed<Box<NsenterArgs>>;
 
 /// How the parse loop opens a file it was given (`File::open` in the tool; a fake in tests).
 pub type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;

@@ -404,12 +404,7 @@ impl UnshareArgs {
 }
 
 /// What the command line asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Parsed {
-    Run(Box<UnshareArgs>),
-    Help,
-    Version,
-}
+pub type Parsed = super::Parsed<Box<UnshareArgs>>;
 
 /// The ids and files the option loop consults (unshare resolves names and sub-id ranges while
 /// it parses, so their errors come in option order).

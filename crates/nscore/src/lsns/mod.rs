@@ -8,12 +8,12 @@ pub mod query;
 pub mod scan;
 pub mod walk;
 
-use crate::cli::lsns::{parse, LsnsArgs, Parsed, TreeKind, USAGE};
+use crate::cli::lsns::{parse, LsnsArgs, TreeKind, USAGE};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::output::{self, ColumnSpec, Format, JsonType, LineId, Mode, Table};
 use crate::proc::ProcFs;
-use crate::tool::{version_line, Invocation};
+use crate::tool::Invocation;
 use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
 use query::Query;
 use scan::{Rel, Scan, ScanError, ScanOptions};
@@ -22,17 +22,8 @@ use std::os::unix::ffi::OsStrExt;
 
 /// rlsns's main: parse, then list.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
-    let args = match parse(&inv.argv, out)? {
-        Parsed::Help => {
-            write_out(out, USAGE.replace("%s", &inv.prog).as_bytes())?;
-            return Ok(0);
-        }
-        Parsed::Version => {
-            write_out(out, version_line(&inv.prog).as_bytes())?;
-            return Ok(0);
-        }
-        Parsed::Run(args) => args,
-    };
+    let parsed = parse(&inv.argv, out)?;
+    let Some(args) = crate::tool::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
     let mut query = match &args.filter {
         // Already parsed once (and its echo printed) while the options were read.
         Some(expr) => Some(Query::parse(expr).0?),
@@ -97,11 +88,6 @@ fn print_warnings(prog: &str, warnings: &[String]) {
 
 fn render(table: &Table, format: &Format, out: &mut dyn Write) -> Result<()> {
     output::render(table, format, out).map_err(|e| Error::io("write error", &e))
-}
-
-/// Writes to stdout, turning a failure into util-linux's `write error` exit.
-pub(crate) fn write_out(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
-    out.write_all(bytes).map_err(|e| Error::io("write error", &e))
 }
 
 /// What to show, decided from the options as lsns's main() decides it.
