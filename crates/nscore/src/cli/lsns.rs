@@ -2,6 +2,7 @@
 //! parse loop that applies options in getopt order as lsns does.
 
 use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
+pub use super::number::parse_pid;
 use super::{OptDef, ToolDoc, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
@@ -296,19 +297,6 @@ pub struct LsnsArgs {
 
 /// What the command line asks for.
 pub type Parsed = super::Parsed<LsnsArgs>;
-
-/// `strtopid_or_err`: a positive pid or `<what>: '<arg>'` (with ERANGE text for 0 and overflow).
-pub fn parse_pid(arg: &str, what: &str) -> Result<libc::pid_t> {
-    // strtol skips C's isspace set only: a Unicode blank in front is garbage, not a blank.
-    match arg.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']).parse::<i64>() {
-        Ok(n) if n > 0 && n <= i32::MAX as i64 => Ok(n as libc::pid_t),
-        Ok(_) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
-        Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) => {
-            Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE))
-        }
-        Err(_) => Err(Error::msg(format!("{what}: '{arg}'"))),
-    }
-}
 
 /// Runs lsns's getopt loop over `argv` (`argv[0]` included).
 /// `out` is stdout: the filter's scanner echoes there while `-Q` is read.

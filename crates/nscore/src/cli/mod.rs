@@ -6,6 +6,7 @@
 pub mod getopt;
 pub mod lsns;
 pub mod nsenter;
+pub mod number;
 pub mod unshare;
 
 use getopt::{HasArg, OptSpec};

@@ -3,6 +3,8 @@
 //! can override an earlier one; `-h` wins over a bad option after it).
 
 use super::getopt::{Getopt, HasArg, Item, Ordering};
+use super::number::C_SPACE;
+pub use super::number::{parse_signed, parse_unsigned};
 use super::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
@@ -481,43 +483,6 @@ impl IdSource for LiveIds {
     fn user_name(&self, uid: u32) -> Option<String> {
         nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)).ok().flatten().map(|u| u.name)
     }
-}
-
-/// Characters C's `isspace` skips in front of a number.
-const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
-
-/// util-linux's `strtoul_or_err`/`strtou64_or_err`: an unsigned decimal number (blanks and a
-/// `+` in front allowed) or `<what>: '<s>'`; negative numbers and overflow add the ERANGE text.
-pub fn parse_unsigned(s: &str, what: &str) -> Result<u64> {
-    let t = s.trim_start_matches(C_SPACE);
-    let (negative, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::msg(format!("{what}: '{s}'")));
-    }
-    match digits.parse::<u64>() {
-        Ok(v) if negative && v != 0 => Err(Error::os(format!("{what}: '{s}'"), libc::ERANGE)),
-        Ok(v) => Ok(v),
-        Err(_) => Err(Error::os(format!("{what}: '{s}'"), libc::ERANGE)),
-    }
-}
-
-/// util-linux's `strtos64_or_err`.
-pub fn parse_signed(s: &str, what: &str) -> Result<i64> {
-    let t = s.trim_start_matches(C_SPACE);
-    let (negative, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::msg(format!("{what}: '{s}'")));
-    }
-    let signed = if negative { format!("-{digits}") } else { digits.to_string() };
-    signed.parse::<i64>().map_err(|_| Error::os(format!("{what}: '{s}'"), libc::ERANGE))
 }
 
 /// `--kill-child` names: case-insensitive, `SIG` optional, `RTMIN+n`/`RTMAX-n`; numbers are

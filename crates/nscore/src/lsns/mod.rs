@@ -227,23 +227,7 @@ impl Plan {
 
 /// `strtou64_or_err(arg, "invalid namespace argument")`.
 pub fn parse_namespace_id(arg: &str) -> Result<u64> {
-    let what = format!("invalid namespace argument: '{arg}'");
-    // strtoull skips C's isspace set only.
-    let t = arg.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
-    let (neg, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::msg(what));
-    }
-    match digits.parse::<u64>() {
-        Ok(0) => Ok(0),
-        Ok(_) if neg => Err(Error::os(what, libc::ERANGE)),
-        Ok(n) => Ok(n),
-        Err(_) => Err(Error::os(what, libc::ERANGE)),
-    }
+    crate::cli::number::parse_unsigned(arg, "invalid namespace argument")
 }
 
 /// Builds lsns's table line by line, remembering which line shows which namespace and
