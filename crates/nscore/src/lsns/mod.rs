@@ -11,7 +11,7 @@ pub mod walk;
 use crate::cli::lsns::{parse, LsnsArgs, TreeKind, USAGE};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
-use crate::output::{self, ColumnSpec, Format, JsonType, LineId, Mode, Table};
+use crate::output::{self, ColumnSpec, Format, LineId, Mode, Table};
 use crate::proc::ProcFs;
 use crate::tool::Invocation;
 use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
@@ -30,7 +30,9 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
         None => None,
     };
     if args.list_columns {
-        render(&list_columns_table(), &list_columns_format(&args), out)?;
+        let specs: Vec<ColumnSpec> = COLUMNS.iter().map(|c| c.spec).collect();
+        output::list_columns(&specs, "lsns-columns", &list_columns_format(&args), out)
+            .map_err(|e| Error::io("write error", &e))?;
         return Ok(0);
     }
     if let Some(pids) = args.compare {
@@ -373,23 +375,9 @@ pub fn namespace_processes(scan: &Scan, plan: &Plan, ns: usize, query: Option<&Q
 }
 
 /// `-H`: lsns's columns as the `lsns-columns` table (holder, type, description).
-pub fn list_columns_table() -> Table {
-    let col = |name, right| ColumnSpec {
-        name,
-        help: "",
-        width_hint: 0.0,
-        right,
-        truncate: false,
-        wrap: false,
-        json: JsonType::String,
-    };
-    let mut table = Table::new(vec![col("HOLDER", true), col("TYPE", false), col("DESCRIPTION", false)]);
-    for c in &COLUMNS {
-        let cells =
-            vec![Some(c.spec.name.to_string()), Some(c.spec.json.label().to_string()), Some(c.spec.help.to_string())];
-        table.push(cells, None);
-    }
-    table
+#[cfg(test)]
+fn list_columns_table() -> Table {
+    output::list_columns_table(&COLUMNS.iter().map(|c| c.spec).collect::<Vec<_>>())
 }
 
 fn list_columns_format(args: &LsnsArgs) -> Format {

@@ -239,14 +239,8 @@ pub fn list_columns(columns: &[ColumnSpec], table_name: &str, format: &Format, o
     list_columns_with(columns, table_name, format, &Env::from_process(), out)
 }
 
-/// [`list_columns`] with an explicit environment.
-pub fn list_columns_with(
-    columns: &[ColumnSpec],
-    table_name: &str,
-    format: &Format,
-    env: &Env,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+/// The `--list-columns` table of `columns`: name (right-aligned), JSON type label, description.
+pub fn list_columns_table(columns: &[ColumnSpec]) -> Table {
     let text = |name: &'static str, right: bool| ColumnSpec {
         name,
         help: "",
@@ -263,6 +257,18 @@ pub fn list_columns_with(
             None,
         );
     }
+    table
+}
+
+/// [`list_columns`] with an explicit environment.
+pub fn list_columns_with(
+    columns: &[ColumnSpec],
+    table_name: &str,
+    format: &Format,
+    env: &Env,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let table = list_columns_table(columns);
     let mode = match &format.mode {
         Mode::Json(_) => Mode::Json(table_name.to_string()),
         other => other.clone(),
