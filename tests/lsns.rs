@@ -218,15 +218,6 @@ fn filter_errors() {
 // ---------------------------------------------------------------------------------------
 // Worlds
 
-/// Is `program` on PATH (as `sh` finds it)?
-fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 static WORLDS: AtomicUsize = AtomicUsize::new(0);
 
 /// What one command gave with each tool.
@@ -457,7 +448,7 @@ record demo $(stat -L -c %i /run/netns/demo)
         "$(cat $D/res/demo) -J",
         "-J -P -o NS -Q 'NETNSID == \"3\"'",
     ];
-    if !have("ip") {
+    if !on_path("ip") {
         eprintln!("skip: persistent_namespaces needs ip(8) for `ip netns`");
         return;
     }

@@ -6,6 +6,7 @@
 //! docs/security.md maps the threat model onto these tests.
 
 use crate::common::*;
+use nscore::fuzz::Rng;
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::process::ExitStatusExt;
@@ -138,26 +139,6 @@ fn unsafe_only_in_sys_and_each_block_says_why() {
 
 // ---------------------------------------------------------------- random argument vectors
 
-/// xorshift64*, seeded: a failure names its seed and argv, and repeats.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
 /// Option spellings of a tool: `-x`, `--long`, `--long=`, and a short prefix of the long name.
 fn spellings<Id: Copy>(defs: &[nscore::cli::OptDef<Id>]) -> Vec<String> {
     let mut out = Vec::new();
@@ -242,7 +223,7 @@ fn random_argv(rng: &mut Rng, options: &[String]) -> Vec<OsString> {
                 [o.as_bytes(), rng.pick(VALUES).as_bytes()].concat()
             }
             8 => rng.pick(&["é", "日本", "\u{1f600}", "\u{202e}", "a\u{301}"]).as_bytes().to_vec(),
-            9 => vec![b'-', 0x80 | (rng.next() as u8 & 0x7f), 0xff],
+            9 => vec![b'-', 0x80 | (rng.next_u64() as u8 & 0x7f), 0xff],
             10 => (0..rng.below(6)).map(|_| 1 + rng.below(255) as u8).collect(),
             _ => rng.pick(&["--", "=", "-", "-=", "--=x"]).as_bytes().to_vec(),
         };

@@ -3,19 +3,10 @@
 //! number of processes (util-linux's lsns is quadratic) or of per-process system calls the
 //! walk does not need; docs/performance.md has the numbers behind the bounds.
 
-use crate::common::{ours, privileged};
+use crate::common::{on_path, ours, privileged};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-/// Is `program` on PATH (as `sh` finds it)?
-fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 /// The world: groups of 8 sleepers (and their `unshare` and `sh`) in fresh uts and ipc
 /// namespaces, 50 groups first, then 200. At each size rlsns runs once under `strace -c -f`
@@ -81,7 +72,7 @@ fn rlsns_work_per_process_does_not_grow_with_the_processes() {
     if !privileged("rlsns_work_per_process_does_not_grow_with_the_processes") {
         return;
     }
-    if !have("strace") {
+    if !on_path("strace") {
         eprintln!("skip: rlsns_work_per_process_does_not_grow_with_the_processes needs strace");
         return;
     }

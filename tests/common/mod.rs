@@ -149,3 +149,12 @@ pub fn tmpfs_on_tmp(source: &str) -> String {
     }
     format!("{open}mount -t tmpfs {source} /tmp || exit 99\n{rebind}")
 }
+
+/// Is `program` on PATH (as `sh` finds it)?
+pub fn on_path(program: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}

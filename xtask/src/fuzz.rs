@@ -12,6 +12,7 @@
 //! Starting inputs: the target's seeds plus every file in `fuzz/corpus/<target>/`.
 
 use anyhow::{bail, Context};
+use nscore::fuzz::Rng;
 use nscore::fuzz::{Target, TARGETS};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -55,26 +56,6 @@ impl FuzzArgs {
             bail!("--seconds must be positive");
         }
         Ok(a)
-    }
-}
-
-/// xorshift64*: a small, seedable generator (runs are reproducible from `--seed`).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
     }
 }
 
