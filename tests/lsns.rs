@@ -630,9 +630,28 @@ fn unprivileged_caller_matches_util_linux() {
         eprintln!("skip: {} is not executable for uid 65534", ours("lsns"));
         return;
     }
-    let ours = run(ours("lsns"), &["-r", "-n", "-o", "NS,TYPE,NPROCS,UID,USER,PNS"]);
-    let theirs = run("/usr/bin/lsns", &["-r", "-n", "-o", "NS,TYPE,NPROCS,UID,USER,PNS"]);
-    assert_same(&theirs, &ours);
+    // Both run in one fresh pid namespace with its own /proc, back to back: other tests'
+    // processes of uid 65534 cannot come and go between the two. Each run ends with a line
+    // `== <exit status>`.
+    let script = format!(
+        "setpriv {s} {ours} {args}; echo \"== $?\"; setpriv {s} /usr/bin/lsns {args}; echo \"== $?\"",
+        s = setpriv.join(" "),
+        ours = ours("lsns"),
+        args = "-r -n -o NS,TYPE,NPROCS,UID,USER,PNS",
+    );
+    let both =
+        run_as("/usr/bin/unshare", "unshare", &["--pid", "--fork", "--mount-proc", "--mount", "sh", "-c", &script]);
+    let mut runs = both.stdout.split_inclusive('\n').fold(vec![String::new()], |mut runs, line| {
+        runs.last_mut().unwrap().push_str(line);
+        if line.starts_with("== ") {
+            runs.push(String::new());
+        }
+        runs
+    });
+    runs.pop();
+    assert_eq!(runs.len(), 2, "two runs expected: {both:?}");
+    assert_text("rlsns as uid 65534", &runs[1], &runs[0]);
+    assert!(runs[0].lines().count() > 1, "rlsns listed nothing as uid 65534: {both:?}");
 }
 
 /// On a terminal the width comes from the tty (TIOCGWINSZ) and COMMAND is truncated to fit;
