@@ -207,6 +207,9 @@ impl Plan {
                 || filtered_on(&[Col::Pns, Col::Ons, Col::Holders]),
             every_process: self.namespace.is_some_and(|ns| ns != 0),
             threads: false,
+            // With -p most representatives are not shown: their commands are read as needed.
+            commands: self.task.is_none()
+                && (self.columns.contains(&Col::Command) || query.is_some_and(|q| q.has_holder("COMMAND"))),
         }
     }
 

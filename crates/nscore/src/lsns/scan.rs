@@ -113,6 +113,9 @@ pub struct ScanOptions {
     /// `--threads` (an rns extra): also read `PID/task/TID/ns`; a thread whose namespaces
     /// differ from its process's is added as a process of its own (its ppid: the process).
     pub threads: bool,
+    /// Read the command lines of namespace representatives during the scan, on several
+    /// threads (COMMAND is shown or filtered on, and every namespace may be listed).
+    pub commands: bool,
 }
 
 /// Why a scan stopped.
@@ -148,10 +151,123 @@ pub struct Scan {
     pub(crate) relatives: std::cell::OnceCell<HashMap<u64, Vec<String>>>,
     /// Command lines read so far: a process shows on the line of each namespace it represents.
     commands: RefCell<HashMap<i32, Option<String>>>,
+    /// What the kernel said, asked ahead on several threads, by inode: the task directory
+    /// asked through and the answer.
+    answers: HashMap<u64, (String, Answer)>,
 }
+
+/// Representatives read per thread at least: each costs a few system calls (~15 us).
+const MIN_READS_PER_THREAD: usize = 64;
 
 fn is_gone(errno: i32) -> bool {
     matches!(errno, libc::ENOENT | libc::ESRCH | libc::EACCES)
+}
+
+/// NS_GET_PARENT (pid and user only) or NS_GET_USERNS: the related namespace's inode and
+/// descriptor; EPERM and ENOSYS mean none; other errors are returned. A request the kernel
+/// does not know is added to `unsupported` (util-linux warns about it).
+fn related_of(
+    fd: BorrowedFd<'_>,
+    kind: NsKind,
+    rel: Rel,
+    unsupported: &mut Vec<&'static str>,
+) -> Result<(u64, Option<OwnedFd>), i32> {
+    let which = match rel {
+        Rel::Parent if matches!(kind, NsKind::Pid | NsKind::User) => NsIoctl::GetParent,
+        Rel::Parent => return Ok((0, None)),
+        Rel::Owner => NsIoctl::GetUserns,
+    };
+    match nsio::ns_get_related(fd, which) {
+        Ok(other) => {
+            let st = crate::sys::at::stat_fd(other.as_fd())?;
+            Ok((st.st_ino, Some(other)))
+        }
+        Err(e) => {
+            if e == libc::ENOTTY || e == libc::ENOSYS {
+                unsupported.push(which.name());
+            }
+            if e == libc::EPERM || e == libc::ENOSYS {
+                Ok((0, None))
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// What the kernel said about a namespace a process showed ([`ask_about`]).
+#[derive(Debug, PartialEq)]
+struct Answer {
+    /// Requests the kernel did not know, in the order they were made.
+    unsupported: Vec<&'static str>,
+    /// Parent and owner inodes (0: none) and nsid; `None` when the process was gone or its
+    /// pid had passed to another process; `Err(errno)` ends the scan, as it ends util-linux's.
+    outcome: Result<Option<(u64, u64, Option<i32>)>, i32>,
+}
+
+/// Asks the kernel, through `<task_dir>/ns/<kind>`, about the namespace `ino` for what the
+/// columns, filter and tree need. Touches nothing but the kernel, so the scan asks about the
+/// namespaces of many processes on several threads ([`ask_ahead`]).
+fn ask_about(
+    dir: &ProcDir,
+    opts: &ScanOptions,
+    netlink: Option<&RouteSocket>,
+    task_dir: &str,
+    kind: NsKind,
+    ino: u64,
+) -> Answer {
+    let mut unsupported = Vec::new();
+    let outcome = (|| {
+        let fd: File = match dir.open(&format!("{task_dir}/ns/{}", kind.name())) {
+            Ok(fd) => fd,
+            Err(e) if is_gone(e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        // The pid may have passed to another process between the walk and the open: then
+        // this descriptor is another namespace, whose relatives must not be taken for these.
+        if crate::sys::at::stat_fd(fd.as_fd()).map(|st| st.st_ino) != Ok(ino) {
+            return Ok(None);
+        }
+        // A namespace or process that vanished in between reads as unrelated; any other
+        // failure ends the scan.
+        let mut ask = |rel| match related_of(fd.as_fd(), kind, rel, &mut unsupported) {
+            Ok((ino, _)) => Ok(ino),
+            Err(e) if is_gone(e) => Ok(0),
+            Err(e) => Err(e),
+        };
+        let (pino, oino) = if opts.relations { (ask(Rel::Parent)?, ask(Rel::Owner)?) } else { (0, 0) };
+        let netnsid = if kind == NsKind::Net { netlink.and_then(|nl| nl.nsid(fd.as_fd())) } else { None };
+        Ok(Some((pino, oino, netnsid)))
+    })();
+    Answer { unsupported, outcome }
+}
+
+/// Asks the kernel about every namespace the walk found, through the first process that
+/// showed it (the one [`Scan::take_in`] would ask through), on several threads: each is an
+/// open, two ioctls and a netlink round trip, thousands on a big host. The answers are
+/// taken in process order by `take_in`, so warnings and failures come as they would from
+/// asking one by one; one whose namespace a descriptor made known first is not used.
+fn ask_ahead(dir: &ProcDir, opts: &ScanOptions, procs: &[Process]) -> HashMap<u64, (String, Answer)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut asks: Vec<(i32, NsKind, u64, Option<Answer>)> = Vec::new();
+    for proc in procs {
+        for kind in LSNS_ORDER {
+            let ino = proc.ns[kind.index()];
+            let wanted = opts.relations || (kind == NsKind::Net && opts.netnsid);
+            if ino != 0 && wanted && seen.insert(ino) {
+                asks.push((proc.pid, kind, ino, None));
+            }
+        }
+    }
+    let threads = walk::threads_for(asks.len(), MIN_READS_PER_THREAD);
+    walk::in_parts(&mut asks, threads, |part| {
+        // A netlink socket per part: answers on a shared one could cross.
+        let netlink = if opts.netnsid { RouteSocket::open().ok() } else { None };
+        for (pid, kind, ino, answer) in part {
+            *answer = Some(ask_about(dir, opts, netlink.as_ref(), &pid.to_string(), *kind, *ino));
+        }
+    });
+    asks.into_iter().filter_map(|(pid, _, ino, answer)| Some((ino, (pid.to_string(), answer?)))).collect()
 }
 
 impl Scan {
@@ -170,6 +286,7 @@ impl Scan {
             users: RefCell::new(HashMap::new()),
             relatives: std::cell::OnceCell::new(),
             commands: RefCell::new(HashMap::new()),
+            answers: HashMap::new(),
         }
     }
 
@@ -223,32 +340,23 @@ impl Scan {
 
     fn warn_unsupported(&mut self, errno: i32, request: &str) {
         if errno == libc::ENOTTY || errno == libc::ENOSYS {
-            self.warnings.push(format!("Unsupported ioctl {request}"));
+            self.unsupported(request);
         }
     }
 
-    /// NS_GET_PARENT (pid and user only) or NS_GET_USERNS: the related namespace's inode and
-    /// descriptor; EPERM and ENOSYS mean none; other errors are returned.
+    /// util-linux's warning for an ioctl request the kernel does not know.
+    fn unsupported(&mut self, request: &str) {
+        self.warnings.push(format!("Unsupported ioctl {request}"));
+    }
+
+    /// [`related_of`], its `Unsupported ioctl` warning kept.
     fn related(&mut self, fd: BorrowedFd<'_>, kind: NsKind, rel: Rel) -> Result<(u64, Option<OwnedFd>), i32> {
-        let which = match rel {
-            Rel::Parent if matches!(kind, NsKind::Pid | NsKind::User) => NsIoctl::GetParent,
-            Rel::Parent => return Ok((0, None)),
-            Rel::Owner => NsIoctl::GetUserns,
-        };
-        match nsio::ns_get_related(fd, which) {
-            Ok(other) => {
-                let st = crate::sys::at::stat_fd(other.as_fd())?;
-                Ok((st.st_ino, Some(other)))
-            }
-            Err(e) => {
-                self.warn_unsupported(e, which.name());
-                if e == libc::EPERM || e == libc::ENOSYS {
-                    Ok((0, None))
-                } else {
-                    Err(e)
-                }
-            }
+        let mut unsupported = Vec::new();
+        let related = related_of(fd, kind, rel, &mut unsupported);
+        for request in unsupported {
+            self.unsupported(request);
         }
+        related
     }
 
     fn netnsid(&self, netlink: Option<&RouteSocket>, fd: BorrowedFd<'_>) -> Option<i32> {
@@ -418,25 +526,15 @@ impl Scan {
             if self.namespaces[idx].queried || !wanted {
                 continue;
             }
-            let fd: File = match dir.open(&format!("{task_dir}/ns/{}", kind.name())) {
-                Ok(fd) => fd,
-                Err(e) if is_gone(e) => continue,
-                Err(e) => return Err(e),
+            // Asked already, on the walk's threads, through this process.
+            let answer = match self.answers.remove(&ino) {
+                Some((asked_through, answer)) if asked_through == task_dir => answer,
+                _ => ask_about(dir, opts, netlink, task_dir, kind, ino),
             };
-            // The pid may have passed to another process between the walk and the open: then
-            // this descriptor is another namespace, whose relatives must not be taken for these.
-            if crate::sys::at::stat_fd(fd.as_fd()).map(|st| st.st_ino) != Ok(ino) {
-                continue;
+            for request in answer.unsupported {
+                self.unsupported(request);
             }
-            // A namespace or process that vanished in between reads as unrelated; any other
-            // failure ends the scan as it ends util-linux's.
-            let ask = |scan: &mut Scan, rel| match scan.related(fd.as_fd(), kind, rel) {
-                Ok((ino, _)) => Ok(ino),
-                Err(e) if is_gone(e) => Ok(0),
-                Err(e) => Err(e),
-            };
-            let (pino, oino) = if opts.relations { (ask(self, Rel::Parent)?, ask(self, Rel::Owner)?) } else { (0, 0) };
-            let netnsid = if kind == NsKind::Net { self.netnsid(netlink, fd.as_fd()) } else { None };
+            let Some((pino, oino, netnsid)) = answer.outcome? else { continue };
             let ns = &mut self.namespaces[idx];
             ns.parent_ino = pino;
             ns.owner_ino = oino;
@@ -593,17 +691,33 @@ impl Scan {
     }
 
     /// Reads the parent pid and owner of every namespace's representative, once per
-    /// process. One that exited after the walk keeps 0.
-    fn read_representatives(&mut self, dir: &ProcDir) {
+    /// process, and with `commands` its command line (which lsns reads while printing), on
+    /// the walk's threads. One that exited after the walk keeps 0 and no command.
+    fn read_representatives(&mut self, dir: &ProcDir, commands: bool) {
         let mut reps: Vec<usize> = self.namespaces.iter().filter_map(|ns| ns.rep).collect();
         reps.sort_unstable();
         reps.dedup();
-        for rep in reps {
-            let proc = &mut self.procs[rep];
-            proc.uid = dir.uid(proc.pid).unwrap_or(0);
-            // A thread line (`--threads`) keeps its process as parent.
-            if proc.ppid == 0 {
-                proc.ppid = dir.stat_line(proc.pid).map_or(0, |stat| stat.ppid);
+        // (pid, uid, ppid, command) of each representative.
+        let mut read: Vec<(i32, u32, i32, Option<String>)> =
+            reps.iter().map(|&r| (self.procs[r].pid, 0, self.procs[r].ppid, None)).collect();
+        let threads = walk::threads_for(read.len(), MIN_READS_PER_THREAD);
+        walk::in_parts(&mut read, threads, |part| {
+            for (pid, uid, ppid, command) in part {
+                *uid = dir.uid(*pid).unwrap_or(0);
+                // A thread line (`--threads`) keeps its process as parent.
+                if *ppid == 0 {
+                    *ppid = dir.stat_line(*pid).map_or(0, |stat| stat.ppid);
+                }
+                if commands {
+                    *command = dir.command(*pid);
+                }
+            }
+        });
+        let mut cache = self.commands.borrow_mut();
+        for (&rep, (pid, uid, ppid, command)) in reps.iter().zip(read) {
+            (self.procs[rep].uid, self.procs[rep].ppid) = (uid, ppid);
+            if commands {
+                cache.insert(pid, command);
             }
         }
     }
@@ -650,6 +764,9 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
     let pids = dir.pids().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let walk = walk::walk(&dir, opts, scan.nsfs_dev, &pids);
     drop(pids);
+    if opts.relations || opts.netnsid {
+        scan.answers = ask_ahead(&dir, opts, &walk.procs);
+    }
     scan.procs = walk.procs;
     let mut fds: &[HeldFd] = &walk.fds;
     for pidx in 0..scan.procs.len() {
@@ -659,10 +776,11 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
         }
         fds = &fds[held..];
     }
+    scan.answers = HashMap::new();
     // Entries made for a process that vanished before its ioctls could be asked are kept,
     // as util-linux keeps the inode it had read.
     if !opts.every_process {
-        scan.read_representatives(&dir);
+        scan.read_representatives(&dir, opts.commands);
     }
     scan.link_parents();
     scan.read_persistent(opts, netlink.as_ref());
@@ -675,6 +793,36 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_asked_ahead_are_those_asked_one_by_one() {
+        let dir = ProcFs::live().open().unwrap();
+        let opts = ScanOptions { kinds: [true; 8], relations: true, netnsid: true, ..Default::default() };
+        let walk = walk::walk(&dir, &opts, None, &dir.pids().unwrap());
+        let ahead = ask_ahead(&dir, &opts, &walk.procs);
+        // Every namespace a process showed was asked about, through the first process.
+        let mut firsts = HashMap::new();
+        for proc in &walk.procs {
+            for kind in LSNS_ORDER {
+                firsts.entry(proc.ns[kind.index()]).or_insert((proc.pid, kind));
+            }
+        }
+        firsts.remove(&0);
+        assert_eq!(ahead.len(), firsts.len());
+        let netlink = RouteSocket::open().ok();
+        let mut compared = 0;
+        for (ino, (task_dir, answer)) in &ahead {
+            let (pid, kind) = firsts[ino];
+            assert_eq!(task_dir, &pid.to_string());
+            let again = ask_about(&dir, &opts, netlink.as_ref(), task_dir, kind, *ino);
+            // Other tests' processes come and go meanwhile.
+            if matches!(answer.outcome, Ok(Some(_))) && matches!(again.outcome, Ok(Some(_))) {
+                assert_eq!(answer, &again, "namespace {ino} through {task_dir}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 0);
+    }
 
     #[test]
     fn nsfs_roots() {

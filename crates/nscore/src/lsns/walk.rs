@@ -25,13 +25,6 @@ pub struct Walk {
 /// A descriptor that may hold a namespace: (pid, descriptor number, what it is).
 pub type HeldFd = (i32, i32, FileId);
 
-/// A share of the walk: its pids, their slots, the descriptors found.
-struct Part<'a> {
-    pids: &'a [i32],
-    slots: &'a mut [Process],
-    fds: Vec<HeldFd>,
-}
-
 /// Below this many processes per thread another thread does not pay for itself.
 const MIN_PER_THREAD: usize = 256;
 /// The most threads a walk uses.
@@ -39,74 +32,72 @@ const MAX_THREADS: usize = 8;
 /// Parts per thread: threads that finish early take over parts others have not begun.
 const PARTS_PER_THREAD: usize = 4;
 
-/// Reads the processes `pids`; those gone by then are left out.
-pub fn walk(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, pids: &[i32]) -> Walk {
+/// How many threads share `items` items when each should have at least `min_per_thread`.
+pub fn threads_for(items: usize, min_per_thread: usize) -> usize {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    walk_on(cpus.min(MAX_THREADS).min(pids.len() / MIN_PER_THREAD).max(1), dir, opts, nsfs_dev, pids)
+    cpus.min(MAX_THREADS).min(items / min_per_thread.max(1)).max(1)
 }
 
-/// [`walk`] on up to this many threads (this one included).
-fn walk_on(threads: usize, dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, pids: &[i32]) -> Walk {
-    // Every process is read into its slot of one vector (no copies, no per-thread heaps to
-    // merge); a slot whose process is gone keeps pid 0 and is dropped at the end.
-    let gone = Process { pid: 0, ppid: 0, uid: 0, ns: [0; 8], parent: None };
-    let mut procs = vec![gone; pids.len()];
-    let part_len = pids.len().div_ceil(threads * PARTS_PER_THREAD).max(1);
-    let parts: Vec<Mutex<Part>> = pids
-        .chunks(part_len)
-        .zip(procs.chunks_mut(part_len))
-        .map(|(pids, slots)| Mutex::new(Part { pids, slots, fds: Vec::new() }))
-        .collect();
+/// Calls `work` on consecutive parts of `items`, on up to `threads` threads (this one
+/// included), and returns what it gave for each part in the order of the parts, so the
+/// result is the one a single thread going through `items` in order would give.
+pub fn in_parts<T: Send, R: Send>(items: &mut [T], threads: usize, work: impl Fn(&mut [T]) -> R + Sync) -> Vec<R> {
+    let part_len = items.len().div_ceil(threads * PARTS_PER_THREAD).max(1);
+    let parts: Vec<Mutex<(&mut [T], Option<R>)>> = items.chunks_mut(part_len).map(|p| Mutex::new((p, None))).collect();
     let next = AtomicUsize::new(0);
-    let work = || {
+    let take_parts = || {
         while let Some(part) = parts.get(next.fetch_add(1, Ordering::Relaxed)) {
             let mut part = part.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let Part { pids, slots, fds } = &mut *part;
-            for (&pid, slot) in pids.iter().zip(slots.iter_mut()) {
-                read_process(dir, opts, nsfs_dev, pid, slot, fds);
-            }
+            part.1 = Some(work(part.0));
         }
     };
     std::thread::scope(|s| {
         for _ in 1..threads {
             // A thread that cannot be started leaves its share to the others.
-            let _ = std::thread::Builder::new().spawn_scoped(s, work);
+            let _ = std::thread::Builder::new().spawn_scoped(s, take_parts);
         }
-        work();
+        take_parts();
     });
-    let mut fds = Vec::new();
-    for part in parts {
-        fds.append(&mut part.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).fds);
-    }
-    procs.retain(|p| p.pid != 0);
-    Walk { procs, fds }
+    parts.into_iter().filter_map(|p| p.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).1).collect()
 }
 
-/// Reads one process into its slot (left alone when the process is gone) and its
-/// descriptors of interest into `fds`.
-fn read_process(
-    dir: &ProcDir,
-    opts: &ScanOptions,
-    nsfs_dev: Option<u64>,
-    pid: i32,
-    slot: &mut Process,
-    fds: &mut Vec<HeldFd>,
-) {
-    let mut proc = Process { pid, ppid: 0, uid: 0, ns: [0; 8], parent: None };
+/// Reads the processes `pids`; those gone by then are left out.
+pub fn walk(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, pids: &[i32]) -> Walk {
+    walk_on(threads_for(pids.len(), MIN_PER_THREAD), dir, opts, nsfs_dev, pids)
+}
+
+/// [`walk`] on up to this many threads (this one included).
+fn walk_on(threads: usize, dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, pids: &[i32]) -> Walk {
+    // Every process is read into its slot of one vector (no copies, no per-thread heaps to
+    // merge); a slot whose process is gone keeps no namespace and is dropped at the end.
+    let mut procs: Vec<Process> =
+        pids.iter().map(|&pid| Process { pid, ppid: 0, uid: 0, ns: [0; 8], parent: None }).collect();
+    let fds = in_parts(&mut procs, threads, |slots| {
+        let mut fds = Vec::new();
+        for slot in slots {
+            read_process(dir, opts, nsfs_dev, slot, &mut fds);
+        }
+        fds
+    });
+    procs.retain(|p| p.ns != [0; 8]);
+    Walk { procs, fds: fds.concat() }
+}
+
+/// Reads the process of `slot.pid` into its slot (left without namespaces when the process
+/// is gone) and its descriptors of interest into `fds`.
+fn read_process(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, slot: &mut Process, fds: &mut Vec<HeldFd>) {
+    let pid = slot.pid;
     if opts.every_process {
         let (Some(uid), Some(stat)) = (dir.uid(pid), dir.stat_line(pid)) else { return };
-        (proc.uid, proc.ppid) = (uid, stat.ppid);
+        (slot.uid, slot.ppid) = (uid, stat.ppid);
     }
-    let mut read = false;
     for kind in LSNS_ORDER.iter().filter(|k| opts.kinds[k.index()]) {
-        proc.ns[kind.index()] = dir.ns(pid, kind.name()).unwrap_or(0);
-        read |= proc.ns[kind.index()] != 0;
+        slot.ns[kind.index()] = dir.ns(pid, kind.name()).unwrap_or(0);
     }
     // No link could be read: the process is gone.
-    if !read {
+    if slot.ns == [0; 8] {
         return;
     }
-    *slot = proc;
     let sockets = opts.kinds[NsKind::Net.index()];
     dir.for_each_fd(pid, |num, file| {
         if Some(file.dev) == nsfs_dev || (sockets && file.is_socket()) {
@@ -119,6 +110,27 @@ fn read_process(
 mod tests {
     use super::*;
     use crate::proc::ProcFs;
+
+    #[test]
+    fn parts_come_back_in_order_whatever_the_threads() {
+        for threads in [1, 2, 3, 8] {
+            for len in [0, 1, 7, 100, 1001] {
+                let mut items: Vec<usize> = (0..len).collect();
+                let sums = in_parts(&mut items, threads, |part| {
+                    for item in part.iter_mut() {
+                        *item *= 2;
+                    }
+                    part.to_vec()
+                });
+                // Every item visited once, the parts' results in item order.
+                assert_eq!(items, (0..len).map(|i| i * 2).collect::<Vec<_>>());
+                assert_eq!(sums.concat(), items);
+                assert!(sums.len() <= threads * PARTS_PER_THREAD);
+            }
+        }
+        assert_eq!(threads_for(10, 256), 1);
+        assert!(threads_for(100_000, 256) <= MAX_THREADS);
+    }
 
     #[test]
     fn threads_read_what_one_thread_reads() {
@@ -135,6 +147,7 @@ mod tests {
             relations: false,
             every_process: true,
             threads: false,
+            commands: false,
         };
         let me = std::process::id() as i32;
         let pids = vec![me; 1000];
