@@ -29,6 +29,8 @@ pub type HeldFd = (i32, i32, FileId);
 const MIN_PER_THREAD: usize = 256;
 /// The most threads a walk uses.
 const MAX_THREADS: usize = 8;
+/// From this many namespace links a process's `ns` directory is opened to read them.
+const NS_DIR_FROM: usize = 3;
 /// Parts per thread: threads that finish early take over parts others have not begun.
 const PARTS_PER_THREAD: usize = 4;
 
@@ -91,8 +93,16 @@ fn read_process(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, slot: 
         let (Some(uid), Some(stat)) = (dir.uid(pid), dir.stat_line(pid)) else { return };
         (slot.uid, slot.ppid) = (uid, stat.ppid);
     }
-    for kind in LSNS_ORDER.iter().filter(|k| opts.kinds[k.index()]) {
-        slot.ns[kind.index()] = dir.ns(pid, kind.name()).unwrap_or(0);
+    let kinds = LSNS_ORDER.iter().filter(|k| opts.kinds[k.index()]);
+    if kinds.clone().count() >= NS_DIR_FROM {
+        let Some(ns_dir) = dir.ns_dir(pid) else { return };
+        for kind in kinds {
+            slot.ns[kind.index()] = ns_dir.ns(kind.name()).unwrap_or(0);
+        }
+    } else {
+        for kind in kinds {
+            slot.ns[kind.index()] = dir.ns(pid, kind.name()).unwrap_or(0);
+        }
     }
     // No link could be read: the process is gone.
     if slot.ns == [0; 8] {

@@ -3,7 +3,7 @@
 
 use std::ffi::{CStr, CString};
 use std::fs::File;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -43,6 +43,18 @@ pub fn open_at(dir: BorrowedFd<'_>, path: &Path) -> Result<File, i32> {
     let fd = super::check(fd as libc::c_long)? as RawFd;
     // SAFETY: openat returned a fresh descriptor that nobody else owns.
     Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+/// openat(2) with `O_PATH`: a directory descriptor only to resolve names below it (no read
+/// access is checked and nothing is opened for reading), close-on-exec.
+pub fn open_dir_path(dir: BorrowedFd<'_>, path: &Path) -> Result<OwnedFd, i32> {
+    let path = c_path(path)?;
+    let flags = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
+    // SAFETY: path is NUL-terminated and outlives the call; dir is a valid descriptor.
+    let fd = unsafe { libc::openat(dir.as_raw_fd(), path.as_ptr(), flags) };
+    let fd = super::check(fd as libc::c_long)? as RawFd;
+    // SAFETY: openat returned a fresh descriptor that nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
 /// fstatat(2), following a final symlink as stat(2) does.
