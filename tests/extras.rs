@@ -309,11 +309,7 @@ fn target_forms_of_util_linux_are_unchanged() {
 /// Runs a bash script in a throwaway world (new mount and pid namespaces, /proc of the new pid
 /// namespace, a private tmpfs on /tmp) with `$LSNS` our rlsns.
 fn world(script: &str) -> Outcome {
-    let body = format!("{}cd /tmp\n{script}", tmpfs_on_tmp("rns-test"));
-    let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body];
-    run_with("/usr/bin/unshare", "unshare", &wrapper, |c: &mut Command| {
-        c.env("LSNS", ours("lsns"));
-    })
+    throwaway_world("rns-test", "", script, &[("LSNS", ours("lsns"))])
 }
 
 /// util-linux's python3 scenarios need /usr/bin/python3: missing, the test skips (fails under CI).

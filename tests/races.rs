@@ -6,20 +6,12 @@
 use crate::common::*;
 use std::path::Path;
 
-const UNSHARE: &str = "/usr/bin/unshare";
-
 /// A bash script as root in a new mount and pid namespace with /tmp on a tmpfs; `rnsenter`,
 /// `rlsns` and `runshare` run our binaries with util-linux's names.
 fn world(script: &str) -> Outcome {
-    let body = format!(
-        "rnsenter() {{ (exec -a nsenter \"$RNSENTER\" \"$@\"); }}\nrlsns() {{ (exec -a lsns \"$RLSNS\" \"$@\"); }}\n\
-         {}cd /tmp\n{script}",
-        tmpfs_on_tmp("rns-race")
-    );
-    let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body];
-    run_with(UNSHARE, "unshare", &wrapper, |c| {
-        c.env("RNSENTER", ours("nsenter")).env("RLSNS", ours("lsns"));
-    })
+    let prelude =
+        "rnsenter() { (exec -a nsenter \"$RNSENTER\" \"$@\"); }\nrlsns() { (exec -a lsns \"$RLSNS\" \"$@\"); }\n";
+    throwaway_world("rns-race", prelude, script, &[("RNSENTER", ours("nsenter")), ("RLSNS", ours("lsns"))])
 }
 
 fn python3(test: &str) -> bool {

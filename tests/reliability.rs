@@ -532,19 +532,9 @@ grep -q " 54321 54321 " ours && echo "uid without a passwd entry shown as a numb
 /// Runs a bash script as root inside a throwaway mount and pid namespace with a tmpfs on
 /// /tmp; `runshare` and `rnsenter` call our binaries with util-linux's names.
 fn world(script: &str) -> Outcome {
-    let body = format!(
-        "runshare() {{ (exec -a unshare \"$RUNSHARE\" \"$@\"); }}\nrnsenter() {{ (exec -a nsenter \"$RNSENTER\" \"$@\"); }}\n\
-         {}cd /tmp\n{script}",
-        tmpfs_on_tmp("rns-rel")
-    );
-    run_with(
-        UNSHARE,
-        "unshare",
-        &["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body],
-        |c| {
-            c.env("RUNSHARE", ours("unshare")).env("RNSENTER", ours("nsenter")).env("RLSNS", ours("lsns"));
-        },
-    )
+    let prelude = "runshare() { (exec -a unshare \"$RUNSHARE\" \"$@\"); }\nrnsenter() { (exec -a nsenter \"$RNSENTER\" \"$@\"); }\n";
+    let env = [("RUNSHARE", ours("unshare")), ("RNSENTER", ours("nsenter")), ("RLSNS", ours("lsns"))];
+    throwaway_world("rns-rel", prelude, script, &env)
 }
 
 /// The program sees exactly the descriptors its caller gave (here 0, 1, 2 and 5), in every

@@ -30,11 +30,7 @@ fn script_with(bin: &str, script: &str) -> Outcome {
 /// Runs a bash script with `unshare` meaning `bin`, inside a throwaway mount and pid namespace
 /// with a private tmpfs on /tmp.
 fn sandbox_with(bin: &str, script: &str) -> Outcome {
-    let body = format!("{PRELUDE}{}cd /tmp\n{script}", tmpfs_on_tmp("rns-test"));
-    let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body];
-    run_with(THEIRS, "unshare", &wrapper, |c| {
-        c.env("BIN", bin);
-    })
+    throwaway_world("rns-test", PRELUDE, script, &[("BIN", bin)])
 }
 
 fn sandbox(script: &str) -> Outcome {
@@ -46,9 +42,8 @@ fn sandbox(script: &str) -> Outcome {
 /// namespace id, and ids handed out on different CPUs are not ordered: namespaces made on
 /// one CPU are.
 fn sandbox_on_one_cpu(script: &str) -> Outcome {
-    let body = format!("{PRELUDE}{}cd /tmp\n{script}", tmpfs_on_tmp("rns-test"));
-    let wrapper =
-        ["-c", "0", THEIRS, "-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c", &body];
+    let world = world_args("rns-test", PRELUDE, script);
+    let wrapper: Vec<&str> = ["-c", "0", THEIRS].into_iter().chain(world.iter().map(String::as_str)).collect();
     run_with("/usr/bin/taskset", "taskset", &wrapper, |c| {
         c.env("BIN", ours_bin());
     })

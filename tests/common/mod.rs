@@ -150,6 +150,25 @@ pub fn tmpfs_on_tmp(source: &str) -> String {
     format!("{open}mount -t tmpfs {source} /tmp || exit 99\n{rebind}")
 }
 
+/// unshare(1)'s arguments for a throwaway world running a bash script: new mount (private
+/// propagation) and pid namespaces with their own /proc, a tmpfs named `name` on /tmp as the
+/// working directory, `prelude` (shell functions) before `script`. Everything the script
+/// starts or mounts dies with the world's pid 1.
+pub fn world_args(name: &str, prelude: &str, script: &str) -> Vec<String> {
+    let body = format!("{prelude}{}cd /tmp\n{script}", tmpfs_on_tmp(name));
+    let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c"];
+    wrapper.iter().map(|a| a.to_string()).chain([body]).collect()
+}
+
+/// Runs [`world_args`]'s world as root through `/usr/bin/unshare`, with `env` added.
+pub fn throwaway_world(name: &str, prelude: &str, script: &str, env: &[(&str, &str)]) -> Outcome {
+    let args = world_args(name, prelude, script);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_with("/usr/bin/unshare", "unshare", &args, |c| {
+        c.envs(env.iter().copied());
+    })
+}
+
 /// Is `program` on PATH (as `sh` finds it)?
 pub fn on_path(program: &str) -> bool {
     std::process::Command::new("sh")
