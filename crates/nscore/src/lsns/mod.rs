@@ -23,12 +23,9 @@ use std::os::unix::ffi::OsStrExt;
 /// rlsns's main: parse, then list.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     let parsed = parse(&inv.argv, out)?;
-    let Some(args) = crate::tool::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
-    let mut query = match &args.filter {
-        // Already parsed once (and its echo printed) while the options were read.
-        Some(expr) => Some(Query::parse(expr).0?),
-        None => None,
-    };
+    let Some(mut args) = crate::tool::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
+    // Parsed (and its echo printed) while the options were read.
+    let mut query = args.filter.take();
     if args.list_columns {
         let specs: Vec<ColumnSpec> = COLUMNS.iter().map(|c| c.spec).collect();
         output::list_columns(&specs, "lsns-columns", &list_columns_format(&args), out)
