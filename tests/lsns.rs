@@ -135,10 +135,10 @@ fn nonexistent_task_prints_nothing() {
 #[test]
 fn version_and_help() {
     let o = run_ours("lsns", &["-V"]);
-    assert_eq!(o.stdout, format!("lsns from rns {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(o.stdout, format!("lsns from util-linux 2.42.3\nrns {}\n", env!("CARGO_PKG_VERSION")));
     assert_eq!(o.status, 0);
     let o = run_as(ours("lsns"), "/some/where/rlsns", &["--version"]);
-    assert_eq!(o.stdout, format!("rlsns from rns {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(o.stdout, format!("rlsns from util-linux 2.42.3\nrns {}\n", env!("CARGO_PKG_VERSION")));
     // Recorded from the 2.42.2 oracle: `lsns --help` (2.38.1 lacks -P, -Q and -H).
     let o = run_ours("lsns", &["-h", "--bogus"]);
     assert_text("lsns --help", include_str!("fixtures/lsns/help.golden"), &o.stdout);

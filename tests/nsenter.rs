@@ -233,7 +233,7 @@ fn help_write_error() {
 
 #[test]
 fn version_names_rns() {
-    expect(&["-V"], &format!("nsenter from rns {}\n", env!("CARGO_PKG_VERSION")), "", 0);
+    expect(&["-V"], &format!("nsenter from util-linux 2.42.3\nrns {}\n", env!("CARGO_PKG_VERSION")), "", 0);
 }
 
 /// 2.42.2 without SELinux: `-Z` is in getopt's string but no case handles it.

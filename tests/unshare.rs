@@ -171,11 +171,16 @@ fn help_to_a_full_disk_is_a_write_error() {
 #[test]
 fn version_names_the_invoked_program() {
     let v = env!("CARGO_PKG_VERSION");
-    expect(&run_ours("unshare", &["-V"]), &format!("unshare from rns {v}\n"), "", 0);
-    expect(&run_as(ours_bin(), "runshare", &["--version"]), &format!("runshare from rns {v}\n"), "", 0);
+    expect(&run_ours("unshare", &["-V"]), &format!("unshare from util-linux 2.42.3\nrns {v}\n"), "", 0);
+    expect(
+        &run_as(ours_bin(), "runshare", &["--version"]),
+        &format!("runshare from util-linux 2.42.3\nrns {v}\n"),
+        "",
+        0,
+    );
     if privileged("version_names_the_invoked_program") {
         let out = sandbox("ln -s \"$BIN\" /tmp/unshare && /tmp/unshare -V && /tmp/unshare --help | head -2");
-        expect(&out, &format!("unshare from rns {v}\n\nUsage:\n"), "", 0);
+        expect(&out, &format!("unshare from util-linux 2.42.3\nrns {v}\n\nUsage:\n"), "", 0);
     }
 }
 

@@ -84,7 +84,8 @@ impl Error {
     pub fn render_bytes(&self, prog: &str) -> Vec<u8> {
         match self {
             Error::Msg { text, errno, .. } => {
-                let mut out = format!("{prog}: ").into_bytes();
+                let mut out = crate::output::carried_bytes(prog);
+                out.extend_from_slice(b": ");
                 // Text made from arguments carries their non-UTF-8 bytes either as they are
                 // or as `output::carry_bytes` marks them: both go out as the bytes given.
                 match text.to_str() {
@@ -97,14 +98,11 @@ impl Error {
                 out.push(b'\n');
                 out
             }
-            // nsenter's `-Z` without SELinux: getopt accepted it, so only the hint is printed.
-            Error::Usage(text) if text.is_empty() => {
-                format!("Try '{prog} --help' for more information.\n").into_bytes()
-            }
+            // Without text only the hint (nsenter's `-Z` without SELinux: getopt accepted it).
             Error::Usage(text) => {
-                let mut out = crate::output::carried_bytes(text);
-                out.extend_from_slice(format!("\nTry '{prog} --help' for more information.\n").as_bytes());
-                out
+                let hint = format!("Try '{prog} --help' for more information.\n");
+                let text = if text.is_empty() { hint } else { format!("{text}\n{hint}") };
+                crate::output::carried_bytes(&text)
             }
             Error::Silent(_) => Vec::new(),
             Error::Chain(errors) => errors.iter().flat_map(|e| e.render_bytes(prog)).collect(),

@@ -19,22 +19,26 @@ pub struct Invocation {
     /// The whole argv, `argv[0]` included.
     pub argv: Vec<OsString>,
     /// Basename of `argv[0]` (`program_invocation_short_name`): `runshare`, or `unshare`
-    /// through a symlink of that name.
+    /// through a symlink of that name; empty for an empty `argv[0]` or one ending in `/`, as
+    /// util-linux's. Bytes that are not UTF-8 are carried ([`crate::output::carry_bytes`]):
+    /// print it through [`crate::output::carried_bytes`] or [`Error::render_bytes`].
     pub prog: String,
 }
 
 impl Invocation {
+    /// `default_name` serves only when there is no `argv[0]` at all, which Linux (5.18 and
+    /// later) never gives: an `execve` with an empty argv gets `argv[0] = ""`.
     pub fn new(argv: Vec<OsString>, default_name: &str) -> Invocation {
-        let prog = argv.first().map(|a| program_name(a)).filter(|p| !p.is_empty());
-        Invocation { prog: prog.unwrap_or_else(|| default_name.to_string()), argv }
+        let prog = argv.first().map_or_else(|| default_name.to_string(), |a| program_name(a));
+        Invocation { prog, argv }
     }
 }
 
-/// The basename of `argv[0]`.
+/// The basename of `argv[0]`: what follows its last `/`, byte for byte (non-UTF-8 bytes carried).
 pub fn program_name(argv0: &OsStr) -> String {
     let bytes = argv0.as_bytes();
     let base = bytes.rsplit(|&b| b == b'/').next().unwrap_or(bytes);
-    String::from_utf8_lossy(base).into_owned()
+    crate::output::carry_bytes(base)
 }
 
 /// Runs a tool and returns the process exit status. `tool` writes its normal output into the
@@ -146,15 +150,19 @@ pub fn arguments<T>(
     let text = match parsed {
         crate::cli::Parsed::Run(args) => return Ok(Some(args)),
         crate::cli::Parsed::Help => usage.replace("%s", &inv.prog),
-        crate::cli::Parsed::Version => version_line(&inv.prog),
+        crate::cli::Parsed::Version => version_text(&inv.prog),
     };
-    out.write_all(text.as_bytes()).map_err(|e| Error::io("write error", &e))?;
+    out.write_all(&crate::output::carried_bytes(&text)).map_err(|e| Error::io("write error", &e))?;
     Ok(None)
 }
 
-/// The `--version` line: `rlsns from rns 0.1.0`.
-pub fn version_line(prog: &str) -> String {
-    format!("{prog} from rns {}\n", env!("CARGO_PKG_VERSION"))
+/// The util-linux release rns matches, as its `--version` names it.
+pub const UTIL_LINUX_VERSION: &str = "2.42.3";
+
+/// `--version`: util-linux's line first, as scripts parse it (`lsns from util-linux 2.42.3`,
+/// with the name called by), then what rns is on a line of its own (`rns 0.1.0`).
+pub fn version_text(prog: &str) -> String {
+    format!("{prog} from util-linux {UTIL_LINUX_VERSION}\nrns {}\n", env!("CARGO_PKG_VERSION"))
 }
 
 #[cfg(test)]
@@ -198,5 +206,23 @@ mod tests {
     fn program_name_is_the_basename() {
         assert_eq!(program_name(OsStr::new("/usr/bin/unshare")), "unshare");
         assert_eq!(program_name(OsStr::new("rlsns")), "rlsns");
+        // util-linux's short name: empty for `/usr/bin/` and for an empty argv[0].
+        assert_eq!(program_name(OsStr::new("/usr/bin/")), "");
+        assert_eq!(program_name(OsStr::new("")), "");
+        // Bytes that are not UTF-8 go out as they came.
+        let odd = OsStr::from_bytes(b"/x/a\xffb");
+        assert_eq!(crate::output::carried_bytes(&program_name(odd)), b"a\xffb");
+        assert_eq!(Invocation::new(vec![OsString::new()], "rlsns").prog, "");
+        assert_eq!(Invocation::new(Vec::new(), "rlsns").prog, "rlsns");
+    }
+
+    #[test]
+    fn version_starts_with_util_linux_line() {
+        let v = version_text("lsns");
+        let first = v.lines().next().unwrap();
+        assert_eq!(first, "lsns from util-linux 2.42.3");
+        assert_eq!(first.split(' ').nth(3), Some("2.42.3"));
+        assert_eq!(v.lines().nth(1), Some(format!("rns {}", env!("CARGO_PKG_VERSION")).as_str()));
+        assert_eq!(v.lines().count(), 2);
     }
 }

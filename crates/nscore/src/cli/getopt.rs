@@ -65,7 +65,7 @@ pub struct Getopt<'a, Id: Copy> {
 impl<'a, Id: Copy> Getopt<'a, Id> {
     /// `args` is the whole argv, `argv[0]` included (it prefixes getopt's messages as invoked).
     pub fn new(args: Vec<OsString>, specs: &'a [OptSpec<Id>], ordering: Ordering) -> Self {
-        let argv0 = args.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
+        let argv0 = args.first().map(|a| carry_bytes(a.as_bytes())).unwrap_or_default();
         // POSIXLY_CORRECT turns glibc's permuting off, as it does for every getopt caller.
         let ordering = if std::env::var_os("POSIXLY_CORRECT").is_some() { Ordering::RequireOrder } else { ordering };
         let core = specs.len();

@@ -254,7 +254,10 @@ pub const DOC: ToolDoc = ToolDoc {
          util-linux accepts keeps its meaning.",
         "Messages and *--version* use the name the program was called by: installed as *lsns* \
          (for instance with *cargo xtask install --as-util-linux*), it answers exactly as \
-         util-linux *lsns* 2.42 does; called *rlsns*, messages start with \"rlsns:\".",
+         util-linux *lsns* 2.42 does; called *rlsns*, messages start with \"rlsns:\". \
+         *--version* prints util-linux's line first, as scripts parse it \
+         (\"rlsns from util-linux 2.42.3\", with the name called by), then \"rns\" and its own \
+         version on a second line.",
     ],
     see_also: &["runshare(1)", "rnsenter(1)", "lsns(8)", "namespaces(7)", "ioctl_ns(2)", "ip-netns(8)", "scols-filter(5)"],
 };

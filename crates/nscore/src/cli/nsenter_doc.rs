@@ -102,7 +102,10 @@ pub const DOC: ToolDoc = ToolDoc {
     differences: &[
         "Messages and *--version* use the name the program was called by: installed as *nsenter* \
          (for instance with *cargo xtask install --as-util-linux*), it answers exactly as \
-         util-linux *nsenter* 2.42 does; called *rnsenter*, messages start with \"rnsenter:\".",
+         util-linux *nsenter* 2.42 does; called *rnsenter*, messages start with \"rnsenter:\". \
+         *--version* prints util-linux's line first, as scripts parse it \
+         (\"rnsenter from util-linux 2.42.3\", with the name called by), then \"rns\" and its own \
+         version on a second line.",
         "*--follow-context* (*-Z*, SELinux) is not supported, as in util-linux built without SELinux.",
         "*--target* also takes _runtime_:_id_ (see *Containers*); util-linux would reject such a \
          target as an invalid PID argument.",

@@ -110,7 +110,10 @@ pub const DOC: ToolDoc = ToolDoc {
          still empties the environment.",
         "Messages and *--version* use the name the program was called by: installed as *unshare* \
          (for instance with *cargo xtask install --as-util-linux*), it answers exactly as \
-         util-linux *unshare* 2.42 does; called *runshare*, messages start with \"runshare:\".",
+         util-linux *unshare* 2.42 does; called *runshare*, messages start with \"runshare:\". \
+         *--version* prints util-linux's line first, as scripts parse it \
+         (\"runshare from util-linux 2.42.3\", with the name called by), then \"rns\" and its own \
+         version on a second line.",
     ],
     see_also: &["rnsenter(1)", "rlsns(8)", "unshare(1)", "unshare(2)", "clone(2)", "namespaces(7)", "user_namespaces(7)", "newuidmap(1)", "newgidmap(1)", "subuid(5)"],
 };

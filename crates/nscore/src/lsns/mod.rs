@@ -81,7 +81,7 @@ pub fn scan_failure(e: &ScanError) -> Error {
 
 fn print_warnings(prog: &str, warnings: &[String]) {
     for w in warnings {
-        crate::tool::report(format!("{prog}: {w}\n").as_bytes());
+        crate::tool::report(&crate::output::carried_bytes(&format!("{prog}: {w}\n")));
     }
 }
 
