@@ -46,8 +46,7 @@ pub fn program_name(argv0: &OsStr) -> String {
 pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut dyn Write) -> Result<i32>) -> i32 {
     crate::sys::startup::restore_inherited_state();
     let inv = Invocation::new(argv, default_name);
-    let stdout = io::stdout();
-    let mut out = StdioStream::new(stdout.lock(), stdio_buffer_size(&io::stdout()));
+    let mut out = StdioStream::new(RawStdout, stdio_buffer_size(&io::stdout()));
     let result = tool(&inv, &mut out);
     // util-linux prints its error at once and flushes stdout at exit: stderr comes first.
     let status = match result {
@@ -66,7 +65,10 @@ pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut d
             report(&Error::msg("write error").render_bytes(&inv.prog));
             1
         }
-        Err(e) if e.raw_os_error() != Some(libc::EPIPE) => {
+        // As `close_stdout`: a pipe without reader (SIGPIPE ignored) or a descriptor that
+        // cannot be written (closed, read-only: EBADF) is no error when only the final flush
+        // met it.
+        Err(e) if !matches!(e.raw_os_error(), Some(libc::EPIPE | libc::EBADF)) => {
             report(&Error::io("write error", &e).render_bytes(&inv.prog));
             1
         }
@@ -98,11 +100,29 @@ fn stdio_buffer_size(fd: &impl AsFd) -> usize {
     }
 }
 
-/// A stream buffered as C stdio buffers a fully buffered `FILE`: data stays in a buffer of
-/// `size` bytes until more than fits arrives. A write that fails on the way only sets the
-/// error flag (util-linux ignores what its printing returns), so `close_stdout` then finds
-/// `ferror` with no errno and says `write error` alone; a failure of the final flush keeps
-/// its errno (`write error: No space left on device`).
+/// Descriptor 1 written with plain write(2), as C stdio writes it (std's stdout would take a
+/// closed or read-only descriptor's EBADF for success).
+struct RawStdout;
+
+impl Write for RawStdout {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        crate::sys::fd::write_stdout(data).map_err(io::Error::from_raw_os_error)?;
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A stream buffered as glibc buffers a fully buffered `FILE`, write(2) for write(2): data
+/// fills a buffer of `size` bytes; when more arrives than fits, the full buffer is written,
+/// then as many whole buffers' worth of the rest as there are, straight, and what remains is
+/// kept. So a reader sees the same chunks (and a pipe closed early or a full disk stops the
+/// same write) as with util-linux. A write that fails on the way only sets the error flag and
+/// drops the rest of that piece (util-linux ignores what its printing returns), so
+/// `close_stdout` then finds `ferror` with no errno and says `write error` alone; a failure
+/// of the final flush keeps its errno (`write error: No space left on device`).
 struct StdioStream<W: Write> {
     inner: W,
     buf: Vec<u8>,
@@ -119,12 +139,20 @@ impl<W: Write> StdioStream<W> {
 
 impl<W: Write> Write for StdioStream<W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() > self.size {
-            if self.inner.write_all(&self.buf).is_err() {
-                self.failed = true;
-            }
-            self.buf.clear();
+        let fits = data.len().min(self.size - self.buf.len());
+        self.buf.extend_from_slice(&data[..fits]);
+        let rest = &data[fits..];
+        if rest.is_empty() {
+            return Ok(data.len());
+        }
+        let full = self.inner.write_all(&self.buf);
+        self.buf.clear();
+        // glibc writes whole blocks of the rest straight (for buffers of 128 bytes and more).
+        let straight = if self.size >= 128 { rest.len() - rest.len() % self.size } else { rest.len() };
+        let result = full.and_then(|()| self.inner.write_all(&rest[..straight]));
+        match result {
+            Ok(()) => self.buf.extend_from_slice(&rest[straight..]),
+            Err(_) => self.failed = true,
         }
         Ok(data.len())
     }
@@ -200,6 +228,39 @@ mod tests {
         s.write_all(b"g").unwrap();
         s.flush().unwrap();
         assert_eq!(s.inner, b"abcdefg");
+    }
+
+    /// Records each write(2) the stream makes.
+    #[derive(Default)]
+    struct Chunks(Vec<usize>);
+
+    impl Write for Chunks {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            self.0.push(data.len());
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn stdio_stream_writes_in_glibc_chunks() {
+        // One piece of 9825 bytes into a 4096-byte buffer: as glibc's fwrite, 4096 (the full
+        // buffer), 4096 (a whole block, straight), 1633 kept until the end.
+        let mut s = StdioStream::new(Chunks::default(), 4096);
+        s.write_all(&[b'x'; 9825]).unwrap();
+        assert_eq!(s.inner.0, [4096, 4096]);
+        s.flush().unwrap();
+        assert_eq!(s.inner.0, [4096, 4096, 1633]);
+        // Small pieces: a write each time the buffer is full and more comes; exactly full waits.
+        let mut s = StdioStream::new(Chunks::default(), 4096);
+        for _ in 0..4096 {
+            s.write_all(b"ab").unwrap();
+        }
+        assert_eq!(s.inner.0, [4096]);
+        s.flush().unwrap();
+        assert_eq!(s.inner.0, [4096, 4096]);
     }
 
     #[test]

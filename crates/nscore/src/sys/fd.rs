@@ -23,10 +23,21 @@ pub fn open_as_stdin(path: &Path) -> Result<File, i32> {
 
 /// Writes all of `bytes` to descriptor 2, as C's unbuffered stderr does; unlike std's stderr,
 /// a closed descriptor (EBADF) is an error too, which util-linux's exit status reflects.
-pub fn write_stderr(mut bytes: &[u8]) -> Result<(), i32> {
+pub fn write_stderr(bytes: &[u8]) -> Result<(), i32> {
+    write_all(2, bytes)
+}
+
+/// Writes all of `bytes` to descriptor 1 as C stdio's `write(2)` calls do: unlike std's stdout,
+/// a closed descriptor or one open read-only (EBADF) is an error, not a silent success.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), i32> {
+    write_all(1, bytes)
+}
+
+fn write_all(fd: libc::c_int, mut bytes: &[u8]) -> Result<(), i32> {
     while !bytes.is_empty() {
-        // SAFETY: bytes is valid for its length; fd 2 needs no ownership to be written to.
-        match check(unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) } as libc::c_long) {
+        // SAFETY: bytes is valid for its length; a standard descriptor needs no ownership to be
+        // written to (a closed one answers EBADF).
+        match check(unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) } as libc::c_long) {
             Ok(n) => bytes = &bytes[n as usize..],
             Err(libc::EINTR) => {}
             Err(e) => return Err(e),
