@@ -8,6 +8,7 @@ pub use super::number::{parse_signed, parse_unsigned};
 use super::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
+use crate::output::{carried_bytes, carry_bytes};
 use crate::unshare::idmap::{self, MapRange};
 use std::ffi::OsStr;
 use std::ffi::OsString;
@@ -468,20 +469,22 @@ impl IdSource for LiveIds {
         crate::sys::process::ids().1
     }
 
+    // Names and files travel as carried text (`output::carry_bytes`): a name that is not
+    // UTF-8 is looked up, and matched in /etc/subuid, byte for byte as util-linux does.
     fn read(&self, path: &str) -> std::io::Result<String> {
-        std::fs::read(path).map(|b| String::from_utf8_lossy(&b).into_owned())
+        std::fs::read(path).map(|b| carry_bytes(&b))
     }
 
     fn uid_of(&self, name: &str) -> Option<u32> {
-        nix::unistd::User::from_name(name).ok().flatten().map(|u| u.uid.as_raw())
+        crate::sys::passwd::uid_of(&carried_bytes(name))
     }
 
     fn gid_of(&self, name: &str) -> Option<u32> {
-        nix::unistd::Group::from_name(name).ok().flatten().map(|g| g.gid.as_raw())
+        crate::sys::passwd::gid_of(&carried_bytes(name))
     }
 
     fn user_name(&self, uid: u32) -> Option<String> {
-        nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)).ok().flatten().map(|u| u.name)
+        crate::sys::passwd::user_name(uid).map(|name| carry_bytes(&name))
     }
 }
 
@@ -548,16 +551,21 @@ const SIGNAL_NAMES: &[(&str, libc::c_int)] = &[
     ("SYS", libc::SIGSYS),
 ];
 
+/// An option's value as carried text: its bytes kept even when they are not UTF-8.
+fn carried_value(value: &Option<OsString>) -> String {
+    carry_bytes(value.as_deref().map_or(&[][..], OsStr::as_bytes))
+}
+
 /// `--map-user`/`--map-group`: a number (even without an entry) or a name; 4294967295 is
 /// util-linux's "unset" and never an id.
-fn user_or_group(s: &str, by_name: impl FnOnce(&str) -> Option<u32>, what: &str) -> Result<u32> {
+fn user_or_group(s: &str, by_name: impl FnOnce() -> Option<u32>, what: &str) -> Result<u32> {
     let fail = || Error::msg(format!("failed to parse {what} '{s}'"));
     match parse_unsigned(s, what) {
         Ok(n) if n < u64::from(u32::MAX) => return Ok(n as u32),
         Ok(_) | Err(Error::Msg { errno: Some(_), .. }) => return Err(fail()),
         Err(_) => {}
     }
-    by_name(s).filter(|&id| id != u32::MAX).ok_or_else(fail)
+    by_name().filter(|&id| id != u32::MAX).ok_or_else(fail)
 }
 
 /// `auto`/`subids` ranges from /etc/subuid or /etc/subgid for the euid's user.
@@ -666,11 +674,11 @@ fn parse_options(argv: &[OsString], ids: &dyn IdSource, values: &mut Vec<OsStrin
             }
             Opt::MapUser => {
                 a.flags |= libc::CLONE_NEWUSER;
-                a.map_user = Some(user_or_group(&text, |name| ids.uid_of(name), "uid")?);
+                a.map_user = Some(user_or_group(&text, || ids.uid_of(&carried_value(&value)), "uid")?);
             }
             Opt::MapGroup => {
                 a.flags |= libc::CLONE_NEWUSER;
-                a.map_group = Some(user_or_group(&text, |name| ids.gid_of(name), "gid")?);
+                a.map_group = Some(user_or_group(&text, || ids.gid_of(&carried_value(&value)), "gid")?);
             }
             Opt::MapRootUser => {
                 a.flags |= libc::CLONE_NEWUSER;

@@ -308,13 +308,15 @@ impl Scan {
         self.commands.borrow_mut().entry(pid).or_insert_with(|| dir.command(pid)).clone()
     }
 
-    /// The name of a uid, or the number when it has no passwd entry.
+    /// The name of a uid as util-linux's id cache shows it: the passwd name (bytes that are not
+    /// UTF-8 carried as they are), or the number when there is no entry or the name has no
+    /// printable width in the user's locale (empty, a tab or control character in it).
     pub fn user_name(&self, uid: u32) -> String {
         self.users
             .borrow_mut()
             .entry(uid)
-            .or_insert_with(|| match nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)) {
-                Ok(Some(user)) => user.name,
+            .or_insert_with(|| match crate::sys::passwd::user_name(uid) {
+                Some(name) if crate::sys::locale::id_name_is_shown(&name) => crate::output::carry_bytes(&name),
                 _ => uid.to_string(),
             })
             .clone()

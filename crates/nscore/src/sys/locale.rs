@@ -1,18 +1,21 @@
-//! The character set of the user's locale (setlocale(3), nl_langinfo(3)), which decides how
-//! util-linux's tables look: UTF-8 tree glyphs and multibyte text, or ASCII with `\x??`.
+//! The user's locale (setlocale(3), nl_langinfo(3)), which decides how util-linux's tables
+//! look (UTF-8 tree glyphs and multibyte text, or ASCII with `\x??`), which user names its id
+//! cache keeps (mbstowcs(3), wcswidth(3)) and how regular expressions and strerror(3) behave.
 
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
-/// Whether `setlocale(LC_CTYPE, "")` selects a UTF-8 locale. Like util-linux, this switches
-/// the process's character-type locale to the user's (which also makes POSIX regular
-/// expressions multibyte-aware); done once.
+/// Whether the user's locale is UTF-8. The locale is selected once, as util-linux's tools
+/// select it first thing: `setlocale(LC_ALL, "")`, glibc's own resolution of `LC_ALL`, each
+/// `LC_*` and `LANG` (and `LOCPATH`). When any category names a locale that cannot be loaded,
+/// that call fails as a whole and the process stays in the C locale: ASCII, even when
+/// `LC_CTYPE` or `LANG` alone names a UTF-8 locale.
 pub fn ctype_is_utf8() -> bool {
     static UTF8: OnceLock<bool> = OnceLock::new();
     *UTF8.get_or_init(|| {
-        // SAFETY: the argument is a NUL-terminated string; this runs once, before the
-        // program inspects the locale from any other thread.
-        let selected = unsafe { libc::setlocale(libc::LC_CTYPE, c"".as_ptr()) };
+        // SAFETY: the argument is a NUL-terminated string; this runs once, first thing in
+        // `tool::run` while no other thread exists (or, in tests, before the locale is asked).
+        let selected = unsafe { libc::setlocale(libc::LC_ALL, c"".as_ptr()) };
         if selected.is_null() {
             return false;
         }
@@ -23,7 +26,42 @@ pub fn ctype_is_utf8() -> bool {
     })
 }
 
+/// The longest login name util-linux's id cache measures, in characters (`LOGIN_NAME_MAX`).
+const LOGIN_NAME_MAX: usize = 256;
+
+/// Whether util-linux's id cache shows `name` (a passwd or group name) rather than the number:
+/// when its width in the user's locale is positive. The width is wcswidth(3) of its first
+/// `LOGIN_NAME_MAX` characters as mbstowcs(3) decodes them: -1 when one is not printable (a
+/// tab, a control character), 0 for an empty name or one of zero-width characters only.
+///
+/// A name that is not a valid multibyte string (bytes that are not UTF-8; any non-ASCII byte
+/// in the C locale) is shown as the number, as util-linux shows it in practice. Strictly, what
+/// util-linux does there is undefined: it takes mbstowcs's `(size_t)-1` for a success and
+/// measures the characters decoded before the bad byte followed by what its stack buffer
+/// held, which is almost always not printable (observed with 2.38.1 and 2.42.2: `héllo` or
+/// `日本語` in the C locale, `bad\xffname` in C.UTF-8 show the number; only names that repeat
+/// the same prefix many times over, whose traces are left in that buffer, can show otherwise).
+pub fn id_name_is_shown(name: &[u8]) -> bool {
+    ctype_is_utf8();
+    let Ok(name) = std::ffi::CString::new(name) else {
+        return false;
+    };
+    let mut wide: Vec<libc::wchar_t> = vec![0; LOGIN_NAME_MAX + 1];
+    // SAFETY: name is NUL-terminated; mbstowcs writes at most LOGIN_NAME_MAX wide characters
+    // into a buffer of LOGIN_NAME_MAX + 1, whose last element stays 0.
+    let decoded = unsafe { mbstowcs(wide.as_mut_ptr(), name.as_ptr(), LOGIN_NAME_MAX) };
+    match decoded {
+        0 => false,
+        usize::MAX => false,
+        // SAFETY: wide holds `decoded` characters followed by a 0 (written by mbstowcs, or
+        // the last element); wcswidth reads at most LOGIN_NAME_MAX of them.
+        _ => unsafe { wcswidth(wide.as_ptr(), LOGIN_NAME_MAX) > 0 },
+    }
+}
+
 extern "C" {
+    fn mbstowcs(dest: *mut libc::wchar_t, src: *const libc::c_char, n: libc::size_t) -> libc::size_t;
+    fn wcswidth(s: *const libc::wchar_t, n: libc::size_t) -> libc::c_int;
     fn iswprint(wc: libc::c_uint) -> libc::c_int;
     fn wcwidth(wc: libc::wchar_t) -> libc::c_int;
 }
@@ -53,4 +91,23 @@ pub fn utf8_char_cells(c: char) -> Option<usize> {
         answer
     };
     (printable && width >= 0).then_some(width as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_name_is_shown;
+
+    /// Cases whose answer is the same in the C and in a UTF-8 locale.
+    #[test]
+    fn id_cache_keeps_names_with_a_printable_width() {
+        assert!(id_name_is_shown(b"root"));
+        assert!(id_name_is_shown(b" sp ace"));
+        assert!(!id_name_is_shown(b""));
+        assert!(!id_name_is_shown(b"tab\there"));
+        assert!(!id_name_is_shown(b"del\x7f"));
+        assert!(!id_name_is_shown(b"bad\xffname"));
+        // Only the first 256 characters are measured.
+        assert!(!id_name_is_shown(&[b"a".repeat(255), b"\t".to_vec()].concat()));
+        assert!(id_name_is_shown(&[b"a".repeat(256), b"\t".to_vec()].concat()));
+    }
 }

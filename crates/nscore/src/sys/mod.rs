@@ -14,6 +14,7 @@ pub mod locale;
 pub mod mount;
 pub mod netlink;
 pub mod ns;
+pub mod passwd;
 pub mod pidfd;
 pub mod pipe;
 pub mod process;

@@ -1,0 +1,55 @@
+//! The user and group databases through NSS (getpwuid_r(3), getpwnam_r(3), getgrnam_r(3)),
+//! with names as the bytes they hold: a passwd or group name need not be UTF-8.
+
+use std::ffi::{CStr, CString};
+
+/// Calls a reentrant NSS lookup with a buffer grown until it fits; `found` is the entry's
+/// pointer that `lookup` sets, non-NULL when the entry exists. Returns what `read` takes from
+/// the entry.
+fn lookup<E, T>(
+    mut call: impl FnMut(*mut E, *mut libc::c_char, usize, *mut *mut E) -> libc::c_int,
+    read: impl FnOnce(&E) -> T,
+) -> Option<T> {
+    let mut buf: Vec<libc::c_char> = vec![0; 1024];
+    loop {
+        // SAFETY: passwd and group are plain data that the lookup fills in.
+        let mut entry: E = unsafe { std::mem::zeroed() };
+        let mut found: *mut E = std::ptr::null_mut();
+        let rc = call(&mut entry, buf.as_mut_ptr(), buf.len(), &mut found);
+        if rc == libc::ERANGE && buf.len() < 1 << 24 {
+            buf.resize(buf.len() * 4, 0);
+            continue;
+        }
+        return (rc == 0 && !found.is_null()).then(|| read(&entry));
+    }
+}
+
+/// The name of `uid` as getpwuid(3) answers, byte for byte; `None` when it has no entry.
+pub fn user_name(uid: u32) -> Option<Vec<u8>> {
+    lookup(
+        // SAFETY: every pointer is valid for the call; the buffer is writable for its length.
+        |entry, buf, len, found| unsafe { libc::getpwuid_r(uid, entry, buf, len, found) },
+        // SAFETY: on success pw_name points to a NUL-terminated string inside the buffer.
+        |entry: &libc::passwd| unsafe { CStr::from_ptr(entry.pw_name) }.to_bytes().to_vec(),
+    )
+}
+
+/// The uid of the user `name` (bytes) as getpwnam(3) answers.
+pub fn uid_of(name: &[u8]) -> Option<u32> {
+    let name = CString::new(name).ok()?;
+    lookup(
+        // SAFETY: name is NUL-terminated; every pointer is valid for the call.
+        |entry, buf, len, found| unsafe { libc::getpwnam_r(name.as_ptr(), entry, buf, len, found) },
+        |entry: &libc::passwd| entry.pw_uid,
+    )
+}
+
+/// The gid of the group `name` (bytes) as getgrnam(3) answers.
+pub fn gid_of(name: &[u8]) -> Option<u32> {
+    let name = CString::new(name).ok()?;
+    lookup(
+        // SAFETY: name is NUL-terminated; every pointer is valid for the call.
+        |entry, buf, len, found| unsafe { libc::getgrnam_r(name.as_ptr(), entry, buf, len, found) },
+        |entry: &libc::group| entry.gr_gid,
+    )
+}
