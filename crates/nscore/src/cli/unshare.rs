@@ -484,7 +484,7 @@ impl IdSource for LiveIds {
     }
 
     fn user_name(&self, uid: u32) -> Option<String> {
-        crate::sys::passwd::user_name(uid).map(|name| carry_bytes(&name))
+        crate::sys::passwd::user_name(uid).ok().flatten().map(|name| carry_bytes(&name))
     }
 }
 

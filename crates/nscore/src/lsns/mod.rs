@@ -63,6 +63,9 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
             namespaces_table(&scan, &plan, query.as_ref())?
         }
     };
+    if let Some(e) = scan.exhausted() {
+        return Err(scan_failure(&e));
+    }
     // The table holds everything it shows: the scan's memory goes back before rendering.
     drop(scan);
     render(&table, &plan.format(), out)?;
@@ -70,9 +73,21 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
 }
 
 /// How lsns ends when the scan fails: silently, with 2 for an unsupported NS ioctl (ENOTTY),
-/// else 1; an unreadable mountinfo is libmount's failure (32).
+/// else 1; an unreadable mountinfo is libmount's failure (32). A shortage of descriptors or
+/// memory is said (util-linux exits 1 silently or prints a partial table): the answer would
+/// lack what could not be opened.
 pub fn scan_failure(e: &ScanError) -> Error {
+    let exhausted = match e {
+        ScanError::Exhausted(errno) | ScanError::Ioctl { errno, .. } | ScanError::Io(errno) => {
+            Some(*errno).filter(|&e| crate::sys::fd::is_exhaustion(e))
+        }
+        ScanError::Mountinfo(_) => None,
+    };
+    if let Some(errno) = exhausted {
+        return Error::os("failed to read namespaces", errno);
+    }
     match e {
+        ScanError::Exhausted(_) => Error::Silent(1),
         ScanError::Mountinfo(errno) => Error::os("failed to parse /proc/self/mountinfo", *errno).with_status(32),
         ScanError::Ioctl { errno, .. } if *errno == libc::ENOTTY => Error::Silent(2),
         ScanError::Ioctl { .. } | ScanError::Io(_) => Error::Silent(1),

@@ -128,6 +128,9 @@ pub enum ScanError {
     Mountinfo(i32),
     /// Reading the root failed.
     Io(i32),
+    /// Descriptors or memory ran out (EMFILE, ENFILE, ENOMEM) while reading: what was read
+    /// may lack namespaces, owners or parents, so there is no answer.
+    Exhausted(i32),
 }
 
 /// Everything found.
@@ -154,6 +157,9 @@ pub struct Scan {
     /// What the kernel said, asked ahead on several threads, by inode: the task directory
     /// asked through and the answer.
     answers: HashMap<u64, (String, Answer)>,
+    /// The first EMFILE, ENFILE or ENOMEM met outside the `/proc` readers (which remember
+    /// their own, [`ProcDir::exhausted`]): an ioctl, a socket, a bind mount opened.
+    exhausted: std::cell::Cell<Option<i32>>,
 }
 
 /// Representatives read per thread at least: each costs a few system calls (~15 us).
@@ -236,7 +242,11 @@ fn ask_about(
             Err(e) => Err(e),
         };
         let (pino, oino) = if opts.relations { (ask(Rel::Parent)?, ask(Rel::Owner)?) } else { (0, 0) };
-        let netnsid = if kind == NsKind::Net { netlink.and_then(|nl| nl.nsid(fd.as_fd())) } else { None };
+        let netnsid = match netlink.filter(|_| kind == NsKind::Net).map(|nl| nl.nsid(fd.as_fd())) {
+            Some(Err(e)) if crate::sys::fd::is_exhaustion(e) => return Err(e),
+            Some(answer) => answer.ok().flatten(),
+            None => None,
+        };
         Ok(Some((pino, oino, netnsid)))
     })();
     Answer { unsupported, outcome }
@@ -247,7 +257,13 @@ fn ask_about(
 /// open, two ioctls and a netlink round trip, thousands on a big host. The answers are
 /// taken in process order by `take_in`, so warnings and failures come as they would from
 /// asking one by one; one whose namespace a descriptor made known first is not used.
-fn ask_ahead(dir: &ProcDir, opts: &ScanOptions, procs: &[Process]) -> HashMap<u64, (String, Answer)> {
+/// On one thread (few namespaces, or few descriptors left) `netlink` is used for all.
+fn ask_ahead(
+    dir: &ProcDir,
+    opts: &ScanOptions,
+    netlink: Option<&RouteSocket>,
+    procs: &[Process],
+) -> HashMap<u64, (String, Answer)> {
     let mut seen = std::collections::HashSet::new();
     let mut asks: Vec<(i32, NsKind, u64, Option<Answer>)> = Vec::new();
     for proc in procs {
@@ -259,12 +275,14 @@ fn ask_ahead(dir: &ProcDir, opts: &ScanOptions, procs: &[Process]) -> HashMap<u6
             }
         }
     }
-    let threads = walk::threads_for(asks.len(), MIN_READS_PER_THREAD);
+    // Each thread holds a namespace, the relative asked for and a netlink socket.
+    let threads = walk::threads_for(asks.len(), MIN_READS_PER_THREAD, 3);
     walk::in_parts(&mut asks, threads, |part| {
         // A netlink socket per part: answers on a shared one could cross.
-        let netlink = if opts.netnsid { RouteSocket::open().ok() } else { None };
+        let own = if opts.netnsid && threads > 1 { RouteSocket::open().map_err(|e| dir.note(e)).ok() } else { None };
+        let netlink = if threads > 1 { own.as_ref() } else { netlink };
         for (pid, kind, ino, answer) in part {
-            *answer = Some(ask_about(dir, opts, netlink.as_ref(), &pid.to_string(), *kind, *ino));
+            *answer = Some(ask_about(dir, opts, netlink, &pid.to_string(), *kind, *ino));
         }
     });
     asks.into_iter().filter_map(|(pid, _, ino, answer)| Some((ino, (pid.to_string(), answer?)))).collect()
@@ -273,8 +291,13 @@ fn ask_ahead(dir: &ProcDir, opts: &ScanOptions, procs: &[Process]) -> HashMap<u6
 impl Scan {
     /// An empty scan over `procfs` with these nsfs mounts.
     pub fn new(procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
+        Scan::with_dir(procfs.open().ok(), procfs, mounts)
+    }
+
+    /// An empty scan that reads command lines through `dir`.
+    fn with_dir(dir: Option<ProcDir>, procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
         Scan {
-            dir: procfs.open().ok(),
+            dir,
             procfs,
             procs: Vec::new(),
             namespaces: Vec::new(),
@@ -287,7 +310,30 @@ impl Scan {
             relatives: std::cell::OnceCell::new(),
             commands: RefCell::new(HashMap::new()),
             answers: HashMap::new(),
+            exhausted: std::cell::Cell::new(None),
         }
+    }
+
+    /// Remembers `errno` if it says descriptors or memory ran out.
+    fn note(&self, errno: i32) {
+        if crate::sys::fd::is_exhaustion(errno) && self.exhausted.get().is_none() {
+            self.exhausted.set(Some(errno));
+        }
+    }
+
+    /// Whether anything read so far through `dir` or otherwise failed for want of
+    /// descriptors or memory.
+    fn check(&self, dir: &ProcDir) -> Result<(), ScanError> {
+        match dir.exhausted().or(self.exhausted.get()) {
+            Some(errno) => Err(ScanError::Exhausted(errno)),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether a read since the scan (a command line, a user name) failed for want of
+    /// descriptors or memory: what it gave is then no answer.
+    pub fn exhausted(&self) -> Option<ScanError> {
+        self.dir.as_ref().and_then(ProcDir::exhausted).or(self.exhausted.get()).map(ScanError::Exhausted)
     }
 
     pub fn get(&self, ino: u64) -> Option<usize> {
@@ -316,8 +362,12 @@ impl Scan {
             .borrow_mut()
             .entry(uid)
             .or_insert_with(|| match crate::sys::passwd::user_name(uid) {
-                Some(name) if crate::sys::locale::id_name_is_shown(&name) => crate::output::carry_bytes(&name),
-                _ => uid.to_string(),
+                Ok(Some(name)) if crate::sys::locale::id_name_is_shown(&name) => crate::output::carry_bytes(&name),
+                Ok(_) => uid.to_string(),
+                Err(errno) => {
+                    self.note(errno);
+                    uid.to_string()
+                }
             })
             .clone()
     }
@@ -361,8 +411,31 @@ impl Scan {
         related
     }
 
+    /// [`Scan::related`]'s inode alone (0: none or failed, a shortage remembered).
+    fn related_ino(&mut self, fd: BorrowedFd<'_>, kind: NsKind, rel: Rel) -> u64 {
+        match self.related(fd, kind, rel) {
+            Ok((ino, _)) => ino,
+            Err(e) => {
+                self.note(e);
+                0
+            }
+        }
+    }
+
+    /// A descriptor of the relative [`Scan::related_ino`] found to be `ino`.
+    fn related_fd(&mut self, fd: BorrowedFd<'_>, kind: NsKind, rel: Rel, ino: u64) -> Option<OwnedFd> {
+        match self.related(fd, kind, rel) {
+            Ok((got, other)) if got == ino => other,
+            Ok(_) => None,
+            Err(e) => {
+                self.note(e);
+                None
+            }
+        }
+    }
+
     fn netnsid(&self, netlink: Option<&RouteSocket>, fd: BorrowedFd<'_>) -> Option<i32> {
-        netlink.and_then(|nl| nl.nsid(fd))
+        netlink.and_then(|nl| nl.nsid(fd).map_err(|e| self.note(e)).ok().flatten())
     }
 
     /// Adds a process and counts it in each of its namespaces (entries made as needed); the
@@ -427,6 +500,7 @@ impl Scan {
         let flag = match nsio::ns_get_nstype(fd) {
             Ok(flag) => flag,
             Err(e) => {
+                self.note(e);
                 self.warn_unsupported(e, "NS_GET_NSTYPE");
                 return None;
             }
@@ -435,8 +509,10 @@ impl Scan {
         if !opts.kinds[kind.index()] {
             return None;
         }
-        let (pino, pfd) = self.related(fd, kind, Rel::Parent).unwrap_or((0, None));
-        let (oino, ofd) = self.related(fd, kind, Rel::Owner).unwrap_or((0, None));
+        // Only the inodes are kept: the descriptors are asked for again when a relative is
+        // added, so a chain of namespaces holds one descriptor per level, not three.
+        let pino = self.related_ino(fd, kind, Rel::Parent);
+        let oino = self.related_ino(fd, kind, Rel::Owner);
         let netnsid = match kind {
             NsKind::Net => match self.get(ino).filter(|&i| self.namespaces[i].queried) {
                 Some(i) => self.namespaces[i].netnsid,
@@ -447,6 +523,7 @@ impl Scan {
         let uid = match nsio::ns_get_owner_uid(fd) {
             Ok(uid) => uid,
             Err(e) => {
+                self.note(e);
                 self.warn_unsupported(e, "NS_GET_OWNER_UID");
                 0
             }
@@ -466,7 +543,8 @@ impl Scan {
             let parent = match known(self, pino) {
                 Some(p) => Some(p),
                 None => {
-                    let p = pfd.as_ref().and_then(|pfd| self.add_from_fd(opts, netlink, pfd.as_fd(), pino, all_known));
+                    let pfd = self.related_fd(fd, kind, Rel::Parent, pino);
+                    let p = pfd.and_then(|pfd| self.add_from_fd(opts, netlink, pfd.as_fd(), pino, all_known));
                     if pino == oino {
                         self.namespaces[idx].related[Rel::Owner as usize] = p;
                     }
@@ -478,7 +556,10 @@ impl Scan {
         if self.namespaces[idx].related[Rel::Owner as usize].is_none() && oino != 0 {
             let owner = match known(self, oino) {
                 Some(o) => Some(o),
-                None => ofd.as_ref().and_then(|ofd| self.add_from_fd(opts, netlink, ofd.as_fd(), oino, all_known)),
+                None => {
+                    let ofd = self.related_fd(fd, kind, Rel::Owner, oino);
+                    ofd.and_then(|ofd| self.add_from_fd(opts, netlink, ofd.as_fd(), oino, all_known))
+                }
             };
             self.namespaces[idx].related[Rel::Owner as usize] = owner;
         }
@@ -556,8 +637,12 @@ impl Scan {
         netlink: Option<&RouteSocket>,
         leader: &Process,
     ) -> Result<(), i32> {
-        let Ok(entries) = std::fs::read_dir(self.procfs.root().join(format!("{}/task", leader.pid))) else {
-            return Ok(());
+        let entries = match std::fs::read_dir(self.procfs.root().join(format!("{}/task", leader.pid))) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.note(e.raw_os_error().unwrap_or(0));
+                return Ok(());
+            }
         };
         let mut tids: Vec<i32> = entries
             .flatten()
@@ -588,7 +673,8 @@ impl Scan {
     }
 
     /// Namespaces a process holds open: nsfs descriptors, and the network namespaces of its
-    /// sockets (pidfd_getfd(2) + SIOCGSKNS). Failures are ignored, as in util-linux.
+    /// sockets (pidfd_getfd(2) + SIOCGSKNS). Failures are ignored, as in util-linux, but for
+    /// a shortage of descriptors or memory, which is remembered.
     /// Each is also remembered as a [`Holder`] (a socket only when it is not in `own_net`,
     /// the process's own network namespace).
     fn read_open_namespaces(
@@ -613,12 +699,21 @@ impl Scan {
                 }
             } else if file.is_socket() && opts.kinds[NsKind::Net.index()] {
                 if pidfd.is_none() {
-                    pidfd = nsio::pidfd_open(pid).ok();
+                    pidfd = nsio::pidfd_open(pid).map_err(|e| self.note(e)).ok();
                 }
-                let Some(pidfd) = pidfd.as_ref() else { continue };
-                let Ok(sock) = nsio::pidfd_getfd(pidfd.as_fd(), num) else { continue };
-                let Ok(netns) = nsio::socket_netns(sock.as_fd()) else { continue };
-                let Ok(st) = crate::sys::at::stat_fd(netns.as_fd()) else { continue };
+                let Some(held) = pidfd.as_ref() else { continue };
+                let Ok(sock) = nsio::pidfd_getfd(held.as_fd(), num).map_err(|e| self.note(e)) else { continue };
+                let mut netns = nsio::socket_netns(sock.as_fd());
+                if netns.as_ref().is_err_and(|&e| e == libc::EMFILE) {
+                    // The table is nearly full: the pidfd makes room, reopened at the next socket.
+                    pidfd = None;
+                    netns = nsio::socket_netns(sock.as_fd());
+                }
+                let netns = netns.map_err(|e| self.note(e));
+                // The socket itself is not needed past this point.
+                drop(sock);
+                let Ok(netns) = netns else { continue };
+                let Ok(st) = crate::sys::at::stat_fd(netns.as_fd()).map_err(|e| self.note(e)) else { continue };
                 if st.st_ino != own_net {
                     self.held.entry(st.st_ino).or_default().push(Holder::Socket(pid, num));
                 }
@@ -638,7 +733,13 @@ impl Scan {
             if self.get(ino).is_some() {
                 continue;
             }
-            let Ok(fd) = File::open(m.target_path()) else { continue };
+            let fd = match File::open(m.target_path()) {
+                Ok(fd) => fd,
+                Err(e) => {
+                    self.note(e.raw_os_error().unwrap_or(0));
+                    continue;
+                }
+            };
             self.add_from_fd(opts, netlink, fd.as_fd(), ino, true);
         }
     }
@@ -684,7 +785,7 @@ impl Scan {
         else {
             return;
         };
-        let Ok((ino, Some(missing))) = self.related(fd.as_fd(), kind, rel) else { return };
+        let Ok((ino, Some(missing))) = self.related(fd.as_fd(), kind, rel).map_err(|e| self.note(e)) else { return };
         if ino != want {
             return;
         }
@@ -702,7 +803,7 @@ impl Scan {
         // (pid, uid, ppid, command) of each representative.
         let mut read: Vec<(i32, u32, i32, Option<String>)> =
             reps.iter().map(|&r| (self.procs[r].pid, 0, self.procs[r].ppid, None)).collect();
-        let threads = walk::threads_for(read.len(), MIN_READS_PER_THREAD);
+        let threads = walk::threads_for(read.len(), MIN_READS_PER_THREAD, 1);
         walk::in_parts(&mut read, threads, |part| {
             for (pid, uid, ppid, command) in part {
                 *uid = dir.uid(*pid).unwrap_or(0);
@@ -760,14 +861,16 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
     // lsns parses mountinfo before it walks /proc.
     let mounts = procfs.nsfs_mounts().map_err(|e| ScanError::Mountinfo(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let dir = procfs.open().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
-    let mut scan = Scan::new(procfs.clone(), mounts);
+    // `dir` goes into the scan (for command lines) once the scan is done with it.
+    let mut scan = Scan::with_dir(None, procfs.clone(), mounts);
     scan.nsfs_dev = LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
-    let netlink = if opts.netnsid { RouteSocket::open().ok() } else { None };
+    let netlink = if opts.netnsid { RouteSocket::open().map_err(|e| scan.note(e)).ok() } else { None };
     let pids = dir.pids().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let walk = walk::walk(&dir, opts, scan.nsfs_dev, &pids);
     drop(pids);
+    scan.check(&dir)?;
     if opts.relations || opts.netnsid {
-        scan.answers = ask_ahead(&dir, opts, &walk.procs);
+        scan.answers = ask_ahead(&dir, opts, netlink.as_ref(), &walk.procs);
     }
     scan.procs = walk.procs;
     let mut fds: &[HeldFd] = &walk.fds;
@@ -778,6 +881,7 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
         }
         fds = &fds[held..];
     }
+    scan.check(&dir)?;
     scan.answers = HashMap::new();
     // Entries made for a process that vanished before its ioctls could be asked are kept,
     // as util-linux keeps the inode it had read.
@@ -786,10 +890,14 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
     }
     scan.link_parents();
     scan.read_persistent(opts, netlink.as_ref());
+    scan.dir = Some(dir);
     if opts.connect {
         scan.connect(opts, netlink.as_ref());
     }
-    Ok(scan)
+    match scan.exhausted() {
+        Some(e) => Err(e),
+        None => Ok(scan),
+    }
 }
 
 #[cfg(test)]
@@ -801,7 +909,8 @@ mod tests {
         let dir = ProcFs::live().open().unwrap();
         let opts = ScanOptions { kinds: [true; 8], relations: true, netnsid: true, ..Default::default() };
         let walk = walk::walk(&dir, &opts, None, &dir.pids().unwrap());
-        let ahead = ask_ahead(&dir, &opts, &walk.procs);
+        let shared = RouteSocket::open().ok();
+        let ahead = ask_ahead(&dir, &opts, shared.as_ref(), &walk.procs);
         // Every namespace a process showed was asked about, through the first process.
         let mut firsts = HashMap::new();
         for proc in &walk.procs {

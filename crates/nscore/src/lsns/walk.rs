@@ -37,10 +37,17 @@ const PARTS_PER_THREAD: usize = 4;
 /// (64 processes of a walk are ~3 ms of system calls; 1,000 were ~50 ms).
 const MAX_PART: usize = 64;
 
-/// How many threads share `items` items when each should have at least `min_per_thread`.
-pub fn threads_for(items: usize, min_per_thread: usize) -> usize {
+/// How many threads share `items` items when each should have at least `min_per_thread`
+/// and holds up to `fds_per_thread` descriptors open at once: no more than the descriptors
+/// this process may still open allow (`ulimit -n`), so a low limit makes a slower walk, not
+/// failed opens.
+pub fn threads_for(items: usize, min_per_thread: usize, fds_per_thread: usize) -> usize {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    cpus.min(MAX_THREADS).min(items / min_per_thread.max(1)).max(1)
+    let threads = cpus.min(MAX_THREADS).min(items / min_per_thread.max(1)).max(1);
+    if threads == 1 {
+        return 1;
+    }
+    threads.min(crate::sys::fd::free_descriptors() / fds_per_thread.max(1)).max(1)
 }
 
 /// Calls `work` on consecutive parts of `items`, on up to `threads` threads (this one
@@ -68,7 +75,8 @@ pub fn in_parts<T: Send, R: Send>(items: &mut [T], threads: usize, work: impl Fn
 
 /// Reads the processes `pids`; those gone by then are left out.
 pub fn walk(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, pids: &[i32]) -> Walk {
-    walk_on(threads_for(pids.len(), MIN_PER_THREAD), dir, opts, nsfs_dev, pids)
+    // A thread holds one descriptor at a time (`PID/ns`, then `PID/fd`).
+    walk_on(threads_for(pids.len(), MIN_PER_THREAD, 1), dir, opts, nsfs_dev, pids)
 }
 
 /// [`walk`] on up to this many threads (this one included).
@@ -142,8 +150,10 @@ mod tests {
                 assert!(sums.iter().all(|part| part.len() <= MAX_PART));
             }
         }
-        assert_eq!(threads_for(10, 256), 1);
-        assert!(threads_for(100_000, 256) <= MAX_THREADS);
+        assert_eq!(threads_for(10, 256, 1), 1);
+        assert!(threads_for(100_000, 256, 1) <= MAX_THREADS);
+        // No more threads than descriptors to hold.
+        assert_eq!(threads_for(100_000, 1, usize::MAX / 2), 1);
     }
 
     #[test]

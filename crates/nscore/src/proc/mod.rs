@@ -3,7 +3,9 @@
 //!
 //! A scan opens the root once ([`ProcDir`]) and resolves `PID/...` relative to it (openat(2),
 //! fstatat(2)). Processes vanish while they are read: every reader answers `None` or `Err`
-//! for a process that is gone, and callers skip it.
+//! for a process that is gone, and callers skip it. A read that failed for want of
+//! descriptors or memory also answers `None`, but is remembered ([`ProcDir::exhausted`]):
+//! a scan that met one has no answer to give.
 
 pub mod container;
 
@@ -15,6 +17,7 @@ use std::io::Read;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// A procfs mount, by its root path (`/proc` on a live system).
 #[derive(Debug, Clone)]
@@ -44,7 +47,7 @@ impl ProcFs {
 
     /// Opens the root directory for a scan.
     pub fn open(&self) -> std::io::Result<ProcDir> {
-        Ok(ProcDir { dir: File::open(&self.root)?, root: self.root.clone() })
+        Ok(ProcDir { dir: File::open(&self.root)?, root: self.root.clone(), exhausted: AtomicI32::new(0) })
     }
 }
 
@@ -53,6 +56,8 @@ impl ProcFs {
 pub struct ProcDir {
     dir: File,
     root: PathBuf,
+    /// The first EMFILE, ENFILE or ENOMEM a read met (0: none), on whichever thread.
+    exhausted: AtomicI32,
 }
 
 /// What `PID/stat` says that lsns needs.
@@ -105,6 +110,22 @@ impl ProcDir {
         self.dir.as_fd()
     }
 
+    /// Remembers `errno` if it says descriptors or memory ran out; passes it on.
+    pub fn note(&self, errno: i32) -> i32 {
+        if crate::sys::fd::is_exhaustion(errno) {
+            let _ = self.exhausted.compare_exchange(0, errno, Ordering::Relaxed, Ordering::Relaxed);
+        }
+        errno
+    }
+
+    /// The first EMFILE, ENFILE or ENOMEM a read below this root met (or was [`noted`]
+    /// with): the `None`s since may be files that exist.
+    ///
+    /// [`noted`]: ProcDir::note
+    pub fn exhausted(&self) -> Option<i32> {
+        Some(self.exhausted.load(Ordering::Relaxed)).filter(|&e| e != 0)
+    }
+
     /// Numeric entries of the root that are (or may be) directories, in directory order:
     /// the processes (threads are not listed at the top level).
     pub fn pids(&self) -> std::io::Result<Vec<i32>> {
@@ -130,19 +151,22 @@ impl ProcDir {
 
     /// stat(2) of `path` below the root, following a final symlink.
     pub fn stat(&self, path: &str) -> Option<FileId> {
-        stat_at(self.fd(), Path::new(path)).ok().map(|st| FileId::of(&st))
+        stat_at(self.fd(), Path::new(path)).map_err(|e| self.note(e)).ok().map(|st| FileId::of(&st))
     }
 
     /// Opens `path` below the root read-only (following symlinks: `PID/ns/net`, `PID/fd/3`).
     pub fn open(&self, path: &str) -> Result<File, i32> {
-        open_at(self.fd(), Path::new(path))
+        open_at(self.fd(), Path::new(path)).map_err(|e| self.note(e))
     }
 
     /// The first `max` bytes of a file below the root.
     pub fn read(&self, path: &str, max: usize) -> Option<Vec<u8>> {
         let file = self.open(path).ok()?;
         let mut buf = Vec::with_capacity(max.min(4096));
-        file.take(max as u64).read_to_end(&mut buf).ok()?;
+        if let Err(e) = file.take(max as u64).read_to_end(&mut buf) {
+            self.note(e.raw_os_error().unwrap_or(0));
+            return None;
+        }
         Some(buf)
     }
 
@@ -164,29 +188,38 @@ impl ProcDir {
     /// inode that it frees again as soon as nothing holds the namespace open, for every process.
     /// An entry that is no link (a fixture tree's plain file) stands in with its own inode.
     pub fn ns(&self, pid: i32, name: &str) -> Option<u64> {
-        link_inode(self.fd(), ShortPath::new(format_args!("{pid}/ns/{name}"))?.as_str())
+        link_inode(self.fd(), ShortPath::new(format_args!("{pid}/ns/{name}"))?.as_str()).map_err(|e| self.note(e)).ok()
     }
 
     /// `PID/ns`, open to read several of its links: each then resolves one name instead of
     /// three (`PID`, `ns`, the link), which is fewer dentry lookups (cache misses on a big
     /// host) than the open and close cost from a few links on: ~10% of a walk reading all
     /// eight at 16,000 processes. `None` when the process is gone.
-    pub fn ns_dir(&self, pid: i32) -> Option<NsDir> {
+    pub fn ns_dir(&self, pid: i32) -> Option<NsDir<'_>> {
         let path = ShortPath::new(format_args!("{pid}/ns"))?;
-        open_dir_path(self.fd(), Path::new(path.as_str())).ok().map(|fd| NsDir { fd })
+        open_dir_path(self.fd(), Path::new(path.as_str()))
+            .map_err(|e| self.note(e))
+            .ok()
+            .map(|fd| NsDir { fd, root: self })
     }
 
     /// Calls `each` with the open descriptors of a process: (number, what it points to).
     /// Vanished ones are left out.
     pub fn for_each_fd(&self, pid: i32, mut each: impl FnMut(i32, FileId)) {
         let Some(path) = ShortPath::new(format_args!("{pid}/fd")) else { return };
-        let Ok(dir) = Dir::open_at(self.fd(), Path::new(path.as_str())) else { return };
-        let _ = dir.for_each_name(|name| {
+        let Ok(dir) = Dir::open_at(self.fd(), Path::new(path.as_str())).map_err(|e| self.note(e)) else { return };
+        let listed = dir.for_each_name(|name| {
             let Some(num) = std::str::from_utf8(name).ok().and_then(|n| n.parse::<u64>().ok()) else { return };
-            if let Ok(st) = stat_at(dir.as_fd(), Path::new(std::ffi::OsStr::from_bytes(name))) {
-                each(num as i32, FileId::of(&st));
+            match stat_at(dir.as_fd(), Path::new(std::ffi::OsStr::from_bytes(name))) {
+                Ok(st) => each(num as i32, FileId::of(&st)),
+                Err(e) => {
+                    self.note(e);
+                }
             }
         });
+        if let Err(e) = listed {
+            self.note(e);
+        }
     }
 
     /// The command line as lsns shows it, or `None` when neither `cmdline` nor `comm` has text.
@@ -199,25 +232,27 @@ impl ProcDir {
 /// One process's `ns` directory, open to read its links ([`ProcDir::ns_dir`]). The links
 /// of a process that exits meanwhile read as gone, not as another process's.
 #[derive(Debug)]
-pub struct NsDir {
+pub struct NsDir<'a> {
     fd: OwnedFd,
+    root: &'a ProcDir,
 }
 
-impl NsDir {
+impl NsDir<'_> {
     /// The inode of the namespace the link `name` shows, as [`ProcDir::ns`].
     pub fn ns(&self, name: &str) -> Option<u64> {
-        link_inode(self.fd.as_fd(), name)
+        link_inode(self.fd.as_fd(), name).map_err(|e| self.root.note(e)).ok()
     }
 }
 
 /// The inode a namespace link names (its text, `net:[4026531840]`); an entry that is no
-/// link (a fixture tree's plain file) stands in with its own inode.
-fn link_inode(dir: BorrowedFd<'_>, path: &str) -> Option<u64> {
+/// link (a fixture tree's plain file) stands in with its own inode. `Err(errno)` when it
+/// could not be read (ENOENT: gone).
+fn link_inode(dir: BorrowedFd<'_>, path: &str) -> Result<u64, i32> {
     let mut buf = [0u8; 64];
     match read_link_at(dir, Path::new(path), &mut buf) {
-        Ok(len) => parse_ns_link(&buf[..len]),
-        Err(libc::EINVAL) => stat_at(dir, Path::new(path)).ok().map(|st| st.st_ino),
-        Err(_) => None,
+        Ok(len) => parse_ns_link(&buf[..len]).ok_or(libc::ENOENT),
+        Err(libc::EINVAL) => stat_at(dir, Path::new(path)).map(|st| st.st_ino),
+        Err(e) => Err(e),
     }
 }
 

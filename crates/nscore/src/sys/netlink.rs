@@ -28,8 +28,9 @@ impl RouteSocket {
     }
 
     /// The nsid of the network namespace behind `ns` (`-1`: none assigned), or `None` when
-    /// the kernel does not answer with an `RTM_NEWNSID` whose first attribute is `NETNSA_NSID`.
-    pub fn nsid(&self, ns: BorrowedFd<'_>) -> Option<i32> {
+    /// the kernel does not answer with an `RTM_NEWNSID` whose first attribute is `NETNSA_NSID`;
+    /// `Err(errno)` when it could not be asked (send(2) or recv(2) failed).
+    pub fn nsid(&self, ns: BorrowedFd<'_>) -> Result<Option<i32>, i32> {
         let mut req = [0u8; HEADER_SPACE + 8];
         let len = req.len() as u32;
         req[0..4].copy_from_slice(&len.to_ne_bytes());
@@ -40,18 +41,14 @@ impl RouteSocket {
         req[HEADER_SPACE + 2..HEADER_SPACE + 4].copy_from_slice(&NETNSA_FD.to_ne_bytes());
         req[HEADER_SPACE + 4..].copy_from_slice(&ns.as_raw_fd().to_ne_bytes());
         // SAFETY: req is valid for its length.
-        let sent = unsafe { libc::send(self.fd.as_raw_fd(), req.as_ptr().cast(), req.len(), 0) };
-        if sent < 0 {
-            return None;
-        }
+        super::check(unsafe { libc::send(self.fd.as_raw_fd(), req.as_ptr().cast(), req.len(), 0) } as libc::c_long)?;
         // Room for the answer's first attribute or for an nlmsgerr, as util-linux reserves.
         let mut res = [0u8; HEADER_SPACE + 24];
         // SAFETY: res is valid for writes of its length.
-        let got = unsafe { libc::recv(self.fd.as_raw_fd(), res.as_mut_ptr().cast(), res.len(), 0) };
-        if got < 0 {
-            return None;
-        }
-        parse_nsid_reply(&res[..got as usize])
+        let got = super::check(
+            unsafe { libc::recv(self.fd.as_raw_fd(), res.as_mut_ptr().cast(), res.len(), 0) } as libc::c_long
+        )?;
+        Ok(parse_nsid_reply(&res[..got as usize]))
     }
 }
 

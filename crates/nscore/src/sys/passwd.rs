@@ -7,9 +7,17 @@ use std::ffi::{CStr, CString};
 /// pointer that `lookup` sets, non-NULL when the entry exists. Returns what `read` takes from
 /// the entry.
 fn lookup<E, T>(
-    mut call: impl FnMut(*mut E, *mut libc::c_char, usize, *mut *mut E) -> libc::c_int,
+    call: impl FnMut(*mut E, *mut libc::c_char, usize, *mut *mut E) -> libc::c_int,
     read: impl FnOnce(&E) -> T,
 ) -> Option<T> {
+    lookup_or_errno(call, read).ok().flatten()
+}
+
+/// [`lookup`], telling a failed lookup (its errno: ENOMEM, EMFILE, ...) from a missing entry.
+fn lookup_or_errno<E, T>(
+    mut call: impl FnMut(*mut E, *mut libc::c_char, usize, *mut *mut E) -> libc::c_int,
+    read: impl FnOnce(&E) -> T,
+) -> Result<Option<T>, i32> {
     let mut buf: Vec<libc::c_char> = vec![0; 1024];
     loop {
         // SAFETY: passwd and group are plain data that the lookup fills in.
@@ -20,13 +28,19 @@ fn lookup<E, T>(
             buf.resize(buf.len() * 4, 0);
             continue;
         }
-        return (rc == 0 && !found.is_null()).then(|| read(&entry));
+        return match rc {
+            0 => Ok((!found.is_null()).then(|| read(&entry))),
+            // getpwuid_r's "no such entry" answers (see its manual's NOTES)
+            libc::ENOENT | libc::ESRCH | libc::EBADF | libc::EPERM => Ok(None),
+            errno => Err(errno),
+        };
     }
 }
 
-/// The name of `uid` as getpwuid(3) answers, byte for byte; `None` when it has no entry.
-pub fn user_name(uid: u32) -> Option<Vec<u8>> {
-    lookup(
+/// The name of `uid` as getpwuid(3) answers, byte for byte; `None` when it has no entry,
+/// the errno when the lookup itself failed (out of descriptors or memory).
+pub fn user_name(uid: u32) -> Result<Option<Vec<u8>>, i32> {
+    lookup_or_errno(
         // SAFETY: every pointer is valid for the call; the buffer is writable for its length.
         |entry, buf, len, found| unsafe { libc::getpwuid_r(uid, entry, buf, len, found) },
         // SAFETY: on success pw_name points to a NUL-terminated string inside the buffer.
