@@ -332,19 +332,17 @@ fn open_cgroup_procs(target: libc::pid_t) -> Result<File> {
 fn take_target_environ(mut environ: File) -> Result<()> {
     let mut data = Vec::new();
     environ.read_to_end(&mut data).map_err(|e| Error::io("failed to get environment variables", &e))?;
-    for (name, _) in std::env::vars_os() {
-        std::env::remove_var(name);
-    }
-    let mut set: Vec<&[u8]> = Vec::new();
+    // clearenv(3), as util-linux: it also drops what remove_var cannot name (`=x=y`, `NOEQ`).
+    crate::sys::environ::clear();
+    let mut set: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
     for entry in data.split(|&b| b == 0).rev() {
         let Some(eq) = entry.iter().position(|&b| b == b'=') else { continue };
         let (name, value) = (&entry[..eq], &entry[eq + 1..]);
         if name.is_empty() {
             return Err(Error::os("failed to set environment variables", libc::EINVAL));
         }
-        if !set.contains(&name) {
+        if set.insert(name) {
             std::env::set_var(OsStr::from_bytes(name), OsStr::from_bytes(value));
-            set.push(name);
         }
     }
     Ok(())
