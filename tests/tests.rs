@@ -6,6 +6,7 @@ mod common;
 
 mod docs;
 mod extras;
+mod hostile_env;
 mod hostile_fds;
 mod hostile_locale;
 mod hostile_stdio;

@@ -332,19 +332,17 @@ fn open_cgroup_procs(target: libc::pid_t) -> Result<File> {
 fn take_target_environ(mut environ: File) -> Result<()> {
     let mut data = Vec::new();
     environ.read_to_end(&mut data).map_err(|e| Error::io("failed to get environment variables", &e))?;
-    for (name, _) in std::env::vars_os() {
-        std::env::remove_var(name);
-    }
-    let mut set: Vec<&[u8]> = Vec::new();
+    // clearenv(3), as util-linux: it also drops what remove_var cannot name (`=x=y`, `NOEQ`).
+    crate::sys::environ::clear();
+    let mut set: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
     for entry in data.split(|&b| b == 0).rev() {
         let Some(eq) = entry.iter().position(|&b| b == b'=') else { continue };
         let (name, value) = (&entry[..eq], &entry[eq + 1..]);
         if name.is_empty() {
             return Err(Error::os("failed to set environment variables", libc::EINVAL));
         }
-        if !set.contains(&name) {
+        if set.insert(name) {
             std::env::set_var(OsStr::from_bytes(name), OsStr::from_bytes(value));
-            set.push(name);
         }
     }
     Ok(())
@@ -399,7 +397,8 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
     // process behind the pidfd only if it is still alive once they are open (a pid is reused
     // only after its process is gone), so hold a pidfd from before and check after: a target
     // that exited (and whose pid may already name another process) is an error, never a
-    // mix of two processes' namespaces and files.
+    // mix of two processes' namespaces and files. A zombie keeps its pid: util-linux goes on
+    // with it (and fails as the kernel says when entering, or runs with `-S follow`).
     let reads_target_files =
         args.target_root || args.target_wd || args.env || args.uid.follow || args.gid.follow || args.join_cgroup;
     let watch = match (&pidfd, reads_target_files && target > 0) {
@@ -417,7 +416,7 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
     let process_dir = if args.uid.follow || args.gid.follow { Some(open_target(target, "")?) } else { None };
     let cgroup_procs = if args.join_cgroup { Some(open_cgroup_procs(target)?) } else { None };
     if let Some(fd) = pidfd.as_ref().or(watch.as_ref()).filter(|_| reads_target_files) {
-        if sys::signal::pidfd_exited(fd.as_fd()).unwrap_or(false) {
+        if sys::pidfd::reaped(fd.as_fd()) {
             return Err(Error::os(format!("failed to obtain a valid file descriptor for PID {target}"), libc::ESRCH));
         }
     }

@@ -93,6 +93,11 @@ impl Kernel for LiveKernel {
             .write(true)
             .open(path)
             .map_err(|e| WriteFileError::Open(e.raw_os_error().unwrap_or(libc::EIO)))?;
+        // Nothing to write is no write(2) at all, as util-linux's write_all: `unshare -l ''`
+        // opens binfmt_misc's register and succeeds (a 0-byte write there is EINVAL).
+        if data.is_empty() {
+            return Ok(());
+        }
         // One write(2) call: a short write of an id map is an error, not something to retry.
         match file.write(data) {
             Ok(n) if n == data.len() => Ok(()),

@@ -1,6 +1,7 @@
 //! Process file descriptors beyond pidfd_open(2): the pidfs inode check behind
-//! `nsenter -t PID:INODE`, the `PIDFD_GET_USER_NAMESPACE` ioctl, and whether setns(2)
-//! accepts a pidfd at all (Linux 5.8).
+//! `nsenter -t PID:INODE`, the `PIDFD_GET_USER_NAMESPACE` ioctl, whether the process was
+//! reaped (pidfd_send_signal(2) with signal 0), and whether setns(2) accepts a pidfd at all
+//! (Linux 5.8).
 
 use super::check;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
@@ -31,6 +32,14 @@ pub fn check_pidfd_inode(pid: libc::pid_t, inode: u64) -> Result<(), i32> {
         return Err(libc::ESRCH);
     }
     Ok(())
+}
+
+/// Whether the process behind `pidfd` is gone for good: reaped, so its pid may already name
+/// another process. A zombie is not reaped (its pid stays taken): signal 0 still reaches it.
+pub fn reaped(pidfd: BorrowedFd<'_>) -> bool {
+    // SAFETY: pidfd_send_signal with signal 0, no siginfo and no flags only checks the target.
+    let rc = unsafe { libc::syscall(libc::SYS_pidfd_send_signal, pidfd.as_raw_fd(), 0, std::ptr::null::<u8>(), 0) };
+    rc == -1 && super::last_errno() == libc::ESRCH
 }
 
 /// `PIDFD_GET_USER_NAMESPACE`: an nsfs fd on the user namespace of the process.
