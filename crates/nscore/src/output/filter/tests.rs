@@ -120,6 +120,48 @@ fn conversion_failures_are_errors() {
     assert!(!f.matches(&row));
 }
 
+#[test]
+fn a_failure_reports_errno_as_the_evaluation_left_it() {
+    // lsns 2.42.2 prints errno after `failed to apply filter:`. Converting a string to a
+    // number sets it (0 on success); other failures leave it: off a terminal lsns's new table
+    // left ENOTTY, so `-Q 'true =~ "x"'` says "Inappropriate ioctl for device",
+    // `-Q '1 < "5" && true =~ "x"'` "Success" and `-Q '1 < "x" || true =~ "x"'` "Invalid argument".
+    let row = |_: &str| Some("sleep 1000".to_string());
+    let apply = |expr: &str, errno: i32| {
+        let f = Filter::parse(expr, &lsns_like).unwrap();
+        let mut errno = errno;
+        let r = f.apply(&row, &mut errno).map_err(|e| e.render("lsns"));
+        (r, errno)
+    };
+    let failed = |reason: &str| Err(format!("lsns: failed to apply filter: {reason}\n"));
+    assert_eq!(apply("true =~ \"x\"", libc::ENOTTY), (failed("Inappropriate ioctl for device"), libc::ENOTTY));
+    assert_eq!(apply("1 < \"5\" && true =~ \"x\"", libc::ENOTTY), (failed("Success"), 0));
+    assert_eq!(apply("1 < \"x\" || true =~ \"x\"", libc::ENOTTY).0, failed("Invalid argument"));
+    assert_eq!(apply("1 < \"99999999999999999999\"", 0).0, failed("Numerical result out of range"));
+    assert_eq!(apply("1.5 =~ \"x\"", libc::ENOTTY).0, failed("Invalid argument"));
+    // A row that passes leaves errno for the next one.
+    let f = Filter::parse("NPROCS > 0", &lsns_like).unwrap();
+    let mut errno = libc::ENOTTY;
+    assert_eq!(f.apply(&|_| Some("7".into()), &mut errno), Ok(true));
+    assert_eq!(errno, 0);
+    assert_eq!(apply("1 || NPROCS", libc::ENOTTY), (Ok(true), libc::ENOTTY));
+}
+
+#[test]
+fn strings_lose_a_leading_quote_each_time_they_are_stored() {
+    // libsmartcols strips quotes from any string it stores: a cell `"abc"` compares as
+    // abc, and a string converted for a comparison is stored (and stripped) once more.
+    let cell = |v: &'static str| move |_: &str| Some(v.to_string());
+    let f = |e: &str| Filter::parse(e, &lsns_like).unwrap();
+    assert!(f("COMMAND == \"abc\"").matches(&cell("\"abc\"")));
+    assert!(!f("COMMAND == \"abc'\"").matches(&cell("'abc'")));
+    assert!(f("COMMAND == \"abc\"").matches(&cell("'abc")));
+    assert!(f("COMMAND == \"\"").matches(&cell("\"")));
+    assert!(!f("COMMAND == \"x\"").matches(&cell(" ' x ' ")));
+    assert!(f("5 == \"'5'\"").matches(&cell("")));
+    assert!(f("COMMAND > 4").matches(&cell("\"'5'\"")));
+}
+
 /// The semantics table: `tests/fixtures/output/filter/expected` was recorded by `record.sh`
 /// beside it with util-linux 2.42.2's libsmartcols on the table in c1..c4/d1..d4.
 #[test]
