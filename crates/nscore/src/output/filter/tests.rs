@@ -273,3 +273,23 @@ fn deep_filters_evaluate() {
         let _ = f.try_matches(&|_| Some("1".into()));
     });
 }
+
+#[test]
+fn strings_convert_to_floats_in_long_double_range() {
+    // lsns 2.42.2 (strtold): `1.5 < "1e309"` and `1.5 < "0x1.8p3"` keep every line,
+    // `1.5 < "1e5000"`, `"2e4932"` and `"1e-5000"` fail with ERANGE, `"0x"` with EINVAL.
+    let cmp = |text: &str| {
+        let f = Filter::parse(&format!("1.5 < \"{text}\""), &lsns_like).unwrap();
+        f.try_matches(&|_| None).map_err(|e| e.render("lsns"))
+    };
+    let range = Err("lsns: failed to apply filter: Numerical result out of range\n".to_string());
+    for text in ["1e309", "0x1.8p3", "-0x10", "1.18e4932", "inf"] {
+        assert_eq!(cmp(text), Ok(!text.starts_with('-')), "{text}");
+    }
+    for text in ["1e5000", "2e4932", "1.19e4932", "11.9e4931", "1e-5000", "3.36e-4932", "0.000336e-4928"] {
+        assert_eq!(cmp(text), range, "{text}");
+    }
+    assert_eq!(cmp("3.37e-4932"), Ok(false));
+    assert_eq!(cmp("0x"), Err("lsns: failed to apply filter: Invalid argument\n".to_string()));
+    assert_eq!(cmp("0.0000e9999"), Ok(false));
+}
