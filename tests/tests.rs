@@ -8,6 +8,7 @@ mod docs;
 mod extras;
 mod hostile_env;
 mod hostile_fds;
+mod hostile_filter;
 mod hostile_locale;
 mod hostile_stdio;
 mod lsns;

@@ -256,6 +256,9 @@ struct Builder<'a> {
     table: Table,
     proc_line: Vec<Option<LineId>>,
     ns_line: Vec<Option<LineId>>,
+    /// C's errno as lsns has it while it fills the table (what `failed to apply filter:`
+    /// prints when the failure did not set it).
+    errno: i32,
 }
 
 impl<'a> Builder<'a> {
@@ -270,6 +273,8 @@ impl<'a> Builder<'a> {
             table,
             proc_line: vec![None; scan.procs.len()],
             ns_line: vec![None; scan.namespaces.len()],
+            // After the scan (whose leftover errno is taken as 0), libsmartcols's new table.
+            errno: if query.is_some() { output::new_table_errno(0) } else { 0 },
         }
     }
 
@@ -294,13 +299,12 @@ impl<'a> Builder<'a> {
             None => None,
         };
         if let Some(q) = self.query {
-            if self.plan.namespace.is_some_and(|n| n != 0) {
-                // lsns never binds the filter to the table of a namespace's processes, and
-                // applying it fails with whatever errno isatty(3) left behind.
-                let errno = if crate::sys::tty::stdout_is_terminal() { 0 } else { libc::ENOTTY };
-                return Err(Error::os("failed to apply filter", errno));
-            }
-            if !q.matches(&|name| Col::from_name(name).and_then(|c| self.value(c, ns, proc)))? {
+            // In the processes of a namespace lsns never assigns the filter's columns: an
+            // expression that names none works, evaluating a column fails.
+            let mut errno = self.errno;
+            let pass = q.matches(&|name| Col::from_name(name).and_then(|c| self.value(c, ns, proc)), &mut errno);
+            self.errno = errno;
+            if !pass? {
                 return Ok(());
             }
         }
@@ -679,19 +683,30 @@ mod tests {
     }
 
     #[test]
-    fn a_filter_on_the_processes_of_a_namespace_fails_to_apply() {
-        // lsns never binds the filter to that table: the first line fails, with the errno
-        // isatty(3) left (ENOTTY on a pipe, 0 on a terminal).
+    fn a_filter_on_the_processes_of_a_namespace_has_no_columns() {
+        // lsns never assigns the filter's columns in that table: an expression naming none
+        // applies (2.42.2: `lsns -Q 1 <ns>` lists, `-Q 0` prints nothing), evaluating a
+        // column fails with the errno the new table left (ENOTTY off a terminal).
         let scan = world();
-        let q = Query::accepting(&["PID"]);
-        let err = namespace_processes(&scan, &plan(&["40"]).unwrap(), scan.get(40).unwrap(), Some(&q)).unwrap_err();
-        let errno = if crate::sys::tty::stdout_is_terminal() { 0 } else { libc::ENOTTY };
-        assert_eq!(err, Error::os("failed to apply filter", errno));
+        let table = |expr: &str, ns: u64| {
+            let q = Query::parse(expr).0.unwrap();
+            namespace_processes(&scan, &plan(&[&ns.to_string()]).unwrap(), scan.get(ns).unwrap(), Some(&q))
+        };
+        assert_eq!(table("1", 40).unwrap().lines.len(), 2);
+        assert_eq!(table("\"x\" == \"x\"", 40).unwrap().lines.len(), 2);
+        assert!(table("false", 40).unwrap().lines.is_empty());
+        assert_eq!(table("1 || PID", 40).unwrap().lines.len(), 2);
+        let err = table("PID == 302", 40).unwrap_err();
+        assert_eq!(err, Error::os("failed to apply filter", output::new_table_errno(0)));
+        // A conversion sets errno: "5" is a number, then the column fails.
+        assert_eq!(table("5 == \"5\" && PID", 40).unwrap_err(), Error::os("failed to apply filter", 0));
         // A namespace without processes has no line to fail on.
-        let table = namespace_processes(&scan, &plan(&["50"]).unwrap(), scan.get(50).unwrap(), Some(&q)).unwrap();
-        assert!(table.lines.is_empty());
-        // Listing namespaces applies it.
-        assert_eq!(namespaces_table(&scan, &plan(&["-l"]).unwrap(), Some(&q)).unwrap().lines.len(), 14);
+        assert!(table("PID", 50).unwrap().lines.is_empty());
+        // Listing namespaces assigns the columns.
+        let q = Query::parse("PID").0.unwrap();
+        let mut q = q;
+        q.check_columns(&["NS"], &|n| Col::from_name(n).map(|c| c.column().spec.name), MAX_COLUMNS).unwrap();
+        assert_eq!(namespaces_table(&scan, &plan(&["-l"]).unwrap(), Some(&q)).unwrap().lines.len(), 13);
     }
 
     #[test]

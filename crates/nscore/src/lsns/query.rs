@@ -87,9 +87,13 @@ impl Query {
     }
 
     /// Does the line whose column values `value` gives (by column name) pass? A value the
-    /// expression cannot compare is `failed to apply filter: Invalid argument`.
-    pub fn matches(&self, value: &dyn Fn(&str) -> Option<String>) -> Result<bool> {
-        self.filter.try_matches(value)
+    /// expression cannot compare is `failed to apply filter: <errno>`; `errno` is C's errno
+    /// as lsns would have it when the filter is applied (see [`Filter::apply`]).
+    ///
+    /// Before [`Query::check_columns`] no holder has a column: lsns lists a namespace's
+    /// processes so, and an expression that names no column still works there.
+    pub fn matches(&self, value: &dyn Fn(&str) -> Option<String>, errno: &mut i32) -> Result<bool> {
+        self.filter.apply(value, errno)
     }
 }
 

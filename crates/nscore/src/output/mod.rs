@@ -146,6 +146,70 @@ pub fn terminal_width() -> Option<usize> {
     Some(crate::sys::tty::stdout_columns().or_else(from_env).unwrap_or(80))
 }
 
+/// The errno a new libsmartcols table leaves behind: `scols_new_table` asks for the
+/// terminal's size (TIOCGWINSZ on standard output, which fails with ENOTTY off a terminal),
+/// and for a dimension it did not get reads `COLUMNS` or `LINES` with `errno = 0; strtol`,
+/// which leaves 0, or ERANGE for a number out of `long`'s range. Tools that print errno
+/// after applying a filter (lsns's `failed to apply filter: ...`) print this when nothing
+/// set errno since. `before` is errno before the table was made.
+pub fn table_errno(
+    winsize: std::result::Result<(u16, u16), i32>,
+    columns: Option<&[u8]>,
+    lines: Option<&[u8]>,
+    before: i32,
+) -> i32 {
+    let (errno, cols, rows) = match winsize {
+        Ok((cols, rows)) => (before, cols, rows),
+        Err(errno) => (errno, 0, 0),
+    };
+    let mut errno = errno;
+    for (size, var) in [(cols, columns), (rows, lines)] {
+        if let (0, Some(var)) = (size, var) {
+            errno = if strtol_overflows(var) { libc::ERANGE } else { 0 };
+        }
+    }
+    errno
+}
+
+/// Whether strtol(3) (base 10) sets ERANGE on `s`: after blanks and a sign, its digits make
+/// a number out of `long`'s range.
+fn strtol_overflows(s: &[u8]) -> bool {
+    let s = match s.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')) {
+        Some(i) => &s[i..],
+        None => return false,
+    };
+    let (negative, s) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut value: i128 = 0;
+    for b in s.iter().take_while(|b| b.is_ascii_digit()) {
+        value = value * 10 + i128::from(b - b'0');
+        if value > i128::from(i64::MAX) + 1 {
+            return true;
+        }
+    }
+    if negative {
+        value > i128::from(i64::MAX) + 1
+    } else {
+        value > i128::from(i64::MAX)
+    }
+}
+
+/// [`table_errno`] for this process: its standard output and environment.
+pub fn new_table_errno(before: i32) -> i32 {
+    use std::os::unix::ffi::OsStrExt;
+    let columns = std::env::var_os("COLUMNS");
+    let lines = std::env::var_os("LINES");
+    table_errno(
+        crate::sys::tty::stdout_winsize(),
+        columns.as_deref().map(|v| v.as_bytes()),
+        lines.as_deref().map(|v| v.as_bytes()),
+        before,
+    )
+}
+
 /// What libsmartcols takes from the process environment rather than from the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Env {
@@ -280,3 +344,32 @@ pub fn list_columns_with(
 
 #[cfg(test)]
 mod golden;
+
+#[cfg(test)]
+mod table_errno_tests {
+    use super::table_errno;
+
+    // As seen with lsns 2.42.2 (`lsns -Q 'true =~ "x"'`, whose failure prints errno as the
+    // new table left it): ENOTTY off a terminal, Bad file descriptor with standard output
+    // closed, Success once COLUMNS or LINES is read, ERANGE for a number out of range.
+    #[test]
+    fn what_a_new_table_leaves_in_errno() {
+        let off = Err(libc::ENOTTY);
+        assert_eq!(table_errno(off, None, None, 7), libc::ENOTTY);
+        assert_eq!(table_errno(Err(libc::EBADF), None, None, 0), libc::EBADF);
+        assert_eq!(table_errno(off, Some(b"80"), None, 0), 0);
+        assert_eq!(table_errno(off, None, Some(b"x"), 0), 0);
+        assert_eq!(table_errno(off, Some(b""), None, 0), 0);
+        assert_eq!(table_errno(off, None, Some(b"99999999999999999999999"), 0), libc::ERANGE);
+        assert_eq!(table_errno(off, Some(b" -9223372036854775808"), None, 0), 0);
+        assert_eq!(table_errno(off, Some(b"-9223372036854775809"), None, 0), libc::ERANGE);
+        assert_eq!(table_errno(off, Some(b"9223372036854775807x"), None, 0), 0);
+        assert_eq!(table_errno(off, Some(b"9223372036854775808x"), None, 0), libc::ERANGE);
+        // LINES is read after COLUMNS.
+        assert_eq!(table_errno(off, Some(b"99999999999999999999999"), Some(b"4"), 0), 0);
+        // A terminal that reports its size: nothing is read, errno stays.
+        assert_eq!(table_errno(Ok((80, 24)), Some(b"99999999999999999999999"), None, 5), 5);
+        assert_eq!(table_errno(Ok((0, 24)), Some(b"99999999999999999999999"), None, 5), libc::ERANGE);
+        assert_eq!(table_errno(Ok((80, 0)), None, Some(b"1"), 5), 0);
+    }
+}

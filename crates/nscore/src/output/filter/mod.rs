@@ -113,16 +113,77 @@ fn parse_u64(s: &str) -> std::result::Result<u64, i32> {
     digits.parse::<u64>().map_err(|_| libc::ERANGE)
 }
 
-/// `strtold` over the whole string.
+/// `strtold` over the whole string, in f64. The range is long double's: a number beyond
+/// f64's but within long double's (`1e309`, `1e-400`) is no error, and becomes an infinity
+/// or zero here; one beyond long double's is ERANGE. Hexadecimal (`0x1.8p3`) is read too.
 fn parse_float(s: &str) -> std::result::Result<f64, i32> {
-    if s.is_empty() {
+    let (negative, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let magnitude = match body.get(..2) {
+        Some("0x" | "0X") => parse_hex_float(&body[2..])?,
+        _ => {
+            let v: f64 = body.parse().map_err(|_| libc::EINVAL)?;
+            if !v.is_finite() || v == 0.0 {
+                if body.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+                    v // inf, infinity, nan
+                } else if let Some((e, lead)) = decimal_exponent(body) {
+                    // Long double's largest is 1.18973e4932, its smallest normal 3.3621e-4932.
+                    if e > 4932 || (e == 4932 && lead > 1.189_731_495_357_231_8) {
+                        return Err(libc::ERANGE);
+                    }
+                    if e < -4932 || (e == -4932 && lead < 3.362_103_143_112_093_5) {
+                        return Err(libc::ERANGE);
+                    }
+                    v
+                } else {
+                    v
+                }
+            } else {
+                v
+            }
+        }
+    };
+    Ok(if negative { -magnitude } else { magnitude })
+}
+
+/// A decimal number as `lead * 10^e` with `lead` in [1, 10): (e, lead), None for zero.
+fn decimal_exponent(s: &str) -> Option<(i64, f64)> {
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], s[i + 1..].parse::<i64>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let int = int.trim_start_matches('0');
+    let digits: String = int.chars().chain(frac.chars()).skip_while(|&c| c == '0').take(17).collect();
+    let first = digits.chars().next().filter(|c| c.is_ascii_digit())?;
+    let lead: f64 = format!("{first}.{}", &digits[1..]).parse().unwrap_or(1.0);
+    let e = if int.is_empty() {
+        exp.saturating_sub(frac.bytes().take_while(|&b| b == b'0').count() as i64 + 1)
+    } else {
+        exp.saturating_add(int.len() as i64 - 1)
+    };
+    Some((e, lead))
+}
+
+/// The digits of a hexadecimal float after `0x`: hex digits, a point, `p` and a power of two.
+fn parse_hex_float(s: &str) -> std::result::Result<f64, i32> {
+    let (mantissa, exp) = match s.find(['p', 'P']) {
+        Some(i) => (&s[..i], s[i + 1..].parse::<i32>().map_err(|_| libc::EINVAL)?),
+        None => (s, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() && frac.is_empty() {
         return Err(libc::EINVAL);
     }
-    let v: f64 = s.parse().map_err(|_| libc::EINVAL)?;
-    if v.is_infinite() && !s.to_ascii_lowercase().contains("inf") {
-        return Err(libc::ERANGE);
+    let mut value = 0f64;
+    for c in int.chars().chain(frac.chars()) {
+        value = value * 16.0 + f64::from(c.to_digit(16).ok_or(libc::EINVAL)?);
     }
-    Ok(v)
+    let exp = exp.saturating_sub(4 * frac.len() as i32);
+    Ok(value * 2f64.powi(exp))
 }
 
 /// printf's `%g`: six significant digits, trailing zeros dropped.
@@ -158,19 +219,29 @@ fn format_g(v: f64) -> String {
     }
 }
 
+/// A conversion's result, with errno set as `ul_strtou64`/`ul_strtold` leave it.
+fn set_errno<T>(r: std::result::Result<T, i32>, errno: &mut i32) -> std::result::Result<T, i32> {
+    *errno = r.as_ref().err().copied().unwrap_or(0);
+    r
+}
+
 /// rpmatch(3) in the C locale: an answer starting with `y`/`Y` is yes.
 fn is_yes(s: &str) -> bool {
     s == "1" || s.eq_ignore_ascii_case("true") || s.starts_with(['y', 'Y'])
 }
 
 impl Datum {
-    /// Converts to `kind` as libsmartcols casts parameters; errors carry errno.
-    fn cast(self, kind: Kind) -> std::result::Result<Datum, i32> {
+    /// Converts to `kind` as libsmartcols casts parameters; errors carry errno. Converting a
+    /// string to a number goes through `ul_strtou64`/`ul_strtold`, which set errno: 0 when
+    /// the string is a number, the error otherwise; no other conversion touches it.
+    fn cast(self, kind: Kind, errno: &mut i32) -> std::result::Result<Datum, i32> {
         let empty = self.empty;
         let value = match (self.value, kind) {
             (v, k) if v.kind() == k => v,
-            (Value::Str(s), Kind::U64) => Value::U64(s.as_deref().map(parse_u64).transpose()?.unwrap_or(0)),
-            (Value::Str(s), Kind::Float) => Value::Float(s.as_deref().map(parse_float).transpose()?.unwrap_or(0.0)),
+            (Value::Str(None), Kind::U64) => Value::U64(0),
+            (Value::Str(None), Kind::Float) => Value::Float(0.0),
+            (Value::Str(Some(s)), Kind::U64) => Value::U64(set_errno(parse_u64(&s), errno)?),
+            (Value::Str(Some(s)), Kind::Float) => Value::Float(set_errno(parse_float(&s), errno)?),
             (Value::Str(s), _) => Value::Bool(s.as_deref().is_some_and(|s| !s.is_empty() && is_yes(s))),
             (Value::U64(n), Kind::Str) => Value::Str(Some(n.to_string())),
             (Value::U64(n), Kind::Float) => Value::Float(n as f64),
@@ -187,9 +258,27 @@ impl Datum {
 
     /// The copy libsmartcols makes before converting: only a string without data stays
     /// empty, an empty number becomes a plain 0.
+    fn boolean(b: bool) -> Datum {
+        Datum { value: Value::Bool(b), empty: false }
+    }
+
+    /// The value as `kind`: itself, or a copy converted.
+    fn convert(self, kind: Kind, errno: &mut i32) -> std::result::Result<Datum, i32> {
+        if self.value.kind() == kind {
+            Ok(self)
+        } else {
+            self.copied().cast(kind, errno)
+        }
+    }
+
+    /// A string is stored again as it is when set, so its quotes go once more.
     fn copied(self) -> Datum {
         let empty = matches!(self.value, Value::Str(None));
-        Datum { value: self.value, empty }
+        let value = match self.value {
+            Value::Str(Some(s)) => Value::Str(Some(stored_string(&s))),
+            other => other,
+        };
+        Datum { value, empty }
     }
 
     fn truth(&self) -> bool {
@@ -291,10 +380,7 @@ impl Parser<'_> {
             Token::Float(f) => Ok(Node::Literal(Value::Float(f), None)),
             Token::True => Ok(Node::Literal(Value::Bool(true), None)),
             Token::False => Ok(Node::Literal(Value::Bool(false), None)),
-            Token::Str(quoted) => {
-                let inner = &quoted[1..quoted.len() - 1];
-                Ok(Node::Literal(Value::Str(Some(inner.trim_matches(is_c_space).to_string())), None))
-            }
+            Token::Str(quoted) => Ok(Node::Literal(Value::Str(Some(stored_string(&quoted))), None)),
             Token::Holder(name) => Ok(self.holder(name)),
             Token::InvalidNumber(message) => Err(ParseError::Other(message)),
             other => Err(Self::unexpected(&other, false)),
@@ -409,6 +495,21 @@ impl Parser<'_> {
     }
 }
 
+/// A string as libsmartcols stores it in a parameter (a literal, a column's data, a copy
+/// made to convert): one leading quote (`"` or `'`) goes, with the same quote at the end
+/// if there is one, then surrounding whitespace. So a cell `"x"` compares as `x`.
+fn stored_string(s: &str) -> String {
+    let inner = match s.chars().next() {
+        Some(q @ ('"' | '\'')) => {
+            let rest = &s[1..];
+            // A lone quote is both the first and the last character: nothing remains.
+            rest.strip_suffix(q).unwrap_or(rest)
+        }
+        _ => s,
+    };
+    inner.trim_matches(is_c_space).to_string()
+}
+
 /// C's `isspace` in the C locale (util-linux trims string parameters with it).
 fn is_c_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
@@ -504,12 +605,23 @@ impl Filter {
         self.try_matches(value).unwrap_or(false)
     }
 
-    /// [`matches`](Filter::matches), reporting conversion failures as lsns does:
-    /// `failed to apply filter: Invalid argument` (e.g. `COMMAND > 5` on a non-numeric
-    /// command), exit status 1.
+    /// [`matches`](Filter::matches), reporting failures as lsns does: `failed to apply
+    /// filter: Invalid argument` (e.g. `COMMAND > 5` on a non-numeric command), exit
+    /// status 1. The reason is errno as the evaluation leaves it, starting from 0; see
+    /// [`apply`](Filter::apply).
     pub fn try_matches(&self, value: &dyn Fn(&str) -> Option<String>) -> Result<bool> {
+        self.apply(value, &mut 0)
+    }
+
+    /// Applies the filter to a row as `scols_line_apply_filter` does, with `errno` the value
+    /// C's errno has when it starts. lsns reports a failure with err(3), so the reason it
+    /// prints is errno, not the failure: a conversion of a string to a number sets errno
+    /// (to 0 when it succeeds), other failures (a column that was never assigned, a regular
+    /// expression matched against a number or a boolean) leave it as it was, possibly from
+    /// an earlier row. `errno` is updated for the next row.
+    pub fn apply(&self, value: &dyn Fn(&str) -> Option<String>, errno: &mut i32) -> Result<bool> {
         let Some(root) = &self.root else { return Ok(true) };
-        self.truth(root, value).map_err(|errno| Error::os("failed to apply filter", errno))
+        self.truth(root, value, errno).map_err(|_| Error::os("failed to apply filter", *errno))
     }
 
     fn node_kind(&self, node: &Node) -> Kind {
@@ -520,43 +632,74 @@ impl Filter {
         }
     }
 
-    /// A holder's value for this row, in its column's type.
-    fn fetch(&self, index: usize, value: &dyn Fn(&str) -> Option<String>) -> std::result::Result<Datum, i32> {
+    /// A holder's value for this row, in its column's type; a holder without a column (lsns
+    /// never assigns them when it lists a namespace's processes) fails.
+    fn fetch(
+        &self,
+        index: usize,
+        value: &dyn Fn(&str) -> Option<String>,
+        errno: &mut i32,
+    ) -> std::result::Result<Datum, i32> {
         let spec = self.columns[index].as_ref().ok_or(libc::EINVAL)?;
         let data = value(spec.name);
         let empty = data.is_none();
-        let text = data.map(|s| s.trim_matches(is_c_space).to_string());
-        Datum { value: Value::Str(text), empty }.cast(kind_of_column(spec))
+        let text = data.map(|s| stored_string(&s));
+        Datum { value: Value::Str(text), empty }.cast(kind_of_column(spec), errno)
     }
 
     /// A node's value converted to `kind`.
+    ///
+    /// `operand`, `truth` and `compare` recurse into each other once per nesting level of
+    /// the expression (at most about 3300, see the parser): they keep their frames small,
+    /// with the work on values in helpers that do not recurse.
     fn operand(
         &self,
         node: &Node,
         kind: Kind,
         value: &dyn Fn(&str) -> Option<String>,
+        errno: &mut i32,
     ) -> std::result::Result<Datum, i32> {
         let datum = match node {
-            Node::Literal(v, _) => Datum { value: v.clone(), empty: false },
-            Node::Holder(i) => self.fetch(*i, value)?,
-            Node::Not(_) | Node::Binary(..) => Datum { value: Value::Bool(self.truth(node, value)?), empty: false },
+            Node::Not(_) | Node::Binary(..) => Datum::boolean(self.truth(node, value, errno)?),
+            _ => self.leaf(node, value, errno)?,
         };
-        if datum.value.kind() == kind {
-            Ok(datum)
-        } else {
-            datum.copied().cast(kind)
+        datum.convert(kind, errno)
+    }
+
+    /// The value of a literal or a column.
+    fn leaf(
+        &self,
+        node: &Node,
+        value: &dyn Fn(&str) -> Option<String>,
+        errno: &mut i32,
+    ) -> std::result::Result<Datum, i32> {
+        match node {
+            Node::Literal(v, _) => Ok(Datum { value: v.clone(), empty: false }),
+            Node::Holder(i) => self.fetch(*i, value, errno),
+            Node::Not(_) | Node::Binary(..) => Err(libc::EINVAL),
         }
     }
 
-    fn truth(&self, node: &Node, value: &dyn Fn(&str) -> Option<String>) -> std::result::Result<bool, i32> {
-        match node {
-            Node::Literal(v, _) => Ok(Datum { value: v.clone(), empty: false }.truth()),
-            Node::Holder(i) => Ok(self.fetch(*i, value)?.truth()),
-            Node::Not(inner) => Ok(!self.truth(inner, value)?),
-            Node::Binary(Op::And, l, r) => Ok(self.truth(l, value)? && self.truth(r, value)?),
-            Node::Binary(Op::Or, l, r) => Ok(self.truth(l, value)? || self.truth(r, value)?),
-            Node::Binary(op, l, r) => self.compare(*op, l, r, value),
+    fn truth(
+        &self,
+        node: &Node,
+        value: &dyn Fn(&str) -> Option<String>,
+        errno: &mut i32,
+    ) -> std::result::Result<bool, i32> {
+        // A run of `!` is walked, not recursed into (9997 of them parse).
+        let mut node = node;
+        let mut negate = false;
+        while let Node::Not(inner) = node {
+            negate = !negate;
+            node = inner;
         }
+        let truth = match node {
+            Node::Binary(Op::And, l, r) => self.truth(l, value, errno)? && self.truth(r, value, errno)?,
+            Node::Binary(Op::Or, l, r) => self.truth(l, value, errno)? || self.truth(r, value, errno)?,
+            Node::Binary(op, l, r) => self.compare(*op, l, r, value, errno)?,
+            _ => self.leaf(node, value, errno)?.truth(),
+        };
+        Ok(truth != negate)
     }
 
     /// The type both sides of a comparison are converted to.
@@ -580,10 +723,19 @@ impl Filter {
         l: &Node,
         r: &Node,
         value: &dyn Fn(&str) -> Option<String>,
+        errno: &mut i32,
     ) -> std::result::Result<bool, i32> {
         let kind = self.common_kind(l, r);
-        let left = self.operand(l, kind, value)?;
-        let right = self.operand(r, kind, value)?;
+        let left = self.operand(l, kind, value, errno)?;
+        let right = self.operand(r, kind, value, errno)?;
+        compare_values(op, r, &left, &right)
+    }
+}
+
+/// `left <op> right`, both of one type; `r` is the right-hand node (a regular expression
+/// is compiled into it).
+fn compare_values(op: Op, r: &Node, left: &Datum, right: &Datum) -> std::result::Result<bool, i32> {
+    {
         if let (Value::Str(a), Value::Str(b)) = (&left.value, &right.value) {
             if matches!(op, Op::Reg | Op::NotReg) {
                 let Node::Literal(_, Some(re)) = r else { return Err(libc::EINVAL) };

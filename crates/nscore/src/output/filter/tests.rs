@@ -120,6 +120,48 @@ fn conversion_failures_are_errors() {
     assert!(!f.matches(&row));
 }
 
+#[test]
+fn a_failure_reports_errno_as_the_evaluation_left_it() {
+    // lsns 2.42.2 prints errno after `failed to apply filter:`. Converting a string to a
+    // number sets it (0 on success); other failures leave it: off a terminal lsns's new table
+    // left ENOTTY, so `-Q 'true =~ "x"'` says "Inappropriate ioctl for device",
+    // `-Q '1 < "5" && true =~ "x"'` "Success" and `-Q '1 < "x" || true =~ "x"'` "Invalid argument".
+    let row = |_: &str| Some("sleep 1000".to_string());
+    let apply = |expr: &str, errno: i32| {
+        let f = Filter::parse(expr, &lsns_like).unwrap();
+        let mut errno = errno;
+        let r = f.apply(&row, &mut errno).map_err(|e| e.render("lsns"));
+        (r, errno)
+    };
+    let failed = |reason: &str| Err(format!("lsns: failed to apply filter: {reason}\n"));
+    assert_eq!(apply("true =~ \"x\"", libc::ENOTTY), (failed("Inappropriate ioctl for device"), libc::ENOTTY));
+    assert_eq!(apply("1 < \"5\" && true =~ \"x\"", libc::ENOTTY), (failed("Success"), 0));
+    assert_eq!(apply("1 < \"x\" || true =~ \"x\"", libc::ENOTTY).0, failed("Invalid argument"));
+    assert_eq!(apply("1 < \"99999999999999999999\"", 0).0, failed("Numerical result out of range"));
+    assert_eq!(apply("1.5 =~ \"x\"", libc::ENOTTY).0, failed("Invalid argument"));
+    // A row that passes leaves errno for the next one.
+    let f = Filter::parse("NPROCS > 0", &lsns_like).unwrap();
+    let mut errno = libc::ENOTTY;
+    assert_eq!(f.apply(&|_| Some("7".into()), &mut errno), Ok(true));
+    assert_eq!(errno, 0);
+    assert_eq!(apply("1 || NPROCS", libc::ENOTTY), (Ok(true), libc::ENOTTY));
+}
+
+#[test]
+fn strings_lose_a_leading_quote_each_time_they_are_stored() {
+    // libsmartcols strips quotes from any string it stores: a cell `"abc"` compares as
+    // abc, and a string converted for a comparison is stored (and stripped) once more.
+    let cell = |v: &'static str| move |_: &str| Some(v.to_string());
+    let f = |e: &str| Filter::parse(e, &lsns_like).unwrap();
+    assert!(f("COMMAND == \"abc\"").matches(&cell("\"abc\"")));
+    assert!(!f("COMMAND == \"abc'\"").matches(&cell("'abc'")));
+    assert!(f("COMMAND == \"abc\"").matches(&cell("'abc")));
+    assert!(f("COMMAND == \"\"").matches(&cell("\"")));
+    assert!(!f("COMMAND == \"x\"").matches(&cell(" ' x ' ")));
+    assert!(f("5 == \"'5'\"").matches(&cell("")));
+    assert!(f("COMMAND > 4").matches(&cell("\"'5'\"")));
+}
+
 /// The semantics table: `tests/fixtures/output/filter/expected` was recorded by `record.sh`
 /// beside it with util-linux 2.42.2's libsmartcols on the table in c1..c4/d1..d4.
 #[test]
@@ -230,4 +272,24 @@ fn deep_filters_evaluate() {
         // Whatever the row gives (a holder compared with a boolean), evaluating ends.
         let _ = f.try_matches(&|_| Some("1".into()));
     });
+}
+
+#[test]
+fn strings_convert_to_floats_in_long_double_range() {
+    // lsns 2.42.2 (strtold): `1.5 < "1e309"` and `1.5 < "0x1.8p3"` keep every line,
+    // `1.5 < "1e5000"`, `"2e4932"` and `"1e-5000"` fail with ERANGE, `"0x"` with EINVAL.
+    let cmp = |text: &str| {
+        let f = Filter::parse(&format!("1.5 < \"{text}\""), &lsns_like).unwrap();
+        f.try_matches(&|_| None).map_err(|e| e.render("lsns"))
+    };
+    let range = Err("lsns: failed to apply filter: Numerical result out of range\n".to_string());
+    for text in ["1e309", "0x1.8p3", "-0x10", "1.18e4932", "inf"] {
+        assert_eq!(cmp(text), Ok(!text.starts_with('-')), "{text}");
+    }
+    for text in ["1e5000", "2e4932", "1.19e4932", "11.9e4931", "1e-5000", "3.36e-4932", "0.000336e-4928"] {
+        assert_eq!(cmp(text), range, "{text}");
+    }
+    assert_eq!(cmp("3.37e-4932"), Ok(false));
+    assert_eq!(cmp("0x"), Err("lsns: failed to apply filter: Invalid argument\n".to_string()));
+    assert_eq!(cmp("0.0000e9999"), Ok(false));
 }
