@@ -39,8 +39,13 @@ pub fn program_name(argv0: &OsStr) -> String {
 
 /// Runs a tool and returns the process exit status. `tool` writes its normal output into the
 /// buffered stdout it is given and must flush it itself before it forks or execs.
-pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut dyn Write) -> Result<i32>) -> i32 {
+pub fn run(
+    argv: Vec<OsString>,
+    default_name: &'static str,
+    tool: fn(&Invocation, &mut dyn Write) -> Result<i32>,
+) -> i32 {
     crate::sys::startup::restore_inherited_state();
+    crate::sys::alloc::set_fallback_name(default_name);
     let inv = Invocation::new(argv, default_name);
     let stdout = io::stdout();
     let mut out = StdioStream::new(stdout.lock(), stdio_buffer_size(&io::stdout()));
