@@ -6,6 +6,7 @@ mod common;
 
 mod docs;
 mod extras;
+mod hostile_proc;
 mod lsns;
 mod nsenter;
 mod races;
