@@ -43,11 +43,16 @@ pub fn program_name(argv0: &OsStr) -> String {
 
 /// Runs a tool and returns the process exit status. `tool` writes its normal output into the
 /// buffered stdout it is given and must flush it itself before it forks or execs.
-pub fn run(argv: Vec<OsString>, default_name: &str, tool: fn(&Invocation, &mut dyn Write) -> Result<i32>) -> i32 {
+pub fn run(
+    argv: Vec<OsString>,
+    default_name: &'static str,
+    tool: fn(&Invocation, &mut dyn Write) -> Result<i32>,
+) -> i32 {
     crate::sys::startup::restore_inherited_state();
     // util-linux's tools start with setlocale(LC_ALL, ""): the locale decides the charset of
     // the output, the regular expressions and strerror's language.
     crate::sys::locale::ctype_is_utf8();
+    crate::sys::alloc::set_fallback_name(default_name);
     let inv = Invocation::new(argv, default_name);
     let mut out = StdioStream::new(RawStdout, stdio_buffer_size(&io::stdout()));
     let result = tool(&inv, &mut out);

@@ -3,6 +3,7 @@
 //! Everything else in nscore calls these safe wrappers, so it can be read, and for the
 //! decisions it makes, tested without root through [`Kernel`]'s recording fake.
 
+pub mod alloc;
 pub mod at;
 pub mod caps;
 pub mod cgroup;

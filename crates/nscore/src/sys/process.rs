@@ -144,9 +144,9 @@ pub fn exit_now(status: i32) -> ! {
     unsafe { libc::_exit(status) }
 }
 
-/// Puts SIGSEGV and SIGBUS back to their default action when a handler is installed. Only the
-/// Rust runtime can have installed one (execve(2) resets caught signals), for its stack
-/// overflow message; without this, re-raising a child's SIGSEGV on ourselves would run that
+/// Puts SIGSEGV and SIGBUS back to their default action when a handler is installed. Only our
+/// start-up ([`super::startup`]) or the Rust runtime can have installed one (execve(2) resets
+/// caught signals); without this, re-raising a child's SIGSEGV on ourselves would run that
 /// handler and we would live on instead of dying the same death.
 pub fn drop_runtime_fault_handlers() {
     for sig in [libc::SIGSEGV, libc::SIGBUS] {

@@ -59,8 +59,12 @@ impl BindHelper {
             Forked::Child => {
                 drop(release_w);
                 drop(report_r);
-                if !matches!(process::fork(), Ok(Forked::Child)) {
-                    process::exit_now(0);
+                // The helper's parent ends at once; its status tells whether the helper
+                // itself could be forked (0) or not (the errno: RLIMIT_NPROC, pid exhaustion).
+                match process::fork() {
+                    Ok(Forked::Child) => {}
+                    Ok(Forked::Parent { .. }) => process::exit_now(0),
+                    Err(e) => process::exit_now(e),
                 }
                 if read_byte(&mut release_r) != Some(GO) {
                     process::exit_now(0);
@@ -82,7 +86,11 @@ impl BindHelper {
             Forked::Parent { child } => {
                 drop(release_r);
                 drop(report_w);
-                let _ = process::wait_child(child, false);
+                if let Ok(ChildState::Exited(e)) = process::wait_child(child, false) {
+                    if e != 0 {
+                        return Err(fork_failed(e));
+                    }
+                }
                 Ok(BindHelper { release: Some(release_w), report: Some(report_r) })
             }
         }
