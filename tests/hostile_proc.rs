@@ -183,6 +183,9 @@ probe "$RNSENTER" -t 1 -a true
             "1" if err == format!("{name}: cannot allocate {} bytes: Cannot allocate memory", size_of(err)) => {
                 clean_messages += 1
             }
+            // The shell's own failure before it execs the tool (bash copying its environment
+            // under the limit): the tool never ran.
+            "2" if err.starts_with("environment: xmalloc: cannot allocate") => {}
             // The loader's own failures: it cannot map a library or its TLS block.
             "127" if err.contains("error while loading shared libraries") || err.contains("cannot allocate TLS") => {}
             _ => panic!("at ulimit -v {}: {line}\n(all runs:\n{})", limit.unwrap(), out.stdout),

@@ -14,7 +14,7 @@ use crate::sys::at::{open_at, open_dir_path, read_link_at, stat_at};
 use crate::sys::dir::Dir;
 use std::fs::File;
 use std::io::Read;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -46,8 +46,16 @@ impl ProcFs {
     }
 
     /// Opens the root directory for a scan.
+    /// The descriptor never takes the place of a closed standard stream: output meant for a
+    /// closed stdout must fail as util-linux's does (EBADF), not go to `/proc`, and the
+    /// errno of `-Q`'s `failed to apply filter:` comes from stdout's (EBADF) ioctl.
     pub fn open(&self) -> std::io::Result<ProcDir> {
-        Ok(ProcDir { dir: File::open(&self.root)?, root: self.root.clone(), exhausted: AtomicI32::new(0) })
+        let mut dir = File::open(&self.root)?;
+        if dir.as_raw_fd() <= 2 {
+            // try_clone is F_DUPFD_CLOEXEC from 3; the low descriptor is closed on drop.
+            dir = dir.try_clone()?;
+        }
+        Ok(ProcDir { dir, root: self.root.clone(), exhausted: AtomicI32::new(0) })
     }
 }
 
