@@ -678,7 +678,7 @@ fn terminal_width_truncates_command() {
         &inner,
         format!(
             "/usr/bin/unshare -u sh -c 'sleep 1000; : {long}' &\n\
-             while ! grep -qs {long} /proc/[0-9]*/cmdline; do sleep 0.01; done\n\
+             while ! tr '\\0' ' ' </proc/$!/cmdline | grep -qs '^sh -c'; do sleep 0.01; done\n\
              {ours} -t uts -o NS,COMMAND\necho ====\n{ours} -t uts -o NS,COMMAND -u\n",
             ours = ours("lsns")
         ),
