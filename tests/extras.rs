@@ -312,18 +312,6 @@ fn world(script: &str) -> Outcome {
     throwaway_world("rns-test", "", script, &[("LSNS", ours("lsns"))])
 }
 
-/// util-linux's python3 scenarios need /usr/bin/python3: missing, the test skips (fails under CI).
-fn python3() -> bool {
-    if std::path::Path::new("/usr/bin/python3").exists() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some_and(|v| v == "true") {
-        panic!("/usr/bin/python3 is needed by this test");
-    }
-    eprintln!("skip: /usr/bin/python3 is not installed");
-    false
-}
-
 /// The extras are opt-in: `--output-all` and `-H` still show util-linux's 13 columns, and the
 /// help text is util-linux's.
 #[test]
@@ -377,7 +365,7 @@ fn rlsns_container_column() {
 /// HOLDERS: each kind of holder, made for real in a throwaway world.
 #[test]
 fn rlsns_holders_column() {
-    if !privileged("rlsns_holders_column") || !python3() {
+    if !privileged("rlsns_holders_column") || !crate::common::python3(module_path!()) {
         return;
     }
     let script = r#"
@@ -414,7 +402,7 @@ kill $H $S $U $P
 /// thread-group leaders, and so do we without the option).
 #[test]
 fn rlsns_threads() {
-    if !privileged("rlsns_threads") || !python3() {
+    if !privileged("rlsns_threads") || !crate::common::python3(module_path!()) {
         return;
     }
     let script = r#"

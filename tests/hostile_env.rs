@@ -22,17 +22,6 @@ vec = lambda l: (ctypes.c_char_p * (len(l) + 1))(*l, None)
 ctypes.CDLL(None).execve(path, vec(argv), vec(env))
 sys.exit(125)"#;
 
-fn python3(test: &str) -> bool {
-    if Path::new("/usr/bin/python3").exists() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some_and(|v| v == "true") {
-        panic!("{test}: needs /usr/bin/python3 (ci-test.sh installs it)");
-    }
-    eprintln!("skip: {test} needs /usr/bin/python3 to exec with a raw environment");
-    false
-}
-
 /// The command that runs `path` as `argv` with exactly `envp`, in `cwd`.
 fn raw_command(path: &str, argv: &[&str], envp: &[&str], cwd: &str) -> Command {
     let mut cmd = Command::new("/usr/bin/python3");

@@ -78,20 +78,6 @@ fn world(tool: &str, script: &str) -> Outcome {
     }
 }
 
-/// Scenarios that need python3 (raw execve, pidfd inodes, a socket held in a net namespace).
-/// Outside CI a missing python3 skips them with a note; under `CI=true` it fails.
-#[track_caller]
-fn python3() -> bool {
-    if std::path::Path::new("/usr/bin/python3").exists() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some_and(|v| v == "true") {
-        panic!("/usr/bin/python3 is needed by this test");
-    }
-    eprintln!("skip: /usr/bin/python3 is not installed");
-    false
-}
-
 fn ours_world(script: &str) -> Option<Outcome> {
     privileged("nsenter world").then(|| world(ours("nsenter"), script))
 }
@@ -352,7 +338,7 @@ nsenter -t 999999 -a true; echo $?
 nsenter -t 999999 -r -n/proc/self/ns/net true; echo $?
 "#,
     );
-    if !python3() {
+    if !crate::common::python3(module_path!()) {
         return;
     }
     // A zombie: it exited and nobody reaps it; /proc/PID is there, its namespaces are not. The
@@ -525,7 +511,7 @@ nsenter -t $T -u ls /proc/self/fd 3</dev/null
 /// gives (`env` output seen with 2.42.2; GNU env has already folded `A=1 ... A=3` into one).
 #[test]
 fn env_of_the_target() {
-    if !python3() {
+    if !crate::common::python3(module_path!()) {
         return;
     }
     expect_world(
@@ -601,7 +587,7 @@ nsenter -t $$ --user-parent true; echo $?
 /// --net-socket (2.41): the network namespace of a socket the target holds.
 #[test]
 fn net_socket() {
-    if !python3() {
+    if !crate::common::python3(module_path!()) {
         return;
     }
     expect_world(
@@ -628,7 +614,7 @@ nsenter -t 999999 -N 3 true; echo $?
 /// -t PID:INODE (2.42): the pidfd's inode must match.
 #[test]
 fn target_with_pidfd_inode() {
-    if !python3() {
+    if !crate::common::python3(module_path!()) {
         return;
     }
     expect_world(

@@ -14,17 +14,6 @@ fn world(script: &str) -> Outcome {
     throwaway_world("rns-race", prelude, script, &[("RNSENTER", ours("nsenter")), ("RLSNS", ours("lsns"))])
 }
 
-fn python3(test: &str) -> bool {
-    if Path::new("/usr/bin/python3").exists() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some_and(|v| v == "true") {
-        panic!("{test}: needs /usr/bin/python3 (ci-test.sh installs it)");
-    }
-    eprintln!("skip: {test} needs /usr/bin/python3 to open a pidfd");
-    false
-}
-
 /// A pid that named one process and now names another: `-t PID:INODE` (the pidfd inode of
 /// the process meant) refuses the newcomer; a bare `-t PID` means whoever has the pid now.
 #[test]

@@ -177,3 +177,18 @@ pub fn on_path(program: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// Scenarios that need /usr/bin/python3 (raw execve, pidfd inodes, a socket held in a net
+/// namespace): missing, the test skips with a note outside CI and fails under `CI=true`
+/// (ci-test.sh installs it).
+#[track_caller]
+pub fn python3(test: &str) -> bool {
+    if Path::new("/usr/bin/python3").exists() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("{test}: needs /usr/bin/python3 (ci-test.sh installs it)");
+    }
+    eprintln!("skip: {test} needs /usr/bin/python3");
+    false
+}
