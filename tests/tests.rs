@@ -2,6 +2,9 @@
 //! kernel (a test process has threads, and unshare(2) of a user namespace or setns(2) into
 //! one refuses threaded callers), compared with util-linux where it is installed.
 
+// Test code: a panic (unwrap, expect, assert, panic!) is how a test reports its failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 mod docs;

@@ -42,10 +42,15 @@ impl Default for NsTable {
 }
 
 impl NsTable {
+    // Cannot fail: `default` makes one slot per kind of NsKind::ENTER_ORDER, which lists all
+    // eight kinds (a unit test checks it), and slots are never added or removed.
+    #[allow(clippy::expect_used)]
     fn slot_mut(&mut self, kind: NsKind) -> &mut NsSlot {
         self.slots.iter_mut().find(|s| s.kind == kind).expect("every kind has a slot")
     }
 
+    // Cannot fail, as for `slot_mut`.
+    #[allow(clippy::expect_used)]
     fn slot(&self, kind: NsKind) -> &NsSlot {
         self.slots.iter().find(|s| s.kind == kind).expect("every kind has a slot")
     }
@@ -253,13 +258,20 @@ fn open_parent_user_ns(table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>, targe
     if source.is_none() && local.is_none() {
         source = table.slots.iter().find(|s| s.enabled).and_then(|s| s.fd.as_ref()).map(|f| f.as_fd());
     }
-    if source.is_none() && local.is_none() {
-        local = Some(open_target(target, "ns/user")?.into());
-    }
-    let from = source.or(local.as_ref().map(|f| f.as_fd())).expect("one source was found");
+    let owned: OwnedFd;
+    let from = match (source, local) {
+        (Some(fd), _) => fd,
+        (None, Some(fd)) => {
+            owned = fd;
+            owned.as_fd()
+        }
+        (None, None) => {
+            owned = open_target(target, "ns/user")?.into();
+            owned.as_fd()
+        }
+    };
     let parent =
         ns::ns_get_related(from, NsIoctl::GetUserns).map_err(|e| Error::os("failed to open parent namespace", e))?;
-    drop(local);
     table.set_fd(NsKind::User, parent);
     Ok(())
 }

@@ -549,7 +549,7 @@ fn lsns_columns(input: &[u8]) -> u64 {
     let mut parts = input.split(|&b| b == 0xff);
     let list = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
     let id = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
-    let mut current = vec![Col::from_name("NS").expect("NS"), Col::from_name("TYPE").expect("TYPE")];
+    let mut current = vec![Col::Ns, Col::Type];
     let before = current.len();
     let result = apply_output_list(&list, &mut current);
     match &result {

@@ -111,4 +111,12 @@ mod tests {
         }
         assert_eq!(NsKind::from_name("mount"), None);
     }
+
+    /// enter::NsTable keeps one slot per kind of ENTER_ORDER and looks every kind up in it.
+    #[test]
+    fn enter_order_lists_every_kind_once() {
+        let mut order: Vec<usize> = NsKind::ENTER_ORDER.iter().map(|k| k.index()).collect();
+        order.sort_unstable();
+        assert_eq!(order, (0..KINDS.len()).collect::<Vec<_>>());
+    }
 }

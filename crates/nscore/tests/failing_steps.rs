@@ -3,6 +3,9 @@
 //! run must report an error with that call as the last one made. So no mount, chroot,
 //! setuid or exec ever follows a failure, whichever step it was.
 
+// Test code: a panic (unwrap, expect, assert, panic!) is how a test reports its failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use nscore::cli::unshare::{IdSource, Parsed as UnshareParsed};
 use nscore::sys::{Call, RecordingKernel};
 use std::ffi::OsString;

@@ -4,6 +4,9 @@
 //! inputs, so `cargo test` keeps them honest; the properties below add structure (real option
 //! names, grammatical filters, round trips) that blind byte mutation rarely reaches.
 
+// Test code: a panic (unwrap, expect, assert, panic!) is how a test reports its failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use nscore::cli::getopt::{Getopt, HasArg, Item, OptSpec, Ordering};
 use nscore::cli::unshare::{parse_signed, parse_unsigned, signal_by_name};
 use nscore::fuzz::{self, argv_bytes};

@@ -158,6 +158,9 @@ fn uid_of(c: &Cell<'_>) -> u32 {
 }
 
 impl Col {
+    // Cannot fail: COLUMNS and EXTRA_COLUMNS hold one row per Col variant (a unit test walks
+    // every variant through this).
+    #[allow(clippy::expect_used)]
     pub fn column(self) -> &'static Column {
         COLUMNS.iter().chain(&EXTRA_COLUMNS).find(|c| c.id == self).expect("every Col has a row")
     }
@@ -228,6 +231,20 @@ mod tests {
     fn cols(list: &str, start: &[Col]) -> Result<Vec<Col>> {
         let mut v = start.to_vec();
         apply_output_list(list, &mut v).map(|_| v)
+    }
+
+    /// Col::column finds a row for every variant (the match stops compiling when one is added).
+    #[test]
+    fn every_col_has_its_row() {
+        use Col::*;
+        let all = [Ns, Type, Path, Nprocs, Pid, Ppid, Command, Uid, User, Netnsid, Nsfs, Pns, Ons, Container, Holders];
+        for col in all {
+            match col {
+                Ns | Type | Path | Nprocs | Pid | Ppid | Command | Uid | User | Netnsid | Nsfs | Pns | Ons
+                | Container | Holders => assert_eq!(col.column().id, col),
+            }
+        }
+        assert_eq!(COLUMNS.len() + EXTRA_COLUMNS.len(), all.len());
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub const SHORT_ID_LEN: usize = 12;
 impl Container {
     /// `RUNTIME:ID` with a hex id shortened to 12 digits (`docker:3f2a9c4b5d6e`), a name in full.
     pub fn short(&self) -> String {
-        let id = if self.runtime.has_hex_ids() { &self.id[..self.id.len().min(SHORT_ID_LEN)] } else { &self.id };
+        let id = if self.runtime.has_hex_ids() { self.id.get(..SHORT_ID_LEN).unwrap_or(&self.id) } else { &self.id };
         format!("{}:{id}", self.runtime.name())
     }
 }
@@ -398,10 +398,12 @@ pub fn resolve(found: BTreeMap<Container, Vec<Member>>, spec: &ContainerSpec) ->
     if let Some(exact) = found.iter().position(|(c, _)| c.id == spec.prefix) {
         found = vec![found.swap_remove(exact)];
     }
-    match found.len() {
-        0 => Err(Unresolved::None),
-        1 => {
-            let (container, members) = found.pop().expect("one");
+    if found.len() > 1 {
+        return Err(Unresolved::Several(found.into_iter().map(|(c, _)| c).collect()));
+    }
+    match found.pop() {
+        None => Err(Unresolved::None),
+        Some((container, members)) => {
             let inside = |pid: i32| members.iter().any(|m| m.pid == pid);
             let init = members
                 .iter()
@@ -412,7 +414,6 @@ pub fn resolve(found: BTreeMap<Container, Vec<Member>>, spec: &ContainerSpec) ->
                 .ok_or(Unresolved::None)?;
             Ok((container, init))
         }
-        _ => Err(Unresolved::Several(found.into_iter().map(|(c, _)| c).collect())),
     }
 }
 

@@ -54,8 +54,8 @@ impl RouteSocket {
 
 /// Reads the nsid out of an `RTM_NEWNSID` reply.
 fn parse_nsid_reply(res: &[u8]) -> Option<i32> {
-    let u32_at = |at: usize| res.get(at..at + 4).map(|b| u32::from_ne_bytes(b.try_into().unwrap()));
-    let u16_at = |at: usize| res.get(at..at + 2).map(|b| u16::from_ne_bytes(b.try_into().unwrap()));
+    let u32_at = |at: usize| res.get(at..at + 4).and_then(|b| b.try_into().ok()).map(u32::from_ne_bytes);
+    let u16_at = |at: usize| res.get(at..at + 2).and_then(|b| b.try_into().ok()).map(u16::from_ne_bytes);
     let msg_len = u32_at(0)? as usize;
     if msg_len < 16 || msg_len > res.len() || u16_at(4)? != RTM_NEWNSID {
         return None;
@@ -65,7 +65,7 @@ fn parse_nsid_reply(res: &[u8]) -> Option<i32> {
     if attrs_len < 4 || rta_len < 4 || rta_len > attrs_len || u16_at(HEADER_SPACE + 2)? != NETNSA_NSID {
         return None;
     }
-    res.get(HEADER_SPACE + 4..HEADER_SPACE + 8).map(|b| i32::from_ne_bytes(b.try_into().unwrap()))
+    res.get(HEADER_SPACE + 4..HEADER_SPACE + 8).and_then(|b| b.try_into().ok()).map(i32::from_ne_bytes)
 }
 
 #[cfg(test)]

@@ -24,7 +24,8 @@ fn cstring(s: &OsStr) -> CString {
     // An argument with an interior NUL cannot come from argv; cut it there as C would.
     let bytes = s.as_bytes();
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    CString::new(&bytes[..end]).expect("NUL removed")
+    // The bytes before the first NUL hold none, so the default (empty) is never taken.
+    CString::new(&bytes[..end]).unwrap_or_default()
 }
 
 /// execvp(3) `file` with `argv` (`argv[0]` included). Returns only on failure, with the errno.
