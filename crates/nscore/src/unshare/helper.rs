@@ -1,15 +1,17 @@
 //! The two helper processes of unshare(1), forked before unshare(2) so they keep the original
 //! namespaces and privileges: one bind-mounts the persistent namespace files, one writes range
-//! id maps. Each waits on a close-on-exec pipe instead of util-linux's eventfd, so it also
-//! learns when we die or give up (end of file) and never outlives a failed run.
+//! id maps. The bind helper waits on close-on-exec pipes instead of util-linux's eventfd, so
+//! it also learns when we die or give up (end of file) and never outlives a failed run; the
+//! id-map helper waits on an eventfd as util-linux's does.
 
 use super::steps;
 use crate::error::{Error, Result};
 use crate::exec;
 use crate::sys::pipe::pipe;
 use crate::sys::process::{self, ChildState, Forked};
-use crate::sys::LiveKernel;
+use crate::sys::{signal, LiveKernel};
 use crate::unshare::idmap::{self, MapRange};
+use nix::sys::eventfd::{EfdFlags, EventFd};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -140,10 +142,12 @@ fn write_quietly(file: &mut File, byte: u8) {
 }
 
 /// The id-map helper: a child that, once we have unshared, writes our range maps (root) or
-/// runs newuidmap/newgidmap.
+/// runs newuidmap/newgidmap. Like util-linux's, it blocks on one close-on-exec eventfd (a
+/// single descriptor, so it works at `ulimit -n 4`); unlike it, it dies with us (parent-death
+/// signal) and is killed if we give up before releasing it, so it never outlives a failed run.
 pub struct IdmapHelper {
     pid: libc::pid_t,
-    release: Option<File>,
+    release: Option<EventFd>,
 }
 
 impl IdmapHelper {
@@ -154,17 +158,26 @@ impl IdmapHelper {
         prog: &str,
     ) -> Result<IdmapHelper> {
         let ppid = process::getpid();
-        let (mut release_r, release_w) = pipe_or_err()?;
+        let release = EventFd::from_flags(EfdFlags::EFD_CLOEXEC).map_err(|e| Error::os("eventfd failed", e as i32))?;
         match process::fork().map_err(fork_failed)? {
             Forked::Child => {
-                drop(release_w);
+                // Dies with us; a parent already gone before prctl(2) is seen by getppid().
+                if signal::set_parent_death_signal(libc::SIGKILL).is_err() || process::getppid() != ppid {
+                    process::exit_now(1);
+                }
                 if let Some(b) = bind.take() {
                     b.forget();
                 }
-                if read_byte(&mut release_r) != Some(GO) {
+                let released = loop {
+                    match release.read() {
+                        Err(nix::errno::Errno::EINTR) => continue,
+                        other => break other == Ok(GO.into()),
+                    }
+                };
+                drop(release);
+                if !released {
                     process::exit_now(1);
                 }
-                drop(release_r);
                 let status = match map_ids(ppid, &users, &groups) {
                     Ok(()) => 0,
                     Err(e) => {
@@ -174,18 +187,15 @@ impl IdmapHelper {
                 };
                 process::exit_now(status);
             }
-            Forked::Parent { child } => {
-                drop(release_r);
-                Ok(IdmapHelper { pid: child, release: Some(release_w) })
-            }
+            Forked::Parent { child } => Ok(IdmapHelper { pid: child, release: Some(release) }),
         }
     }
 
     /// We have unshared: let the helper write the maps and wait for it; its failure status
     /// becomes ours (it printed the message).
     pub fn finish(mut self) -> Result<()> {
-        if let Some(mut release) = self.release.take() {
-            write_quietly(&mut release, GO);
+        if let Some(release) = self.release.take() {
+            let _ = release.write(GO.into());
         }
         match process::wait_child(self.pid, false) {
             Ok(ChildState::Exited(0)) | Err(_) => Ok(()),
@@ -196,8 +206,10 @@ impl IdmapHelper {
 }
 
 impl Drop for IdmapHelper {
+    /// Giving up before the maps (a failed `--owner` or unshare(2)): the helper never runs.
     fn drop(&mut self) {
         if self.release.take().is_some() {
+            let _ = process::kill(self.pid, libc::SIGKILL);
             let _ = process::wait_child(self.pid, false);
         }
     }
