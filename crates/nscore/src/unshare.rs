@@ -11,10 +11,10 @@ use crate::cli::unshare::{parse, LiveIds, UnshareArgs, USAGE};
 use crate::error::{Error, Result};
 use crate::exec;
 use crate::sys::process::{self, ChildState, Forked};
-use crate::sys::{caps, ns, pipe, signal, LiveKernel};
+use crate::sys::{caps, ns, signal, LiveKernel};
 use crate::tool::Invocation;
 use helper::{BindHelper, IdmapHelper};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::fd::{AsFd, OwnedFd};
 use steps::SingleId;
 
@@ -102,22 +102,29 @@ fn run(a: &UnshareArgs, prog: &str) -> Result<i32> {
         Some(_) => Some(ns::pidfd_open(process::getpid()).map_err(|e| Error::os("pidfd_open failed", e))?),
         None => None,
     };
-    // The program waits until its namespaces are bound, so a failed bind never runs it.
-    let gate = match bind {
-        Some(_) => Some(pipe::pipe().map_err(|e| Error::os("pipe failed", e))?),
+    // The program waits (for SIGUSR1, blocked until then) until its namespaces are bound, so
+    // a failed bind never runs it; no descriptor needed, and it dies with us meanwhile.
+    let release_mask = match bind {
+        Some(_) => {
+            Some(process::sigmask(true, &[libc::SIGUSR1]).map_err(|e| Error::os("sigprocmask block failed", e))?)
+        }
         None => None,
     };
     match process::fork().map_err(|e| Error::os("fork failed", e))? {
         Forked::Child => {
-            if let Some(mask) = &saved_mask {
-                process::set_sigmask(mask).map_err(|e| Error::os("sigprocmask restore failed", e))?;
-            }
-            if let Some((mut gate_r, gate_w)) = gate {
-                drop(gate_w);
-                let mut byte = [0u8; 1];
-                if !matches!(gate_r.read(&mut byte), Ok(1)) {
+            if let (Some(b), Some(mask)) = (bind.as_mut(), &release_mask) {
+                b.bound_by_parent();
+                // In a new pid namespace getppid() is 0: compare with what it was.
+                let ppid = process::getppid();
+                if signal::set_parent_death_signal(libc::SIGKILL).is_err() || process::getppid() != ppid {
                     process::exit_now(1);
                 }
+                signal::wait_for(libc::SIGUSR1);
+                let _ = signal::set_parent_death_signal(0);
+                process::set_sigmask(mask).map_err(|e| Error::os("sigprocmask restore failed", e))?;
+            }
+            if let Some(mask) = &saved_mask {
+                process::set_sigmask(mask).map_err(|e| Error::os("sigprocmask restore failed", e))?;
             }
             exec_side(a, &plan, bind, parent_pidfd)
         }
@@ -126,25 +133,32 @@ fn run(a: &UnshareArgs, prog: &str) -> Result<i32> {
             if a.forward_signals {
                 signal::forward_to(child);
             }
-            if let (Some(mut b), Some((gate_r, mut gate_w))) = (bind.take(), gate) {
-                drop(gate_r);
+            if let Some(mask) = &release_mask {
+                let _ = process::set_sigmask(mask);
+            }
+            if let Some(mut b) = bind.take() {
                 if let Err(e) = b.bind() {
-                    // The program reads end of file and leaves without running.
-                    drop(gate_w);
+                    // The program leaves without running.
+                    let _ = process::kill(child, libc::SIGKILL);
                     let _ = process::wait_child(child, false);
                     return Err(e);
                 }
                 b.forget();
-                let _ = gate_w.write_all(&[1]);
+                let _ = process::kill(child, libc::SIGUSR1);
             }
-            let state = process::wait_child(child, false).map_err(|e| Error::os("waitpid failed", e))?;
-            if let ChildState::Exited(code) = state {
-                return Ok(code);
-            }
-            exec::leave_like(state, true);
-            Err(Error::msg("child exit failed"))
+            child_outcome(process::wait_child(child, false))
         }
     }
+}
+
+/// The forked program's end becomes ours: its exit status, or its signal raised on us.
+fn child_outcome(state: std::result::Result<ChildState, i32>) -> Result<i32> {
+    let state = state.map_err(|e| Error::os("waitpid failed", e))?;
+    if let ChildState::Exited(code) = state {
+        return Ok(code);
+    }
+    exec::leave_like(state, true);
+    Err(Error::msg("child exit failed"))
 }
 
 /// The process that execs: `--kill-child`, then the ordered setup, capabilities and exec.

@@ -48,3 +48,15 @@ pub fn pidfd_exited(pidfd: BorrowedFd<'_>) -> Result<bool, i32> {
     let n = check(unsafe { libc::poll(&mut pfd, 1, 0) } as libc::c_long)?;
     Ok(n > 0)
 }
+
+/// Waits for `sig`, which the caller has blocked (a blocked signal is never ignored, even by
+/// a pid namespace's init, which SIGSTOP would not stop).
+pub fn wait_for(sig: libc::c_int) {
+    // SAFETY: sigset_t is plain data initialised by sigemptyset/sigaddset; no siginfo wanted.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, sig);
+        while libc::sigwaitinfo(&set, std::ptr::null_mut()) == -1 && super::last_errno() == libc::EINTR {}
+    }
+}

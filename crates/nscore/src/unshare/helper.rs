@@ -1,25 +1,24 @@
 //! The two helper processes of unshare(1), forked before unshare(2) so they keep the original
 //! namespaces and privileges: one bind-mounts the persistent namespace files, one writes range
-//! id maps. Each waits on a close-on-exec pipe instead of util-linux's eventfd, so it also
-//! learns when we die or give up (end of file) and never outlives a failed run.
+//! id maps. Each costs us one descriptor at a time, as util-linux's eventfd: the id-map helper
+//! waits on an eventfd, the bind helper on a pipe of its own that we hold the write end of,
+//! so it also learns when we die or give up (end of file) and never outlives a failed run.
 
 use super::steps;
 use crate::error::{Error, Result};
 use crate::exec;
-use crate::sys::pipe::pipe;
+use crate::sys::pipe;
 use crate::sys::process::{self, ChildState, Forked};
-use crate::sys::LiveKernel;
+use crate::sys::{signal, LiveKernel};
 use crate::unshare::idmap::{self, MapRange};
+use nix::sys::eventfd::{EfdFlags, EventFd};
 use std::fs::File;
 use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 
 fn fork_failed(e: i32) -> Error {
     Error::os("fork failed", e)
-}
-
-fn pipe_or_err() -> Result<(File, File)> {
-    pipe().map_err(|e| Error::os("pipe failed", e))
 }
 
 /// One byte from `file`, or None at end of file.
@@ -35,86 +34,123 @@ fn read_byte(file: &mut File) -> Option<u8> {
     }
 }
 
-fn drain(file: &mut File) {
-    while read_byte(file).is_some() {}
-}
-
 const GO: u8 = 1;
 const ROLLBACK: u8 = 2;
 
-/// The bind helper: a grandchild (so nobody has to reap it after we exec) that, on `GO`,
-/// bind-mounts `/proc/<our pid>/ns/*` on the targets in the original mount namespace, reports
-/// the outcome, and then waits: if the process that was to exec the program reports a failure
-/// (`ROLLBACK`) it takes the mounts back; end of file (the program was exec'd) keeps them.
+/// The bind helper, at one descriptor of ours as util-linux's eventfd (so it works at
+/// `ulimit -n 4`): a child that makes a pipe on its stdin and stdout, forks the grandchild
+/// that will keep or take back the mounts, and stops; we take our write end of the pipe and
+/// let it go on. On `GO` it bind-mounts `/proc/<our pid>/ns/*` on the targets in the original
+/// mount namespace and exits with the outcome. The grandchild (nobody has to reap it after
+/// we exec) then reads: if the process that was to exec the program reports a failure
+/// (`ROLLBACK`) it takes the mounts back; end of file (the program was exec'd, or the binds
+/// failed) keeps them. The child dies with us (parent-death signal).
 pub struct BindHelper {
+    /// Our write end; the reader is the child until it has bound, then the grandchild.
     release: Option<File>,
-    report: Option<File>,
+    /// The child, until reaped.
+    child: Option<libc::pid_t>,
 }
 
 impl BindHelper {
     pub fn spawn(binds: Vec<(PathBuf, PathBuf)>, prog: &str) -> Result<BindHelper> {
-        let (mut release_r, release_w) = pipe_or_err()?;
-        let (report_r, mut report_w) = pipe_or_err()?;
+        let ppid = process::getpid();
         match process::fork().map_err(fork_failed)? {
             Forked::Child => {
-                drop(release_w);
-                drop(report_r);
-                // The helper's parent ends at once; its status tells whether the helper
-                // itself could be forked (0) or not (the errno: RLIMIT_NPROC, pid exhaustion).
-                match process::fork() {
-                    Ok(Forked::Child) => {}
-                    Ok(Forked::Parent { .. }) => process::exit_now(0),
-                    Err(e) => process::exit_now(e),
+                if signal::set_parent_death_signal(libc::SIGKILL).is_err() || process::getppid() != ppid {
+                    process::exit_now(1);
                 }
-                if read_byte(&mut release_r) != Some(GO) {
+                let (mut release, writer) = match pipe::pipe_on_stdin_stdout() {
+                    Ok((r, w)) if r.as_raw_fd() == 0 && w.as_raw_fd() == 1 => (r, w),
+                    Ok(_) => process::exit_now(1),
+                    Err(e) => {
+                        crate::tool::report(&Error::os("pipe failed", e).render_bytes(prog));
+                        process::exit_now(1);
+                    }
+                };
+                // The grandchild that will keep or take back the mounts, forked first so a
+                // fork failure comes before any mount; it reads only once we are gone.
+                let me = process::getpid();
+                match process::fork() {
+                    Ok(Forked::Child) => {
+                        drop(writer);
+                        pipe::wait_exit(me);
+                        if read_byte(&mut release) == Some(ROLLBACK) {
+                            steps::unbind(&binds);
+                        }
+                        process::exit_now(0);
+                    }
+                    Ok(Forked::Parent { .. }) => {}
+                    Err(e) => {
+                        crate::tool::report(&fork_failed(e).render_bytes(prog));
+                        process::exit_now(1);
+                    }
+                }
+                // Stopped until our parent holds its write end (it sees us stop in waitpid).
+                let _ = process::kill(me, libc::SIGSTOP);
+                drop(writer);
+                if read_byte(&mut release) != Some(GO) {
                     process::exit_now(0);
                 }
                 match steps::bind_persistent(&mut LiveKernel, &binds) {
+                    Ok(()) => process::exit_now(0),
                     Err(e) => {
                         crate::tool::report(&e.render_bytes(prog));
-                        let _ = report_w.write_all(&[e.status() as u8]);
-                    }
-                    Ok(()) => {
-                        let _ = report_w.write_all(&[0]);
-                        if read_byte(&mut release_r) == Some(ROLLBACK) {
-                            steps::unbind(&binds);
-                        }
+                        process::exit_now(e.status());
                     }
                 }
-                process::exit_now(0);
             }
             Forked::Parent { child } => {
-                drop(release_r);
-                drop(report_w);
-                if let Ok(ChildState::Exited(e)) = process::wait_child(child, false) {
-                    if e != 0 {
-                        return Err(fork_failed(e));
+                let mut helper = BindHelper { release: None, child: Some(child) };
+                match process::wait_child(child, true) {
+                    Ok(ChildState::Stopped(_)) => {}
+                    Ok(ChildState::Exited(status)) if status != 0 => {
+                        helper.child = None;
+                        return Err(Error::Silent(status));
+                    }
+                    _ => {
+                        helper.child = None;
+                        return Err(Error::Silent(1));
                     }
                 }
-                Ok(BindHelper { release: Some(release_w), report: Some(report_r) })
+                let opened = pipe::open_writer(child, 1);
+                let _ = process::kill(child, libc::SIGCONT);
+                helper.release = Some(opened.map_err(|e| Error::os("pipe failed", e))?);
+                Ok(helper)
             }
         }
     }
 
-    /// Lets the helper bind and waits for its answer; a failure it already reported exits
-    /// with its status.
+    /// Lets the helper bind and waits for it; a failure it reported exits with its status.
     pub fn bind(&mut self) -> Result<()> {
-        let (Some(release), Some(report)) = (self.release.as_mut(), self.report.as_mut()) else {
+        let (Some(release), Some(child)) = (self.release.as_mut(), self.child.take()) else {
             return Ok(());
         };
         write_quietly(release, GO);
-        match read_byte(report) {
-            Some(0) => Ok(()),
-            Some(status) => Err(Error::Silent(i32::from(status))),
-            None => Err(Error::Silent(1)),
+        match process::wait_child(child, false) {
+            Ok(ChildState::Exited(0)) => Ok(()),
+            Ok(ChildState::Exited(status)) => {
+                self.release = None;
+                Err(Error::Silent(status))
+            }
+            _ => {
+                self.release = None;
+                Err(Error::Silent(1))
+            }
         }
     }
 
-    /// Closes our ends without a word: in a process that neither execs the program nor
+    /// In the forked program, continued by the parent once the helper has bound: the helper
+    /// is no child of ours, and our end now decides about the mounts.
+    pub fn bound_by_parent(&mut self) {
+        self.child = None;
+    }
+
+    /// Closes our end without a word: in a process that neither execs the program nor
     /// decides about the mounts (the waiting parent, the id-map helper).
     pub fn forget(mut self) {
         self.release.take();
-        self.report.take();
+        self.child.take();
     }
 }
 
@@ -124,10 +160,15 @@ impl Drop for BindHelper {
     /// its close-on-exec end of file tells the helper to keep the mounts.
     fn drop(&mut self) {
         if let Some(mut release) = self.release.take() {
-            write_quietly(&mut release, ROLLBACK);
+            if self.child.is_none() {
+                write_quietly(&mut release, ROLLBACK);
+                pipe::wait_readers_gone(&release);
+            }
         }
-        if let Some(mut report) = self.report.take() {
-            drain(&mut report);
+        if let Some(child) = self.child.take() {
+            // Not released: end of file (above) sends it away; a stopped one is killed.
+            let _ = process::kill(child, libc::SIGKILL);
+            let _ = process::wait_child(child, false);
         }
     }
 }
@@ -140,10 +181,12 @@ fn write_quietly(file: &mut File, byte: u8) {
 }
 
 /// The id-map helper: a child that, once we have unshared, writes our range maps (root) or
-/// runs newuidmap/newgidmap.
+/// runs newuidmap/newgidmap. Like util-linux's, it blocks on one close-on-exec eventfd (a
+/// single descriptor, so it works at `ulimit -n 4`); unlike it, it dies with us (parent-death
+/// signal) and is killed if we give up before releasing it, so it never outlives a failed run.
 pub struct IdmapHelper {
     pid: libc::pid_t,
-    release: Option<File>,
+    release: Option<EventFd>,
 }
 
 impl IdmapHelper {
@@ -154,17 +197,26 @@ impl IdmapHelper {
         prog: &str,
     ) -> Result<IdmapHelper> {
         let ppid = process::getpid();
-        let (mut release_r, release_w) = pipe_or_err()?;
+        let release = EventFd::from_flags(EfdFlags::EFD_CLOEXEC).map_err(|e| Error::os("eventfd failed", e as i32))?;
         match process::fork().map_err(fork_failed)? {
             Forked::Child => {
-                drop(release_w);
+                // Dies with us; a parent already gone before prctl(2) is seen by getppid().
+                if signal::set_parent_death_signal(libc::SIGKILL).is_err() || process::getppid() != ppid {
+                    process::exit_now(1);
+                }
                 if let Some(b) = bind.take() {
                     b.forget();
                 }
-                if read_byte(&mut release_r) != Some(GO) {
+                let released = loop {
+                    match release.read() {
+                        Err(nix::errno::Errno::EINTR) => continue,
+                        other => break other == Ok(GO.into()),
+                    }
+                };
+                drop(release);
+                if !released {
                     process::exit_now(1);
                 }
-                drop(release_r);
                 let status = match map_ids(ppid, &users, &groups) {
                     Ok(()) => 0,
                     Err(e) => {
@@ -174,18 +226,15 @@ impl IdmapHelper {
                 };
                 process::exit_now(status);
             }
-            Forked::Parent { child } => {
-                drop(release_r);
-                Ok(IdmapHelper { pid: child, release: Some(release_w) })
-            }
+            Forked::Parent { child } => Ok(IdmapHelper { pid: child, release: Some(release) }),
         }
     }
 
     /// We have unshared: let the helper write the maps and wait for it; its failure status
     /// becomes ours (it printed the message).
     pub fn finish(mut self) -> Result<()> {
-        if let Some(mut release) = self.release.take() {
-            write_quietly(&mut release, GO);
+        if let Some(release) = self.release.take() {
+            let _ = release.write(GO.into());
         }
         match process::wait_child(self.pid, false) {
             Ok(ChildState::Exited(0)) | Err(_) => Ok(()),
@@ -196,8 +245,10 @@ impl IdmapHelper {
 }
 
 impl Drop for IdmapHelper {
+    /// Giving up before the maps (a failed `--owner` or unshare(2)): the helper never runs.
     fn drop(&mut self) {
         if self.release.take().is_some() {
+            let _ = process::kill(self.pid, libc::SIGKILL);
             let _ = process::wait_child(self.pid, false);
         }
     }
