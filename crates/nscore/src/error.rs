@@ -84,12 +84,12 @@ impl Error {
     pub fn render_bytes(&self, prog: &str) -> Vec<u8> {
         match self {
             Error::Msg { text, errno, .. } => {
-                let mut out = crate::output::carried_bytes(prog);
+                let mut out = crate::byte_text::carried_bytes(prog);
                 out.extend_from_slice(b": ");
                 // Text made from arguments carries their non-UTF-8 bytes either as they are
-                // or as `output::carry_bytes` marks them: both go out as the bytes given.
+                // or as `byte_text::carry_bytes` marks them: both go out as the bytes given.
                 match text.to_str() {
-                    Some(s) => out.extend_from_slice(&crate::output::carried_bytes(s)),
+                    Some(s) => out.extend_from_slice(&crate::byte_text::carried_bytes(s)),
                     None => out.extend_from_slice(text.as_bytes()),
                 }
                 if let Some(e) = errno {
@@ -102,7 +102,7 @@ impl Error {
             Error::Usage(text) => {
                 let hint = format!("Try '{prog} --help' for more information.\n");
                 let text = if text.is_empty() { hint } else { format!("{text}\n{hint}") };
-                crate::output::carried_bytes(&text)
+                crate::byte_text::carried_bytes(&text)
             }
             Error::Silent(_) => Vec::new(),
             Error::Chain(errors) => errors.iter().flat_map(|e| e.render_bytes(prog)).collect(),

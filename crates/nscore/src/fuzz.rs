@@ -623,7 +623,7 @@ fn numbers(input: &[u8]) -> u64 {
         (None, Ok(got)) => panic!("parse_signed({s:?}) accepted {got}"),
         (None, Err(e)) => assert_eq!(e, &Error::msg(format!("{what}: '{s}'"))),
     }
-    let pid = crate::cli::lsns::parse_pid(&s, "invalid PID argument");
+    let pid = crate::number::parse_pid(&s, "invalid PID argument");
     if let Ok(pid) = pid {
         assert!(pid > 0, "parse_pid({s:?}) gave {pid}");
         assert_eq!(model, Some(i128::from(pid)), "parse_pid({s:?}) accepted what strtol would not");
@@ -774,7 +774,7 @@ fn render(input: &[u8]) -> u64 {
     let flags = input.first().copied().unwrap_or(0);
     let body = input.get(1..).unwrap_or_default();
     let cells: Vec<Option<String>> =
-        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| crate::output::carry_bytes(c))).collect();
+        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| crate::byte_text::carry_bytes(c))).collect();
     let numeric: Vec<bool> = columns.iter().map(|c| c.json == JsonType::Number).collect();
     let mut table = Table::new(columns);
     for (i, row) in cells.chunks(ncol).enumerate() {

@@ -4,6 +4,7 @@
 //!
 //! Every `unsafe` block and raw system call is in [`sys`].
 
+pub mod byte_text;
 pub mod cli;
 pub mod enter;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod exec;
 pub mod fuzz;
 pub mod lsns;
 pub mod nstype;
+pub mod number;
 pub mod output;
 pub mod proc;
 #[allow(unsafe_code)]

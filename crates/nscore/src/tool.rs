@@ -20,8 +20,8 @@ pub struct Invocation {
     pub argv: Vec<OsString>,
     /// Basename of `argv[0]` (`program_invocation_short_name`): `runshare`, or `unshare`
     /// through a symlink of that name; empty for an empty `argv[0]` or one ending in `/`, as
-    /// util-linux's. Bytes that are not UTF-8 are carried ([`crate::output::carry_bytes`]):
-    /// print it through [`crate::output::carried_bytes`] or [`Error::render_bytes`].
+    /// util-linux's. Bytes that are not UTF-8 are carried ([`crate::byte_text::carry_bytes`]):
+    /// print it through [`crate::byte_text::carried_bytes`] or [`Error::render_bytes`].
     pub prog: String,
 }
 
@@ -38,7 +38,7 @@ impl Invocation {
 pub fn program_name(argv0: &OsStr) -> String {
     let bytes = argv0.as_bytes();
     let base = bytes.rsplit(|&b| b == b'/').next().unwrap_or(bytes);
-    crate::output::carry_bytes(base)
+    crate::byte_text::carry_bytes(base)
 }
 
 /// Runs a tool and returns the process exit status. `tool` writes its normal output into the
@@ -188,7 +188,7 @@ pub fn arguments<T>(
         crate::cli::Parsed::Help => usage.replace("%s", &inv.prog),
         crate::cli::Parsed::Version => version_text(&inv.prog),
     };
-    out.write_all(&crate::output::carried_bytes(&text)).map_err(|e| Error::io("write error", &e))?;
+    out.write_all(&crate::byte_text::carried_bytes(&text)).map_err(|e| Error::io("write error", &e))?;
     Ok(None)
 }
 
@@ -280,7 +280,7 @@ mod tests {
         assert_eq!(program_name(OsStr::new("")), "");
         // Bytes that are not UTF-8 go out as they came.
         let odd = OsStr::from_bytes(b"/x/a\xffb");
-        assert_eq!(crate::output::carried_bytes(&program_name(odd)), b"a\xffb");
+        assert_eq!(crate::byte_text::carried_bytes(&program_name(odd)), b"a\xffb");
         assert_eq!(Invocation::new(vec![OsString::new()], "rlsns").prog, "");
         assert_eq!(Invocation::new(Vec::new(), "rlsns").prog, "rlsns");
     }

@@ -432,7 +432,7 @@ proptest! {
         let raw: Vec<u8> = args.iter().flat_map(|a| a.iter().copied().chain(std::iter::once(0))).collect();
         let shown = nscore::proc::procfs_text(&raw).unwrap();
         // Every byte is kept, UTF-8 or not, for the renderers to show as util-linux does.
-        prop_assert_eq!(nscore::output::carried_bytes(&shown), args.join(&b' '));
+        prop_assert_eq!(nscore::byte_text::carried_bytes(&shown), args.join(&b' '));
     }
 
     /// Any mount target, mangled as the kernel does (blank, tab, newline, backslash as octal

@@ -6,7 +6,7 @@
 //! The parser is an iterator: util-linux tools act on each option as getopt returns it
 //! (`-h` prints help even when a later option is bad), and callers keep that order.
 
-use crate::output::carry_bytes;
+use crate::byte_text::carry_bytes;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
@@ -203,7 +203,7 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
 }
 
 /// The option character as glibc prints it: the byte itself (of a UTF-8 sequence, its first
-/// byte), carried as message text (`output::carry_bytes`).
+/// byte), carried as message text (`byte_text::carry_bytes`).
 fn char_display(arg: &[u8], pos: usize) -> String {
     carry_bytes(&arg[pos..=pos])
 }

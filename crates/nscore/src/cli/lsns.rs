@@ -2,11 +2,11 @@
 //! parse loop that applies options in getopt order as lsns does.
 
 use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
-pub use super::number::parse_pid;
 use super::{OptDef, ToolDoc, ValueHint};
+use crate::byte_text::{carried_bytes, carry_bytes};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
-use crate::output::{carried_bytes, carry_bytes};
+pub use crate::number::parse_pid;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 

@@ -6,7 +6,6 @@
 pub mod getopt;
 pub mod lsns;
 pub mod nsenter;
-pub mod number;
 pub mod unshare;
 
 use getopt::{HasArg, OptSpec};

@@ -3,12 +3,12 @@
 //! can override an earlier one; `-h` wins over a bad option after it).
 
 use super::getopt::{Getopt, HasArg, Item, Ordering};
-use super::number::C_SPACE;
-pub use super::number::{parse_signed, parse_unsigned};
 use super::{OptDef, ValueHint};
+use crate::byte_text::{carried_bytes, carry_bytes};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
-use crate::output::{carried_bytes, carry_bytes};
+use crate::number::C_SPACE;
+pub use crate::number::{parse_signed, parse_unsigned};
 use crate::unshare::idmap::{self, MapRange};
 use std::ffi::OsStr;
 use std::ffi::OsString;
@@ -469,7 +469,7 @@ impl IdSource for LiveIds {
         crate::sys::process::ids().1
     }
 
-    // Names and files travel as carried text (`output::carry_bytes`): a name that is not
+    // Names and files travel as carried text (`byte_text::carry_bytes`): a name that is not
     // UTF-8 is looked up, and matched in /etc/subuid, byte for byte as util-linux does.
     fn read(&self, path: &str) -> std::io::Result<String> {
         std::fs::read(path).map(|b| carry_bytes(&b))

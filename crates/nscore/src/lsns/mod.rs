@@ -96,7 +96,7 @@ pub fn scan_failure(e: &ScanError) -> Error {
 
 fn print_warnings(prog: &str, warnings: &[String]) {
     for w in warnings {
-        crate::tool::report(&crate::output::carried_bytes(&format!("{prog}: {w}\n")));
+        crate::tool::report(&crate::byte_text::carried_bytes(&format!("{prog}: {w}\n")));
     }
 }
 
@@ -134,7 +134,7 @@ impl Plan {
             if args.task.is_some() {
                 return Err(Error::msg("--task is mutually exclusive with <namespace>"));
             }
-            namespace = Some(parse_namespace_id(&output::carry_bytes(operand.as_bytes()))?);
+            namespace = Some(parse_namespace_id(&crate::byte_text::carry_bytes(operand.as_bytes()))?);
             if tree.is_none() && !args.force_list {
                 tree = Some(TreeKind::Process);
             }
@@ -244,7 +244,7 @@ impl Plan {
 
 /// `strtou64_or_err(arg, "invalid namespace argument")`.
 pub fn parse_namespace_id(arg: &str) -> Result<u64> {
-    crate::cli::number::parse_unsigned(arg, "invalid namespace argument")
+    crate::number::parse_unsigned(arg, "invalid namespace argument")
 }
 
 /// Builds lsns's table line by line, remembering which line shows which namespace and

@@ -362,7 +362,7 @@ impl Scan {
             .borrow_mut()
             .entry(uid)
             .or_insert_with(|| match crate::sys::passwd::user_name(uid) {
-                Ok(Some(name)) if crate::sys::locale::id_name_is_shown(&name) => crate::output::carry_bytes(&name),
+                Ok(Some(name)) if crate::sys::locale::id_name_is_shown(&name) => crate::byte_text::carry_bytes(&name),
                 Ok(_) => uid.to_string(),
                 Err(errno) => {
                     self.note(errno);

@@ -22,7 +22,7 @@ mod tree;
 mod width;
 
 pub use json::JsonLayout;
-pub use text::{carried_bytes, carry_bytes, Charset};
+pub use text::Charset;
 
 /// How a column's cells are typed in JSON output (and in `-H`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

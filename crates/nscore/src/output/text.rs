@@ -7,6 +7,8 @@
 //! are printable and how wide they are is glibc's answer (`iswprint`, `wcwidth`), as for
 //! libsmartcols.
 
+use crate::byte_text::{carried_byte, carried_bytes};
+
 /// The locale's character set, as far as output is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charset {
@@ -27,45 +29,6 @@ impl Charset {
             Charset::Ascii
         }
     }
-}
-
-/// Makes cell text of arbitrary bytes (a command line, a mount point). Cells are `String`s, so
-/// a byte that is not part of valid UTF-8 travels as the character U+10FF00 + byte (bytes
-/// 0x80..=0xff become U+10FF80..=U+10FFFF, the end of a private use plane); a real character
-/// of that range travels as its bytes, so nothing is lost. The renderers print carried bytes
-/// as libsmartcols prints such bytes: `\x??` in tables and raw output, as is in JSON.
-pub fn carry_bytes(bytes: &[u8]) -> String {
-    let carrier = |b: u8| char::from_u32(0x10ff00 + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER);
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if carried_byte(c).is_some() {
-                out.extend(c.encode_utf8(&mut [0; 4]).bytes().map(carrier));
-            } else {
-                out.push(c);
-            }
-        }
-        out.extend(chunk.invalid().iter().map(|&b| carrier(b)));
-    }
-    out
-}
-
-/// The byte a character of [`carry_bytes`] carries.
-fn carried_byte(c: char) -> Option<u8> {
-    let u = c as u32;
-    (0x10ff80..=0x10ffff).contains(&u).then(|| (u - 0x10ff00) as u8)
-}
-
-/// The bytes [`carry_bytes`] was given.
-pub fn carried_bytes(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    for c in s.chars() {
-        match carried_byte(c) {
-            Some(b) => out.push(b),
-            None => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
-        }
-    }
-    out
 }
 
 /// `iscntrl(3)` in every locale util-linux runs in: C0 controls and DEL.
@@ -187,6 +150,7 @@ pub fn json_quote(s: &str, lowercase: bool) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::byte_text::carry_bytes;
 
     // Recorded with util-linux 2.42.2 libsmartcols (sample-scols-fromfile, LC_ALL=C and
     // LC_ALL=C.UTF-8): `x\ty`, `héllo`, `\x41 \ q`, DEL+`z` in one column.

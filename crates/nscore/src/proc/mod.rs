@@ -9,7 +9,7 @@
 
 pub mod container;
 
-use crate::output::{carried_bytes, carry_bytes};
+use crate::byte_text::{carried_bytes, carry_bytes};
 use crate::sys::at::{open_at, open_dir_path, read_link_at, stat_at};
 use crate::sys::dir::Dir;
 use std::fs::File;
@@ -316,7 +316,7 @@ pub fn parse_stat(line: &str) -> Option<Stat> {
 
 /// util-linux's reading of `cmdline`/`comm`: NULs become spaces and the last byte read is
 /// dropped (the final NUL or newline, or the 8192nd byte of a longer command line).
-/// Nothing read is `None`. Bytes that are not UTF-8 are carried (`output::carry_bytes`).
+/// Nothing read is `None`. Bytes that are not UTF-8 are carried (`byte_text::carry_bytes`).
 pub fn procfs_text(bytes: &[u8]) -> Option<String> {
     if bytes.is_empty() {
         return None;
@@ -473,7 +473,7 @@ mod tests {
         assert_eq!(dir.command(6), None);
         // Every byte is kept (not UTF-8, escapes, DEL); the renderers escape them.
         let hostile = dir.command(7).unwrap();
-        assert_eq!(crate::output::carried_bytes(&hostile), b"\xff\xfe\x1b[2Jevil --\x7f");
+        assert_eq!(crate::byte_text::carried_bytes(&hostile), b"\xff\xfe\x1b[2Jevil --\x7f");
     }
 
     #[test]

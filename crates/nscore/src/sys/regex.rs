@@ -19,7 +19,7 @@ impl std::fmt::Debug for PosixRegex {
 /// Text up to its first NUL, as C sees a string.
 fn c_string(s: &str) -> CString {
     // The bytes themselves (a command line need not be UTF-8), up to the first NUL.
-    let mut bytes = crate::output::carried_bytes(s);
+    let mut bytes = crate::byte_text::carried_bytes(s);
     bytes.truncate(bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()));
     CString::new(bytes).unwrap_or_default()
 }

@@ -2,8 +2,8 @@
 //! `--map-users`/`--map-groups`/`--map-auto`/`--map-subids`, the sub-id files they come from,
 //! the one-id hole cut around `--map-user`, and the text or newuidmap argv that carries them.
 
-use crate::cli::unshare::parse_unsigned;
 use crate::error::{Error, Result};
+use crate::number::parse_unsigned;
 
 /// One line of an id map: `count` ids from `outer` (parent namespace) appear as `inner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

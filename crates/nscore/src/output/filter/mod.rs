@@ -11,8 +11,8 @@
 
 mod lexer;
 
-use super::carried_bytes;
 use super::{ColumnSpec, JsonType};
+use crate::byte_text::carried_bytes;
 use crate::error::{Error, Result};
 use crate::sys::regex::PosixRegex;
 use lexer::{Lexer, Token};

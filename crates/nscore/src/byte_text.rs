@@ -1,0 +1,42 @@
+//! Text that may carry raw bytes: command lines, paths and names from `/proc` and the kernel
+//! are bytes, cells and messages are `String`s; a byte that is not UTF-8 travels inside them as
+//! a private-use character and comes out again as the same byte.
+
+/// Makes cell text of arbitrary bytes (a command line, a mount point). Cells are `String`s, so
+/// a byte that is not part of valid UTF-8 travels as the character U+10FF00 + byte (bytes
+/// 0x80..=0xff become U+10FF80..=U+10FFFF, the end of a private use plane); a real character
+/// of that range travels as its bytes, so nothing is lost. The renderers print carried bytes
+/// as libsmartcols prints such bytes: `\x??` in tables and raw output, as is in JSON.
+pub fn carry_bytes(bytes: &[u8]) -> String {
+    let carrier = |b: u8| char::from_u32(0x10ff00 + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER);
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if carried_byte(c).is_some() {
+                out.extend(c.encode_utf8(&mut [0; 4]).bytes().map(carrier));
+            } else {
+                out.push(c);
+            }
+        }
+        out.extend(chunk.invalid().iter().map(|&b| carrier(b)));
+    }
+    out
+}
+
+/// The byte a character of [`carry_bytes`] carries.
+pub(crate) fn carried_byte(c: char) -> Option<u8> {
+    let u = c as u32;
+    (0x10ff80..=0x10ffff).contains(&u).then(|| (u - 0x10ff00) as u8)
+}
+
+/// The bytes [`carry_bytes`] was given.
+pub fn carried_bytes(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        match carried_byte(c) {
+            Some(b) => out.push(b),
+            None => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    out
+}
