@@ -9,8 +9,10 @@ pub mod cli;
 pub mod enter;
 pub mod error;
 pub mod exec;
-// Fuzz targets are test tooling, not product code: a target reports a finding by panicking
-// (assert!, panic!, expect on what must hold), which is what its drivers catch.
+// Fuzz targets are test tooling, not product code, so they are built only with the `fuzz`
+// feature; a target reports a finding by panicking (assert!, panic!, expect on what must
+// hold), which is what its drivers catch.
+#[cfg(feature = "fuzz")]
 #[allow(clippy::panic, clippy::expect_used)]
 pub mod fuzz;
 pub mod lsns;
