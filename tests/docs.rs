@@ -25,7 +25,7 @@ fn have(tool: &str, test: &str) -> bool {
 }
 
 fn generated(path: &str) -> String {
-    let files = xtask::generate();
+    let files = docgen::generate();
     let file = files.iter().find(|f| f.path == Path::new(path)).unwrap_or_else(|| panic!("{path} is not generated"));
     String::from_utf8(file.contents.clone()).expect("generated text is UTF-8")
 }
@@ -37,7 +37,7 @@ fn man_path(cmd: &clap::Command) -> String {
 
 #[test]
 fn generated_docs_are_fresh() {
-    let problems = xtask::stale(root());
+    let problems = docgen::stale(root());
     assert!(
         problems.is_empty(),
         "generated docs differ from the option tables:\n  {}\nrun `cargo xtask gen` and commit man/ and completions/",
@@ -206,7 +206,7 @@ fn bash_completes_every_option_and_listed_value() {
         cmd.build();
         let name = cmd.get_name().to_string();
         let options = bash_complete(&name, &[&name, "-"]);
-        for spelling in xtask::option_spellings(&cmd) {
+        for spelling in docgen::option_spellings(&cmd) {
             assert!(options.contains(&spelling), "bash: `{name} -` should offer {spelling}, got {options:?}");
         }
         for arg in cmd.get_arguments().filter(|a| !a.is_positional()) {
@@ -270,7 +270,7 @@ fn man_pages_render_without_warnings() {
             .about("stub")
             .arg(clap::Arg::new("program").num_args(0..).trailing_var_arg(true).help("the program"));
         let path = dir.join(format!("{}-stub.{}", doc.name, doc.section));
-        std::fs::write(&path, xtask::man::render(&stub, Some(doc))).unwrap();
+        std::fs::write(&path, docgen::man::render(&stub, Some(doc))).unwrap();
         pages.push(path);
     }
     for page in &pages {

@@ -47,7 +47,7 @@ pub fn install(root: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Resul
         std::fs::copy(&from, &to).with_context(|| format!("installing {} to {}", from.display(), to.display()))?;
         println!("installed {}", to.display());
     }
-    for file in xtask::generate() {
+    for file in docgen::generate() {
         let Some(rel) = destination(&file.path) else { continue };
         let to = prefix.join(rel);
         std::fs::create_dir_all(to.parent().expect("a file in a directory"))?;

@@ -30,13 +30,13 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["gen"] => {
-            for path in xtask::write(&root()).context("writing generated files")? {
+            for path in docgen::write(&root()).context("writing generated files")? {
                 println!("wrote {}", path.display());
             }
             Ok(())
         }
         ["gen", "--check"] => {
-            let problems = xtask::stale(&root());
+            let problems = docgen::stale(&root());
             if problems.is_empty() {
                 return Ok(());
             }
