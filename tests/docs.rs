@@ -1,7 +1,8 @@
 //! The generated documentation: man pages and completions are fresh, name every option each
 //! parser accepts, render without warnings, and complete what they claim to in real shells.
 
-use nscore::cli::{commands, completion_of, tool_docs, Completion};
+use docgen::clap_view::{commands, completion_of, Completion};
+use nscore::cli::tool_docs;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,7 +6,7 @@
 //! /proc, and runshare/rnsenter stop reading options at the program. Every script offers every
 //! option of the table, so the `tests/docs.rs` checks hold for any command added later.
 
-use nscore::cli::{completion_of, Completion};
+use crate::clap_view::{completion_of, Completion};
 
 /// How an option takes its argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -410,8 +410,9 @@ mod tests {
     //! The generators on a runshare-shaped command (options ending at the program, optional
     //! arguments only in the long form), before the real table is merged.
     use super::*;
+    use crate::clap_view::command;
     use nscore::cli::getopt::HasArg;
-    use nscore::cli::{clap_command, OptDef, ValueHint};
+    use nscore::cli::{interface, OptDef, ValueHint};
 
     const PROPAGATION: &[&str] = &["slave", "shared", "private", "unchanged"];
 
@@ -444,7 +445,7 @@ mod tests {
             OptDef::arg(4, None, "map-group", HasArg::Required, "gid", "map current group", ValueHint::Group),
             OptDef::flag(5, Some('f'), "fork", "fork before launching <program>"),
         ];
-        clap_command("demo", "Demo.", &defs, &[("program", "program to run", true)])
+        command(&interface("demo", "Demo.", &defs, &[("program", "program to run", true)]))
     }
 
     fn bash_run(script: &str, words: &[&str]) -> Vec<String> {

@@ -1,5 +1,5 @@
 //! The generated documentation of rns: man pages and shell completions, produced from the
-//! tools' option tables (`nscore::cli::commands()`) and manual prose (`nscore::cli::ToolDoc`).
+//! tools' option tables (`nscore::cli::interfaces()`, seen through [`clap_view`]) and manual prose (`nscore::cli::ToolDoc`).
 //! `cargo xtask gen` writes them; `cargo xtask gen --check` and `tests/docs.rs` compare them
 //! with what is committed, so the docs cannot drift from the parsers.
 #![forbid(unsafe_code)]
@@ -7,6 +7,7 @@
 // holds, and a panic (with its message) is how it reports a broken invariant.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod clap_view;
 pub mod completions;
 pub mod man;
 
@@ -19,10 +20,10 @@ pub struct GeneratedFile {
     pub contents: Vec<u8>,
 }
 
-/// Every generated file, for every command `nscore::cli::commands()` lists.
+/// Every generated file, for every command `nscore::cli::interfaces()` lists.
 pub fn generate() -> Vec<GeneratedFile> {
     let mut files = Vec::new();
-    for cmd in nscore::cli::commands() {
+    for cmd in clap_view::commands() {
         let name = cmd.get_name().to_string();
         let doc = nscore::cli::tool_doc(&name);
         let section = doc.map_or("1", |d| d.section);

@@ -397,9 +397,9 @@ fn exclusive(seen: &mut Option<Opt>, opt: Opt, group: &[(Opt, &str)]) -> Result<
     }
 }
 
-/// The clap description of rlsns, for man pages and completions.
-pub fn command() -> clap::Command {
-    super::clap_command(
+/// The interface of rlsns, for man pages and completions.
+pub fn command() -> crate::cli::Interface {
+    crate::cli::interface(
         "rlsns",
         "List system namespaces.",
         &[OPTIONS, EXTENSIONS].concat(),

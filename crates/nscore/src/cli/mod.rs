@@ -1,7 +1,7 @@
 //! Command-line definitions of the three tools. Each tool declares its options once, in a
 //! table of [`OptDef`]; that table drives the getopt-compatible parser (exact util-linux
-//! syntax and diagnostics) and the clap `Command` that `cargo xtask gen` turns into man pages
-//! and shell completions.
+//! syntax and diagnostics) and, as an [`Interface`], the man pages and shell completions that
+//! `cargo xtask gen` writes.
 
 pub mod getopt;
 pub mod lsns;
@@ -33,67 +33,6 @@ pub enum ValueHint {
     Command,
     User,
     Group,
-}
-
-/// clap has no value hint for a process id or a group: these value types mark such an
-/// argument in the clap `Command` so [`completion_of`] can find the hint again (the
-/// `Command` is never used to parse, so the parser only carries the type).
-#[derive(Debug, Clone, Copy)]
-pub struct PidValue;
-/// See [`PidValue`].
-#[derive(Debug, Clone, Copy)]
-pub struct GroupValue;
-
-fn pid_marker() -> clap::builder::ValueParser {
-    clap::builder::ValueParser::new(|_: &str| Ok::<PidValue, std::convert::Infallible>(PidValue))
-}
-
-fn group_marker() -> clap::builder::ValueParser {
-    clap::builder::ValueParser::new(|_: &str| Ok::<GroupValue, std::convert::Infallible>(GroupValue))
-}
-
-/// What a completion script offers for an argument of a [`clap_command`]: the
-/// [`ValueHint`] of its [`OptDef`], decoded from how `clap_command` encoded it in clap
-/// (possible values, a `,` delimiter, marker value types, clap's own hints).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Completion {
-    None,
-    Words(Vec<String>),
-    WordList(Vec<String>),
-    Pid,
-    File,
-    Dir,
-    Command,
-    User,
-    Group,
-}
-
-/// The [`Completion`] of `arg`.
-pub fn completion_of(arg: &clap::Arg) -> Completion {
-    if !arg.get_num_args().is_some_and(|n| n.takes_values()) {
-        return Completion::None;
-    }
-    let words: Vec<String> = arg.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
-    if !words.is_empty() {
-        return match arg.get_value_delimiter() {
-            Some(',') => Completion::WordList(words),
-            _ => Completion::Words(words),
-        };
-    }
-    let parser = arg.get_value_parser().type_id();
-    if parser == pid_marker().type_id() {
-        return Completion::Pid;
-    }
-    if parser == group_marker().type_id() {
-        return Completion::Group;
-    }
-    match arg.get_value_hint() {
-        clap::ValueHint::FilePath | clap::ValueHint::AnyPath => Completion::File,
-        clap::ValueHint::DirPath => Completion::Dir,
-        clap::ValueHint::CommandName | clap::ValueHint::CommandWithArguments => Completion::Command,
-        clap::ValueHint::Username => Completion::User,
-        _ => Completion::None,
-    }
 }
 
 /// The prose of a tool's manual page, kept beside its option table; `cargo xtask gen` puts it
@@ -201,76 +140,41 @@ pub fn getopt_specs<Id: Copy + 'static>(defs: &[OptDef<Id>]) -> Vec<OptSpec<Id>>
     specs
 }
 
-/// A clap `Command` describing a tool for man pages and completions (never used to parse).
-pub fn clap_command<Id: Copy + 'static>(
+/// A tool's command line as its documentation shows it: the name, what it does, the option
+/// table (without the parser's ids) and the operands.
+#[derive(Debug, Clone)]
+pub struct Interface {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub options: Vec<OptDef<()>>,
+    /// (name, help, whether it takes the rest of the command line).
+    pub operands: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// The [`Interface`] of a tool with option table `defs`.
+pub fn interface<Id: Copy + 'static>(
     name: &'static str,
     about: &'static str,
     defs: &[OptDef<Id>],
     operands: &[(&'static str, &'static str, bool)],
-) -> clap::Command {
-    use clap::{Arg, ArgAction};
-    let mut cmd = clap::Command::new(name)
-        .about(about)
-        .version(env!("CARGO_PKG_VERSION"))
-        .disable_help_flag(true)
-        .disable_version_flag(true);
-    for d in defs {
-        let id: &'static str = match (d.long, d.short) {
-            (Some(long), _) => long,
-            (None, Some(short)) => short_name(short),
-            (None, None) => "?",
-        };
-        let mut arg = Arg::new(id).help(d.help);
-        if let Some(s) = d.short {
-            arg = arg.short(s);
-        }
-        if let Some(l) = d.long {
-            arg = arg.long(l);
-        }
-        arg = match d.has_arg {
-            HasArg::No => arg.action(ArgAction::SetTrue),
-            HasArg::Required => arg.action(ArgAction::Append).value_name(d.value_name).num_args(1),
-            HasArg::Optional => {
-                arg.action(ArgAction::Append).value_name(d.value_name).num_args(0..=1).require_equals(true)
-            }
-        };
-        arg = match d.hint {
-            ValueHint::Words(words) => {
-                arg.value_parser(clap::builder::PossibleValuesParser::new(words.iter().copied()))
-            }
-            ValueHint::WordList(words) => {
-                arg.value_parser(clap::builder::PossibleValuesParser::new(words.iter().copied())).value_delimiter(',')
-            }
-            ValueHint::Pid => arg.value_hint(clap::ValueHint::Other).value_parser(pid_marker()),
-            ValueHint::File => arg.value_hint(clap::ValueHint::FilePath),
-            ValueHint::Dir => arg.value_hint(clap::ValueHint::DirPath),
-            ValueHint::Command => arg.value_hint(clap::ValueHint::CommandName),
-            ValueHint::User => arg.value_hint(clap::ValueHint::Username),
-            ValueHint::Group => arg.value_hint(clap::ValueHint::Other).value_parser(group_marker()),
-            ValueHint::None => arg,
-        };
-        cmd = cmd.arg(arg);
-    }
-    for (name, help, trailing) in operands {
-        let mut arg = Arg::new(*name).help(*help).value_name(*name);
-        if *trailing {
-            arg = arg
-                .num_args(0..)
-                .trailing_var_arg(true)
-                .allow_hyphen_values(true)
-                .value_hint(clap::ValueHint::CommandWithArguments);
-        }
-        cmd = cmd.arg(arg);
-    }
-    cmd
+) -> Interface {
+    let options = defs
+        .iter()
+        .map(|d| OptDef {
+            id: (),
+            short: d.short,
+            long: d.long,
+            has_arg: d.has_arg,
+            short_has_arg: d.short_has_arg,
+            value_name: d.value_name,
+            help: d.help,
+            hint: d.hint,
+        })
+        .collect();
+    Interface { name, about, options, operands: operands.to_vec() }
 }
 
-/// A `'static` id for a short-only option (clap ids must outlive the command).
-fn short_name(c: char) -> &'static str {
-    Box::leak(c.to_string().into_boxed_str())
-}
-
-/// All three commands, for `cargo xtask gen`.
-pub fn commands() -> Vec<clap::Command> {
+/// The interfaces of all three commands, for `cargo xtask gen`.
+pub fn interfaces() -> Vec<Interface> {
     vec![lsns::command(), unshare::command(), nsenter::command()]
 }
