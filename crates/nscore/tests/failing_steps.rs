@@ -115,8 +115,8 @@ fn rnsenter_stops_at_any_failing_step() {
     ];
     let parse = || {
         let mut open = |p: &std::ffi::OsStr| std::fs::File::open(p);
-        match nscore::cli::nsenter::parse(&argv(&args), &mut open).unwrap() {
-            nscore::cli::nsenter::Parsed::Run(a) => *a,
+        match nscore::enter::args::parse(&argv(&args), &mut open).unwrap() {
+            nscore::enter::args::Parsed::Run(a) => *a,
             _ => panic!("{args:?}"),
         }
     };

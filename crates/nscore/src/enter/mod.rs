@@ -3,7 +3,9 @@
 //! program there. The steps and their order are util-linux 2.42's; each one that changes the
 //! process goes through [`Kernel`], so the order is tested without root.
 
-use crate::cli::nsenter::{parse, reopen, NsenterArgs, Opener, USAGE};
+pub mod args;
+pub mod doc;
+
 use crate::error::{text_with, Error, Result};
 use crate::exec;
 use crate::nstype::NsKind;
@@ -11,6 +13,7 @@ use crate::sys::ns::{self, NsIoctl};
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{self, Kernel, LiveKernel};
 use crate::tool::Invocation;
+use args::{parse, reopen, NsenterArgs, Opener, USAGE};
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{Read, Write};

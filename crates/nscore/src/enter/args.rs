@@ -3,9 +3,9 @@
 //! and `-w<dir>` are opened right away, `-t PID:INODE` is checked right away, so a bad option
 //! after a missing file is never reached, and the loop here keeps that order.
 
-use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
-use super::{OptDef, ValueHint};
-use crate::enter::NsTable;
+use super::NsTable;
+use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
+use crate::cli::{OptDef, ValueHint};
 use crate::error::{text_with, Error, Result};
 use crate::nstype::NsKind;
 use crate::proc::container::ContainerSpec;
@@ -187,7 +187,7 @@ pub struct NsenterArgs {
 }
 
 /// What the command line asks for.
-pub type Parsed = super::Parsed<Box<NsenterArgs>>;
+pub type Parsed = crate::cli::Parsed<Box<NsenterArgs>>;
 
 /// How the parse loop opens a file it was given (`File::open` in the tool; a fake in tests).
 pub type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;
@@ -200,7 +200,7 @@ pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
 
 /// The loop of [`parse`], keeping the option values it has seen for its messages.
 fn parse_options(argv: &[OsString], open: Opener<'_>, values: &mut Vec<OsString>) -> Result<Parsed> {
-    let mut specs = super::getopt_specs(OPTIONS);
+    let mut specs = crate::cli::getopt_specs(OPTIONS);
     specs.push(OptSpec { id: Opt::FollowContext, short: Some('Z'), long: None, has_arg: HasArg::No });
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder);
     let mut args = NsenterArgs { socket_fd: -1, ..NsenterArgs::default() };
@@ -401,7 +401,7 @@ fn set_id(choice: &mut IdChoice, arg: &str, what: &str) -> Result<()> {
 
 /// The clap description of rnsenter, for man pages and completions.
 pub fn command() -> clap::Command {
-    super::clap_command(
+    crate::cli::clap_command(
         "rnsenter",
         "Run a program with namespaces of other processes.",
         OPTIONS,
