@@ -3,13 +3,13 @@
 //! and `-w<dir>` are opened right away, `-t PID:INODE` is checked right away, so a bad option
 //! after a missing file is never reached, and the loop here keeps that order.
 
-use super::NsTable;
+use super::targets::{reopen, NsTable, Opener};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
 use crate::cli::{OptDef, ValueHint};
-use crate::error::{text_with, Error, Result};
+use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::proc::container::ContainerSpec;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::fs::File;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,9 +189,6 @@ pub struct NsenterArgs {
 /// What the command line asks for.
 pub type Parsed = crate::cli::Parsed<Box<NsenterArgs>>;
 
-/// How the parse loop opens a file it was given (`File::open` in the tool; a fake in tests).
-pub type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;
-
 /// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order.
 pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
     let mut values = Vec::new();
@@ -251,13 +248,6 @@ fn parse_options(argv: &[OsString], open: Opener<'_>, values: &mut Vec<OsString>
     }
     args.program = getopt.into_operands();
     Ok(Parsed::Run(Box::new(args)))
-}
-
-/// Closes the previous descriptor before opening the next, as util-linux does, so descriptor
-/// numbers (which some messages print) come out the same.
-pub fn reopen(slot: &mut Option<File>, path: &OsStr, open: Opener<'_>) -> Result<File> {
-    *slot = None;
-    open(path).map_err(|e| Error::io(text_with("cannot open {}", &[path]), &e))
 }
 
 /// `-w` and `-W` exclude each other (`err_exclusive_options`: the one seen first is named first).
@@ -413,6 +403,7 @@ pub fn command() -> clap::Command {
 mod tests {
     use super::*;
     use std::cell::RefCell;
+    use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
 
     fn argv(args: &[&str]) -> Vec<OsString> {

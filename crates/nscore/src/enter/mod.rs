@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod doc;
+pub mod targets;
 
 use crate::error::{text_with, Error, Result};
 use crate::exec;
@@ -13,7 +14,7 @@ use crate::sys::ns::{self, NsIoctl};
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{self, Kernel, LiveKernel};
 use crate::tool::Invocation;
-use args::{parse, reopen, NsenterArgs, Opener, USAGE};
+use args::{parse, NsenterArgs, USAGE};
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{Read, Write};
@@ -21,76 +22,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-
-/// One namespace kind nsenter may enter: whether it was asked for, and the nsfs file to enter
-/// it through (a file given on the command line, `-N`, `--user-parent`, or `/proc/PID/ns/*`
-/// when no pidfd is available). Without a file it is entered through the target's pidfd.
-#[derive(Debug)]
-pub struct NsSlot {
-    pub kind: NsKind,
-    pub enabled: bool,
-    pub fd: Option<OwnedFd>,
-}
-
-/// The namespaces in entering order: user, cgroup, ipc, uts, net, pid, mnt, time.
-#[derive(Debug)]
-pub struct NsTable {
-    slots: Vec<NsSlot>,
-}
-
-impl Default for NsTable {
-    fn default() -> Self {
-        NsTable { slots: NsKind::ENTER_ORDER.iter().map(|&kind| NsSlot { kind, enabled: false, fd: None }).collect() }
-    }
-}
-
-impl NsTable {
-    // Cannot fail: `default` makes one slot per kind of NsKind::ENTER_ORDER, which lists all
-    // eight kinds (a unit test checks it), and slots are never added or removed.
-    #[allow(clippy::expect_used)]
-    fn slot_mut(&mut self, kind: NsKind) -> &mut NsSlot {
-        self.slots.iter_mut().find(|s| s.kind == kind).expect("every kind has a slot")
-    }
-
-    // Cannot fail, as for `slot_mut`.
-    #[allow(clippy::expect_used)]
-    fn slot(&self, kind: NsKind) -> &NsSlot {
-        self.slots.iter().find(|s| s.kind == kind).expect("every kind has a slot")
-    }
-
-    /// Asks for `kind`; with a path, opens it now (closing a file opened for it before).
-    pub fn enable(&mut self, kind: NsKind, path: Option<&OsStr>, open: Opener<'_>) -> Result<()> {
-        let slot = self.slot_mut(kind);
-        if let Some(path) = path {
-            let mut file = slot.fd.take().map(File::from);
-            let opened = reopen(&mut file, path, open)?;
-            slot.fd = Some(opened.into());
-        }
-        slot.enabled = true;
-        Ok(())
-    }
-
-    /// Gives `kind` a file to be entered through (replacing any it had).
-    pub fn set_fd(&mut self, kind: NsKind, fd: OwnedFd) {
-        let slot = self.slot_mut(kind);
-        slot.fd = Some(fd);
-        slot.enabled = true;
-    }
-
-    pub fn is_enabled(&self, kind: NsKind) -> bool {
-        self.slot(kind).enabled
-    }
-
-    /// `CLONE_NEW*` mask of the kinds still to enter.
-    pub fn mask(&self) -> libc::c_int {
-        self.slots.iter().filter(|s| s.enabled).fold(0, |m, s| m | s.kind.clone_flag())
-    }
-
-    /// Mask of the kinds still to enter that have no file (to enter through the pidfd).
-    pub fn mask_without_fd(&self) -> libc::c_int {
-        self.slots.iter().filter(|s| s.enabled && s.fd.is_none()).fold(0, |m, s| m | s.kind.clone_flag())
-    }
-}
+use targets::NsTable;
 
 /// rnsenter's main: parse (opening files as options come), then enter and run.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
