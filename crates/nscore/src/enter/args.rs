@@ -7,7 +7,7 @@ use super::targets::{reopen, NsTable, Opener};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
-use crate::nstype::NsKind;
+use crate::nstype::{NsKind, KINDS};
 use crate::proc::container::ContainerSpec;
 use std::ffi::OsString;
 use std::fs::File;
@@ -36,8 +36,10 @@ pub enum Opt {
     FollowContext,
 }
 
-const fn ns(kind: NsKind, short: char, long: &'static str, help: &'static str) -> OptDef<Opt> {
-    OptDef::arg(Opt::Ns(kind), Some(short), long, HasArg::Optional, "file", help, ValueHint::File)
+/// A namespace option: its letter and long name are the kind table's.
+const fn ns(kind: NsKind, help: &'static str) -> OptDef<Opt> {
+    let (letter, long) = (KINDS[kind as usize].letter, KINDS[kind as usize].long);
+    OptDef::arg(Opt::Ns(kind), Some(letter), long, HasArg::Optional, "file", help, ValueHint::File)
 }
 
 /// The options in util-linux's `longopts` order, which is the order glibc lists the
@@ -55,10 +57,10 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "target process to get namespaces from",
         ValueHint::Pid,
     ),
-    ns(NsKind::Mnt, 'm', "mount", "enter mount namespace"),
-    ns(NsKind::Uts, 'u', "uts", "enter UTS namespace (hostname etc)"),
-    ns(NsKind::Ipc, 'i', "ipc", "enter System V IPC namespace"),
-    ns(NsKind::Net, 'n', "net", "enter network namespace"),
+    ns(NsKind::Mnt, "enter mount namespace"),
+    ns(NsKind::Uts, "enter UTS namespace (hostname etc)"),
+    ns(NsKind::Ipc, "enter System V IPC namespace"),
+    ns(NsKind::Net, "enter network namespace"),
     OptDef::arg(
         Opt::NetSocket,
         Some('N'),
@@ -68,10 +70,10 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "enter socket's network namespace (needs --target)",
         ValueHint::None,
     ),
-    ns(NsKind::Pid, 'p', "pid", "enter pid namespace"),
-    ns(NsKind::User, 'U', "user", "enter user namespace"),
-    ns(NsKind::Cgroup, 'C', "cgroup", "enter cgroup namespace"),
-    ns(NsKind::Time, 'T', "time", "enter time namespace"),
+    ns(NsKind::Pid, "enter pid namespace"),
+    ns(NsKind::User, "enter user namespace"),
+    ns(NsKind::Cgroup, "enter cgroup namespace"),
+    ns(NsKind::Time, "enter time namespace"),
     OptDef::arg(
         Opt::Setuid,
         Some('S'),
