@@ -8,6 +8,7 @@ use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Orderi
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::{NsKind, KINDS};
+use crate::number;
 use crate::proc::container::ContainerSpec;
 use std::ffi::OsString;
 use std::fs::File;
@@ -269,62 +270,6 @@ fn wd_exclusive(seen: &mut Option<Opt>, opt: Opt) -> Result<()> {
     }
 }
 
-/// `isspace(3)` in the C locale.
-fn is_c_space(b: &u8) -> bool {
-    b" \t\n\x0b\x0c\r".contains(b)
-}
-
-/// The string after leading blanks, as `strto*(3)` skip them.
-fn skip_blanks(s: &[u8]) -> &[u8] {
-    &s[s.iter().position(|b| !is_c_space(b)).unwrap_or(s.len())..]
-}
-
-/// `strtoimax(3)` in base 10: leading blanks, a sign, digits; returns the value (saturated, with
-/// an overflow flag) and the unparsed rest, or None when no digit was found.
-fn strtoimax(s: &[u8]) -> Option<(i64, bool, &[u8])> {
-    let mut rest = skip_blanks(s);
-    let negative = rest.first() == Some(&b'-');
-    if matches!(rest.first(), Some(b'-' | b'+')) {
-        rest = &rest[1..];
-    }
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits == 0 {
-        return None;
-    }
-    let mut value: i128 = 0;
-    for &d in &rest[..digits] {
-        value = (value * 10 + i128::from(d - b'0')).min(i128::from(u64::MAX) + 1);
-    }
-    let value = if negative { -value } else { value };
-    let overflow = value > i128::from(i64::MAX) || value < i128::from(i64::MIN);
-    Some((value.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64, overflow, &rest[digits..]))
-}
-
-/// util-linux's `ul_strtou64`: digits only (after blanks and `+`), no negative numbers. On
-/// failure the value `strtoumax` left behind is returned too, because nsenter's `-t PID:INODE`
-/// uses it even then.
-fn strtou64(s: &[u8]) -> (std::result::Result<u64, i32>, u64) {
-    if s.is_empty() {
-        return (Err(libc::EINVAL), 0);
-    }
-    match strtoimax(s) {
-        None => (Err(libc::EINVAL), 0),
-        Some((v, _, _)) if v < 0 => (Err(libc::ERANGE), 0),
-        Some((_, _, rest)) => {
-            // Only "-0" gets here with a minus sign: strtoumax negates 0 to 0.
-            let unsigned = skip_blanks(s);
-            let digits = unsigned.strip_prefix(b"+").or_else(|| unsigned.strip_prefix(b"-")).unwrap_or(unsigned);
-            let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
-            let parsed = std::str::from_utf8(&digits[..n]).ok().and_then(|d| d.parse::<u64>().ok());
-            match parsed {
-                None => (Err(libc::ERANGE), u64::MAX),
-                Some(v) if !rest.is_empty() => (Err(libc::EINVAL), v),
-                Some(v) => (Ok(v), v),
-            }
-        }
-    }
-}
-
 /// `-t PID[:INODE]`. Any syntax error is `invalid PID argument`; an inode that was read (even
 /// from a string that is then rejected, e.g. `1:12x`) is checked against a pidfd of PID first.
 pub fn parse_target(arg: &str) -> Result<libc::pid_t> {
@@ -349,7 +294,7 @@ fn container_init(spec: &ContainerSpec) -> Result<libc::pid_t> {
 /// The pieces of `PID[:INODE]`: the pid when it is valid, the inode when one was read (0 counts
 /// as none), and whether the whole string is valid.
 fn split_target(s: &[u8]) -> (Option<libc::pid_t>, Option<u64>, bool) {
-    let Some((num, overflow, rest)) = strtoimax(s) else { return (None, None, false) };
+    let Some((num, overflow, rest)) = number::strtoimax(s) else { return (None, None, false) };
     if overflow || num <= 0 || num > i64::from(libc::pid_t::MAX) {
         return (None, None, false);
     }
@@ -357,7 +302,7 @@ fn split_target(s: &[u8]) -> (Option<libc::pid_t>, Option<u64>, bool) {
     match rest {
         [] => (Some(pid), None, true),
         [b':', inode @ ..] => {
-            let (parsed, value) = strtou64(inode);
+            let (parsed, value) = number::strtou64(inode);
             let inode = (value != 0).then_some(value);
             (Some(pid), inode, parsed.is_ok_and(|v| v != 0))
         }
@@ -368,7 +313,7 @@ fn split_target(s: &[u8]) -> (Option<libc::pid_t>, Option<u64>, bool) {
 /// `-N <fd>`: `str2num_or_err(..., 0, INT_MAX)`, whose lower bound 0 means "no bound".
 fn parse_fd(arg: &str) -> Result<i64> {
     let what = "failed to parse file descriptor";
-    match strtoimax(arg.as_bytes()) {
+    match number::strtoimax(arg.as_bytes()) {
         Some((_, true, [])) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
         Some((v, false, [])) if v > i64::from(i32::MAX) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
         Some((v, false, [])) => Ok(v),
@@ -381,7 +326,7 @@ fn set_id(choice: &mut IdChoice, arg: &str, what: &str) -> Result<()> {
     if arg == "follow" {
         choice.follow = true;
     } else {
-        choice.value = match strtou64(arg.as_bytes()).0 {
+        choice.value = match number::strtou64(arg.as_bytes()).0 {
             Ok(v) => v as u32,
             Err(libc::ERANGE) => return Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
             Err(_) => return Err(Error::msg(format!("{what}: '{arg}'"))),
