@@ -1,6 +1,7 @@
 //! util-linux's number parsers (`strtoul_or_err`, `strtos64_or_err`, `strtopid_or_err`): C's
 //! `strtol` syntax (its blanks, a sign, decimal digits, nothing after) and the messages
-//! `<what>: '<arg>'`, with the ERANGE text for numbers out of range.
+//! `<what>: '<arg>'`, with the ERANGE text for numbers out of range; and the raw `strtoimax`
+//! and `ul_strtou64` for callers that read on after the number (nsenter's `-t PID:INODE`).
 
 use crate::error::{Error, Result};
 
@@ -44,14 +45,9 @@ pub fn parse_pid(s: &str, what: &str) -> Result<libc::pid_t> {
     }
 }
 
-/// `isspace(3)` in the C locale.
-fn is_c_space(b: &u8) -> bool {
-    b" \t\n\x0b\x0c\r".contains(b)
-}
-
 /// The string after leading blanks, as `strto*(3)` skip them.
 fn skip_blanks(s: &[u8]) -> &[u8] {
-    &s[s.iter().position(|b| !is_c_space(b)).unwrap_or(s.len())..]
+    &s[s.iter().position(|&b| !C_SPACE.contains(&char::from(b))).unwrap_or(s.len())..]
 }
 
 /// `strtoimax(3)` in base 10: leading blanks, a sign, digits; returns the value (saturated, with

@@ -313,11 +313,9 @@ fn split_target(s: &[u8]) -> (Option<libc::pid_t>, Option<u64>, bool) {
 /// `-N <fd>`: `str2num_or_err(..., 0, INT_MAX)`, whose lower bound 0 means "no bound".
 fn parse_fd(arg: &str) -> Result<i64> {
     let what = "failed to parse file descriptor";
-    match number::strtoimax(arg.as_bytes()) {
-        Some((_, true, [])) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
-        Some((v, false, [])) if v > i64::from(i32::MAX) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
-        Some((v, false, [])) => Ok(v),
-        _ => Err(Error::msg(format!("{what}: '{arg}'"))),
+    match number::parse_signed(arg, what)? {
+        v if v > i64::from(i32::MAX) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
+        v => Ok(v),
     }
 }
 
