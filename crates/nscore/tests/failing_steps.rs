@@ -122,10 +122,10 @@ fn rnsenter_stops_at_any_failing_step() {
     };
     // Unfailed, the run ends in the exec of a program that does not exist.
     let mut k = RecordingKernel::default();
-    let e = nscore::enter::run(parse(), &mut k).unwrap_err();
+    let e = nscore::enter::run(parse(), &nscore::enter::Roots::live(), &mut k).unwrap_err();
     assert_eq!(e.status(), 127, "{e:?}");
     let full = k.calls.clone();
-    each_failure_stops(&full, &mut |k| match nscore::enter::run(parse(), k) {
+    each_failure_stops(&full, &mut |k| match nscore::enter::run(parse(), &nscore::enter::Roots::live(), k) {
         Err(e) if e.status() == 127 => Ok(()),
         other => other.map(drop),
     });

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::nstype::{NsKind, KINDS};
 use crate::number;
 use crate::proc::container::ContainerSpec;
+use crate::proc::ProcFs;
 use std::ffi::OsString;
 use std::fs::File;
 
@@ -192,14 +193,20 @@ pub struct NsenterArgs {
 /// What the command line asks for.
 pub type Parsed = crate::cli::Parsed<Box<NsenterArgs>>;
 
-/// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order.
+/// [`parse_in`] with the live `/proc` (for the fuzz target and tests).
 pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
-    let mut values = Vec::new();
-    parse_options(argv, open, &mut values).map_err(|e| e.with_raw_args(&values))
+    parse_in(argv, &ProcFs::live(), open)
 }
 
-/// The loop of [`parse`], keeping the option values it has seen for its messages.
-fn parse_options(argv: &[OsString], open: Opener<'_>, values: &mut Vec<OsString>) -> Result<Parsed> {
+/// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order;
+/// `-t RUNTIME:ID` looks for the container in `proc`.
+pub fn parse_in(argv: &[OsString], proc: &ProcFs, open: Opener<'_>) -> Result<Parsed> {
+    let mut values = Vec::new();
+    parse_options(argv, proc, open, &mut values).map_err(|e| e.with_raw_args(&values))
+}
+
+/// The loop of [`parse_in`], keeping the option values it has seen for its messages.
+fn parse_options(argv: &[OsString], proc: &ProcFs, open: Opener<'_>, values: &mut Vec<OsString>) -> Result<Parsed> {
     let mut specs = crate::cli::getopt_specs(OPTIONS);
     specs.push(OptSpec { id: Opt::FollowContext, short: Some('Z'), long: None, has_arg: HasArg::No });
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder);
@@ -217,7 +224,7 @@ fn parse_options(argv: &[OsString], open: Opener<'_>, values: &mut Vec<OsString>
             Opt::All => args.all = true,
             Opt::Target => {
                 args.target = match ContainerSpec::parse(&text()) {
-                    Some(spec) => container_init(&spec)?,
+                    Some(spec) => container_init(proc, &spec)?,
                     None => parse_target(&text())?,
                 }
             }
@@ -286,9 +293,9 @@ pub fn parse_target(arg: &str) -> Result<libc::pid_t> {
 }
 
 /// `-t RUNTIME:ID-PREFIX` (an rns extra): the init of the one container whose cgroups name
-/// it, found in the live /proc (see [`crate::proc::container`]).
-fn container_init(spec: &ContainerSpec) -> Result<libc::pid_t> {
-    crate::proc::container::find_init(&crate::proc::ProcFs::live(), spec).map_err(|why| Error::msg(why.message(spec)))
+/// it, found in `proc` (see [`crate::proc::container`]).
+fn container_init(proc: &ProcFs, spec: &ContainerSpec) -> Result<libc::pid_t> {
+    crate::proc::container::find_init(proc, spec).map_err(|why| Error::msg(why.message(spec)))
 }
 
 /// The pieces of `PID[:INODE]`: the pid when it is valid, the inode when one was read (0 counts

@@ -10,11 +10,12 @@ pub mod targets;
 use crate::error::{text_with, Error, Result};
 use crate::exec;
 use crate::nstype::NsKind;
+use crate::proc::ProcFs;
 use crate::sys::ns::{self, NsIoctl};
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{self, Kernel, LiveKernel};
 use crate::tool::Invocation;
-use args::{parse, NsenterArgs, USAGE};
+use args::{parse_in, NsenterArgs, USAGE};
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{Read, Write};
@@ -24,39 +25,67 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use targets::NsTable;
 
+/// Where rnsenter reads the system: the procfs root (the target's files, `-t RUNTIME:ID`) and
+/// the cgroup v2 root (`--join-cgroup`). [`main`] takes the live ones; tests may point elsewhere.
+#[derive(Debug, Clone)]
+pub struct Roots {
+    pub proc: ProcFs,
+    pub cgroup: PathBuf,
+}
+
+impl Roots {
+    /// `/proc` and `/sys/fs/cgroup`.
+    pub fn live() -> Roots {
+        Roots { proc: ProcFs::live(), cgroup: PathBuf::from("/sys/fs/cgroup") }
+    }
+}
+
 /// rnsenter's main: parse (opening files as options come), then enter and run.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
+    let roots = Roots::live();
     let mut open = |path: &OsStr| File::open(path);
-    let Some(args) = crate::tool::arguments(inv, out, parse(&inv.argv, &mut open)?, USAGE)? else { return Ok(0) };
+    let parsed = parse_in(&inv.argv, &roots.proc, &mut open)?;
+    let Some(args) = crate::tool::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
     out.flush().map_err(|e| Error::io("write error", &e))?;
-    run(*args, &mut LiveKernel)
+    run(*args, &roots, &mut LiveKernel)
 }
 
-/// `/proc/<pid>/<what>`, as util-linux spells it (`/proc/<pid>/` for the process itself).
-fn target_path(target: libc::pid_t, what: &str) -> PathBuf {
-    PathBuf::from(format!("/proc/{target}/{what}"))
+/// A process as a procfs shows it: `<root>/<pid>/`. For the target, pid 0 stands for "no `-t`".
+#[derive(Debug, Clone, Copy)]
+struct ProcessDir<'a> {
+    proc: &'a ProcFs,
+    pid: libc::pid_t,
 }
 
-/// util-linux's `open_target_fd` without a file: `/proc/<target>/<what>`, which needs `-t`.
-fn open_target(target: libc::pid_t, what: &str) -> Result<File> {
-    if target == 0 {
-        return Err(Error::msg(format!("neither filename nor target pid supplied for {what}")));
+impl ProcessDir<'_> {
+    /// `/proc/<pid>/<what>`, as util-linux spells it (`/proc/<pid>/` for the process itself).
+    fn path(&self, what: &str) -> PathBuf {
+        let mut path = self.proc.root().as_os_str().to_owned();
+        path.push(format!("/{}/{what}", self.pid));
+        PathBuf::from(path)
     }
-    let path = target_path(target, what);
-    File::open(&path).map_err(|e| Error::io(text_with("cannot open {}", &[path.as_os_str()]), &e))
+
+    /// util-linux's `open_target_fd` without a file: `/proc/<target>/<what>`, which needs `-t`.
+    fn open(&self, what: &str) -> Result<File> {
+        if self.pid == 0 {
+            return Err(Error::msg(format!("neither filename nor target pid supplied for {what}")));
+        }
+        let path = self.path(what);
+        File::open(&path).map_err(|e| Error::io(text_with("cannot open {}", &[path.as_os_str()]), &e))
+    }
 }
 
 /// `-a`: a kind is usable when this kernel has it, and for user namespaces when the target's is
 /// not our own (setns(2) refuses to re-enter one's own user namespace).
-fn usable_for_all(kind: NsKind, target: libc::pid_t) -> Result<bool> {
-    let own = target_path(process::getpid(), &format!("ns/{}", kind.name()));
+fn usable_for_all(kind: NsKind, target: ProcessDir<'_>) -> Result<bool> {
+    let own = ProcessDir { pid: process::getpid(), ..target }.path(&format!("ns/{}", kind.name()));
     let own_ino = match std::fs::metadata(&own) {
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(false),
         Err(_) => 0,
         Ok(m) => m.ino(),
     };
     if kind == NsKind::User {
-        let theirs = target_path(target, "ns/user");
+        let theirs = target.path("ns/user");
         let target_ino = std::fs::metadata(&theirs)
             .map_err(|e| Error::io(format!("stat of {} failed", theirs.display()), &e))?
             .ino();
@@ -181,7 +210,7 @@ pub fn set_credentials(
 /// `--user-parent`: the user namespace that owns the chosen one, found through (in this order)
 /// the `-U` file, the target's pidfd, the first file of any chosen kind, `/proc/PID/ns/user`.
 /// NS_GET_USERNS answers the owner, which for a user namespace is its parent.
-fn open_parent_user_ns(table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>, target: libc::pid_t) -> Result<()> {
+fn open_parent_user_ns(table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>, target: ProcessDir<'_>) -> Result<()> {
     let mut local: Option<OwnedFd> = None;
     let user = table.slot(NsKind::User);
     let mut source: Option<BorrowedFd<'_>> = if user.enabled { user.fd.as_ref().map(|f| f.as_fd()) } else { None };
@@ -201,7 +230,7 @@ fn open_parent_user_ns(table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>, targe
             owned.as_fd()
         }
         (None, None) => {
-            owned = open_target(target, "ns/user")?.into();
+            owned = target.open("ns/user")?.into();
             owned.as_fd()
         }
     };
@@ -241,16 +270,16 @@ fn open_socket_netns(
 /// `/proc/PID/cgroup`) and its `cgroup.procs`, opened for appending our pid later. util-linux
 /// reads that file through a descriptor variable that starts at 0 and is "closed" before the
 /// open, so the file replaces standard input for good; so it does here.
-fn open_cgroup_procs(target: libc::pid_t) -> Result<File> {
-    let cgroup_root = Path::new("/sys/fs/cgroup");
-    let v2 = sys::cgroup::is_cgroup2(cgroup_root).map_err(|e| Error::os("statfs /sys/fs/cgroup failed", e))?;
+fn open_cgroup_procs(target: ProcessDir<'_>, cgroup_root: &Path) -> Result<File> {
+    let v2 = sys::cgroup::is_cgroup2(cgroup_root)
+        .map_err(|e| Error::os(text_with("statfs {} failed", &[cgroup_root.as_os_str()]), e))?;
     if !v2 {
         return Err(Error::msg("--join-cgroup is only supported in cgroup v2"));
     }
-    if target == 0 {
+    if target.pid == 0 {
         return Err(Error::msg("neither filename nor target pid supplied for cgroup"));
     }
-    let path = target_path(target, "cgroup");
+    let path = target.path("cgroup");
     let mut file =
         sys::fd::open_as_stdin(&path).map_err(|e| Error::os(text_with("cannot open {}", &[path.as_os_str()]), e))?;
     let mut text = Vec::new();
@@ -264,7 +293,8 @@ fn open_cgroup_procs(target: libc::pid_t) -> Result<File> {
     std::mem::forget(file);
     let first_line = text.split(|&b| b == b'\n').find(|l| !l.is_empty()).unwrap_or_default();
     let colon = first_line.iter().rposition(|&b| b == b':').ok_or_else(|| no_path(0))?;
-    let mut procs = b"/sys/fs/cgroup/".to_vec();
+    let mut procs = cgroup_root.as_os_str().as_bytes().to_vec();
+    procs.push(b'/');
     procs.extend_from_slice(&first_line[colon + 1..]);
     procs.extend_from_slice(b"/cgroup.procs");
     std::fs::OpenOptions::new()
@@ -313,12 +343,13 @@ fn continue_as_parent(child: libc::pid_t) -> i32 {
 }
 
 /// Everything after parsing, in util-linux's order.
-pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
+pub fn run(mut args: NsenterArgs, roots: &Roots, kernel: &mut dyn Kernel) -> Result<i32> {
     let target = args.target;
+    let target_dir = ProcessDir { proc: &roots.proc, pid: target };
     let table = &mut args.namespaces;
     if args.all {
         for kind in NsKind::ENTER_ORDER {
-            if !table.is_enabled(kind) && usable_for_all(kind, target)? {
+            if !table.is_enabled(kind) && usable_for_all(kind, target_dir)? {
                 table.slot_mut(kind).enabled = true;
             }
         }
@@ -335,7 +366,7 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
         }
         if pidfd.is_none() {
             for slot in table.slots.iter_mut().filter(|s| s.enabled && s.fd.is_none()) {
-                slot.fd = Some(open_target(target, &format!("ns/{}", slot.kind.name()))?.into());
+                slot.fd = Some(target_dir.open(&format!("ns/{}", slot.kind.name()))?.into());
             }
         }
     }
@@ -354,14 +385,14 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
     };
 
     if args.target_root {
-        args.root = Some(reopen_target(&mut args.root, target, "root")?);
+        args.root = Some(reopen_target(&mut args.root, target_dir, "root")?);
     }
     if args.target_wd {
-        args.wd = Some(reopen_target(&mut args.wd, target, "cwd")?);
+        args.wd = Some(reopen_target(&mut args.wd, target_dir, "cwd")?);
     }
-    let environ = if args.env { Some(open_target(target, "environ")?) } else { None };
-    let process_dir = if args.uid.follow || args.gid.follow { Some(open_target(target, "")?) } else { None };
-    let cgroup_procs = if args.join_cgroup { Some(open_cgroup_procs(target)?) } else { None };
+    let environ = if args.env { Some(target_dir.open("environ")?) } else { None };
+    let process_dir = if args.uid.follow || args.gid.follow { Some(target_dir.open("")?) } else { None };
+    let cgroup_procs = if args.join_cgroup { Some(open_cgroup_procs(target_dir, &roots.cgroup)?) } else { None };
     if let Some(fd) = pidfd.as_ref().or(watch.as_ref()).filter(|_| reads_target_files) {
         if sys::pidfd::reaped(fd.as_fd()) {
             return Err(Error::os(format!("failed to obtain a valid file descriptor for PID {target}"), libc::ESRCH));
@@ -370,7 +401,7 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
     drop(watch);
 
     if args.user_parent {
-        open_parent_user_ns(table, pidfd.as_ref().map(|f| f.as_fd()), target)?;
+        open_parent_user_ns(table, pidfd.as_ref().map(|f| f.as_fd()), target_dir)?;
     }
     if args.socket_fd >= 0 {
         open_socket_netns(table, pidfd.as_ref().map(|f| f.as_fd()), target, args.socket_fd as i32)?;
@@ -432,9 +463,9 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
 }
 
 /// A bare `-r`/`-w`: the target's root or cwd, replacing a directory given before.
-fn reopen_target(slot: &mut Option<File>, target: libc::pid_t, what: &str) -> Result<File> {
+fn reopen_target(slot: &mut Option<File>, target: ProcessDir<'_>, what: &str) -> Result<File> {
     *slot = None;
-    open_target(target, what)
+    target.open(what)
 }
 
 #[cfg(test)]
@@ -579,7 +610,7 @@ mod tests {
         let net_fd = args.namespaces.slot(NsKind::Net).fd.as_ref().unwrap().as_raw_fd();
         let (root_fd, wd_fd) = (args.root.as_ref().unwrap().as_raw_fd(), args.wd.as_ref().unwrap().as_raw_fd());
         let mut k = RecordingKernel::default();
-        let e = run(args, &mut k).unwrap_err();
+        let e = run(args, &Roots::live(), &mut k).unwrap_err();
         assert_eq!(e, Error::os("failed to execute /nonexistent/program", libc::ENOENT).with_status(127));
         assert_eq!(
             k.calls,
@@ -596,6 +627,23 @@ mod tests {
                 Call::Setuid(0),
             ]
         );
+    }
+
+    #[test]
+    fn target_files_and_cgroups_are_read_below_the_roots_given() {
+        let missing = std::env::temp_dir().join(format!("rns-enter-roots-{}", process::getpid()));
+        let roots = Roots { proc: ProcFs::new(&missing), cgroup: missing.clone() };
+        let args = NsenterArgs { target: 1, target_root: true, socket_fd: -1, ..NsenterArgs::default() };
+        let e = run(args, &roots, &mut RecordingKernel::default()).unwrap_err();
+        assert_eq!(e, Error::os(text_with("cannot open {}", &[missing.join("1/root").as_os_str()]), libc::ENOENT));
+
+        let args = NsenterArgs { target: 1, join_cgroup: true, socket_fd: -1, ..NsenterArgs::default() };
+        let e = run(args, &roots, &mut RecordingKernel::default()).unwrap_err();
+        assert_eq!(e, Error::os(text_with("statfs {} failed", &[missing.as_os_str()]), libc::ENOENT));
+        let roots = Roots { cgroup: std::env::temp_dir(), ..roots };
+        let args = NsenterArgs { target: 1, join_cgroup: true, socket_fd: -1, ..NsenterArgs::default() };
+        let e = run(args, &roots, &mut RecordingKernel::default()).unwrap_err();
+        assert_eq!(e, Error::msg("--join-cgroup is only supported in cgroup v2"));
     }
 
     #[test]
