@@ -344,67 +344,18 @@ fn continue_as_parent(child: libc::pid_t) -> i32 {
 
 /// Everything after parsing, in util-linux's order.
 pub fn run(mut args: NsenterArgs, roots: &Roots, kernel: &mut dyn Kernel) -> Result<i32> {
-    let target = args.target;
-    let target_dir = ProcessDir { proc: &roots.proc, pid: target };
-    let table = &mut args.namespaces;
+    let target = ProcessDir { proc: &roots.proc, pid: args.target };
     if args.all {
-        for kind in NsKind::ENTER_ORDER {
-            if !table.is_enabled(kind) && usable_for_all(kind, target_dir)? {
-                table.slot_mut(kind).enabled = true;
-            }
-        }
+        enable_all_usable(&mut args.namespaces, target)?;
     }
-
-    let mut pidfd: Option<OwnedFd> = None;
-    let without_fd = table.mask_without_fd();
-    if without_fd != 0 || args.socket_fd >= 0 || args.user_parent {
-        if target == 0 {
-            return Err(Error::msg("no target PID specified"));
-        }
-        if sys::pidfd::setns_takes_pidfd() {
-            pidfd = ns::pidfd_open(target).ok();
-        }
-        if pidfd.is_none() {
-            for slot in table.slots.iter_mut().filter(|s| s.enabled && s.fd.is_none()) {
-                slot.fd = Some(target_dir.open(&format!("ns/{}", slot.kind.name()))?.into());
-            }
-        }
-    }
-
-    // The target's root, cwd, environ, owner and cgroup are opened by pid. They belong to the
-    // process behind the pidfd only if it is still alive once they are open (a pid is reused
-    // only after its process is gone), so hold a pidfd from before and check after: a target
-    // that exited (and whose pid may already name another process) is an error, never a
-    // mix of two processes' namespaces and files. A zombie keeps its pid: util-linux goes on
-    // with it (and fails as the kernel says when entering, or runs with `-S follow`).
-    let reads_target_files =
-        args.target_root || args.target_wd || args.env || args.uid.follow || args.gid.follow || args.join_cgroup;
-    let watch = match (&pidfd, reads_target_files && target > 0) {
-        (None, true) => ns::pidfd_open(target).ok(),
-        _ => None,
-    };
-
-    if args.target_root {
-        args.root = Some(reopen_target(&mut args.root, target_dir, "root")?);
-    }
-    if args.target_wd {
-        args.wd = Some(reopen_target(&mut args.wd, target_dir, "cwd")?);
-    }
-    let environ = if args.env { Some(target_dir.open("environ")?) } else { None };
-    let process_dir = if args.uid.follow || args.gid.follow { Some(target_dir.open("")?) } else { None };
-    let cgroup_procs = if args.join_cgroup { Some(open_cgroup_procs(target_dir, &roots.cgroup)?) } else { None };
-    if let Some(fd) = pidfd.as_ref().or(watch.as_ref()).filter(|_| reads_target_files) {
-        if sys::pidfd::reaped(fd.as_fd()) {
-            return Err(Error::os(format!("failed to obtain a valid file descriptor for PID {target}"), libc::ESRCH));
-        }
-    }
-    drop(watch);
-
+    let pidfd = open_way_in(&mut args, target)?;
+    let files = open_target_files(&mut args, pidfd.as_ref(), target, &roots.cgroup)?;
+    let table = &mut args.namespaces;
     if args.user_parent {
-        open_parent_user_ns(table, pidfd.as_ref().map(|f| f.as_fd()), target_dir)?;
+        open_parent_user_ns(table, pidfd.as_ref().map(|f| f.as_fd()), target)?;
     }
     if args.socket_fd >= 0 {
-        open_socket_netns(table, pidfd.as_ref().map(|f| f.as_fd()), target, args.socket_fd as i32)?;
+        open_socket_netns(table, pidfd.as_ref().map(|f| f.as_fd()), target.pid, args.socket_fd as i32)?;
     }
 
     let requested = table.mask();
@@ -422,31 +373,10 @@ pub fn run(mut args: NsenterArgs, roots: &Roots, kernel: &mut dyn Kernel) -> Res
 
     let second_pass = enter_all(kernel, table, pidfd.as_ref().map(|f| f.as_fd()))?;
     drop(pidfd);
-
-    change_root_and_wd(kernel, args.root.take(), args.wd.take(), args.wdns.as_deref())?;
-    if let Some(environ) = environ {
-        take_target_environ(environ)?;
-    }
-    if let Some(mut procs) = cgroup_procs {
-        procs
-            .write_all(process::getpid().to_string().as_bytes())
-            .map_err(|e| Error::io("write cgroup.procs failed", &e))?;
-    }
-    if let Some(dir) = process_dir {
-        let meta = dir.metadata().map_err(|e| Error::io("can not get process stat", &e))?;
-        if args.uid.follow {
-            args.uid.value = meta.uid();
-        }
-        if args.gid.follow {
-            args.gid.value = meta.gid();
-        }
-    }
-
+    settle_inside(kernel, &mut args, files)?;
     if fork {
-        process::set_signal_default(libc::SIGCHLD, false);
-        match process::fork().map_err(|e| Error::os("fork failed", e))? {
-            Forked::Parent { child } => return Ok(continue_as_parent(child)),
-            Forked::Child => {}
+        if let Some(status) = fork_and_wait()? {
+            return Ok(status);
         }
     }
 
@@ -460,6 +390,121 @@ pub fn run(mut args: NsenterArgs, roots: &Roots, kernel: &mut dyn Kernel) -> Res
         })?;
     }
     Err(exec::exec_program_or_shell(&args.program))
+}
+
+/// `-a`: every kind not asked for yet that is usable (see [`usable_for_all`]).
+fn enable_all_usable(table: &mut NsTable, target: ProcessDir<'_>) -> Result<()> {
+    for kind in NsKind::ENTER_ORDER {
+        if !table.is_enabled(kind) && usable_for_all(kind, target)? {
+            table.slot_mut(kind).enabled = true;
+        }
+    }
+    Ok(())
+}
+
+/// How the kinds without a file are entered: through a pidfd of the target when setns(2) takes
+/// one, else through its `/proc/PID/ns/*` files, opened now. `-t` is needed for them, and for
+/// `-N` and `--user-parent`, which reach the target through the same pidfd.
+fn open_way_in(args: &mut NsenterArgs, target: ProcessDir<'_>) -> Result<Option<OwnedFd>> {
+    let table = &mut args.namespaces;
+    if table.mask_without_fd() == 0 && args.socket_fd < 0 && !args.user_parent {
+        return Ok(None);
+    }
+    if target.pid == 0 {
+        return Err(Error::msg("no target PID specified"));
+    }
+    let pidfd = if sys::pidfd::setns_takes_pidfd() { ns::pidfd_open(target.pid).ok() } else { None };
+    if pidfd.is_none() {
+        for slot in table.slots.iter_mut().filter(|s| s.enabled && s.fd.is_none()) {
+            slot.fd = Some(target.open(&format!("ns/{}", slot.kind.name()))?.into());
+        }
+    }
+    Ok(pidfd)
+}
+
+/// What is opened of the target by pid before entering and used once inside (`-r` and `-w`
+/// land in the arguments' own slots).
+struct TargetFiles {
+    /// `-e`: `/proc/PID/environ`.
+    environ: Option<File>,
+    /// `-S follow`/`-G follow`: `/proc/PID/`, whose owner gives the ids.
+    process_dir: Option<File>,
+    /// `-c`: the target cgroup's `cgroup.procs`.
+    cgroup_procs: Option<File>,
+}
+
+/// Opens the target's root, cwd, environ, owner and cgroup, as asked, by pid.
+///
+/// They belong to the process behind the pidfd only if it is still alive once they are open (a
+/// pid is reused only after its process is gone), so hold a pidfd from before and check after:
+/// a target that exited (and whose pid may already name another process) is an error, never a
+/// mix of two processes' namespaces and files. A zombie keeps its pid: util-linux goes on with
+/// it (and fails as the kernel says when entering, or runs with `-S follow`).
+fn open_target_files(
+    args: &mut NsenterArgs,
+    pidfd: Option<&OwnedFd>,
+    target: ProcessDir<'_>,
+    cgroup_root: &Path,
+) -> Result<TargetFiles> {
+    let reads_target_files =
+        args.target_root || args.target_wd || args.env || args.uid.follow || args.gid.follow || args.join_cgroup;
+    let watch = match (pidfd, reads_target_files && target.pid > 0) {
+        (None, true) => ns::pidfd_open(target.pid).ok(),
+        _ => None,
+    };
+
+    if args.target_root {
+        args.root = Some(reopen_target(&mut args.root, target, "root")?);
+    }
+    if args.target_wd {
+        args.wd = Some(reopen_target(&mut args.wd, target, "cwd")?);
+    }
+    let files = TargetFiles {
+        environ: if args.env { Some(target.open("environ")?) } else { None },
+        process_dir: if args.uid.follow || args.gid.follow { Some(target.open("")?) } else { None },
+        cgroup_procs: if args.join_cgroup { Some(open_cgroup_procs(target, cgroup_root)?) } else { None },
+    };
+    if let Some(fd) = pidfd.or(watch.as_ref()).filter(|_| reads_target_files) {
+        if sys::pidfd::reaped(fd.as_fd()) {
+            let pid = target.pid;
+            return Err(Error::os(format!("failed to obtain a valid file descriptor for PID {pid}"), libc::ESRCH));
+        }
+    }
+    Ok(files)
+}
+
+/// Once inside: root and working directory, the target's environment and cgroup, and the ids
+/// that `-S follow`/`-G follow` take from the owner of the target's `/proc/PID`.
+fn settle_inside(kernel: &mut dyn Kernel, args: &mut NsenterArgs, files: TargetFiles) -> Result<()> {
+    change_root_and_wd(kernel, args.root.take(), args.wd.take(), args.wdns.as_deref())?;
+    if let Some(environ) = files.environ {
+        take_target_environ(environ)?;
+    }
+    if let Some(mut procs) = files.cgroup_procs {
+        procs
+            .write_all(process::getpid().to_string().as_bytes())
+            .map_err(|e| Error::io("write cgroup.procs failed", &e))?;
+    }
+    if let Some(dir) = files.process_dir {
+        let meta = dir.metadata().map_err(|e| Error::io("can not get process stat", &e))?;
+        if args.uid.follow {
+            args.uid.value = meta.uid();
+        }
+        if args.gid.follow {
+            args.gid.value = meta.gid();
+        }
+    }
+    Ok(())
+}
+
+/// Forks, as entering a PID namespace asks (only children land in it): the parent waits and
+/// returns the status to leave with; the child returns `None` and goes on.
+fn fork_and_wait() -> Result<Option<i32>> {
+    process::set_signal_default(libc::SIGCHLD, false);
+    match process::fork().map_err(|e| Error::os("fork failed", e))? {
+        Forked::Parent { child } => Ok(Some(continue_as_parent(child))),
+        Forked::Child => Ok(None),
+    }
 }
 
 /// A bare `-r`/`-w`: the target's root or cwd, replacing a directory given before.
