@@ -326,7 +326,7 @@ fn random_argv_runshare() {
 
 #[test]
 fn random_argv_rnsenter() {
-    random_argv_for("nsenter", spellings(nscore::cli::nsenter::OPTIONS), 0xfeed_f00d_dead_beef, 160);
+    random_argv_for("nsenter", spellings(nscore::enter::args::OPTIONS), 0xfeed_f00d_dead_beef, 160);
 }
 
 #[test]

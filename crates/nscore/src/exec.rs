@@ -19,8 +19,8 @@ pub fn login_shell() -> OsString {
 
 /// The shell of `uid` as getpwuid(3) answers (through NSS, like util-linux), if not empty.
 fn passwd_shell(uid: libc::uid_t) -> Option<OsString> {
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)).ok().flatten()?;
-    Some(user.shell.into_os_string()).filter(|shell| !shell.is_empty())
+    let shell = crate::sys::passwd::user_shell(uid).ok().flatten()?;
+    Some(OsString::from_vec(shell)).filter(|shell| !shell.is_empty())
 }
 
 /// Executes `program` (`argv[0]` first) or, when it is empty, the login shell as `-<basename>`.

@@ -326,7 +326,7 @@ fn getopt(input: &[u8]) -> u64 {
     let tables: [(&str, Vec<OptSpec<u8>>); 3] = [
         ("lsns", specs_of(crate::cli::lsns::OPTIONS)),
         ("unshare", specs_of(crate::cli::unshare::OPTIONS)),
-        ("nsenter", specs_of(crate::cli::nsenter::OPTIONS)),
+        ("nsenter", specs_of(crate::enter::args::OPTIONS)),
     ];
     let mut class = 0u64;
     for (prog, specs) in &tables {
@@ -444,8 +444,8 @@ fn nsenter_argv(input: &[u8]) -> u64 {
         b"/" => std::fs::File::open("/"),
         _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
     };
-    match crate::cli::nsenter::parse(&argv, &mut open) {
-        Ok(crate::cli::nsenter::Parsed::Run(a)) => {
+    match crate::enter::args::parse(&argv, &mut open) {
+        Ok(crate::enter::args::Parsed::Run(a)) => {
             assert!(a.target >= 0, "a negative target pid {}", a.target);
             assert_eq!(&argv[argv.len() - a.program.len()..], &a.program[..]);
             assert!(!(a.wd.is_some() && a.wdns.is_some()), "--wd and --wdns both accepted");

@@ -1,6 +1,7 @@
 //! util-linux's number parsers (`strtoul_or_err`, `strtos64_or_err`, `strtopid_or_err`): C's
 //! `strtol` syntax (its blanks, a sign, decimal digits, nothing after) and the messages
-//! `<what>: '<arg>'`, with the ERANGE text for numbers out of range.
+//! `<what>: '<arg>'`, with the ERANGE text for numbers out of range; and the raw `strtoimax`
+//! and `ul_strtou64` for callers that read on after the number (nsenter's `-t PID:INODE`).
 
 use crate::error::{Error, Result};
 
@@ -41,5 +42,56 @@ pub fn parse_pid(s: &str, what: &str) -> Result<libc::pid_t> {
     match parse_signed(s, what)? {
         n if n > 0 && n <= i64::from(libc::pid_t::MAX) => Ok(n as libc::pid_t),
         _ => Err(Error::os(format!("{what}: '{s}'"), libc::ERANGE)),
+    }
+}
+
+/// The string after leading blanks, as `strto*(3)` skip them.
+fn skip_blanks(s: &[u8]) -> &[u8] {
+    &s[s.iter().position(|&b| !C_SPACE.contains(&char::from(b))).unwrap_or(s.len())..]
+}
+
+/// `strtoimax(3)` in base 10: leading blanks, a sign, digits; returns the value (saturated, with
+/// an overflow flag) and the unparsed rest, or None when no digit was found.
+pub fn strtoimax(s: &[u8]) -> Option<(i64, bool, &[u8])> {
+    let mut rest = skip_blanks(s);
+    let negative = rest.first() == Some(&b'-');
+    if matches!(rest.first(), Some(b'-' | b'+')) {
+        rest = &rest[1..];
+    }
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let mut value: i128 = 0;
+    for &d in &rest[..digits] {
+        value = (value * 10 + i128::from(d - b'0')).min(i128::from(u64::MAX) + 1);
+    }
+    let value = if negative { -value } else { value };
+    let overflow = value > i128::from(i64::MAX) || value < i128::from(i64::MIN);
+    Some((value.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64, overflow, &rest[digits..]))
+}
+
+/// util-linux's `ul_strtou64`: digits only (after blanks and `+`), no negative numbers. On
+/// failure the value `strtoumax` left behind is returned too, because nsenter's `-t PID:INODE`
+/// uses it even then.
+pub fn strtou64(s: &[u8]) -> (std::result::Result<u64, i32>, u64) {
+    if s.is_empty() {
+        return (Err(libc::EINVAL), 0);
+    }
+    match strtoimax(s) {
+        None => (Err(libc::EINVAL), 0),
+        Some((v, _, _)) if v < 0 => (Err(libc::ERANGE), 0),
+        Some((_, _, rest)) => {
+            // Only "-0" gets here with a minus sign: strtoumax negates 0 to 0.
+            let unsigned = skip_blanks(s);
+            let digits = unsigned.strip_prefix(b"+").or_else(|| unsigned.strip_prefix(b"-")).unwrap_or(unsigned);
+            let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+            let parsed = std::str::from_utf8(&digits[..n]).ok().and_then(|d| d.parse::<u64>().ok());
+            match parsed {
+                None => (Err(libc::ERANGE), u64::MAX),
+                Some(v) if !rest.is_empty() => (Err(libc::EINVAL), v),
+                Some(v) => (Ok(v), v),
+            }
+        }
     }
 }

@@ -115,17 +115,17 @@ fn rnsenter_stops_at_any_failing_step() {
     ];
     let parse = || {
         let mut open = |p: &std::ffi::OsStr| std::fs::File::open(p);
-        match nscore::cli::nsenter::parse(&argv(&args), &mut open).unwrap() {
-            nscore::cli::nsenter::Parsed::Run(a) => *a,
+        match nscore::enter::args::parse(&argv(&args), &mut open).unwrap() {
+            nscore::enter::args::Parsed::Run(a) => *a,
             _ => panic!("{args:?}"),
         }
     };
     // Unfailed, the run ends in the exec of a program that does not exist.
     let mut k = RecordingKernel::default();
-    let e = nscore::enter::run(parse(), &mut k).unwrap_err();
+    let e = nscore::enter::run(parse(), &nscore::enter::Roots::live(), &mut k).unwrap_err();
     assert_eq!(e.status(), 127, "{e:?}");
     let full = k.calls.clone();
-    each_failure_stops(&full, &mut |k| match nscore::enter::run(parse(), k) {
+    each_failure_stops(&full, &mut |k| match nscore::enter::run(parse(), &nscore::enter::Roots::live(), k) {
         Err(e) if e.status() == 127 => Ok(()),
         other => other.map(drop),
     });

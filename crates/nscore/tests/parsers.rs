@@ -41,7 +41,7 @@ fn option_spellings() -> Vec<String> {
     for d in nscore::cli::unshare::OPTIONS {
         add(d.short, d.long);
     }
-    for d in nscore::cli::nsenter::OPTIONS {
+    for d in nscore::enter::args::OPTIONS {
         add(d.short, d.long);
     }
     out

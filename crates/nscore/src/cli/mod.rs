@@ -5,7 +5,6 @@
 
 pub mod getopt;
 pub mod lsns;
-pub mod nsenter;
 pub mod unshare;
 
 use getopt::{HasArg, OptSpec};
@@ -66,13 +65,12 @@ pub struct ToolDoc {
 }
 
 // The prose of the tools whose option tables live in their own modules (cli/unshare.rs,
-// cli/nsenter.rs); rlsns's is lsns::DOC.
-pub mod nsenter_doc;
+// enter/args.rs); rlsns's is lsns::DOC, rnsenter's enter::doc::DOC.
 pub mod unshare_doc;
 
 /// The manual prose of every tool, whether or not its command is built yet.
 pub fn tool_docs() -> [&'static ToolDoc; 3] {
-    [&unshare_doc::DOC, &nsenter_doc::DOC, &lsns::DOC]
+    [&unshare_doc::DOC, &crate::enter::doc::DOC, &lsns::DOC]
 }
 
 /// The manual prose of the command called `name`.
@@ -176,5 +174,5 @@ pub fn interface<Id: Copy + 'static>(
 
 /// The interfaces of all three commands, for `cargo xtask gen`.
 pub fn interfaces() -> Vec<Interface> {
-    vec![lsns::command(), unshare::command(), nsenter::command()]
+    vec![lsns::command(), unshare::command(), crate::enter::args::command()]
 }

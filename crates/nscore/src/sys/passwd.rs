@@ -37,15 +37,33 @@ fn lookup_or_errno<E, T>(
     }
 }
 
-/// The name of `uid` as getpwuid(3) answers, byte for byte; `None` when it has no entry,
-/// the errno when the lookup itself failed (out of descriptors or memory).
-pub fn user_name(uid: u32) -> Result<Option<Vec<u8>>, i32> {
+/// getpwuid_r(3) of `uid`, reading the entry with `read`; `None` when it has no entry, the
+/// errno when the lookup itself failed (out of descriptors or memory).
+fn by_uid<T>(uid: u32, read: impl FnOnce(&libc::passwd) -> T) -> Result<Option<T>, i32> {
     lookup_or_errno(
         // SAFETY: every pointer is valid for the call; the buffer is writable for its length.
         |entry, buf, len, found| unsafe { libc::getpwuid_r(uid, entry, buf, len, found) },
-        // SAFETY: on success pw_name points to a NUL-terminated string inside the buffer.
-        |entry: &libc::passwd| unsafe { CStr::from_ptr(entry.pw_name) }.to_bytes().to_vec(),
+        read,
     )
+}
+
+/// The name of `uid` as getpwuid(3) answers, byte for byte; `None` when it has no entry,
+/// the errno when the lookup itself failed (out of descriptors or memory).
+pub fn user_name(uid: u32) -> Result<Option<Vec<u8>>, i32> {
+    // SAFETY: on success pw_name points to a NUL-terminated string inside the buffer.
+    by_uid(uid, |entry| unsafe { CStr::from_ptr(entry.pw_name) }.to_bytes().to_vec())
+}
+
+/// The login shell of `uid` as getpwuid(3) answers, byte for byte (empty when the entry has
+/// none); `None` and errors as for [`user_name`].
+pub fn user_shell(uid: u32) -> Result<Option<Vec<u8>>, i32> {
+    by_uid(uid, |entry| {
+        if entry.pw_shell.is_null() {
+            return Vec::new();
+        }
+        // SAFETY: on success a non-NULL pw_shell points to a NUL-terminated string inside the buffer.
+        unsafe { CStr::from_ptr(entry.pw_shell) }.to_bytes().to_vec()
+    })
 }
 
 /// The uid of the user `name` (bytes) as getpwnam(3) answers.

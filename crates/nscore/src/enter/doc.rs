@@ -1,7 +1,7 @@
 //! rnsenter's manual prose (nsenter(1) of util-linux 2.42), kept apart from its option table so
 //! the two can change independently; `cargo xtask gen` joins them into man/rnsenter.1.
 
-use super::ToolDoc;
+use crate::cli::ToolDoc;
 
 /// rnsenter's manual prose (see [`ToolDoc`]).
 pub const DOC: ToolDoc = ToolDoc {

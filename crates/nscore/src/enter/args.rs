@@ -3,13 +3,15 @@
 //! and `-w<dir>` are opened right away, `-t PID:INODE` is checked right away, so a bad option
 //! after a missing file is never reached, and the loop here keeps that order.
 
-use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
-use super::{OptDef, ValueHint};
-use crate::enter::NsTable;
-use crate::error::{text_with, Error, Result};
-use crate::nstype::NsKind;
+use super::targets::{reopen, NsTable, Opener};
+use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
+use crate::cli::{OptDef, ValueHint};
+use crate::error::{Error, Result};
+use crate::nstype::{NsKind, KINDS};
+use crate::number;
 use crate::proc::container::ContainerSpec;
-use std::ffi::{OsStr, OsString};
+use crate::proc::ProcFs;
+use std::ffi::OsString;
 use std::fs::File;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +38,10 @@ pub enum Opt {
     FollowContext,
 }
 
-const fn ns(kind: NsKind, short: char, long: &'static str, help: &'static str) -> OptDef<Opt> {
-    OptDef::arg(Opt::Ns(kind), Some(short), long, HasArg::Optional, "file", help, ValueHint::File)
+/// A namespace option: its letter and long name are the kind table's.
+const fn ns(kind: NsKind, help: &'static str) -> OptDef<Opt> {
+    let (letter, long) = (KINDS[kind as usize].letter, KINDS[kind as usize].long);
+    OptDef::arg(Opt::Ns(kind), Some(letter), long, HasArg::Optional, "file", help, ValueHint::File)
 }
 
 /// The options in util-linux's `longopts` order, which is the order glibc lists the
@@ -55,10 +59,10 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "target process to get namespaces from",
         ValueHint::Pid,
     ),
-    ns(NsKind::Mnt, 'm', "mount", "enter mount namespace"),
-    ns(NsKind::Uts, 'u', "uts", "enter UTS namespace (hostname etc)"),
-    ns(NsKind::Ipc, 'i', "ipc", "enter System V IPC namespace"),
-    ns(NsKind::Net, 'n', "net", "enter network namespace"),
+    ns(NsKind::Mnt, "enter mount namespace"),
+    ns(NsKind::Uts, "enter UTS namespace (hostname etc)"),
+    ns(NsKind::Ipc, "enter System V IPC namespace"),
+    ns(NsKind::Net, "enter network namespace"),
     OptDef::arg(
         Opt::NetSocket,
         Some('N'),
@@ -68,10 +72,10 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "enter socket's network namespace (needs --target)",
         ValueHint::None,
     ),
-    ns(NsKind::Pid, 'p', "pid", "enter pid namespace"),
-    ns(NsKind::User, 'U', "user", "enter user namespace"),
-    ns(NsKind::Cgroup, 'C', "cgroup", "enter cgroup namespace"),
-    ns(NsKind::Time, 'T', "time", "enter time namespace"),
+    ns(NsKind::Pid, "enter pid namespace"),
+    ns(NsKind::User, "enter user namespace"),
+    ns(NsKind::Cgroup, "enter cgroup namespace"),
+    ns(NsKind::Time, "enter time namespace"),
     OptDef::arg(
         Opt::Setuid,
         Some('S'),
@@ -187,20 +191,23 @@ pub struct NsenterArgs {
 }
 
 /// What the command line asks for.
-pub type Parsed = super::Parsed<Box<NsenterArgs>>;
+pub type Parsed = crate::cli::Parsed<Box<NsenterArgs>>;
 
-/// How the parse loop opens a file it was given (`File::open` in the tool; a fake in tests).
-pub type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;
-
-/// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order.
+/// [`parse_in`] with the live `/proc` (for the fuzz target and tests).
 pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
-    let mut values = Vec::new();
-    parse_options(argv, open, &mut values).map_err(|e| e.with_raw_args(&values))
+    parse_in(argv, &ProcFs::live(), open)
 }
 
-/// The loop of [`parse`], keeping the option values it has seen for its messages.
-fn parse_options(argv: &[OsString], open: Opener<'_>, values: &mut Vec<OsString>) -> Result<Parsed> {
-    let mut specs = super::getopt_specs(OPTIONS);
+/// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order;
+/// `-t RUNTIME:ID` looks for the container in `proc`.
+pub fn parse_in(argv: &[OsString], proc: &ProcFs, open: Opener<'_>) -> Result<Parsed> {
+    let mut values = Vec::new();
+    parse_options(argv, proc, open, &mut values).map_err(|e| e.with_raw_args(&values))
+}
+
+/// The loop of [`parse_in`], keeping the option values it has seen for its messages.
+fn parse_options(argv: &[OsString], proc: &ProcFs, open: Opener<'_>, values: &mut Vec<OsString>) -> Result<Parsed> {
+    let mut specs = crate::cli::getopt_specs(OPTIONS);
     specs.push(OptSpec { id: Opt::FollowContext, short: Some('Z'), long: None, has_arg: HasArg::No });
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder);
     let mut args = NsenterArgs { socket_fd: -1, ..NsenterArgs::default() };
@@ -217,7 +224,7 @@ fn parse_options(argv: &[OsString], open: Opener<'_>, values: &mut Vec<OsString>
             Opt::All => args.all = true,
             Opt::Target => {
                 args.target = match ContainerSpec::parse(&text()) {
-                    Some(spec) => container_init(&spec)?,
+                    Some(spec) => container_init(proc, &spec)?,
                     None => parse_target(&text())?,
                 }
             }
@@ -253,13 +260,6 @@ fn parse_options(argv: &[OsString], open: Opener<'_>, values: &mut Vec<OsString>
     Ok(Parsed::Run(Box::new(args)))
 }
 
-/// Closes the previous descriptor before opening the next, as util-linux does, so descriptor
-/// numbers (which some messages print) come out the same.
-pub fn reopen(slot: &mut Option<File>, path: &OsStr, open: Opener<'_>) -> Result<File> {
-    *slot = None;
-    open(path).map_err(|e| Error::io(text_with("cannot open {}", &[path]), &e))
-}
-
 /// `-w` and `-W` exclude each other (`err_exclusive_options`: the one seen first is named first).
 fn wd_exclusive(seen: &mut Option<Opt>, opt: Opt) -> Result<()> {
     let name = |o: Opt| if o == Opt::Wd { "--wd" } else { "--wdns" };
@@ -273,62 +273,6 @@ fn wd_exclusive(seen: &mut Option<Opt>, opt: Opt) -> Result<()> {
         _ => {
             *seen = Some(opt);
             Ok(())
-        }
-    }
-}
-
-/// `isspace(3)` in the C locale.
-fn is_c_space(b: &u8) -> bool {
-    b" \t\n\x0b\x0c\r".contains(b)
-}
-
-/// The string after leading blanks, as `strto*(3)` skip them.
-fn skip_blanks(s: &[u8]) -> &[u8] {
-    &s[s.iter().position(|b| !is_c_space(b)).unwrap_or(s.len())..]
-}
-
-/// `strtoimax(3)` in base 10: leading blanks, a sign, digits; returns the value (saturated, with
-/// an overflow flag) and the unparsed rest, or None when no digit was found.
-fn strtoimax(s: &[u8]) -> Option<(i64, bool, &[u8])> {
-    let mut rest = skip_blanks(s);
-    let negative = rest.first() == Some(&b'-');
-    if matches!(rest.first(), Some(b'-' | b'+')) {
-        rest = &rest[1..];
-    }
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits == 0 {
-        return None;
-    }
-    let mut value: i128 = 0;
-    for &d in &rest[..digits] {
-        value = (value * 10 + i128::from(d - b'0')).min(i128::from(u64::MAX) + 1);
-    }
-    let value = if negative { -value } else { value };
-    let overflow = value > i128::from(i64::MAX) || value < i128::from(i64::MIN);
-    Some((value.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64, overflow, &rest[digits..]))
-}
-
-/// util-linux's `ul_strtou64`: digits only (after blanks and `+`), no negative numbers. On
-/// failure the value `strtoumax` left behind is returned too, because nsenter's `-t PID:INODE`
-/// uses it even then.
-fn strtou64(s: &[u8]) -> (std::result::Result<u64, i32>, u64) {
-    if s.is_empty() {
-        return (Err(libc::EINVAL), 0);
-    }
-    match strtoimax(s) {
-        None => (Err(libc::EINVAL), 0),
-        Some((v, _, _)) if v < 0 => (Err(libc::ERANGE), 0),
-        Some((_, _, rest)) => {
-            // Only "-0" gets here with a minus sign: strtoumax negates 0 to 0.
-            let unsigned = skip_blanks(s);
-            let digits = unsigned.strip_prefix(b"+").or_else(|| unsigned.strip_prefix(b"-")).unwrap_or(unsigned);
-            let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
-            let parsed = std::str::from_utf8(&digits[..n]).ok().and_then(|d| d.parse::<u64>().ok());
-            match parsed {
-                None => (Err(libc::ERANGE), u64::MAX),
-                Some(v) if !rest.is_empty() => (Err(libc::EINVAL), v),
-                Some(v) => (Ok(v), v),
-            }
         }
     }
 }
@@ -349,15 +293,15 @@ pub fn parse_target(arg: &str) -> Result<libc::pid_t> {
 }
 
 /// `-t RUNTIME:ID-PREFIX` (an rns extra): the init of the one container whose cgroups name
-/// it, found in the live /proc (see [`crate::proc::container`]).
-fn container_init(spec: &ContainerSpec) -> Result<libc::pid_t> {
-    crate::proc::container::find_init(&crate::proc::ProcFs::live(), spec).map_err(|why| Error::msg(why.message(spec)))
+/// it, found in `proc` (see [`crate::proc::container`]).
+fn container_init(proc: &ProcFs, spec: &ContainerSpec) -> Result<libc::pid_t> {
+    crate::proc::container::find_init(proc, spec).map_err(|why| Error::msg(why.message(spec)))
 }
 
 /// The pieces of `PID[:INODE]`: the pid when it is valid, the inode when one was read (0 counts
 /// as none), and whether the whole string is valid.
 fn split_target(s: &[u8]) -> (Option<libc::pid_t>, Option<u64>, bool) {
-    let Some((num, overflow, rest)) = strtoimax(s) else { return (None, None, false) };
+    let Some((num, overflow, rest)) = number::strtoimax(s) else { return (None, None, false) };
     if overflow || num <= 0 || num > i64::from(libc::pid_t::MAX) {
         return (None, None, false);
     }
@@ -365,7 +309,7 @@ fn split_target(s: &[u8]) -> (Option<libc::pid_t>, Option<u64>, bool) {
     match rest {
         [] => (Some(pid), None, true),
         [b':', inode @ ..] => {
-            let (parsed, value) = strtou64(inode);
+            let (parsed, value) = number::strtou64(inode);
             let inode = (value != 0).then_some(value);
             (Some(pid), inode, parsed.is_ok_and(|v| v != 0))
         }
@@ -376,11 +320,9 @@ fn split_target(s: &[u8]) -> (Option<libc::pid_t>, Option<u64>, bool) {
 /// `-N <fd>`: `str2num_or_err(..., 0, INT_MAX)`, whose lower bound 0 means "no bound".
 fn parse_fd(arg: &str) -> Result<i64> {
     let what = "failed to parse file descriptor";
-    match strtoimax(arg.as_bytes()) {
-        Some((_, true, [])) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
-        Some((v, false, [])) if v > i64::from(i32::MAX) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
-        Some((v, false, [])) => Ok(v),
-        _ => Err(Error::msg(format!("{what}: '{arg}'"))),
+    match number::parse_signed(arg, what)? {
+        v if v > i64::from(i32::MAX) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
+        v => Ok(v),
     }
 }
 
@@ -389,7 +331,7 @@ fn set_id(choice: &mut IdChoice, arg: &str, what: &str) -> Result<()> {
     if arg == "follow" {
         choice.follow = true;
     } else {
-        choice.value = match strtou64(arg.as_bytes()).0 {
+        choice.value = match number::strtou64(arg.as_bytes()).0 {
             Ok(v) => v as u32,
             Err(libc::ERANGE) => return Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
             Err(_) => return Err(Error::msg(format!("{what}: '{arg}'"))),
@@ -413,6 +355,7 @@ pub fn command() -> crate::cli::Interface {
 mod tests {
     use super::*;
     use std::cell::RefCell;
+    use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
 
     fn argv(args: &[&str]) -> Vec<OsString> {

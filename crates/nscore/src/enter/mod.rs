@@ -3,14 +3,19 @@
 //! program there. The steps and their order are util-linux 2.42's; each one that changes the
 //! process goes through [`Kernel`], so the order is tested without root.
 
-use crate::cli::nsenter::{parse, reopen, NsenterArgs, Opener, USAGE};
+pub mod args;
+pub mod doc;
+pub mod targets;
+
 use crate::error::{text_with, Error, Result};
 use crate::exec;
 use crate::nstype::NsKind;
+use crate::proc::ProcFs;
 use crate::sys::ns::{self, NsIoctl};
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{self, Kernel, LiveKernel};
 use crate::tool::Invocation;
+use args::{parse_in, NsenterArgs, USAGE};
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{Read, Write};
@@ -18,110 +23,69 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use targets::NsTable;
 
-/// One namespace kind nsenter may enter: whether it was asked for, and the nsfs file to enter
-/// it through (a file given on the command line, `-N`, `--user-parent`, or `/proc/PID/ns/*`
-/// when no pidfd is available). Without a file it is entered through the target's pidfd.
-#[derive(Debug)]
-pub struct NsSlot {
-    pub kind: NsKind,
-    pub enabled: bool,
-    pub fd: Option<OwnedFd>,
+/// Where rnsenter reads the system: the procfs root (the target's files, `-t RUNTIME:ID`) and
+/// the cgroup v2 root (`--join-cgroup`). [`main`] takes the live ones; tests may point elsewhere.
+#[derive(Debug, Clone)]
+pub struct Roots {
+    pub proc: ProcFs,
+    pub cgroup: PathBuf,
 }
 
-/// The namespaces in entering order: user, cgroup, ipc, uts, net, pid, mnt, time.
-#[derive(Debug)]
-pub struct NsTable {
-    slots: Vec<NsSlot>,
-}
-
-impl Default for NsTable {
-    fn default() -> Self {
-        NsTable { slots: NsKind::ENTER_ORDER.iter().map(|&kind| NsSlot { kind, enabled: false, fd: None }).collect() }
-    }
-}
-
-impl NsTable {
-    // Cannot fail: `default` makes one slot per kind of NsKind::ENTER_ORDER, which lists all
-    // eight kinds (a unit test checks it), and slots are never added or removed.
-    #[allow(clippy::expect_used)]
-    fn slot_mut(&mut self, kind: NsKind) -> &mut NsSlot {
-        self.slots.iter_mut().find(|s| s.kind == kind).expect("every kind has a slot")
-    }
-
-    // Cannot fail, as for `slot_mut`.
-    #[allow(clippy::expect_used)]
-    fn slot(&self, kind: NsKind) -> &NsSlot {
-        self.slots.iter().find(|s| s.kind == kind).expect("every kind has a slot")
-    }
-
-    /// Asks for `kind`; with a path, opens it now (closing a file opened for it before).
-    pub fn enable(&mut self, kind: NsKind, path: Option<&OsStr>, open: Opener<'_>) -> Result<()> {
-        let slot = self.slot_mut(kind);
-        if let Some(path) = path {
-            let mut file = slot.fd.take().map(File::from);
-            let opened = reopen(&mut file, path, open)?;
-            slot.fd = Some(opened.into());
-        }
-        slot.enabled = true;
-        Ok(())
-    }
-
-    /// Gives `kind` a file to be entered through (replacing any it had).
-    pub fn set_fd(&mut self, kind: NsKind, fd: OwnedFd) {
-        let slot = self.slot_mut(kind);
-        slot.fd = Some(fd);
-        slot.enabled = true;
-    }
-
-    pub fn is_enabled(&self, kind: NsKind) -> bool {
-        self.slot(kind).enabled
-    }
-
-    /// `CLONE_NEW*` mask of the kinds still to enter.
-    pub fn mask(&self) -> libc::c_int {
-        self.slots.iter().filter(|s| s.enabled).fold(0, |m, s| m | s.kind.clone_flag())
-    }
-
-    /// Mask of the kinds still to enter that have no file (to enter through the pidfd).
-    pub fn mask_without_fd(&self) -> libc::c_int {
-        self.slots.iter().filter(|s| s.enabled && s.fd.is_none()).fold(0, |m, s| m | s.kind.clone_flag())
+impl Roots {
+    /// `/proc` and `/sys/fs/cgroup`.
+    pub fn live() -> Roots {
+        Roots { proc: ProcFs::live(), cgroup: PathBuf::from("/sys/fs/cgroup") }
     }
 }
 
 /// rnsenter's main: parse (opening files as options come), then enter and run.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
+    let roots = Roots::live();
     let mut open = |path: &OsStr| File::open(path);
-    let Some(args) = crate::tool::arguments(inv, out, parse(&inv.argv, &mut open)?, USAGE)? else { return Ok(0) };
+    let parsed = parse_in(&inv.argv, &roots.proc, &mut open)?;
+    let Some(args) = crate::tool::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
     out.flush().map_err(|e| Error::io("write error", &e))?;
-    run(*args, &mut LiveKernel)
+    run(*args, &roots, &mut LiveKernel)
 }
 
-/// `/proc/<pid>/<what>`, as util-linux spells it (`/proc/<pid>/` for the process itself).
-fn target_path(target: libc::pid_t, what: &str) -> PathBuf {
-    PathBuf::from(format!("/proc/{target}/{what}"))
+/// A process as a procfs shows it: `<root>/<pid>/`. For the target, pid 0 stands for "no `-t`".
+#[derive(Debug, Clone, Copy)]
+struct ProcessDir<'a> {
+    proc: &'a ProcFs,
+    pid: libc::pid_t,
 }
 
-/// util-linux's `open_target_fd` without a file: `/proc/<target>/<what>`, which needs `-t`.
-fn open_target(target: libc::pid_t, what: &str) -> Result<File> {
-    if target == 0 {
-        return Err(Error::msg(format!("neither filename nor target pid supplied for {what}")));
+impl ProcessDir<'_> {
+    /// `/proc/<pid>/<what>`, as util-linux spells it (`/proc/<pid>/` for the process itself).
+    fn path(&self, what: &str) -> PathBuf {
+        let mut path = self.proc.root().as_os_str().to_owned();
+        path.push(format!("/{}/{what}", self.pid));
+        PathBuf::from(path)
     }
-    let path = target_path(target, what);
-    File::open(&path).map_err(|e| Error::io(text_with("cannot open {}", &[path.as_os_str()]), &e))
+
+    /// util-linux's `open_target_fd` without a file: `/proc/<target>/<what>`, which needs `-t`.
+    fn open(&self, what: &str) -> Result<File> {
+        if self.pid == 0 {
+            return Err(Error::msg(format!("neither filename nor target pid supplied for {what}")));
+        }
+        let path = self.path(what);
+        File::open(&path).map_err(|e| Error::io(text_with("cannot open {}", &[path.as_os_str()]), &e))
+    }
 }
 
 /// `-a`: a kind is usable when this kernel has it, and for user namespaces when the target's is
 /// not our own (setns(2) refuses to re-enter one's own user namespace).
-fn usable_for_all(kind: NsKind, target: libc::pid_t) -> Result<bool> {
-    let own = target_path(process::getpid(), &format!("ns/{}", kind.name()));
+fn usable_for_all(kind: NsKind, target: ProcessDir<'_>) -> Result<bool> {
+    let own = ProcessDir { pid: process::getpid(), ..target }.path(&format!("ns/{}", kind.name()));
     let own_ino = match std::fs::metadata(&own) {
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(false),
         Err(_) => 0,
         Ok(m) => m.ino(),
     };
     if kind == NsKind::User {
-        let theirs = target_path(target, "ns/user");
+        let theirs = target.path("ns/user");
         let target_ino = std::fs::metadata(&theirs)
             .map_err(|e| Error::io(format!("stat of {} failed", theirs.display()), &e))?
             .ino();
@@ -246,7 +210,7 @@ pub fn set_credentials(
 /// `--user-parent`: the user namespace that owns the chosen one, found through (in this order)
 /// the `-U` file, the target's pidfd, the first file of any chosen kind, `/proc/PID/ns/user`.
 /// NS_GET_USERNS answers the owner, which for a user namespace is its parent.
-fn open_parent_user_ns(table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>, target: libc::pid_t) -> Result<()> {
+fn open_parent_user_ns(table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>, target: ProcessDir<'_>) -> Result<()> {
     let mut local: Option<OwnedFd> = None;
     let user = table.slot(NsKind::User);
     let mut source: Option<BorrowedFd<'_>> = if user.enabled { user.fd.as_ref().map(|f| f.as_fd()) } else { None };
@@ -266,7 +230,7 @@ fn open_parent_user_ns(table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>, targe
             owned.as_fd()
         }
         (None, None) => {
-            owned = open_target(target, "ns/user")?.into();
+            owned = target.open("ns/user")?.into();
             owned.as_fd()
         }
     };
@@ -306,16 +270,16 @@ fn open_socket_netns(
 /// `/proc/PID/cgroup`) and its `cgroup.procs`, opened for appending our pid later. util-linux
 /// reads that file through a descriptor variable that starts at 0 and is "closed" before the
 /// open, so the file replaces standard input for good; so it does here.
-fn open_cgroup_procs(target: libc::pid_t) -> Result<File> {
-    let cgroup_root = Path::new("/sys/fs/cgroup");
-    let v2 = sys::cgroup::is_cgroup2(cgroup_root).map_err(|e| Error::os("statfs /sys/fs/cgroup failed", e))?;
+fn open_cgroup_procs(target: ProcessDir<'_>, cgroup_root: &Path) -> Result<File> {
+    let v2 = sys::cgroup::is_cgroup2(cgroup_root)
+        .map_err(|e| Error::os(text_with("statfs {} failed", &[cgroup_root.as_os_str()]), e))?;
     if !v2 {
         return Err(Error::msg("--join-cgroup is only supported in cgroup v2"));
     }
-    if target == 0 {
+    if target.pid == 0 {
         return Err(Error::msg("neither filename nor target pid supplied for cgroup"));
     }
-    let path = target_path(target, "cgroup");
+    let path = target.path("cgroup");
     let mut file =
         sys::fd::open_as_stdin(&path).map_err(|e| Error::os(text_with("cannot open {}", &[path.as_os_str()]), e))?;
     let mut text = Vec::new();
@@ -329,7 +293,8 @@ fn open_cgroup_procs(target: libc::pid_t) -> Result<File> {
     std::mem::forget(file);
     let first_line = text.split(|&b| b == b'\n').find(|l| !l.is_empty()).unwrap_or_default();
     let colon = first_line.iter().rposition(|&b| b == b':').ok_or_else(|| no_path(0))?;
-    let mut procs = b"/sys/fs/cgroup/".to_vec();
+    let mut procs = cgroup_root.as_os_str().as_bytes().to_vec();
+    procs.push(b'/');
     procs.extend_from_slice(&first_line[colon + 1..]);
     procs.extend_from_slice(b"/cgroup.procs");
     std::fs::OpenOptions::new()
@@ -378,67 +343,19 @@ fn continue_as_parent(child: libc::pid_t) -> i32 {
 }
 
 /// Everything after parsing, in util-linux's order.
-pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
-    let target = args.target;
-    let table = &mut args.namespaces;
+pub fn run(mut args: NsenterArgs, roots: &Roots, kernel: &mut dyn Kernel) -> Result<i32> {
+    let target = ProcessDir { proc: &roots.proc, pid: args.target };
     if args.all {
-        for kind in NsKind::ENTER_ORDER {
-            if !table.is_enabled(kind) && usable_for_all(kind, target)? {
-                table.slot_mut(kind).enabled = true;
-            }
-        }
+        enable_all_usable(&mut args.namespaces, target)?;
     }
-
-    let mut pidfd: Option<OwnedFd> = None;
-    let without_fd = table.mask_without_fd();
-    if without_fd != 0 || args.socket_fd >= 0 || args.user_parent {
-        if target == 0 {
-            return Err(Error::msg("no target PID specified"));
-        }
-        if sys::pidfd::setns_takes_pidfd() {
-            pidfd = ns::pidfd_open(target).ok();
-        }
-        if pidfd.is_none() {
-            for slot in table.slots.iter_mut().filter(|s| s.enabled && s.fd.is_none()) {
-                slot.fd = Some(open_target(target, &format!("ns/{}", slot.kind.name()))?.into());
-            }
-        }
-    }
-
-    // The target's root, cwd, environ, owner and cgroup are opened by pid. They belong to the
-    // process behind the pidfd only if it is still alive once they are open (a pid is reused
-    // only after its process is gone), so hold a pidfd from before and check after: a target
-    // that exited (and whose pid may already name another process) is an error, never a
-    // mix of two processes' namespaces and files. A zombie keeps its pid: util-linux goes on
-    // with it (and fails as the kernel says when entering, or runs with `-S follow`).
-    let reads_target_files =
-        args.target_root || args.target_wd || args.env || args.uid.follow || args.gid.follow || args.join_cgroup;
-    let watch = match (&pidfd, reads_target_files && target > 0) {
-        (None, true) => ns::pidfd_open(target).ok(),
-        _ => None,
-    };
-
-    if args.target_root {
-        args.root = Some(reopen_target(&mut args.root, target, "root")?);
-    }
-    if args.target_wd {
-        args.wd = Some(reopen_target(&mut args.wd, target, "cwd")?);
-    }
-    let environ = if args.env { Some(open_target(target, "environ")?) } else { None };
-    let process_dir = if args.uid.follow || args.gid.follow { Some(open_target(target, "")?) } else { None };
-    let cgroup_procs = if args.join_cgroup { Some(open_cgroup_procs(target)?) } else { None };
-    if let Some(fd) = pidfd.as_ref().or(watch.as_ref()).filter(|_| reads_target_files) {
-        if sys::pidfd::reaped(fd.as_fd()) {
-            return Err(Error::os(format!("failed to obtain a valid file descriptor for PID {target}"), libc::ESRCH));
-        }
-    }
-    drop(watch);
-
+    let pidfd = open_way_in(&mut args, target)?;
+    let files = open_target_files(&mut args, pidfd.as_ref(), target, &roots.cgroup)?;
+    let table = &mut args.namespaces;
     if args.user_parent {
         open_parent_user_ns(table, pidfd.as_ref().map(|f| f.as_fd()), target)?;
     }
     if args.socket_fd >= 0 {
-        open_socket_netns(table, pidfd.as_ref().map(|f| f.as_fd()), target, args.socket_fd as i32)?;
+        open_socket_netns(table, pidfd.as_ref().map(|f| f.as_fd()), target.pid, args.socket_fd as i32)?;
     }
 
     let requested = table.mask();
@@ -456,31 +373,10 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
 
     let second_pass = enter_all(kernel, table, pidfd.as_ref().map(|f| f.as_fd()))?;
     drop(pidfd);
-
-    change_root_and_wd(kernel, args.root.take(), args.wd.take(), args.wdns.as_deref())?;
-    if let Some(environ) = environ {
-        take_target_environ(environ)?;
-    }
-    if let Some(mut procs) = cgroup_procs {
-        procs
-            .write_all(process::getpid().to_string().as_bytes())
-            .map_err(|e| Error::io("write cgroup.procs failed", &e))?;
-    }
-    if let Some(dir) = process_dir {
-        let meta = dir.metadata().map_err(|e| Error::io("can not get process stat", &e))?;
-        if args.uid.follow {
-            args.uid.value = meta.uid();
-        }
-        if args.gid.follow {
-            args.gid.value = meta.gid();
-        }
-    }
-
+    settle_inside(kernel, &mut args, files)?;
     if fork {
-        process::set_signal_default(libc::SIGCHLD, false);
-        match process::fork().map_err(|e| Error::os("fork failed", e))? {
-            Forked::Parent { child } => return Ok(continue_as_parent(child)),
-            Forked::Child => {}
+        if let Some(status) = fork_and_wait()? {
+            return Ok(status);
         }
     }
 
@@ -496,10 +392,125 @@ pub fn run(mut args: NsenterArgs, kernel: &mut dyn Kernel) -> Result<i32> {
     Err(exec::exec_program_or_shell(&args.program))
 }
 
+/// `-a`: every kind not asked for yet that is usable (see [`usable_for_all`]).
+fn enable_all_usable(table: &mut NsTable, target: ProcessDir<'_>) -> Result<()> {
+    for kind in NsKind::ENTER_ORDER {
+        if !table.is_enabled(kind) && usable_for_all(kind, target)? {
+            table.slot_mut(kind).enabled = true;
+        }
+    }
+    Ok(())
+}
+
+/// How the kinds without a file are entered: through a pidfd of the target when setns(2) takes
+/// one, else through its `/proc/PID/ns/*` files, opened now. `-t` is needed for them, and for
+/// `-N` and `--user-parent`, which reach the target through the same pidfd.
+fn open_way_in(args: &mut NsenterArgs, target: ProcessDir<'_>) -> Result<Option<OwnedFd>> {
+    let table = &mut args.namespaces;
+    if table.mask_without_fd() == 0 && args.socket_fd < 0 && !args.user_parent {
+        return Ok(None);
+    }
+    if target.pid == 0 {
+        return Err(Error::msg("no target PID specified"));
+    }
+    let pidfd = if sys::pidfd::setns_takes_pidfd() { ns::pidfd_open(target.pid).ok() } else { None };
+    if pidfd.is_none() {
+        for slot in table.slots.iter_mut().filter(|s| s.enabled && s.fd.is_none()) {
+            slot.fd = Some(target.open(&format!("ns/{}", slot.kind.name()))?.into());
+        }
+    }
+    Ok(pidfd)
+}
+
+/// What is opened of the target by pid before entering and used once inside (`-r` and `-w`
+/// land in the arguments' own slots).
+struct TargetFiles {
+    /// `-e`: `/proc/PID/environ`.
+    environ: Option<File>,
+    /// `-S follow`/`-G follow`: `/proc/PID/`, whose owner gives the ids.
+    process_dir: Option<File>,
+    /// `-c`: the target cgroup's `cgroup.procs`.
+    cgroup_procs: Option<File>,
+}
+
+/// Opens the target's root, cwd, environ, owner and cgroup, as asked, by pid.
+///
+/// They belong to the process behind the pidfd only if it is still alive once they are open (a
+/// pid is reused only after its process is gone), so hold a pidfd from before and check after:
+/// a target that exited (and whose pid may already name another process) is an error, never a
+/// mix of two processes' namespaces and files. A zombie keeps its pid: util-linux goes on with
+/// it (and fails as the kernel says when entering, or runs with `-S follow`).
+fn open_target_files(
+    args: &mut NsenterArgs,
+    pidfd: Option<&OwnedFd>,
+    target: ProcessDir<'_>,
+    cgroup_root: &Path,
+) -> Result<TargetFiles> {
+    let reads_target_files =
+        args.target_root || args.target_wd || args.env || args.uid.follow || args.gid.follow || args.join_cgroup;
+    let watch = match (pidfd, reads_target_files && target.pid > 0) {
+        (None, true) => ns::pidfd_open(target.pid).ok(),
+        _ => None,
+    };
+
+    if args.target_root {
+        args.root = Some(reopen_target(&mut args.root, target, "root")?);
+    }
+    if args.target_wd {
+        args.wd = Some(reopen_target(&mut args.wd, target, "cwd")?);
+    }
+    let files = TargetFiles {
+        environ: if args.env { Some(target.open("environ")?) } else { None },
+        process_dir: if args.uid.follow || args.gid.follow { Some(target.open("")?) } else { None },
+        cgroup_procs: if args.join_cgroup { Some(open_cgroup_procs(target, cgroup_root)?) } else { None },
+    };
+    if let Some(fd) = pidfd.or(watch.as_ref()).filter(|_| reads_target_files) {
+        if sys::pidfd::reaped(fd.as_fd()) {
+            let pid = target.pid;
+            return Err(Error::os(format!("failed to obtain a valid file descriptor for PID {pid}"), libc::ESRCH));
+        }
+    }
+    Ok(files)
+}
+
+/// Once inside: root and working directory, the target's environment and cgroup, and the ids
+/// that `-S follow`/`-G follow` take from the owner of the target's `/proc/PID`.
+fn settle_inside(kernel: &mut dyn Kernel, args: &mut NsenterArgs, files: TargetFiles) -> Result<()> {
+    change_root_and_wd(kernel, args.root.take(), args.wd.take(), args.wdns.as_deref())?;
+    if let Some(environ) = files.environ {
+        take_target_environ(environ)?;
+    }
+    if let Some(mut procs) = files.cgroup_procs {
+        procs
+            .write_all(process::getpid().to_string().as_bytes())
+            .map_err(|e| Error::io("write cgroup.procs failed", &e))?;
+    }
+    if let Some(dir) = files.process_dir {
+        let meta = dir.metadata().map_err(|e| Error::io("can not get process stat", &e))?;
+        if args.uid.follow {
+            args.uid.value = meta.uid();
+        }
+        if args.gid.follow {
+            args.gid.value = meta.gid();
+        }
+    }
+    Ok(())
+}
+
+/// Forks, as entering a PID namespace asks (only children land in it): the parent waits and
+/// returns the status to leave with; the child returns `None` and goes on.
+fn fork_and_wait() -> Result<Option<i32>> {
+    process::set_signal_default(libc::SIGCHLD, false);
+    match process::fork().map_err(|e| Error::os("fork failed", e))? {
+        Forked::Parent { child } => Ok(Some(continue_as_parent(child))),
+        Forked::Child => Ok(None),
+    }
+}
+
 /// A bare `-r`/`-w`: the target's root or cwd, replacing a directory given before.
-fn reopen_target(slot: &mut Option<File>, target: libc::pid_t, what: &str) -> Result<File> {
+fn reopen_target(slot: &mut Option<File>, target: ProcessDir<'_>, what: &str) -> Result<File> {
     *slot = None;
-    open_target(target, what)
+    target.open(what)
 }
 
 #[cfg(test)]
@@ -644,7 +655,7 @@ mod tests {
         let net_fd = args.namespaces.slot(NsKind::Net).fd.as_ref().unwrap().as_raw_fd();
         let (root_fd, wd_fd) = (args.root.as_ref().unwrap().as_raw_fd(), args.wd.as_ref().unwrap().as_raw_fd());
         let mut k = RecordingKernel::default();
-        let e = run(args, &mut k).unwrap_err();
+        let e = run(args, &Roots::live(), &mut k).unwrap_err();
         assert_eq!(e, Error::os("failed to execute /nonexistent/program", libc::ENOENT).with_status(127));
         assert_eq!(
             k.calls,
@@ -661,6 +672,23 @@ mod tests {
                 Call::Setuid(0),
             ]
         );
+    }
+
+    #[test]
+    fn target_files_and_cgroups_are_read_below_the_roots_given() {
+        let missing = std::env::temp_dir().join(format!("rns-enter-roots-{}", process::getpid()));
+        let roots = Roots { proc: ProcFs::new(&missing), cgroup: missing.clone() };
+        let args = NsenterArgs { target: 1, target_root: true, socket_fd: -1, ..NsenterArgs::default() };
+        let e = run(args, &roots, &mut RecordingKernel::default()).unwrap_err();
+        assert_eq!(e, Error::os(text_with("cannot open {}", &[missing.join("1/root").as_os_str()]), libc::ENOENT));
+
+        let args = NsenterArgs { target: 1, join_cgroup: true, socket_fd: -1, ..NsenterArgs::default() };
+        let e = run(args, &roots, &mut RecordingKernel::default()).unwrap_err();
+        assert_eq!(e, Error::os(text_with("statfs {} failed", &[missing.as_os_str()]), libc::ENOENT));
+        let roots = Roots { cgroup: std::env::temp_dir(), ..roots };
+        let args = NsenterArgs { target: 1, join_cgroup: true, socket_fd: -1, ..NsenterArgs::default() };
+        let e = run(args, &roots, &mut RecordingKernel::default()).unwrap_err();
+        assert_eq!(e, Error::msg("--join-cgroup is only supported in cgroup v2"));
     }
 
     #[test]
