@@ -87,14 +87,14 @@ fn every_option_is_in_the_man_page_with_its_argument_form() {
 fn rlsns_man_page_lists_every_column() {
     let page = generated("man/rlsns.8");
     let section = page.split(".SH \"OUTPUT COLUMNS\"").nth(1).expect("an OUTPUT COLUMNS section");
-    for name in nscore::cli::lsns::COLUMN_NAMES {
+    for name in nscore::lsns::args::COLUMN_NAMES {
         assert!(section.contains(&format!("\\fB{name}\\fR")), "column {name} is not in man/rlsns.8");
     }
-    let documented: Vec<&str> = nscore::cli::lsns::COLUMN_DOCS.iter().map(|(n, _)| *n).collect();
-    assert_eq!(documented, nscore::cli::lsns::COLUMN_NAMES, "COLUMN_DOCS and COLUMN_NAMES disagree");
+    let documented: Vec<&str> = nscore::lsns::args::COLUMN_DOCS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(documented, nscore::lsns::args::COLUMN_NAMES, "COLUMN_DOCS and COLUMN_NAMES disagree");
 }
 
-/// The man page's column list (cli::lsns::COLUMN_DOCS) says what `rlsns -H` says, once rlsns
+/// The man page's column list (lsns::args::COLUMN_DOCS) says what `rlsns -H` says, once rlsns
 /// lists its columns (before the lsns column table is merged, `-H` is not implemented yet).
 #[test]
 fn rlsns_man_page_columns_match_list_columns() {
@@ -115,8 +115,8 @@ fn rlsns_man_page_columns_match_list_columns() {
         })
         .collect();
     let documented: Vec<(String, String)> =
-        nscore::cli::lsns::COLUMN_DOCS.iter().map(|(n, h)| (n.to_string(), h.to_string())).collect();
-    assert_eq!(documented, listed, "cli::lsns::COLUMN_DOCS differs from `rlsns -H`");
+        nscore::lsns::args::COLUMN_DOCS.iter().map(|(n, h)| (n.to_string(), h.to_string())).collect();
+    assert_eq!(documented, listed, "lsns::args::COLUMN_DOCS differs from `rlsns -H`");
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn bash_completes_tree_relations_columns_and_types() {
     assert_offers("rlsns", &["rlsns", "--tree", "="], &["owner", "parent", "process"]);
     assert_offers("rlsns", &["rlsns", "--tree", "=", "pa"], &["parent"]);
     assert_offers("rlsns", &["rlsns", "-Tp"], &["-Tparent", "-Tprocess"]);
-    assert_offers("rlsns", &["rlsns", "-o", ""], nscore::cli::lsns::COLUMN_NAMES);
+    assert_offers("rlsns", &["rlsns", "-o", ""], nscore::lsns::args::COLUMN_NAMES);
     assert_offers("rlsns", &["rlsns", "-o", "NS,TY"], &["NS,TYPE"]);
     assert_offers("rlsns", &["rlsns", "-o", "+NS,n"], &["+NS,NPROCS", "+NS,NETNSID", "+NS,NSFS"]);
     assert_offers("rlsns", &["rlsns", "--output=PID,U"], &["--output=PID,UID", "--output=PID,USER"]);

@@ -324,7 +324,7 @@ fn check_error(e: &Error, prog: &str) {
 
 fn getopt(input: &[u8]) -> u64 {
     let tables: [(&str, Vec<OptSpec<u8>>); 3] = [
-        ("lsns", specs_of(crate::cli::lsns::OPTIONS)),
+        ("lsns", specs_of(crate::lsns::args::OPTIONS)),
         ("unshare", specs_of(crate::cli::unshare::OPTIONS)),
         ("nsenter", specs_of(crate::cli::nsenter::OPTIONS)),
     ];
@@ -464,8 +464,8 @@ fn nsenter_argv(input: &[u8]) -> u64 {
 fn lsns_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "lsns");
     // The filter scanner's echo (characters outside the language) goes nowhere here.
-    match crate::cli::lsns::parse(&argv, &mut std::io::sink()) {
-        Ok(crate::cli::lsns::Parsed::Run(a)) => {
+    match crate::lsns::args::parse(&argv, &mut std::io::sink()) {
+        Ok(crate::lsns::args::Parsed::Run(a)) => {
             assert!(!(a.json && a.raw), "--json and --raw both accepted");
             assert!(!(a.persistent && a.task.is_some()), "--persistent and --task both accepted");
             if let Some(pid) = a.task {

@@ -35,7 +35,7 @@ fn option_spellings() -> Vec<String> {
             out.push(format!("--{}", &l[..l.len().div_ceil(2)]));
         }
     };
-    for d in nscore::cli::lsns::OPTIONS {
+    for d in nscore::lsns::args::OPTIONS {
         add(d.short, d.long);
     }
     for d in nscore::cli::unshare::OPTIONS {

@@ -4,7 +4,6 @@
 //! and shell completions.
 
 pub mod getopt;
-pub mod lsns;
 pub mod nsenter;
 pub mod unshare;
 
@@ -127,13 +126,13 @@ pub struct ToolDoc {
 }
 
 // The prose of the tools whose option tables live in their own modules (cli/unshare.rs,
-// cli/nsenter.rs); rlsns's is lsns::DOC.
+// cli/nsenter.rs); rlsns's is lsns::args::DOC.
 pub mod nsenter_doc;
 pub mod unshare_doc;
 
 /// The manual prose of every tool, whether or not its command is built yet.
 pub fn tool_docs() -> [&'static ToolDoc; 3] {
-    [&unshare_doc::DOC, &nsenter_doc::DOC, &lsns::DOC]
+    [&unshare_doc::DOC, &nsenter_doc::DOC, &crate::lsns::args::DOC]
 }
 
 /// The manual prose of the command called `name`.
@@ -272,5 +271,5 @@ fn short_name(c: char) -> &'static str {
 
 /// All three commands, for `cargo xtask gen`.
 pub fn commands() -> Vec<clap::Command> {
-    vec![lsns::command(), unshare::command(), nsenter::command()]
+    vec![crate::lsns::args::command(), unshare::command(), nsenter::command()]
 }

@@ -5,8 +5,8 @@
 //! `same`, 1 otherwise, 2 when a process cannot be read at all.
 
 use super::scan::LSNS_ORDER;
-use crate::cli::lsns::LsnsArgs;
 use crate::error::{Error, Result};
+use crate::lsns::args::LsnsArgs;
 use crate::nstype::{NsId, NsKind};
 use crate::output::{ColumnSpec, Format, JsonType, Mode, Table};
 use crate::proc::ProcFs;

@@ -1,6 +1,7 @@
 //! lsns(8): discover namespaces from `/proc`, open descriptors and nsfs mounts, and print
 //! them as util-linux 2.42 does (list, process/owner/parent trees, a namespace's processes).
 
+pub mod args;
 pub mod columns;
 pub mod compare;
 pub mod holders;
@@ -8,12 +9,12 @@ pub mod query;
 pub mod scan;
 pub mod walk;
 
-use crate::cli::lsns::{parse, LsnsArgs, TreeKind, USAGE};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::output::{self, ColumnSpec, Format, LineId, Mode, Table};
 use crate::proc::ProcFs;
 use crate::tool::Invocation;
+use args::{parse, LsnsArgs, TreeKind, USAGE};
 use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
 use query::Query;
 use scan::{Rel, Scan, ScanError, ScanOptions};
@@ -418,7 +419,7 @@ fn list_columns_format(args: &LsnsArgs) -> Format {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::lsns::Parsed;
+    use crate::lsns::args::Parsed;
     use scan::Process;
 
     fn plan(args: &[&str]) -> Result<Plan> {

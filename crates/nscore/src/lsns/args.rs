@@ -1,9 +1,9 @@
 //! rlsns's options (lsns(8) of util-linux 2.42): the table, the util-linux help text, and the
 //! parse loop that applies options in getopt order as lsns does.
 
-use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
-use super::{OptDef, ToolDoc, ValueHint};
 use crate::byte_text::{carried_bytes, carry_bytes};
+use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
+use crate::cli::{OptDef, ToolDoc, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 pub use crate::number::parse_pid;
@@ -282,7 +282,7 @@ pub struct LsnsArgs {
     pub persistent: bool,
     pub task: Option<libc::pid_t>,
     /// The last `-Q` expression, parsed (every one is parsed as it is read; lsns keeps the last).
-    pub filter: Option<crate::lsns::query::Query>,
+    pub filter: Option<super::query::Query>,
     pub raw: bool,
     pub no_trunc: bool,
     pub no_wrap: bool,
@@ -299,14 +299,14 @@ pub struct LsnsArgs {
 }
 
 /// What the command line asks for.
-pub type Parsed = super::Parsed<LsnsArgs>;
+pub type Parsed = crate::cli::Parsed<LsnsArgs>;
 
 /// Runs lsns's getopt loop over `argv` (`argv[0]` included).
 /// `out` is stdout: the filter's scanner echoes there while `-Q` is read.
 pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> {
-    let mut specs = super::getopt_specs(OPTIONS);
+    let mut specs = crate::cli::getopt_specs(OPTIONS);
     let core = specs.len();
-    specs.extend(super::getopt_specs(EXTENSIONS));
+    specs.extend(crate::cli::getopt_specs(EXTENSIONS));
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::Permute).with_extensions_from(core);
     let mut args = LsnsArgs::default();
     let mut compare = false;
@@ -333,7 +333,7 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
             Opt::Filter => {
                 // lsns parses each expression as it reads the option, so a syntax error
                 // comes before errors of later options.
-                let (query, echo) = crate::lsns::query::Query::parse(&text);
+                let (query, echo) = super::query::Query::parse(&text);
                 // libsmartcols's scanner copies characters outside the language to stdout
                 // while it reads the expression, even when the expression then fails to parse.
                 out.write_all(&carried_bytes(&echo)).map_err(|e| Error::io("write error", &e))?;
@@ -399,7 +399,7 @@ fn exclusive(seen: &mut Option<Opt>, opt: Opt, group: &[(Opt, &str)]) -> Result<
 
 /// The clap description of rlsns, for man pages and completions.
 pub fn command() -> clap::Command {
-    super::clap_command(
+    crate::cli::clap_command(
         "rlsns",
         "List system namespaces.",
         &[OPTIONS, EXTENSIONS].concat(),
