@@ -684,30 +684,7 @@ fn idmap_target(input: &[u8]) -> u64 {
 
 /// lsns's columns as the filter sees them (name and JSON type).
 fn lsns_column(name: &str) -> Option<ColumnSpec> {
-    const COLUMNS: &[(&str, JsonType)] = &[
-        ("NS", JsonType::Number),
-        ("TYPE", JsonType::String),
-        ("PATH", JsonType::String),
-        ("NPROCS", JsonType::Number),
-        ("PID", JsonType::Number),
-        ("PPID", JsonType::Number),
-        ("COMMAND", JsonType::String),
-        ("UID", JsonType::Number),
-        ("USER", JsonType::String),
-        ("NETNSID", JsonType::String),
-        ("NSFS", JsonType::String),
-        ("PNS", JsonType::Number),
-        ("ONS", JsonType::Number),
-    ];
-    COLUMNS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(name, json)| ColumnSpec {
-        name,
-        help: "",
-        width_hint: 0.0,
-        right: false,
-        truncate: false,
-        wrap: false,
-        json,
-    })
+    crate::lsns::columns::COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
 }
 
 fn filter(input: &[u8]) -> u64 {

@@ -29,8 +29,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     let mut query = args.filter.take();
     if args.list_columns {
         let specs: Vec<ColumnSpec> = COLUMNS.iter().map(|c| c.spec).collect();
-        output::list_columns(&specs, "lsns-columns", &list_columns_format(&args), out)
-            .map_err(|e| Error::io("write error", &e))?;
+        output::list_columns(&specs, "lsns-columns", &args.format(), out).map_err(|e| Error::io("write error", &e))?;
         return Ok(0);
     }
     if let Some(pids) = args.compare {
@@ -69,7 +68,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     }
     // The table holds everything it shows: the scan's memory goes back before rendering.
     drop(scan);
-    render(&table, &plan.format(), out)?;
+    render(&table, &plan.format, out)?;
     Ok(0)
 }
 
@@ -115,11 +114,8 @@ pub struct Plan {
     pub namespace: Option<u64>,
     pub task: Option<i32>,
     pub persistent: bool,
-    pub json: bool,
-    pub raw: bool,
-    pub no_headings: bool,
-    pub no_trunc: bool,
-    pub no_wrap: bool,
+    /// How the table is printed (`-J`, `-r`, `-n`, `-u`, `-W`).
+    pub format: Format,
 }
 
 impl Plan {
@@ -163,11 +159,7 @@ impl Plan {
             namespace,
             task: args.task,
             persistent: args.persistent,
-            json: args.json,
-            raw: args.raw,
-            no_headings: args.no_headings,
-            no_trunc: args.no_trunc,
-            no_wrap: args.no_wrap,
+            format: args.format(),
         })
     }
 
@@ -180,10 +172,10 @@ impl Plan {
             .enumerate()
             .map(|(i, col)| {
                 let mut spec = col.column().spec;
-                if self.no_trunc {
+                if self.format.no_trunc {
                     spec.truncate = false;
                 }
-                if self.no_wrap {
+                if self.format.no_wrap {
                     spec.wrap = false;
                 }
                 let is_tree = match self.tree {
@@ -223,22 +215,6 @@ impl Plan {
             // With -p most representatives are not shown: their commands are read as needed.
             commands: self.task.is_none()
                 && (self.columns.contains(&Col::Command) || query.is_some_and(|q| q.has_holder("COMMAND"))),
-        }
-    }
-
-    pub fn format(&self) -> Format {
-        Format {
-            mode: if self.json {
-                Mode::Json("namespaces".to_string())
-            } else if self.raw {
-                Mode::Raw
-            } else {
-                Mode::Table
-            },
-            no_headings: self.no_headings,
-            no_trunc: self.no_trunc,
-            no_wrap: self.no_wrap,
-            term_width: output::terminal_width(),
         }
     }
 }
@@ -284,8 +260,8 @@ impl<'a> Builder<'a> {
             scan: self.scan,
             ns: &self.scan.namespaces[ns],
             proc: proc.map(|p| &self.scan.procs[p]),
-            no_wrap: self.plan.no_wrap,
-            json: self.plan.json,
+            no_wrap: self.plan.format.no_wrap,
+            json: matches!(self.plan.format.mode, Mode::Json(_)),
         };
         (col.column().get)(&cell)
     }
@@ -398,22 +374,6 @@ pub fn namespace_processes(scan: &Scan, plan: &Plan, ns: usize, query: Option<&Q
 #[cfg(test)]
 fn list_columns_table() -> Table {
     output::list_columns_table(&COLUMNS.iter().map(|c| c.spec).collect::<Vec<_>>())
-}
-
-fn list_columns_format(args: &LsnsArgs) -> Format {
-    Format {
-        mode: if args.json {
-            Mode::Json("lsns-columns".to_string())
-        } else if args.raw {
-            Mode::Raw
-        } else {
-            Mode::Table
-        },
-        no_headings: true,
-        no_trunc: false,
-        no_wrap: false,
-        term_width: output::terminal_width(),
-    }
 }
 
 #[cfg(test)]

@@ -21,10 +21,6 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
-/// The order in which util-linux visits the kinds (its `ns_names[]`).
-pub const LSNS_ORDER: [NsKind; 8] =
-    [NsKind::Mnt, NsKind::Net, NsKind::Pid, NsKind::Uts, NsKind::Ipc, NsKind::User, NsKind::Cgroup, NsKind::Time];
-
 /// A process as the scan saw it.
 #[derive(Debug, Clone)]
 pub struct Process {
@@ -267,7 +263,7 @@ fn ask_ahead(
     let mut seen = std::collections::HashSet::new();
     let mut asks: Vec<(i32, NsKind, u64, Option<Answer>)> = Vec::new();
     for proc in procs {
-        for kind in LSNS_ORDER {
+        for kind in NsKind::LSNS_ORDER {
             let ino = proc.ns[kind.index()];
             let wanted = opts.relations || (kind == NsKind::Net && opts.netnsid);
             if ino != 0 && wanted && seen.insert(ino) {
@@ -450,7 +446,7 @@ impl Scan {
     /// Counts process `pidx` in each of its namespaces.
     fn count_in(&mut self, pidx: usize) {
         let (pid, inos) = (self.procs[pidx].pid, self.procs[pidx].ns);
-        for kind in LSNS_ORDER {
+        for kind in NsKind::LSNS_ORDER {
             let ino = inos[kind.index()];
             if ino == 0 {
                 continue;
@@ -599,7 +595,7 @@ impl Scan {
         task_dir: &str,
         inos: [u64; 8],
     ) -> Result<(), i32> {
-        for kind in LSNS_ORDER {
+        for kind in NsKind::LSNS_ORDER {
             let ino = inos[kind.index()];
             if ino == 0 {
                 continue;
@@ -653,7 +649,7 @@ impl Scan {
         for tid in tids {
             let task_dir = format!("{}/task/{tid}", leader.pid);
             let mut inodes = [0; 8];
-            for kind in LSNS_ORDER.into_iter().filter(|k| opts.kinds[k.index()]) {
+            for kind in NsKind::LSNS_ORDER.into_iter().filter(|k| opts.kinds[k.index()]) {
                 if let Some(file) = dir.stat(&format!("{task_dir}/ns/{}", kind.name())) {
                     inodes[kind.index()] = file.ino;
                 }
@@ -863,7 +859,7 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
     let dir = procfs.open().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
     // `dir` goes into the scan (for command lines) once the scan is done with it.
     let mut scan = Scan::with_dir(None, procfs.clone(), mounts);
-    scan.nsfs_dev = LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
+    scan.nsfs_dev = NsKind::LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
     let netlink = if opts.netnsid { RouteSocket::open().map_err(|e| scan.note(e)).ok() } else { None };
     let pids = dir.pids().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let walk = walk::walk(&dir, opts, scan.nsfs_dev, &pids);
@@ -914,7 +910,7 @@ mod tests {
         // Every namespace a process showed was asked about, through the first process.
         let mut firsts = HashMap::new();
         for proc in &walk.procs {
-            for kind in LSNS_ORDER {
+            for kind in NsKind::LSNS_ORDER {
                 firsts.entry(proc.ns[kind.index()]).or_insert((proc.pid, kind));
             }
         }

@@ -7,7 +7,7 @@
 //! CPUs. The scan then takes the processes in on one thread, in `/proc` order, and its result
 //! is the one reading and taking in one process after the other would give.
 
-use super::scan::{Process, ScanOptions, LSNS_ORDER};
+use super::scan::{Process, ScanOptions};
 use crate::nstype::NsKind;
 use crate::proc::{FileId, ProcDir};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -104,7 +104,7 @@ fn read_process(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, slot: 
         let (Some(uid), Some(stat)) = (dir.uid(pid), dir.stat_line(pid)) else { return };
         (slot.uid, slot.ppid) = (uid, stat.ppid);
     }
-    let kinds = LSNS_ORDER.iter().filter(|k| opts.kinds[k.index()]);
+    let kinds = NsKind::LSNS_ORDER.iter().filter(|k| opts.kinds[k.index()]);
     if kinds.clone().count() >= NS_DIR_FROM {
         let Some(ns_dir) = dir.ns_dir(pid) else { return };
         for kind in kinds {
