@@ -511,12 +511,12 @@ fn proc_text(input: &[u8]) -> u64 {
         assert_eq!(unmangle(&mountinfo), mountinfo, "unmangle changed text without escapes");
     }
     let root = String::from_utf8_lossy(part(3));
-    let ino = crate::lsns::scan::nsfs_root_ino(&root);
+    let ino = crate::lsns::model::nsfs_root_ino(&root);
     if let Some(ino) = ino {
         assert!(root.contains('[') && root.contains(']'), "{root:?} gave {ino}");
     }
     let set = String::from_utf8_lossy(part(4));
-    let included = crate::lsns::scan::path_included(&set, &root, ',');
+    let included = crate::lsns::model::path_included(&set, &root, ',');
     if included {
         assert!(set == root || set.split(',').any(|e| e == root), "{root:?} is not an element of {set:?}");
     }

@@ -453,7 +453,7 @@ proptest! {
         let mounts = nscore::proc::parse_mountinfo_nsfs(&line);
         prop_assert_eq!(mounts.len(), 1);
         prop_assert_eq!(&mounts[0].target, &target);
-        prop_assert_eq!(nscore::lsns::scan::nsfs_root_ino(&mounts[0].root), Some(u64::from(ino)));
+        prop_assert_eq!(nscore::lsns::model::nsfs_root_ino(&mounts[0].root), Some(u64::from(ino)));
     }
 
     #[test]

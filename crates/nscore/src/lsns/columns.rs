@@ -2,7 +2,8 @@
 //! and getter. `-o` (and its completions), `--output-all`, `-H`, the filter, the man page and
 //! every output mode read this table.
 
-use super::scan::{Namespace, Process, Scan};
+use super::model::{Namespace, Process};
+use super::scan::Scan;
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::output::{ColumnSpec, JsonType};

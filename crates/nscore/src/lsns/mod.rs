@@ -5,6 +5,8 @@ pub mod args;
 pub mod columns;
 pub mod compare;
 pub mod holders;
+pub mod lookups;
+pub mod model;
 pub mod query;
 pub mod scan;
 pub mod walk;
@@ -16,8 +18,9 @@ use crate::proc::ProcFs;
 use crate::tool::Invocation;
 use args::{parse, LsnsArgs, TreeKind, USAGE};
 use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
+use model::{Rel, ScanError, ScanOptions};
 use query::Query;
-use scan::{Rel, Scan, ScanError, ScanOptions};
+use scan::Scan;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
@@ -380,7 +383,7 @@ fn list_columns_table() -> Table {
 mod tests {
     use super::*;
     use crate::lsns::args::Parsed;
-    use scan::Process;
+    use model::Process;
 
     fn plan(args: &[&str]) -> Result<Plan> {
         let argv: Vec<std::ffi::OsString> =

@@ -11,6 +11,7 @@
 //! socket or a bind mount brings its owner and parent along (of the selected types), and
 //! while /proc is walked only namespaces found that way count as known.
 
+use super::model::{nsfs_root_ino, Holder, Namespace, Process, Rel, ScanError, ScanOptions};
 use super::walk::{self, HeldFd};
 use crate::nstype::NsKind;
 use crate::proc::{NsfsMount, ProcDir, ProcFs};
@@ -21,120 +22,12 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
-/// A process as the scan saw it.
-#[derive(Debug, Clone)]
-pub struct Process {
-    pub pid: i32,
-    /// From `PID/stat`; 0 when not read (see [`ScanOptions::every_process`]).
-    pub ppid: i32,
-    /// Owner of `/proc/PID`; 0 when not read (see [`ScanOptions::every_process`]).
-    pub uid: u32,
-    /// Namespace inode per kind (index [`NsKind::index`]); 0 when not read.
-    pub ns: [u64; 8],
-    /// The scanned process whose pid is our ppid.
-    pub parent: Option<usize>,
-}
-
-/// The two relations a namespace has to another (util-linux's `RELA_PARENT`, `RELA_OWNER`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rel {
-    Parent = 0,
-    Owner = 1,
-}
-
-/// A namespace.
-#[derive(Debug, Clone)]
-pub struct Namespace {
-    pub ino: u64,
-    pub kind: NsKind,
-    /// Member processes (indices into [`Scan::procs`]) in scan order.
-    pub procs: Vec<usize>,
-    /// The member with the lowest pid.
-    pub rep: Option<usize>,
-    /// NS_GET_PARENT's inode (pid and user namespaces), 0 if none or not allowed.
-    pub parent_ino: u64,
-    /// NS_GET_USERNS's inode, 0 if none or not allowed.
-    pub owner_ino: u64,
-    /// RTM_GETNSID's answer (`-1`: unassigned); `None` when not asked or no answer.
-    pub netnsid: Option<i32>,
-    /// NS_GET_OWNER_UID, the UID shown when no process is a member.
-    pub uid_fallback: u32,
-    /// Entries of parent and owner, once connected.
-    pub related: [Option<usize>; 2],
-    /// Added from a descriptor (fd, socket, mount or ghost); while /proc is walked only these
-    /// count as known, as in util-linux.
-    from_fd: bool,
-    /// The kernel has been asked about this namespace.
-    queried: bool,
-}
-
-impl Namespace {
-    pub fn nprocs(&self) -> usize {
-        self.procs.len()
-    }
-
-    pub fn related_ino(&self, rel: Rel) -> u64 {
-        match rel {
-            Rel::Parent => self.parent_ino,
-            Rel::Owner => self.owner_ino,
-        }
-    }
-}
-
-/// Something other than a member process that holds a namespace (rns's HOLDERS column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Holder {
-    /// An open nsfs descriptor: pid, descriptor number.
-    Fd(i32, i32),
-    /// A socket of a process that is not in the socket's network namespace: pid, descriptor.
-    Socket(i32, i32),
-}
-
-/// What to look for.
-#[derive(Debug, Clone, Default)]
-pub struct ScanOptions {
-    /// Kinds to read (`-t`; all when none given).
-    pub kinds: [bool; 8],
-    /// Ask RTM_GETNSID (only when NETNSID is shown or filtered on).
-    pub netnsid: bool,
-    /// Ask NS_GET_PARENT and NS_GET_USERNS about the namespaces processes show (PNS, ONS and
-    /// the owner and parent trees need them). Namespaces found through descriptors and mounts
-    /// are always asked: that is how util-linux finds their owners and parents.
-    pub relations: bool,
-    /// Read every process's parent pid and owner (`lsns <namespace ID>` shows them all);
-    /// else only those of namespace representatives, the processes the other tables show.
-    pub every_process: bool,
-    /// Connect owners/parents and add the missing ones (`--tree=owner|parent`).
-    pub connect: bool,
-    /// `--threads` (an rns extra): also read `PID/task/TID/ns`; a thread whose namespaces
-    /// differ from its process's is added as a process of its own (its ppid: the process).
-    pub threads: bool,
-    /// Read the command lines of namespace representatives during the scan, on several
-    /// threads (COMMAND is shown or filtered on, and every namespace may be listed).
-    pub commands: bool,
-}
-
-/// Why a scan stopped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScanError {
-    /// An NS ioctl failed with this errno (ENOTTY: lsns exits 2; others 1), after these
-    /// warnings.
-    Ioctl { errno: i32, warnings: Vec<String> },
-    /// `self/mountinfo` could not be read.
-    Mountinfo(i32),
-    /// Reading the root failed.
-    Io(i32),
-    /// Descriptors or memory ran out (EMFILE, ENFILE, ENOMEM) while reading: what was read
-    /// may lack namespaces, owners or parents, so there is no answer.
-    Exhausted(i32),
-}
-
 /// Everything found.
 #[derive(Debug)]
 pub struct Scan {
     pub procfs: ProcFs,
     /// The open root, kept for reading command lines while printing.
-    dir: Option<ProcDir>,
+    pub(super) dir: Option<ProcDir>,
     pub procs: Vec<Process>,
     pub namespaces: Vec<Namespace>,
     by_ino: HashMap<u64, usize>,
@@ -144,12 +37,12 @@ pub struct Scan {
     pub held: HashMap<u64, Vec<Holder>>,
     /// Messages util-linux prints with warnx while scanning (`Unsupported ioctl ...`).
     pub warnings: Vec<String>,
-    users: RefCell<HashMap<u32, String>>,
+    pub(super) users: RefCell<HashMap<u32, String>>,
     /// HOLDERS's `child:`/`owned:` items of every namespace, built once when first asked for
     /// (asking each namespace about every other one is quadratic: minutes for 16 000).
     pub(crate) relatives: std::cell::OnceCell<HashMap<u64, Vec<String>>>,
     /// Command lines read so far: a process shows on the line of each namespace it represents.
-    commands: RefCell<HashMap<i32, Option<String>>>,
+    pub(super) commands: RefCell<HashMap<i32, Option<String>>>,
     /// What the kernel said, asked ahead on several threads, by inode: the task directory
     /// asked through and the answer.
     answers: HashMap<u64, (String, Answer)>,
@@ -159,7 +52,7 @@ pub struct Scan {
 }
 
 /// Representatives read per thread at least: each costs a few system calls (~15 us).
-const MIN_READS_PER_THREAD: usize = 64;
+pub(super) const MIN_READS_PER_THREAD: usize = 64;
 
 fn is_gone(errno: i32) -> bool {
     matches!(errno, libc::ENOENT | libc::ESRCH | libc::EACCES)
@@ -311,7 +204,7 @@ impl Scan {
     }
 
     /// Remembers `errno` if it says descriptors or memory ran out.
-    fn note(&self, errno: i32) {
+    pub(super) fn note(&self, errno: i32) {
         if crate::sys::fd::is_exhaustion(errno) && self.exhausted.get().is_none() {
             self.exhausted.set(Some(errno));
         }
@@ -343,49 +236,6 @@ impl Scan {
         order
     }
 
-    /// The command line of a process, read when first asked for (as lsns reads it while
-    /// printing), once per process.
-    pub fn command(&self, pid: i32) -> Option<String> {
-        let dir = self.dir.as_ref()?;
-        self.commands.borrow_mut().entry(pid).or_insert_with(|| dir.command(pid)).clone()
-    }
-
-    /// The name of a uid as util-linux's id cache shows it: the passwd name (bytes that are not
-    /// UTF-8 carried as they are), or the number when there is no entry or the name has no
-    /// printable width in the user's locale (empty, a tab or control character in it).
-    pub fn user_name(&self, uid: u32) -> String {
-        self.users
-            .borrow_mut()
-            .entry(uid)
-            .or_insert_with(|| match crate::sys::passwd::user_name(uid) {
-                Ok(Some(name)) if crate::sys::locale::id_name_is_shown(&name) => crate::byte_text::carry_bytes(&name),
-                Ok(_) => uid.to_string(),
-                Err(errno) => {
-                    self.note(errno);
-                    uid.to_string()
-                }
-            })
-            .clone()
-    }
-
-    /// NSFS: the targets of nsfs mounts of this namespace, joined by `sep`, a target left out
-    /// when util-linux's substring test finds it already in the list.
-    pub fn nsfs_paths(&self, ns: &Namespace, sep: char) -> Option<String> {
-        let root = format!("{}:[{}]", ns.kind.name(), ns.ino);
-        let mut out: Option<String> = None;
-        for m in self.mounts.iter().filter(|m| m.root == root) {
-            match &mut out {
-                None => out = Some(m.target.clone()),
-                Some(set) if !path_included(set, &m.target, sep) => {
-                    set.push(sep);
-                    set.push_str(&m.target);
-                }
-                Some(_) => {}
-            }
-        }
-        out
-    }
-
     fn warn_unsupported(&mut self, errno: i32, request: &str) {
         if errno == libc::ENOTTY || errno == libc::ENOSYS {
             self.unsupported(request);
@@ -398,7 +248,12 @@ impl Scan {
     }
 
     /// [`related_of`], its `Unsupported ioctl` warning kept.
-    fn related(&mut self, fd: BorrowedFd<'_>, kind: NsKind, rel: Rel) -> Result<(u64, Option<OwnedFd>), i32> {
+    pub(super) fn related(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        kind: NsKind,
+        rel: Rel,
+    ) -> Result<(u64, Option<OwnedFd>), i32> {
         let mut unsupported = Vec::new();
         let related = related_of(fd, kind, rel, &mut unsupported);
         for request in unsupported {
@@ -485,7 +340,7 @@ impl Scan {
     /// util-linux's `add_namespace_for_nsfd`: a namespace known by a descriptor, and (if not
     /// known yet) its parent and owner. `all_known`: every entry counts as known (after the
     /// /proc walk); else only those added from descriptors.
-    fn add_from_fd(
+    pub(super) fn add_from_fd(
         &mut self,
         opts: &ScanOptions,
         netlink: Option<&RouteSocket>,
@@ -740,87 +595,6 @@ impl Scan {
         }
     }
 
-    /// Links namespaces to their parents and owners; a missing one that a member process
-    /// can reach through ioctl is added (a "ghost").
-    fn connect(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>) {
-        let mut orphans: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
-        for i in 0..self.namespaces.len() {
-            let kind = self.namespaces[i].kind;
-            for rel in [Rel::Parent, Rel::Owner] {
-                if rel == Rel::Parent && !matches!(kind, NsKind::User | NsKind::Pid) {
-                    continue;
-                }
-                let id = self.namespaces[i].related_ino(rel);
-                if let Some(j) = self.get(id).filter(|_| id != 0) {
-                    self.namespaces[i].related[rel as usize] = Some(j);
-                }
-            }
-            for rel in [Rel::Parent, Rel::Owner] {
-                if self.namespaces[i].related_ino(rel) != 0 && self.namespaces[i].related[rel as usize].is_none() {
-                    orphans[rel as usize].push(i);
-                }
-            }
-        }
-        for rel in [Rel::Parent, Rel::Owner] {
-            for &i in orphans[rel as usize].iter().rev() {
-                self.read_ghost(opts, netlink, i, rel);
-            }
-        }
-    }
-
-    fn read_ghost(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>, orphan: usize, rel: Rel) {
-        let Some(rep) = self.namespaces[orphan].rep else { return };
-        let want = self.namespaces[orphan].related_ino(rel);
-        if let Some(j) = self.get(want) {
-            self.namespaces[orphan].related[rel as usize] = Some(j);
-            return;
-        }
-        let kind = self.namespaces[orphan].kind;
-        let Some(Ok(fd)) =
-            self.dir.as_ref().map(|dir| dir.open(&format!("{}/ns/{}", self.procs[rep].pid, kind.name())))
-        else {
-            return;
-        };
-        let Ok((ino, Some(missing))) = self.related(fd.as_fd(), kind, rel).map_err(|e| self.note(e)) else { return };
-        if ino != want {
-            return;
-        }
-        let added = self.add_from_fd(opts, netlink, missing.as_fd(), want, true);
-        self.namespaces[orphan].related[rel as usize] = added;
-    }
-
-    /// Reads the parent pid and owner of every namespace's representative, once per
-    /// process, and with `commands` its command line (which lsns reads while printing), on
-    /// the walk's threads. One that exited after the walk keeps 0 and no command.
-    fn read_representatives(&mut self, dir: &ProcDir, commands: bool) {
-        let mut reps: Vec<usize> = self.namespaces.iter().filter_map(|ns| ns.rep).collect();
-        reps.sort_unstable();
-        reps.dedup();
-        // (pid, uid, ppid, command) of each representative.
-        let mut read: Vec<(i32, u32, i32, Option<String>)> =
-            reps.iter().map(|&r| (self.procs[r].pid, 0, self.procs[r].ppid, None)).collect();
-        let threads = walk::threads_for(read.len(), MIN_READS_PER_THREAD, 1);
-        walk::in_parts(&mut read, threads, |part| {
-            for (pid, uid, ppid, command) in part {
-                *uid = dir.uid(*pid).unwrap_or(0);
-                // A thread line (`--threads`) keeps its process as parent.
-                if *ppid == 0 {
-                    *ppid = dir.stat_line(*pid).map_or(0, |stat| stat.ppid);
-                }
-                if commands {
-                    *command = dir.command(*pid);
-                }
-            }
-        });
-        let mut cache = self.commands.borrow_mut();
-        for (&rep, (pid, uid, ppid, command)) in reps.iter().zip(read) {
-            (self.procs[rep].uid, self.procs[rep].ppid) = (uid, ppid);
-            if commands {
-                cache.insert(pid, command);
-            }
-        }
-    }
-
     /// Sets each process's parent (the scanned process whose pid is its ppid).
     pub fn link_parents(&mut self) {
         let by_pid: HashMap<i32, usize> = self.procs.iter().enumerate().map(|(i, p)| (p.pid, i)).collect();
@@ -828,28 +602,6 @@ impl Scan {
             p.parent = by_pid.get(&p.ppid).copied();
         }
     }
-}
-
-/// The inode of an nsfs mount root such as `net:[4026532469]`.
-pub fn nsfs_root_ino(root: &str) -> Option<u64> {
-    let rest = &root[root.find('[')? + 1..];
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || rest.as_bytes().get(digits) != Some(&b']') {
-        return None;
-    }
-    rest[..digits].parse().ok()
-}
-
-/// util-linux's `is_path_included`: is `elt` an element of the `sep`-joined `set`? Only the
-/// first occurrence of `elt` as a substring is looked at.
-pub fn path_included(set: &str, elt: &str, sep: char) -> bool {
-    let Some(at) = set.find(elt) else { return false };
-    let (sb, end) = (set.as_bytes(), at + elt.len());
-    let sep = sep as u8;
-    if at == 0 && (set.len() == elt.len() || sb[elt.len()] == sep) {
-        return true;
-    }
-    at > 0 && sb[at - 1] == sep && (end == sb.len() || sb[end] == sep)
 }
 
 /// Scans `procfs` for namespaces.
@@ -929,22 +681,5 @@ mod tests {
             }
         }
         assert!(compared > 0);
-    }
-
-    #[test]
-    fn nsfs_roots() {
-        assert_eq!(nsfs_root_ino("net:[4026532469]"), Some(4026532469));
-        assert_eq!(nsfs_root_ino("net:[12x]"), None);
-        assert_eq!(nsfs_root_ino("/"), None);
-    }
-
-    #[test]
-    fn path_inclusion_like_util_linux() {
-        assert!(path_included("/a", "/a", ','));
-        assert!(path_included("/a,/b", "/b", ','));
-        assert!(path_included("/a,/b,/c", "/b", ','));
-        assert!(!path_included("/ab", "/a", ','));
-        // Only the first occurrence counts: "/b" is found inside "/a/b" first.
-        assert!(!path_included("/a/b,/b", "/b", ','));
     }
 }

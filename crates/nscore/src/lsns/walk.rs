@@ -7,7 +7,7 @@
 //! CPUs. The scan then takes the processes in on one thread, in `/proc` order, and its result
 //! is the one reading and taking in one process after the other would give.
 
-use super::scan::{Process, ScanOptions};
+use super::model::{Process, ScanOptions};
 use crate::nstype::NsKind;
 use crate::proc::{FileId, ProcDir};
 use std::sync::atomic::{AtomicUsize, Ordering};
