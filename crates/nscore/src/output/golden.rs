@@ -256,15 +256,17 @@ fn renders_lsns_like_lsns() {
 #[test]
 fn lists_columns_like_lsns() {
     let files = [
-        ("list-columns.table", Mode::Table, JsonLayout::Pretty, None),
-        ("list-columns.tty40", Mode::Table, JsonLayout::Pretty, Some(40)),
-        ("list-columns.raw", Mode::Raw, JsonLayout::Pretty, None),
-        ("list-columns.json", Mode::Json("namespaces".into()), JsonLayout::Pretty, None),
-        ("list-columns.json-compact", Mode::Json("namespaces".into()), JsonLayout::Compact, None),
-        ("list-columns.json-lines", Mode::Json("namespaces".into()), JsonLayout::Lines, None),
+        ("list-columns.golden", Mode::Table, JsonLayout::Pretty, None),
+        ("list-columns-tty40.golden", Mode::Table, JsonLayout::Pretty, Some(40)),
+        ("list-columns-raw.golden", Mode::Raw, JsonLayout::Pretty, None),
+        ("list-columns-json.golden", Mode::Json("namespaces".into()), JsonLayout::Pretty, None),
+        ("list-columns-json-compact.golden", Mode::Json("namespaces".into()), JsonLayout::Compact, None),
+        ("list-columns-json-lines.golden", Mode::Json("namespaces".into()), JsonLayout::Lines, None),
     ];
+    // The same goldens as tests/lsns.rs checks the binary against.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/lsns");
     for (name, mode, json_layout, term_width) in files {
-        let expected = std::fs::read_to_string(lsns_dir().join(name)).unwrap();
+        let expected = std::fs::read_to_string(dir.join(name)).unwrap();
         let format = Format { mode, no_headings: false, no_trunc: false, no_wrap: false, term_width };
         let env = Env { json_layout, ..Env::default() };
         let mut out = Vec::new();
