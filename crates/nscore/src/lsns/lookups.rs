@@ -2,12 +2,12 @@
 //! lines, the owners and parents no process shows (`--tree=owner|parent`), and, while
 //! printing, command lines, user names and nsfs mount points.
 
+use super::kernel::NsidSource;
 use super::model::{path_included, Namespace, Rel, ScanOptions};
 use super::scan::{Scan, MIN_READS_PER_THREAD};
 use super::walk;
 use crate::nstype::NsKind;
 use crate::proc::ProcDir;
-use crate::sys::netlink::RouteSocket;
 use std::os::fd::AsFd;
 
 impl Scan {
@@ -56,7 +56,7 @@ impl Scan {
 
     /// Links namespaces to their parents and owners; a missing one that a member process
     /// can reach through ioctl is added (a "ghost").
-    pub(super) fn connect(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>) {
+    pub(super) fn connect(&mut self, opts: &ScanOptions, netlink: Option<&dyn NsidSource>) {
         let mut orphans: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
         for i in 0..self.namespaces.len() {
             let kind = self.namespaces[i].kind;
@@ -82,7 +82,7 @@ impl Scan {
         }
     }
 
-    fn read_ghost(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>, orphan: usize, rel: Rel) {
+    fn read_ghost(&mut self, opts: &ScanOptions, netlink: Option<&dyn NsidSource>, orphan: usize, rel: Rel) {
         let Some(rep) = self.namespaces[orphan].rep else { return };
         let want = self.namespaces[orphan].related_ino(rel);
         if let Some(j) = self.get(want) {

@@ -5,11 +5,15 @@ pub mod args;
 pub mod columns;
 pub mod compare;
 pub mod holders;
+pub mod kernel;
 pub mod lookups;
 pub mod model;
 pub mod query;
 pub mod scan;
 pub mod walk;
+
+#[cfg(test)]
+mod fixture;
 
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
@@ -18,14 +22,15 @@ use crate::proc::ProcFs;
 use crate::tool::Invocation;
 use args::{parse, LsnsArgs, TreeKind, USAGE};
 use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
+use kernel::NsQueries;
 use model::{Rel, ScanError, ScanOptions};
 use query::Query;
 use scan::Scan;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
-/// rlsns's main: parse, then list.
-pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
+/// rlsns's main: parse, then list what `procfs` and `kernel` show.
+pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'static dyn NsQueries) -> Result<i32> {
     let parsed = parse(&inv.argv, out)?;
     let Some(mut args) = crate::tool::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
     // Parsed (and its echo printed) while the options were read.
@@ -36,12 +41,12 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
         return Ok(0);
     }
     if let Some(pids) = args.compare {
-        return compare::run(&ProcFs::live(), pids, &args, out);
+        return compare::run(procfs, pids, &args, out);
     }
     let plan = Plan::new(&args)?;
     let mut opts = plan.scan_options(query.as_ref());
     opts.threads = args.threads;
-    let scan = match scan::scan(&ProcFs::live(), &opts) {
+    let scan = match scan::scan(procfs, kernel, &opts) {
         Ok(scan) => scan,
         Err(e) => {
             if let ScanError::Ioctl { warnings, .. } = &e {
@@ -678,7 +683,7 @@ mod tests {
         // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
         let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
         let opts = ScanOptions { kinds: [true; 8], relations: true, ..ScanOptions::default() };
-        let err = scan::scan(&procfs, &opts).unwrap_err();
+        let err = scan::scan(&procfs, &kernel::LIVE, &opts).unwrap_err();
         assert_eq!(
             err,
             ScanError::Ioctl { errno: libc::ENOTTY, warnings: vec!["Unsupported ioctl NS_GET_USERNS".into()] }

@@ -11,11 +11,11 @@
 //! socket or a bind mount brings its owner and parent along (of the selected types), and
 //! while /proc is walked only namespaces found that way count as known.
 
+use super::kernel::{NsQueries, NsidSource, LIVE};
 use super::model::{nsfs_root_ino, Holder, Namespace, Process, Rel, ScanError, ScanOptions};
 use super::walk::{self, HeldFd};
 use crate::nstype::NsKind;
 use crate::proc::{NsfsMount, ProcDir, ProcFs};
-use crate::sys::netlink::RouteSocket;
 use crate::sys::ns::{self as nsio, NsIoctl};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -49,6 +49,8 @@ pub struct Scan {
     /// The first EMFILE, ENFILE or ENOMEM met outside the `/proc` readers (which remember
     /// their own, [`ProcDir::exhausted`]): an ioctl, a socket, a bind mount opened.
     exhausted: std::cell::Cell<Option<i32>>,
+    /// What answers the scan's questions about namespaces.
+    pub(super) kernel: &'static dyn NsQueries,
 }
 
 /// Representatives read per thread at least: each costs a few system calls (~15 us).
@@ -62,6 +64,7 @@ fn is_gone(errno: i32) -> bool {
 /// descriptor; EPERM and ENOSYS mean none; other errors are returned. A request the kernel
 /// does not know is added to `unsupported` (util-linux warns about it).
 fn related_of(
+    kernel: &dyn NsQueries,
     fd: BorrowedFd<'_>,
     kind: NsKind,
     rel: Rel,
@@ -72,11 +75,8 @@ fn related_of(
         Rel::Parent => return Ok((0, None)),
         Rel::Owner => NsIoctl::GetUserns,
     };
-    match nsio::ns_get_related(fd, which) {
-        Ok(other) => {
-            let st = crate::sys::at::stat_fd(other.as_fd())?;
-            Ok((st.st_ino, Some(other)))
-        }
+    match kernel.related(fd, which) {
+        Ok(other) => Ok((kernel.inode(other.as_fd())?, Some(other))),
         Err(e) => {
             if e == libc::ENOTTY || e == libc::ENOSYS {
                 unsupported.push(which.name());
@@ -104,9 +104,10 @@ struct Answer {
 /// columns, filter and tree need. Touches nothing but the kernel, so the scan asks about the
 /// namespaces of many processes on several threads ([`ask_ahead`]).
 fn ask_about(
+    kernel: &dyn NsQueries,
     dir: &ProcDir,
     opts: &ScanOptions,
-    netlink: Option<&RouteSocket>,
+    netlink: Option<&dyn NsidSource>,
     task_dir: &str,
     kind: NsKind,
     ino: u64,
@@ -120,12 +121,12 @@ fn ask_about(
         };
         // The pid may have passed to another process between the walk and the open: then
         // this descriptor is another namespace, whose relatives must not be taken for these.
-        if crate::sys::at::stat_fd(fd.as_fd()).map(|st| st.st_ino) != Ok(ino) {
+        if kernel.inode(fd.as_fd()) != Ok(ino) {
             return Ok(None);
         }
         // A namespace or process that vanished in between reads as unrelated; any other
         // failure ends the scan.
-        let mut ask = |rel| match related_of(fd.as_fd(), kind, rel, &mut unsupported) {
+        let mut ask = |rel| match related_of(kernel, fd.as_fd(), kind, rel, &mut unsupported) {
             Ok((ino, _)) => Ok(ino),
             Err(e) if is_gone(e) => Ok(0),
             Err(e) => Err(e),
@@ -148,9 +149,10 @@ fn ask_about(
 /// asking one by one; one whose namespace a descriptor made known first is not used.
 /// On one thread (few namespaces, or few descriptors left) `netlink` is used for all.
 fn ask_ahead(
+    kernel: &dyn NsQueries,
     dir: &ProcDir,
     opts: &ScanOptions,
-    netlink: Option<&RouteSocket>,
+    netlink: Option<&dyn NsidSource>,
     procs: &[Process],
 ) -> HashMap<u64, (String, Answer)> {
     let mut seen = std::collections::HashSet::new();
@@ -168,10 +170,10 @@ fn ask_ahead(
     let threads = walk::threads_for(asks.len(), MIN_READS_PER_THREAD, 3);
     walk::in_parts(&mut asks, threads, |part| {
         // A netlink socket per part: answers on a shared one could cross.
-        let own = if opts.netnsid && threads > 1 { RouteSocket::open().map_err(|e| dir.note(e)).ok() } else { None };
-        let netlink = if threads > 1 { own.as_ref() } else { netlink };
+        let own = if opts.netnsid && threads > 1 { kernel.nsid_source().map_err(|e| dir.note(e)).ok() } else { None };
+        let netlink = if threads > 1 { own.as_deref() } else { netlink };
         for (pid, kind, ino, answer) in part {
-            *answer = Some(ask_about(dir, opts, netlink, &pid.to_string(), *kind, *ino));
+            *answer = Some(ask_about(kernel, dir, opts, netlink, &pid.to_string(), *kind, *ino));
         }
     });
     asks.into_iter().filter_map(|(pid, _, ino, answer)| Some((ino, (pid.to_string(), answer?)))).collect()
@@ -200,6 +202,7 @@ impl Scan {
             commands: RefCell::new(HashMap::new()),
             answers: HashMap::new(),
             exhausted: std::cell::Cell::new(None),
+            kernel: &LIVE,
         }
     }
 
@@ -255,7 +258,7 @@ impl Scan {
         rel: Rel,
     ) -> Result<(u64, Option<OwnedFd>), i32> {
         let mut unsupported = Vec::new();
-        let related = related_of(fd, kind, rel, &mut unsupported);
+        let related = related_of(self.kernel, fd, kind, rel, &mut unsupported);
         for request in unsupported {
             self.unsupported(request);
         }
@@ -285,7 +288,7 @@ impl Scan {
         }
     }
 
-    fn netnsid(&self, netlink: Option<&RouteSocket>, fd: BorrowedFd<'_>) -> Option<i32> {
+    fn netnsid(&self, netlink: Option<&dyn NsidSource>, fd: BorrowedFd<'_>) -> Option<i32> {
         netlink.and_then(|nl| nl.nsid(fd).map_err(|e| self.note(e)).ok().flatten())
     }
 
@@ -343,12 +346,12 @@ impl Scan {
     pub(super) fn add_from_fd(
         &mut self,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         fd: BorrowedFd<'_>,
         ino: u64,
         all_known: bool,
     ) -> Option<usize> {
-        let flag = match nsio::ns_get_nstype(fd) {
+        let flag = match self.kernel.nstype(fd) {
             Ok(flag) => flag,
             Err(e) => {
                 self.note(e);
@@ -371,7 +374,7 @@ impl Scan {
             },
             _ => None,
         };
-        let uid = match nsio::ns_get_owner_uid(fd) {
+        let uid = match self.kernel.owner_uid(fd) {
             Ok(uid) => uid,
             Err(e) => {
                 self.note(e);
@@ -424,7 +427,7 @@ impl Scan {
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         pidx: usize,
         fds: &[HeldFd],
     ) -> Result<(), i32> {
@@ -446,7 +449,7 @@ impl Scan {
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         task_dir: &str,
         inos: [u64; 8],
     ) -> Result<(), i32> {
@@ -463,7 +466,7 @@ impl Scan {
             // Asked already, on the walk's threads, through this process.
             let answer = match self.answers.remove(&ino) {
                 Some((asked_through, answer)) if asked_through == task_dir => answer,
-                _ => ask_about(dir, opts, netlink, task_dir, kind, ino),
+                _ => ask_about(self.kernel, dir, opts, netlink, task_dir, kind, ino),
             };
             for request in answer.unsupported {
                 self.unsupported(request);
@@ -485,7 +488,7 @@ impl Scan {
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         leader: &Process,
     ) -> Result<(), i32> {
         let entries = match std::fs::read_dir(self.procfs.root().join(format!("{}/task", leader.pid))) {
@@ -532,7 +535,7 @@ impl Scan {
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         pid: i32,
         fds: &[HeldFd],
         own_net: u64,
@@ -577,7 +580,7 @@ impl Scan {
     }
 
     /// Namespaces bind-mounted somewhere (`unshare --net=FILE`, `ip netns add`).
-    fn read_persistent(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>) {
+    fn read_persistent(&mut self, opts: &ScanOptions, netlink: Option<&dyn NsidSource>) {
         let mounts = self.mounts.clone();
         for m in &mounts {
             let Some(ino) = nsfs_root_ino(&m.root) else { continue };
@@ -605,26 +608,27 @@ impl Scan {
 }
 
 /// Scans `procfs` for namespaces.
-pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
+pub fn scan(procfs: &ProcFs, kernel: &'static dyn NsQueries, opts: &ScanOptions) -> Result<Scan, ScanError> {
     // lsns parses mountinfo before it walks /proc.
     let mounts = procfs.nsfs_mounts().map_err(|e| ScanError::Mountinfo(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let dir = procfs.open().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
     // `dir` goes into the scan (for command lines) once the scan is done with it.
     let mut scan = Scan::with_dir(None, procfs.clone(), mounts);
+    scan.kernel = kernel;
     scan.nsfs_dev = NsKind::LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
-    let netlink = if opts.netnsid { RouteSocket::open().map_err(|e| scan.note(e)).ok() } else { None };
+    let netlink = if opts.netnsid { kernel.nsid_source().map_err(|e| scan.note(e)).ok() } else { None };
     let pids = dir.pids().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let walk = walk::walk(&dir, opts, scan.nsfs_dev, &pids);
     drop(pids);
     scan.check(&dir)?;
     if opts.relations || opts.netnsid {
-        scan.answers = ask_ahead(&dir, opts, netlink.as_ref(), &walk.procs);
+        scan.answers = ask_ahead(kernel, &dir, opts, netlink.as_deref(), &walk.procs);
     }
     scan.procs = walk.procs;
     let mut fds: &[HeldFd] = &walk.fds;
     for pidx in 0..scan.procs.len() {
         let held = fds.iter().take_while(|f| f.0 == scan.procs[pidx].pid).count();
-        if let Err(errno) = scan.take_in(&dir, opts, netlink.as_ref(), pidx, &fds[..held]) {
+        if let Err(errno) = scan.take_in(&dir, opts, netlink.as_deref(), pidx, &fds[..held]) {
             return Err(ScanError::Ioctl { errno, warnings: std::mem::take(&mut scan.warnings) });
         }
         fds = &fds[held..];
@@ -637,10 +641,10 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
         scan.read_representatives(&dir, opts.commands);
     }
     scan.link_parents();
-    scan.read_persistent(opts, netlink.as_ref());
+    scan.read_persistent(opts, netlink.as_deref());
     scan.dir = Some(dir);
     if opts.connect {
-        scan.connect(opts, netlink.as_ref());
+        scan.connect(opts, netlink.as_deref());
     }
     match scan.exhausted() {
         Some(e) => Err(e),
@@ -657,8 +661,8 @@ mod tests {
         let dir = ProcFs::live().open().unwrap();
         let opts = ScanOptions { kinds: [true; 8], relations: true, netnsid: true, ..Default::default() };
         let walk = walk::walk(&dir, &opts, None, &dir.pids().unwrap());
-        let shared = RouteSocket::open().ok();
-        let ahead = ask_ahead(&dir, &opts, shared.as_ref(), &walk.procs);
+        let shared = LIVE.nsid_source().ok();
+        let ahead = ask_ahead(&LIVE, &dir, &opts, shared.as_deref(), &walk.procs);
         // Every namespace a process showed was asked about, through the first process.
         let mut firsts = HashMap::new();
         for proc in &walk.procs {
@@ -668,12 +672,12 @@ mod tests {
         }
         firsts.remove(&0);
         assert_eq!(ahead.len(), firsts.len());
-        let netlink = RouteSocket::open().ok();
+        let netlink = LIVE.nsid_source().ok();
         let mut compared = 0;
         for (ino, (task_dir, answer)) in &ahead {
             let (pid, kind) = firsts[ino];
             assert_eq!(task_dir, &pid.to_string());
-            let again = ask_about(&dir, &opts, netlink.as_ref(), task_dir, kind, *ino);
+            let again = ask_about(&LIVE, &dir, &opts, netlink.as_deref(), task_dir, kind, *ino);
             // Other tests' processes come and go meanwhile.
             if matches!(answer.outcome, Ok(Some(_))) && matches!(again.outcome, Ok(Some(_))) {
                 assert_eq!(answer, &again, "namespace {ino} through {task_dir}");
