@@ -75,8 +75,14 @@ pub fn in_parts<T: Send, R: Send>(items: &mut [T], threads: usize, work: impl Fn
 
 /// Reads the processes `pids`; those gone by then are left out.
 pub fn walk(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, pids: &[i32]) -> Walk {
+    walk_on(walk_threads(pids.len()), dir, opts, nsfs_dev, pids)
+}
+
+/// The threads a walk over this many processes takes (`cargo xtask bench` walks its floor
+/// on as many).
+pub fn walk_threads(processes: usize) -> usize {
     // A thread holds one descriptor at a time (`PID/ns`, then `PID/fd`).
-    walk_on(threads_for(pids.len(), MIN_PER_THREAD, 1), dir, opts, nsfs_dev, pids)
+    threads_for(processes, MIN_PER_THREAD, 1)
 }
 
 /// [`walk`] on up to this many threads (this one included).
