@@ -1,11 +1,12 @@
 //! Discovering namespaces: one pass over `/proc` (processes, their `ns/*` links and open
-//! descriptors), then nsfs bind mounts from mountinfo, then (for `--tree=owner|parent`) the
-//! owners and parents no process shows, found through ioctl_ns(2) from a member.
+//! descriptors), then nsfs bind mounts from mountinfo; what is looked up after that (the
+//! representatives, the owners and parents no process shows) is in `lookups.rs`.
 //!
 //! The pass is linear: `/proc` is opened once and every `PID/ns/<name>` is read relative to
 //! it (by [`walk`], on several threads); namespaces are indexed by inode, and the kernel is
-//! asked about a namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID) once, when it is
-//! first seen, and only when a column, filter or tree needs the answer.
+//! asked about a namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID, through
+//! [`NsQueries`]) once, when it is first seen, and only when a column, filter or tree needs
+//! the answer.
 //!
 //! Which namespaces appear follows util-linux 2.42: a namespace held by a descriptor, a
 //! socket or a bind mount brings its owner and parent along (of the selected types), and
