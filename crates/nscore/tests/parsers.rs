@@ -348,13 +348,7 @@ fn filter_expression() -> impl Strategy<Value = String> {
 }
 
 fn lsns_column(name: &str) -> Option<nscore::output::ColumnSpec> {
-    use nscore::output::{ColumnSpec, JsonType};
-    let names =
-        ["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"];
-    let name = names.iter().find(|n| n.eq_ignore_ascii_case(name))?;
-    let numeric = matches!(*name, "NS" | "NPROCS" | "PID" | "PPID" | "UID" | "PNS" | "ONS");
-    let json = if numeric { JsonType::Number } else { JsonType::String };
-    Some(ColumnSpec { name, help: "", width_hint: 0.0, right: numeric, truncate: false, wrap: false, json })
+    nscore::lsns::columns::COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
 }
 
 proptest! {
@@ -465,7 +459,7 @@ proptest! {
     #[test]
     fn column_lists_take_real_names(picks in proptest::collection::vec((0usize..13, any::<bool>()), 1..10), plus: bool) {
         use nscore::lsns::columns::{apply_output_list, Col};
-        let names = ["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"];
+        let names = nscore::lsns::columns::NAMES;
         let list: Vec<String> =
             picks.iter().map(|&(i, lower)| if lower { names[i].to_lowercase() } else { names[i].to_string() }).collect();
         let text = format!("{}{}", if plus { "+" } else { "" }, list.join(","));
