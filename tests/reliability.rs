@@ -331,7 +331,7 @@ fn random_argv_rnsenter() {
 
 #[test]
 fn random_argv_rlsns() {
-    random_argv_for("lsns", spellings(nscore::cli::lsns::OPTIONS), 0x5eed_1234_5678_9abc, 160);
+    random_argv_for("lsns", spellings(nscore::lsns::args::OPTIONS), 0x5eed_1234_5678_9abc, 160);
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! throwaway pid + mount namespace, then times `rlsns` against util-linux `lsns` in the same
 //! run (alternating, several runs each, medians, ratio), with CPU time and peak RSS (GNU
 //! time), rlsns's system calls per process (strace), and a check that both print the same
-//! number of lines (and, for `-J`, the same JSON): the run fails when they do not.
+//! number of lines (and, for `-J`, the same JSON): the run fails when they do not. Each time
+//! is also given as a ratio to a floor, the walk's system calls alone ([`floor`]).
 //!
 //! The world: G groups, each a fresh mnt/uts/ipc/net/pid/cgroup namespace (made by
 //! `/usr/bin/unshare`) holding a shell and P sleeping processes. Everything lives in a pid
@@ -105,12 +106,14 @@ struct Measure {
     same_rows: bool,
     same_json: Option<bool>,
     syscalls_per_proc: Option<f64>,
+    /// The median time of [`floor`] in this world.
+    floor: Duration,
 }
 
 impl Measure {
     fn json(&self) -> String {
         format!(
-            "{{\"processes\": {}, \"namespaces\": {}, \"args\": \"{}\", \"rlsns_ms\": {:.2}, \"lsns_ms\": {:.2}, \"ratio\": {:.1}, \"rlsns_us_per_process\": {:.1}, \"rlsns_cpu_ms\": {}, \"lsns_cpu_ms\": {}, \"rlsns_rss_kib\": {}, \"lsns_rss_kib\": {}, \"same_rows\": {}, \"same_json\": {}, \"rlsns_syscalls_per_process\": {}}}",
+            "{{\"processes\": {}, \"namespaces\": {}, \"args\": \"{}\", \"rlsns_ms\": {:.2}, \"lsns_ms\": {:.2}, \"ratio\": {:.1}, \"rlsns_us_per_process\": {:.1}, \"rlsns_cpu_ms\": {}, \"lsns_cpu_ms\": {}, \"rlsns_rss_kib\": {}, \"lsns_rss_kib\": {}, \"same_rows\": {}, \"same_json\": {}, \"rlsns_syscalls_per_process\": {}, \"floor_ms\": {:.2}, \"floor_ratio\": {:.2}}}",
             self.procs,
             self.namespaces,
             self.args,
@@ -125,6 +128,8 @@ impl Measure {
             self.same_rows,
             self.same_json.map_or("null".to_string(), |b| b.to_string()),
             self.syscalls_per_proc.map_or("null".to_string(), |v| format!("{v:.1}")),
+            ms(self.floor),
+            ms(self.rlsns) / ms(self.floor).max(0.001),
         )
     }
 }
@@ -143,7 +148,7 @@ fn field<'a>(row: &'a str, key: &str) -> &'a str {
 
 fn print_table(rows: &[String]) {
     println!(
-        "{:>9} {:>6} {:<14} {:>10} {:>10} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>9}",
+        "{:>9} {:>6} {:<14} {:>10} {:>10} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>9} {:>9} {:>7}",
         "processes",
         "ns",
         "args",
@@ -157,11 +162,13 @@ fn print_table(rows: &[String]) {
         "lsns KiB",
         "rows",
         "json",
-        "sys/proc"
+        "sys/proc",
+        "floor ms",
+        "x floor"
     );
     for r in rows {
         println!(
-            "{:>9} {:>6} {:<14} {:>10} {:>10} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>9}",
+            "{:>9} {:>6} {:<14} {:>10} {:>10} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>9} {:>9} {:>7}",
             field(r, "processes"),
             field(r, "namespaces"),
             field(r, "args"),
@@ -176,6 +183,8 @@ fn print_table(rows: &[String]) {
             field(r, "same_rows"),
             field(r, "same_json"),
             field(r, "rlsns_syscalls_per_process"),
+            field(r, "floor_ms"),
+            field(r, "floor_ratio"),
         );
     }
 }
@@ -207,6 +216,7 @@ pub fn world(args: &[String]) -> Result<()> {
     let procs = count_processes();
     let namespaces = count_rows(&rlsns, &["-l", "-n"]);
     eprintln!("world: {procs} processes, {namespaces} namespaces; {runs} runs of each invocation");
+    let floor = median((0..runs).map(|_| floor()).collect());
     for inv in INVOCATIONS {
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         for _ in 0..runs {
@@ -226,10 +236,44 @@ pub fn world(args: &[String]) -> Result<()> {
             same_rows: our_out.lines().count() == their_out.lines().count(),
             same_json,
             syscalls_per_proc: inv.is_empty().then(|| syscalls(&rlsns, inv).map(|n| n as f64 / procs as f64)).flatten(),
+            floor,
         };
         println!("{}", m.json());
     }
     Ok(())
+}
+
+/// The floor under rlsns's time: only the system calls of its `/proc` walk (the pid list;
+/// per process `PID/ns` opened `O_PATH` and its eight links read, `PID/fd` listed and each
+/// descriptor stat'ed), on as many threads as the walk takes. rlsns's time over it is what
+/// everything else costs: starting, mountinfo, the kernel's answers, the table, the output.
+fn floor() -> Duration {
+    use nscore::sys::at::{open_dir_path, read_link_at, stat_at};
+    use nscore::sys::dir::Dir;
+    use std::ffi::OsStr;
+    use std::os::fd::AsFd;
+    use std::os::unix::ffi::OsStrExt;
+    let start = Instant::now();
+    let Ok(proc) = std::fs::File::open("/proc") else { return start.elapsed() };
+    let mut pids: Vec<u32> = std::fs::read_dir("/proc")
+        .map(|d| d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect())
+        .unwrap_or_default();
+    let threads = nscore::lsns::walk::walk_threads(pids.len());
+    nscore::lsns::walk::in_parts(&mut pids, threads, |part| {
+        let mut link = [0u8; 64];
+        for pid in part.iter() {
+            let Ok(ns) = open_dir_path(proc.as_fd(), Path::new(&format!("{pid}/ns"))) else { continue };
+            for kind in &nscore::nstype::KINDS {
+                let _ = read_link_at(ns.as_fd(), Path::new(kind.name), &mut link);
+            }
+            drop(ns);
+            let Ok(fds) = Dir::open_at(proc.as_fd(), Path::new(&format!("{pid}/fd"))) else { continue };
+            let _ = fds.for_each_name(|name| {
+                let _ = stat_at(fds.as_fd(), Path::new(OsStr::from_bytes(name)));
+            });
+        }
+    });
+    start.elapsed()
 }
 
 fn count_processes() -> usize {

@@ -324,7 +324,7 @@ fn check_error(e: &Error, prog: &str) {
 
 fn getopt(input: &[u8]) -> u64 {
     let tables: [(&str, Vec<OptSpec<u8>>); 3] = [
-        ("lsns", specs_of(crate::cli::lsns::OPTIONS)),
+        ("lsns", specs_of(crate::lsns::args::OPTIONS)),
         ("unshare", specs_of(crate::cli::unshare::OPTIONS)),
         ("nsenter", specs_of(crate::enter::args::OPTIONS)),
     ];
@@ -464,8 +464,8 @@ fn nsenter_argv(input: &[u8]) -> u64 {
 fn lsns_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "lsns");
     // The filter scanner's echo (characters outside the language) goes nowhere here.
-    match crate::cli::lsns::parse(&argv, &mut std::io::sink()) {
-        Ok(crate::cli::lsns::Parsed::Run(a)) => {
+    match crate::lsns::args::parse(&argv, &mut std::io::sink()) {
+        Ok(crate::lsns::args::Parsed::Run(a)) => {
             assert!(!(a.json && a.raw), "--json and --raw both accepted");
             assert!(!(a.persistent && a.task.is_some()), "--persistent and --task both accepted");
             if let Some(pid) = a.task {
@@ -511,12 +511,12 @@ fn proc_text(input: &[u8]) -> u64 {
         assert_eq!(unmangle(&mountinfo), mountinfo, "unmangle changed text without escapes");
     }
     let root = String::from_utf8_lossy(part(3));
-    let ino = crate::lsns::scan::nsfs_root_ino(&root);
+    let ino = crate::lsns::model::nsfs_root_ino(&root);
     if let Some(ino) = ino {
         assert!(root.contains('[') && root.contains(']'), "{root:?} gave {ino}");
     }
     let set = String::from_utf8_lossy(part(4));
-    let included = crate::lsns::scan::path_included(&set, &root, ',');
+    let included = crate::lsns::model::path_included(&set, &root, ',');
     if included {
         assert!(set == root || set.split(',').any(|e| e == root), "{root:?} is not an element of {set:?}");
     }
@@ -684,30 +684,7 @@ fn idmap_target(input: &[u8]) -> u64 {
 
 /// lsns's columns as the filter sees them (name and JSON type).
 fn lsns_column(name: &str) -> Option<ColumnSpec> {
-    const COLUMNS: &[(&str, JsonType)] = &[
-        ("NS", JsonType::Number),
-        ("TYPE", JsonType::String),
-        ("PATH", JsonType::String),
-        ("NPROCS", JsonType::Number),
-        ("PID", JsonType::Number),
-        ("PPID", JsonType::Number),
-        ("COMMAND", JsonType::String),
-        ("UID", JsonType::Number),
-        ("USER", JsonType::String),
-        ("NETNSID", JsonType::String),
-        ("NSFS", JsonType::String),
-        ("PNS", JsonType::Number),
-        ("ONS", JsonType::Number),
-    ];
-    COLUMNS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(name, json)| ColumnSpec {
-        name,
-        help: "",
-        width_hint: 0.0,
-        right: false,
-        truncate: false,
-        wrap: false,
-        json,
-    })
+    crate::lsns::columns::COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
 }
 
 fn filter(input: &[u8]) -> u64 {

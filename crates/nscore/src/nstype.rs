@@ -56,6 +56,11 @@ impl NsKind {
     pub const ENTER_ORDER: [NsKind; 8] =
         [NsKind::User, NsKind::Cgroup, NsKind::Ipc, NsKind::Uts, NsKind::Net, NsKind::Pid, NsKind::Mnt, NsKind::Time];
 
+    /// The order in which lsns(8) visits the kinds of a process (util-linux's `ns_names[]`),
+    /// which decides the order namespaces are met, asked about and warned of.
+    pub const LSNS_ORDER: [NsKind; 8] =
+        [NsKind::Mnt, NsKind::Net, NsKind::Pid, NsKind::Uts, NsKind::Ipc, NsKind::User, NsKind::Cgroup, NsKind::Time];
+
     pub fn info(self) -> &'static NsKindInfo {
         &KINDS[self.index()]
     }
@@ -112,11 +117,14 @@ mod tests {
         assert_eq!(NsKind::from_name("mount"), None);
     }
 
-    /// enter::NsTable keeps one slot per kind of ENTER_ORDER and looks every kind up in it.
+    /// enter::NsTable keeps one slot per kind of ENTER_ORDER and looks every kind up in it;
+    /// lsns reads every kind in LSNS_ORDER.
     #[test]
     fn enter_order_lists_every_kind_once() {
-        let mut order: Vec<usize> = NsKind::ENTER_ORDER.iter().map(|k| k.index()).collect();
-        order.sort_unstable();
-        assert_eq!(order, (0..KINDS.len()).collect::<Vec<_>>());
+        for order in [NsKind::ENTER_ORDER, NsKind::LSNS_ORDER] {
+            let mut order: Vec<usize> = order.iter().map(|k| k.index()).collect();
+            order.sort_unstable();
+            assert_eq!(order, (0..KINDS.len()).collect::<Vec<_>>());
+        }
     }
 }

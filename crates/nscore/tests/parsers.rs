@@ -35,7 +35,7 @@ fn option_spellings() -> Vec<String> {
             out.push(format!("--{}", &l[..l.len().div_ceil(2)]));
         }
     };
-    for d in nscore::cli::lsns::OPTIONS {
+    for d in nscore::lsns::args::OPTIONS {
         add(d.short, d.long);
     }
     for d in nscore::cli::unshare::OPTIONS {
@@ -348,13 +348,7 @@ fn filter_expression() -> impl Strategy<Value = String> {
 }
 
 fn lsns_column(name: &str) -> Option<nscore::output::ColumnSpec> {
-    use nscore::output::{ColumnSpec, JsonType};
-    let names =
-        ["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"];
-    let name = names.iter().find(|n| n.eq_ignore_ascii_case(name))?;
-    let numeric = matches!(*name, "NS" | "NPROCS" | "PID" | "PPID" | "UID" | "PNS" | "ONS");
-    let json = if numeric { JsonType::Number } else { JsonType::String };
-    Some(ColumnSpec { name, help: "", width_hint: 0.0, right: numeric, truncate: false, wrap: false, json })
+    nscore::lsns::columns::COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
 }
 
 proptest! {
@@ -453,7 +447,7 @@ proptest! {
         let mounts = nscore::proc::parse_mountinfo_nsfs(&line);
         prop_assert_eq!(mounts.len(), 1);
         prop_assert_eq!(&mounts[0].target, &target);
-        prop_assert_eq!(nscore::lsns::scan::nsfs_root_ino(&mounts[0].root), Some(u64::from(ino)));
+        prop_assert_eq!(nscore::lsns::model::nsfs_root_ino(&mounts[0].root), Some(u64::from(ino)));
     }
 
     #[test]
@@ -465,7 +459,7 @@ proptest! {
     #[test]
     fn column_lists_take_real_names(picks in proptest::collection::vec((0usize..13, any::<bool>()), 1..10), plus: bool) {
         use nscore::lsns::columns::{apply_output_list, Col};
-        let names = ["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"];
+        let names = nscore::lsns::columns::NAMES;
         let list: Vec<String> =
             picks.iter().map(|&(i, lower)| if lower { names[i].to_lowercase() } else { names[i].to_string() }).collect();
         let text = format!("{}{}", if plus { "+" } else { "" }, list.join(","));

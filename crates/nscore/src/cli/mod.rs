@@ -4,7 +4,6 @@
 //! `cargo xtask gen` writes.
 
 pub mod getopt;
-pub mod lsns;
 pub mod unshare;
 
 use getopt::{HasArg, OptSpec};
@@ -65,12 +64,12 @@ pub struct ToolDoc {
 }
 
 // The prose of the tools whose option tables live in their own modules (cli/unshare.rs,
-// enter/args.rs); rlsns's is lsns::DOC, rnsenter's enter::doc::DOC.
+// enter/args.rs); rlsns's is lsns::args::DOC, rnsenter's enter::doc::DOC.
 pub mod unshare_doc;
 
 /// The manual prose of every tool, whether or not its command is built yet.
 pub fn tool_docs() -> [&'static ToolDoc; 3] {
-    [&unshare_doc::DOC, &crate::enter::doc::DOC, &lsns::DOC]
+    [&unshare_doc::DOC, &crate::enter::doc::DOC, &crate::lsns::args::DOC]
 }
 
 /// The manual prose of the command called `name`.
@@ -174,5 +173,5 @@ pub fn interface<Id: Copy + 'static>(
 
 /// The interfaces of all three commands, for `cargo xtask gen`.
 pub fn interfaces() -> Vec<Interface> {
-    vec![lsns::command(), unshare::command(), crate::enter::args::command()]
+    vec![crate::lsns::args::command(), unshare::command(), crate::enter::args::command()]
 }

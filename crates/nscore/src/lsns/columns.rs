@@ -1,7 +1,9 @@
-//! lsns's 13 columns, declared once: name, help, width hint, flags, JSON type and getter.
-//! `-o`, `--output-all`, `-H`, the filter and every output mode read this table.
+//! lsns's 13 columns and rns's two, declared once: name, help, width hint, flags, JSON type
+//! and getter. `-o` (and its completions), `--output-all`, `-H`, the filter, the man page and
+//! every output mode read this table.
 
-use super::scan::{Namespace, Process, Scan};
+use super::model::{Namespace, Process};
+use super::scan::Scan;
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::output::{ColumnSpec, JsonType};
@@ -146,6 +148,33 @@ pub const EXTRA_COLUMNS: [Column; 2] = [
         },
     },
 ];
+
+/// Every column name, util-linux's then rns's: the words `-o` accepts, as completions offer them.
+pub const NAMES: [&str; COLUMNS.len() + EXTRA_COLUMNS.len()] = {
+    let mut names = [""; COLUMNS.len() + EXTRA_COLUMNS.len()];
+    let mut i = 0;
+    while i < COLUMNS.len() {
+        names[i] = COLUMNS[i].spec.name;
+        i += 1;
+    }
+    while i < names.len() {
+        names[i] = EXTRA_COLUMNS[i - COLUMNS.len()].spec.name;
+        i += 1;
+    }
+    names
+};
+
+/// util-linux's columns with their `-H` help, as the man page lists them (rns's two are
+/// described in its notes).
+pub const DOCS: [(&str, &str); COLUMNS.len()] = {
+    let mut docs = [("", ""); COLUMNS.len()];
+    let mut i = 0;
+    while i < COLUMNS.len() {
+        docs[i] = (COLUMNS[i].spec.name, COLUMNS[i].spec.help);
+        i += 1;
+    }
+    docs
+};
 
 /// The container a process is in, from its `/proc/PID/cgroup`.
 fn container_of(scan: &Scan, pid: i32) -> Option<crate::proc::container::Container> {

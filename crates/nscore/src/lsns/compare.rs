@@ -4,11 +4,10 @@
 //! `differs` or `unknown` (a link that cannot be read). Exit status 0 when every line is
 //! `same`, 1 otherwise, 2 when a process cannot be read at all.
 
-use super::scan::LSNS_ORDER;
-use crate::cli::lsns::LsnsArgs;
 use crate::error::{Error, Result};
+use crate::lsns::args::LsnsArgs;
 use crate::nstype::{NsId, NsKind};
-use crate::output::{ColumnSpec, Format, JsonType, Mode, Table};
+use crate::output::{ColumnSpec, JsonType, Table};
 use crate::proc::ProcFs;
 use std::io::Write;
 
@@ -71,7 +70,7 @@ pub fn table(rows: &[(NsKind, Option<NsId>, Option<NsId>, Verdict)]) -> Table {
 
 /// The kinds to compare: `-t`'s, else all, in lsns's order.
 fn kinds_of(args: &LsnsArgs) -> Vec<NsKind> {
-    LSNS_ORDER.into_iter().filter(|k| args.types.is_empty() || args.types.contains(k)).collect()
+    NsKind::LSNS_ORDER.into_iter().filter(|k| args.types.is_empty() || args.types.contains(k)).collect()
 }
 
 /// Runs the comparison and prints it with `-J`, `-r`, `-n` as for the namespace list.
@@ -87,19 +86,7 @@ pub fn run(procfs: &ProcFs, (pid1, pid2): (i32, i32), args: &LsnsArgs, out: &mut
         move |kind: NsKind| dir.stat(&format!("{pid}/ns/{}", kind.name())).map(|f| NsId { dev: f.dev, ino: f.ino })
     };
     let rows = compare(&kinds_of(args), identity(pid1), identity(pid2));
-    let format = Format {
-        mode: if args.json {
-            Mode::Json("namespaces".to_string())
-        } else if args.raw {
-            Mode::Raw
-        } else {
-            Mode::Table
-        },
-        no_headings: args.no_headings,
-        no_trunc: args.no_trunc,
-        no_wrap: args.no_wrap,
-        term_width: crate::output::terminal_width(),
-    };
+    let format = args.format();
     crate::output::render(&table(&rows), &format, out).map_err(|e| Error::io("write error", &e))?;
     Ok(if rows.iter().all(|r| r.3 == Verdict::Same) { 0 } else { 1 })
 }

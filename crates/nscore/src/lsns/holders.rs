@@ -13,7 +13,8 @@
 //! Only what the scan saw counts: processes rlsns may read, the namespace kinds selected
 //! with `-t`, mounts in rlsns's own mount namespace.
 
-use super::scan::{Holder, Namespace, Scan};
+use super::model::{Holder, Namespace};
+use super::scan::Scan;
 use crate::nstype::NsKind;
 use std::collections::HashMap;
 
@@ -68,7 +69,7 @@ fn relatives(scan: &Scan) -> HashMap<u64, Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsns::scan::Process;
+    use crate::lsns::model::Process;
     use crate::proc::{NsfsMount, ProcFs};
 
     /// A user namespace 13 owning net 21 and holding child user namespace 30 (whose pid

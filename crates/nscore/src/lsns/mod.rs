@@ -1,44 +1,52 @@
 //! lsns(8): discover namespaces from `/proc`, open descriptors and nsfs mounts, and print
 //! them as util-linux 2.42 does (list, process/owner/parent trees, a namespace's processes).
 
+pub mod args;
 pub mod columns;
 pub mod compare;
 pub mod holders;
+pub mod kernel;
+pub mod lookups;
+pub mod model;
 pub mod query;
 pub mod scan;
 pub mod walk;
 
-use crate::cli::lsns::{parse, LsnsArgs, TreeKind, USAGE};
+#[cfg(test)]
+mod fixture;
+
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::output::{self, ColumnSpec, Format, LineId, Mode, Table};
 use crate::proc::ProcFs;
 use crate::tool::Invocation;
+use args::{parse, LsnsArgs, TreeKind, USAGE};
 use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
+use kernel::NsQueries;
+use model::{Rel, ScanError, ScanOptions};
 use query::Query;
-use scan::{Rel, Scan, ScanError, ScanOptions};
+use scan::Scan;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
-/// rlsns's main: parse, then list.
-pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
+/// rlsns's main: parse, then list what `procfs` and `kernel` show.
+pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'static dyn NsQueries) -> Result<i32> {
     let parsed = parse(&inv.argv, out)?;
     let Some(mut args) = crate::tool::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
     // Parsed (and its echo printed) while the options were read.
     let mut query = args.filter.take();
     if args.list_columns {
         let specs: Vec<ColumnSpec> = COLUMNS.iter().map(|c| c.spec).collect();
-        output::list_columns(&specs, "lsns-columns", &list_columns_format(&args), out)
-            .map_err(|e| Error::io("write error", &e))?;
+        output::list_columns(&specs, "lsns-columns", &args.format(), out).map_err(|e| Error::io("write error", &e))?;
         return Ok(0);
     }
     if let Some(pids) = args.compare {
-        return compare::run(&ProcFs::live(), pids, &args, out);
+        return compare::run(procfs, pids, &args, out);
     }
     let plan = Plan::new(&args)?;
     let mut opts = plan.scan_options(query.as_ref());
     opts.threads = args.threads;
-    let scan = match scan::scan(&ProcFs::live(), &opts) {
+    let scan = match scan::scan(procfs, kernel, &opts) {
         Ok(scan) => scan,
         Err(e) => {
             if let ScanError::Ioctl { warnings, .. } = &e {
@@ -68,7 +76,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     }
     // The table holds everything it shows: the scan's memory goes back before rendering.
     drop(scan);
-    render(&table, &plan.format(), out)?;
+    render(&table, &plan.format, out)?;
     Ok(0)
 }
 
@@ -114,11 +122,8 @@ pub struct Plan {
     pub namespace: Option<u64>,
     pub task: Option<i32>,
     pub persistent: bool,
-    pub json: bool,
-    pub raw: bool,
-    pub no_headings: bool,
-    pub no_trunc: bool,
-    pub no_wrap: bool,
+    /// How the table is printed (`-J`, `-r`, `-n`, `-u`, `-W`).
+    pub format: Format,
 }
 
 impl Plan {
@@ -162,11 +167,7 @@ impl Plan {
             namespace,
             task: args.task,
             persistent: args.persistent,
-            json: args.json,
-            raw: args.raw,
-            no_headings: args.no_headings,
-            no_trunc: args.no_trunc,
-            no_wrap: args.no_wrap,
+            format: args.format(),
         })
     }
 
@@ -179,10 +180,10 @@ impl Plan {
             .enumerate()
             .map(|(i, col)| {
                 let mut spec = col.column().spec;
-                if self.no_trunc {
+                if self.format.no_trunc {
                     spec.truncate = false;
                 }
-                if self.no_wrap {
+                if self.format.no_wrap {
                     spec.wrap = false;
                 }
                 let is_tree = match self.tree {
@@ -222,22 +223,6 @@ impl Plan {
             // With -p most representatives are not shown: their commands are read as needed.
             commands: self.task.is_none()
                 && (self.columns.contains(&Col::Command) || query.is_some_and(|q| q.has_holder("COMMAND"))),
-        }
-    }
-
-    pub fn format(&self) -> Format {
-        Format {
-            mode: if self.json {
-                Mode::Json("namespaces".to_string())
-            } else if self.raw {
-                Mode::Raw
-            } else {
-                Mode::Table
-            },
-            no_headings: self.no_headings,
-            no_trunc: self.no_trunc,
-            no_wrap: self.no_wrap,
-            term_width: output::terminal_width(),
         }
     }
 }
@@ -283,8 +268,8 @@ impl<'a> Builder<'a> {
             scan: self.scan,
             ns: &self.scan.namespaces[ns],
             proc: proc.map(|p| &self.scan.procs[p]),
-            no_wrap: self.plan.no_wrap,
-            json: self.plan.json,
+            no_wrap: self.plan.format.no_wrap,
+            json: matches!(self.plan.format.mode, Mode::Json(_)),
         };
         (col.column().get)(&cell)
     }
@@ -399,27 +384,11 @@ fn list_columns_table() -> Table {
     output::list_columns_table(&COLUMNS.iter().map(|c| c.spec).collect::<Vec<_>>())
 }
 
-fn list_columns_format(args: &LsnsArgs) -> Format {
-    Format {
-        mode: if args.json {
-            Mode::Json("lsns-columns".to_string())
-        } else if args.raw {
-            Mode::Raw
-        } else {
-            Mode::Table
-        },
-        no_headings: true,
-        no_trunc: false,
-        no_wrap: false,
-        term_width: output::terminal_width(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::lsns::Parsed;
-    use scan::Process;
+    use crate::lsns::args::Parsed;
+    use model::Process;
 
     fn plan(args: &[&str]) -> Result<Plan> {
         let argv: Vec<std::ffi::OsString> =
@@ -714,7 +683,7 @@ mod tests {
         // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
         let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
         let opts = ScanOptions { kinds: [true; 8], relations: true, ..ScanOptions::default() };
-        let err = scan::scan(&procfs, &opts).unwrap_err();
+        let err = scan::scan(&procfs, &kernel::LIVE, &opts).unwrap_err();
         assert_eq!(
             err,
             ScanError::Ioctl { errno: libc::ENOTTY, warnings: vec!["Unsupported ioctl NS_GET_USERNS".into()] }

@@ -1,7 +1,7 @@
 //! `-Q EXPR`: lsns's use of the libsmartcols filter language.
 //!
-//! The expression language itself belongs to `crate::output::filter` (written on the
-//! `output` branch). This adapter is the only place lsns touches it, and keeps lsns's own
+//! The expression language itself belongs to `crate::output::filter`. This adapter is the
+//! only place lsns touches it, and keeps lsns's own
 //! part of `-Q`: syntax errors when the option is read, holder names as written (NETNSID is
 //! asked for only when a holder is spelled `NETNSID`, as `scols_filter_has_holder` compares
 //! exactly), and after the scan `unknown column: X` per unknown holder occurrence, then

@@ -1,144 +1,34 @@
 //! Discovering namespaces: one pass over `/proc` (processes, their `ns/*` links and open
-//! descriptors), then nsfs bind mounts from mountinfo, then (for `--tree=owner|parent`) the
-//! owners and parents no process shows, found through ioctl_ns(2) from a member.
+//! descriptors), then nsfs bind mounts from mountinfo; what is looked up after that (the
+//! representatives, the owners and parents no process shows) is in `lookups.rs`.
 //!
 //! The pass is linear: `/proc` is opened once and every `PID/ns/<name>` is read relative to
 //! it (by [`walk`], on several threads); namespaces are indexed by inode, and the kernel is
-//! asked about a namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID) once, when it is
-//! first seen, and only when a column, filter or tree needs the answer.
+//! asked about a namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID, through
+//! [`NsQueries`]) once, when it is first seen, and only when a column, filter or tree needs
+//! the answer.
 //!
 //! Which namespaces appear follows util-linux 2.42: a namespace held by a descriptor, a
 //! socket or a bind mount brings its owner and parent along (of the selected types), and
 //! while /proc is walked only namespaces found that way count as known.
 
+use super::kernel::{NsQueries, NsidSource, LIVE};
+use super::model::{nsfs_root_ino, Holder, Namespace, Process, Rel, ScanError, ScanOptions};
 use super::walk::{self, HeldFd};
 use crate::nstype::NsKind;
 use crate::proc::{NsfsMount, ProcDir, ProcFs};
-use crate::sys::netlink::RouteSocket;
 use crate::sys::ns::{self as nsio, NsIoctl};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
-/// The order in which util-linux visits the kinds (its `ns_names[]`).
-pub const LSNS_ORDER: [NsKind; 8] =
-    [NsKind::Mnt, NsKind::Net, NsKind::Pid, NsKind::Uts, NsKind::Ipc, NsKind::User, NsKind::Cgroup, NsKind::Time];
-
-/// A process as the scan saw it.
-#[derive(Debug, Clone)]
-pub struct Process {
-    pub pid: i32,
-    /// From `PID/stat`; 0 when not read (see [`ScanOptions::every_process`]).
-    pub ppid: i32,
-    /// Owner of `/proc/PID`; 0 when not read (see [`ScanOptions::every_process`]).
-    pub uid: u32,
-    /// Namespace inode per kind (index [`NsKind::index`]); 0 when not read.
-    pub ns: [u64; 8],
-    /// The scanned process whose pid is our ppid.
-    pub parent: Option<usize>,
-}
-
-/// The two relations a namespace has to another (util-linux's `RELA_PARENT`, `RELA_OWNER`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rel {
-    Parent = 0,
-    Owner = 1,
-}
-
-/// A namespace.
-#[derive(Debug, Clone)]
-pub struct Namespace {
-    pub ino: u64,
-    pub kind: NsKind,
-    /// Member processes (indices into [`Scan::procs`]) in scan order.
-    pub procs: Vec<usize>,
-    /// The member with the lowest pid.
-    pub rep: Option<usize>,
-    /// NS_GET_PARENT's inode (pid and user namespaces), 0 if none or not allowed.
-    pub parent_ino: u64,
-    /// NS_GET_USERNS's inode, 0 if none or not allowed.
-    pub owner_ino: u64,
-    /// RTM_GETNSID's answer (`-1`: unassigned); `None` when not asked or no answer.
-    pub netnsid: Option<i32>,
-    /// NS_GET_OWNER_UID, the UID shown when no process is a member.
-    pub uid_fallback: u32,
-    /// Entries of parent and owner, once connected.
-    pub related: [Option<usize>; 2],
-    /// Added from a descriptor (fd, socket, mount or ghost); while /proc is walked only these
-    /// count as known, as in util-linux.
-    from_fd: bool,
-    /// The kernel has been asked about this namespace.
-    queried: bool,
-}
-
-impl Namespace {
-    pub fn nprocs(&self) -> usize {
-        self.procs.len()
-    }
-
-    pub fn related_ino(&self, rel: Rel) -> u64 {
-        match rel {
-            Rel::Parent => self.parent_ino,
-            Rel::Owner => self.owner_ino,
-        }
-    }
-}
-
-/// Something other than a member process that holds a namespace (rns's HOLDERS column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Holder {
-    /// An open nsfs descriptor: pid, descriptor number.
-    Fd(i32, i32),
-    /// A socket of a process that is not in the socket's network namespace: pid, descriptor.
-    Socket(i32, i32),
-}
-
-/// What to look for.
-#[derive(Debug, Clone, Default)]
-pub struct ScanOptions {
-    /// Kinds to read (`-t`; all when none given).
-    pub kinds: [bool; 8],
-    /// Ask RTM_GETNSID (only when NETNSID is shown or filtered on).
-    pub netnsid: bool,
-    /// Ask NS_GET_PARENT and NS_GET_USERNS about the namespaces processes show (PNS, ONS and
-    /// the owner and parent trees need them). Namespaces found through descriptors and mounts
-    /// are always asked: that is how util-linux finds their owners and parents.
-    pub relations: bool,
-    /// Read every process's parent pid and owner (`lsns <namespace ID>` shows them all);
-    /// else only those of namespace representatives, the processes the other tables show.
-    pub every_process: bool,
-    /// Connect owners/parents and add the missing ones (`--tree=owner|parent`).
-    pub connect: bool,
-    /// `--threads` (an rns extra): also read `PID/task/TID/ns`; a thread whose namespaces
-    /// differ from its process's is added as a process of its own (its ppid: the process).
-    pub threads: bool,
-    /// Read the command lines of namespace representatives during the scan, on several
-    /// threads (COMMAND is shown or filtered on, and every namespace may be listed).
-    pub commands: bool,
-}
-
-/// Why a scan stopped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScanError {
-    /// An NS ioctl failed with this errno (ENOTTY: lsns exits 2; others 1), after these
-    /// warnings.
-    Ioctl { errno: i32, warnings: Vec<String> },
-    /// `self/mountinfo` could not be read.
-    Mountinfo(i32),
-    /// Reading the root failed.
-    Io(i32),
-    /// Descriptors or memory ran out (EMFILE, ENFILE, ENOMEM) while reading: what was read
-    /// may lack namespaces, owners or parents, so there is no answer.
-    Exhausted(i32),
-}
-
 /// Everything found.
 #[derive(Debug)]
 pub struct Scan {
     pub procfs: ProcFs,
     /// The open root, kept for reading command lines while printing.
-    dir: Option<ProcDir>,
+    pub(super) dir: Option<ProcDir>,
     pub procs: Vec<Process>,
     pub namespaces: Vec<Namespace>,
     by_ino: HashMap<u64, usize>,
@@ -148,22 +38,24 @@ pub struct Scan {
     pub held: HashMap<u64, Vec<Holder>>,
     /// Messages util-linux prints with warnx while scanning (`Unsupported ioctl ...`).
     pub warnings: Vec<String>,
-    users: RefCell<HashMap<u32, String>>,
+    pub(super) users: RefCell<HashMap<u32, String>>,
     /// HOLDERS's `child:`/`owned:` items of every namespace, built once when first asked for
     /// (asking each namespace about every other one is quadratic: minutes for 16 000).
     pub(crate) relatives: std::cell::OnceCell<HashMap<u64, Vec<String>>>,
     /// Command lines read so far: a process shows on the line of each namespace it represents.
-    commands: RefCell<HashMap<i32, Option<String>>>,
+    pub(super) commands: RefCell<HashMap<i32, Option<String>>>,
     /// What the kernel said, asked ahead on several threads, by inode: the task directory
     /// asked through and the answer.
     answers: HashMap<u64, (String, Answer)>,
     /// The first EMFILE, ENFILE or ENOMEM met outside the `/proc` readers (which remember
     /// their own, [`ProcDir::exhausted`]): an ioctl, a socket, a bind mount opened.
     exhausted: std::cell::Cell<Option<i32>>,
+    /// What answers the scan's questions about namespaces.
+    pub(super) kernel: &'static dyn NsQueries,
 }
 
 /// Representatives read per thread at least: each costs a few system calls (~15 us).
-const MIN_READS_PER_THREAD: usize = 64;
+pub(super) const MIN_READS_PER_THREAD: usize = 64;
 
 fn is_gone(errno: i32) -> bool {
     matches!(errno, libc::ENOENT | libc::ESRCH | libc::EACCES)
@@ -173,6 +65,7 @@ fn is_gone(errno: i32) -> bool {
 /// descriptor; EPERM and ENOSYS mean none; other errors are returned. A request the kernel
 /// does not know is added to `unsupported` (util-linux warns about it).
 fn related_of(
+    kernel: &dyn NsQueries,
     fd: BorrowedFd<'_>,
     kind: NsKind,
     rel: Rel,
@@ -183,11 +76,8 @@ fn related_of(
         Rel::Parent => return Ok((0, None)),
         Rel::Owner => NsIoctl::GetUserns,
     };
-    match nsio::ns_get_related(fd, which) {
-        Ok(other) => {
-            let st = crate::sys::at::stat_fd(other.as_fd())?;
-            Ok((st.st_ino, Some(other)))
-        }
+    match kernel.related(fd, which) {
+        Ok(other) => Ok((kernel.inode(other.as_fd())?, Some(other))),
         Err(e) => {
             if e == libc::ENOTTY || e == libc::ENOSYS {
                 unsupported.push(which.name());
@@ -215,9 +105,10 @@ struct Answer {
 /// columns, filter and tree need. Touches nothing but the kernel, so the scan asks about the
 /// namespaces of many processes on several threads ([`ask_ahead`]).
 fn ask_about(
+    kernel: &dyn NsQueries,
     dir: &ProcDir,
     opts: &ScanOptions,
-    netlink: Option<&RouteSocket>,
+    netlink: Option<&dyn NsidSource>,
     task_dir: &str,
     kind: NsKind,
     ino: u64,
@@ -231,12 +122,12 @@ fn ask_about(
         };
         // The pid may have passed to another process between the walk and the open: then
         // this descriptor is another namespace, whose relatives must not be taken for these.
-        if crate::sys::at::stat_fd(fd.as_fd()).map(|st| st.st_ino) != Ok(ino) {
+        if kernel.inode(fd.as_fd()) != Ok(ino) {
             return Ok(None);
         }
         // A namespace or process that vanished in between reads as unrelated; any other
         // failure ends the scan.
-        let mut ask = |rel| match related_of(fd.as_fd(), kind, rel, &mut unsupported) {
+        let mut ask = |rel| match related_of(kernel, fd.as_fd(), kind, rel, &mut unsupported) {
             Ok((ino, _)) => Ok(ino),
             Err(e) if is_gone(e) => Ok(0),
             Err(e) => Err(e),
@@ -259,15 +150,16 @@ fn ask_about(
 /// asking one by one; one whose namespace a descriptor made known first is not used.
 /// On one thread (few namespaces, or few descriptors left) `netlink` is used for all.
 fn ask_ahead(
+    kernel: &dyn NsQueries,
     dir: &ProcDir,
     opts: &ScanOptions,
-    netlink: Option<&RouteSocket>,
+    netlink: Option<&dyn NsidSource>,
     procs: &[Process],
 ) -> HashMap<u64, (String, Answer)> {
     let mut seen = std::collections::HashSet::new();
     let mut asks: Vec<(i32, NsKind, u64, Option<Answer>)> = Vec::new();
     for proc in procs {
-        for kind in LSNS_ORDER {
+        for kind in NsKind::LSNS_ORDER {
             let ino = proc.ns[kind.index()];
             let wanted = opts.relations || (kind == NsKind::Net && opts.netnsid);
             if ino != 0 && wanted && seen.insert(ino) {
@@ -279,10 +171,10 @@ fn ask_ahead(
     let threads = walk::threads_for(asks.len(), MIN_READS_PER_THREAD, 3);
     walk::in_parts(&mut asks, threads, |part| {
         // A netlink socket per part: answers on a shared one could cross.
-        let own = if opts.netnsid && threads > 1 { RouteSocket::open().map_err(|e| dir.note(e)).ok() } else { None };
-        let netlink = if threads > 1 { own.as_ref() } else { netlink };
+        let own = if opts.netnsid && threads > 1 { kernel.nsid_source().map_err(|e| dir.note(e)).ok() } else { None };
+        let netlink = if threads > 1 { own.as_deref() } else { netlink };
         for (pid, kind, ino, answer) in part {
-            *answer = Some(ask_about(dir, opts, netlink, &pid.to_string(), *kind, *ino));
+            *answer = Some(ask_about(kernel, dir, opts, netlink, &pid.to_string(), *kind, *ino));
         }
     });
     asks.into_iter().filter_map(|(pid, _, ino, answer)| Some((ino, (pid.to_string(), answer?)))).collect()
@@ -311,11 +203,12 @@ impl Scan {
             commands: RefCell::new(HashMap::new()),
             answers: HashMap::new(),
             exhausted: std::cell::Cell::new(None),
+            kernel: &LIVE,
         }
     }
 
     /// Remembers `errno` if it says descriptors or memory ran out.
-    fn note(&self, errno: i32) {
+    pub(super) fn note(&self, errno: i32) {
         if crate::sys::fd::is_exhaustion(errno) && self.exhausted.get().is_none() {
             self.exhausted.set(Some(errno));
         }
@@ -347,49 +240,6 @@ impl Scan {
         order
     }
 
-    /// The command line of a process, read when first asked for (as lsns reads it while
-    /// printing), once per process.
-    pub fn command(&self, pid: i32) -> Option<String> {
-        let dir = self.dir.as_ref()?;
-        self.commands.borrow_mut().entry(pid).or_insert_with(|| dir.command(pid)).clone()
-    }
-
-    /// The name of a uid as util-linux's id cache shows it: the passwd name (bytes that are not
-    /// UTF-8 carried as they are), or the number when there is no entry or the name has no
-    /// printable width in the user's locale (empty, a tab or control character in it).
-    pub fn user_name(&self, uid: u32) -> String {
-        self.users
-            .borrow_mut()
-            .entry(uid)
-            .or_insert_with(|| match crate::sys::passwd::user_name(uid) {
-                Ok(Some(name)) if crate::sys::locale::id_name_is_shown(&name) => crate::byte_text::carry_bytes(&name),
-                Ok(_) => uid.to_string(),
-                Err(errno) => {
-                    self.note(errno);
-                    uid.to_string()
-                }
-            })
-            .clone()
-    }
-
-    /// NSFS: the targets of nsfs mounts of this namespace, joined by `sep`, a target left out
-    /// when util-linux's substring test finds it already in the list.
-    pub fn nsfs_paths(&self, ns: &Namespace, sep: char) -> Option<String> {
-        let root = format!("{}:[{}]", ns.kind.name(), ns.ino);
-        let mut out: Option<String> = None;
-        for m in self.mounts.iter().filter(|m| m.root == root) {
-            match &mut out {
-                None => out = Some(m.target.clone()),
-                Some(set) if !path_included(set, &m.target, sep) => {
-                    set.push(sep);
-                    set.push_str(&m.target);
-                }
-                Some(_) => {}
-            }
-        }
-        out
-    }
-
     fn warn_unsupported(&mut self, errno: i32, request: &str) {
         if errno == libc::ENOTTY || errno == libc::ENOSYS {
             self.unsupported(request);
@@ -402,9 +252,14 @@ impl Scan {
     }
 
     /// [`related_of`], its `Unsupported ioctl` warning kept.
-    fn related(&mut self, fd: BorrowedFd<'_>, kind: NsKind, rel: Rel) -> Result<(u64, Option<OwnedFd>), i32> {
+    pub(super) fn related(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        kind: NsKind,
+        rel: Rel,
+    ) -> Result<(u64, Option<OwnedFd>), i32> {
         let mut unsupported = Vec::new();
-        let related = related_of(fd, kind, rel, &mut unsupported);
+        let related = related_of(self.kernel, fd, kind, rel, &mut unsupported);
         for request in unsupported {
             self.unsupported(request);
         }
@@ -434,7 +289,7 @@ impl Scan {
         }
     }
 
-    fn netnsid(&self, netlink: Option<&RouteSocket>, fd: BorrowedFd<'_>) -> Option<i32> {
+    fn netnsid(&self, netlink: Option<&dyn NsidSource>, fd: BorrowedFd<'_>) -> Option<i32> {
         netlink.and_then(|nl| nl.nsid(fd).map_err(|e| self.note(e)).ok().flatten())
     }
 
@@ -450,7 +305,7 @@ impl Scan {
     /// Counts process `pidx` in each of its namespaces.
     fn count_in(&mut self, pidx: usize) {
         let (pid, inos) = (self.procs[pidx].pid, self.procs[pidx].ns);
-        for kind in LSNS_ORDER {
+        for kind in NsKind::LSNS_ORDER {
             let ino = inos[kind.index()];
             if ino == 0 {
                 continue;
@@ -489,15 +344,15 @@ impl Scan {
     /// util-linux's `add_namespace_for_nsfd`: a namespace known by a descriptor, and (if not
     /// known yet) its parent and owner. `all_known`: every entry counts as known (after the
     /// /proc walk); else only those added from descriptors.
-    fn add_from_fd(
+    pub(super) fn add_from_fd(
         &mut self,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         fd: BorrowedFd<'_>,
         ino: u64,
         all_known: bool,
     ) -> Option<usize> {
-        let flag = match nsio::ns_get_nstype(fd) {
+        let flag = match self.kernel.nstype(fd) {
             Ok(flag) => flag,
             Err(e) => {
                 self.note(e);
@@ -520,7 +375,7 @@ impl Scan {
             },
             _ => None,
         };
-        let uid = match nsio::ns_get_owner_uid(fd) {
+        let uid = match self.kernel.owner_uid(fd) {
             Ok(uid) => uid,
             Err(e) => {
                 self.note(e);
@@ -573,7 +428,7 @@ impl Scan {
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         pidx: usize,
         fds: &[HeldFd],
     ) -> Result<(), i32> {
@@ -595,11 +450,11 @@ impl Scan {
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         task_dir: &str,
         inos: [u64; 8],
     ) -> Result<(), i32> {
-        for kind in LSNS_ORDER {
+        for kind in NsKind::LSNS_ORDER {
             let ino = inos[kind.index()];
             if ino == 0 {
                 continue;
@@ -612,7 +467,7 @@ impl Scan {
             // Asked already, on the walk's threads, through this process.
             let answer = match self.answers.remove(&ino) {
                 Some((asked_through, answer)) if asked_through == task_dir => answer,
-                _ => ask_about(dir, opts, netlink, task_dir, kind, ino),
+                _ => ask_about(self.kernel, dir, opts, netlink, task_dir, kind, ino),
             };
             for request in answer.unsupported {
                 self.unsupported(request);
@@ -634,7 +489,7 @@ impl Scan {
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         leader: &Process,
     ) -> Result<(), i32> {
         let entries = match std::fs::read_dir(self.procfs.root().join(format!("{}/task", leader.pid))) {
@@ -653,7 +508,7 @@ impl Scan {
         for tid in tids {
             let task_dir = format!("{}/task/{tid}", leader.pid);
             let mut inodes = [0; 8];
-            for kind in LSNS_ORDER.into_iter().filter(|k| opts.kinds[k.index()]) {
+            for kind in NsKind::LSNS_ORDER.into_iter().filter(|k| opts.kinds[k.index()]) {
                 if let Some(file) = dir.stat(&format!("{task_dir}/ns/{}", kind.name())) {
                     inodes[kind.index()] = file.ino;
                 }
@@ -681,7 +536,7 @@ impl Scan {
         &mut self,
         dir: &ProcDir,
         opts: &ScanOptions,
-        netlink: Option<&RouteSocket>,
+        netlink: Option<&dyn NsidSource>,
         pid: i32,
         fds: &[HeldFd],
         own_net: u64,
@@ -726,7 +581,7 @@ impl Scan {
     }
 
     /// Namespaces bind-mounted somewhere (`unshare --net=FILE`, `ip netns add`).
-    fn read_persistent(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>) {
+    fn read_persistent(&mut self, opts: &ScanOptions, netlink: Option<&dyn NsidSource>) {
         let mounts = self.mounts.clone();
         for m in &mounts {
             let Some(ino) = nsfs_root_ino(&m.root) else { continue };
@@ -744,87 +599,6 @@ impl Scan {
         }
     }
 
-    /// Links namespaces to their parents and owners; a missing one that a member process
-    /// can reach through ioctl is added (a "ghost").
-    fn connect(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>) {
-        let mut orphans: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
-        for i in 0..self.namespaces.len() {
-            let kind = self.namespaces[i].kind;
-            for rel in [Rel::Parent, Rel::Owner] {
-                if rel == Rel::Parent && !matches!(kind, NsKind::User | NsKind::Pid) {
-                    continue;
-                }
-                let id = self.namespaces[i].related_ino(rel);
-                if let Some(j) = self.get(id).filter(|_| id != 0) {
-                    self.namespaces[i].related[rel as usize] = Some(j);
-                }
-            }
-            for rel in [Rel::Parent, Rel::Owner] {
-                if self.namespaces[i].related_ino(rel) != 0 && self.namespaces[i].related[rel as usize].is_none() {
-                    orphans[rel as usize].push(i);
-                }
-            }
-        }
-        for rel in [Rel::Parent, Rel::Owner] {
-            for &i in orphans[rel as usize].iter().rev() {
-                self.read_ghost(opts, netlink, i, rel);
-            }
-        }
-    }
-
-    fn read_ghost(&mut self, opts: &ScanOptions, netlink: Option<&RouteSocket>, orphan: usize, rel: Rel) {
-        let Some(rep) = self.namespaces[orphan].rep else { return };
-        let want = self.namespaces[orphan].related_ino(rel);
-        if let Some(j) = self.get(want) {
-            self.namespaces[orphan].related[rel as usize] = Some(j);
-            return;
-        }
-        let kind = self.namespaces[orphan].kind;
-        let Some(Ok(fd)) =
-            self.dir.as_ref().map(|dir| dir.open(&format!("{}/ns/{}", self.procs[rep].pid, kind.name())))
-        else {
-            return;
-        };
-        let Ok((ino, Some(missing))) = self.related(fd.as_fd(), kind, rel).map_err(|e| self.note(e)) else { return };
-        if ino != want {
-            return;
-        }
-        let added = self.add_from_fd(opts, netlink, missing.as_fd(), want, true);
-        self.namespaces[orphan].related[rel as usize] = added;
-    }
-
-    /// Reads the parent pid and owner of every namespace's representative, once per
-    /// process, and with `commands` its command line (which lsns reads while printing), on
-    /// the walk's threads. One that exited after the walk keeps 0 and no command.
-    fn read_representatives(&mut self, dir: &ProcDir, commands: bool) {
-        let mut reps: Vec<usize> = self.namespaces.iter().filter_map(|ns| ns.rep).collect();
-        reps.sort_unstable();
-        reps.dedup();
-        // (pid, uid, ppid, command) of each representative.
-        let mut read: Vec<(i32, u32, i32, Option<String>)> =
-            reps.iter().map(|&r| (self.procs[r].pid, 0, self.procs[r].ppid, None)).collect();
-        let threads = walk::threads_for(read.len(), MIN_READS_PER_THREAD, 1);
-        walk::in_parts(&mut read, threads, |part| {
-            for (pid, uid, ppid, command) in part {
-                *uid = dir.uid(*pid).unwrap_or(0);
-                // A thread line (`--threads`) keeps its process as parent.
-                if *ppid == 0 {
-                    *ppid = dir.stat_line(*pid).map_or(0, |stat| stat.ppid);
-                }
-                if commands {
-                    *command = dir.command(*pid);
-                }
-            }
-        });
-        let mut cache = self.commands.borrow_mut();
-        for (&rep, (pid, uid, ppid, command)) in reps.iter().zip(read) {
-            (self.procs[rep].uid, self.procs[rep].ppid) = (uid, ppid);
-            if commands {
-                cache.insert(pid, command);
-            }
-        }
-    }
-
     /// Sets each process's parent (the scanned process whose pid is its ppid).
     pub fn link_parents(&mut self) {
         let by_pid: HashMap<i32, usize> = self.procs.iter().enumerate().map(|(i, p)| (p.pid, i)).collect();
@@ -834,49 +608,28 @@ impl Scan {
     }
 }
 
-/// The inode of an nsfs mount root such as `net:[4026532469]`.
-pub fn nsfs_root_ino(root: &str) -> Option<u64> {
-    let rest = &root[root.find('[')? + 1..];
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || rest.as_bytes().get(digits) != Some(&b']') {
-        return None;
-    }
-    rest[..digits].parse().ok()
-}
-
-/// util-linux's `is_path_included`: is `elt` an element of the `sep`-joined `set`? Only the
-/// first occurrence of `elt` as a substring is looked at.
-pub fn path_included(set: &str, elt: &str, sep: char) -> bool {
-    let Some(at) = set.find(elt) else { return false };
-    let (sb, end) = (set.as_bytes(), at + elt.len());
-    let sep = sep as u8;
-    if at == 0 && (set.len() == elt.len() || sb[elt.len()] == sep) {
-        return true;
-    }
-    at > 0 && sb[at - 1] == sep && (end == sb.len() || sb[end] == sep)
-}
-
 /// Scans `procfs` for namespaces.
-pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
+pub fn scan(procfs: &ProcFs, kernel: &'static dyn NsQueries, opts: &ScanOptions) -> Result<Scan, ScanError> {
     // lsns parses mountinfo before it walks /proc.
     let mounts = procfs.nsfs_mounts().map_err(|e| ScanError::Mountinfo(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let dir = procfs.open().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
     // `dir` goes into the scan (for command lines) once the scan is done with it.
     let mut scan = Scan::with_dir(None, procfs.clone(), mounts);
-    scan.nsfs_dev = LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
-    let netlink = if opts.netnsid { RouteSocket::open().map_err(|e| scan.note(e)).ok() } else { None };
+    scan.kernel = kernel;
+    scan.nsfs_dev = NsKind::LSNS_ORDER.iter().find_map(|k| dir.stat(&format!("self/ns/{}", k.name()))).map(|f| f.dev);
+    let netlink = if opts.netnsid { kernel.nsid_source().map_err(|e| scan.note(e)).ok() } else { None };
     let pids = dir.pids().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let walk = walk::walk(&dir, opts, scan.nsfs_dev, &pids);
     drop(pids);
     scan.check(&dir)?;
     if opts.relations || opts.netnsid {
-        scan.answers = ask_ahead(&dir, opts, netlink.as_ref(), &walk.procs);
+        scan.answers = ask_ahead(kernel, &dir, opts, netlink.as_deref(), &walk.procs);
     }
     scan.procs = walk.procs;
     let mut fds: &[HeldFd] = &walk.fds;
     for pidx in 0..scan.procs.len() {
         let held = fds.iter().take_while(|f| f.0 == scan.procs[pidx].pid).count();
-        if let Err(errno) = scan.take_in(&dir, opts, netlink.as_ref(), pidx, &fds[..held]) {
+        if let Err(errno) = scan.take_in(&dir, opts, netlink.as_deref(), pidx, &fds[..held]) {
             return Err(ScanError::Ioctl { errno, warnings: std::mem::take(&mut scan.warnings) });
         }
         fds = &fds[held..];
@@ -889,10 +642,10 @@ pub fn scan(procfs: &ProcFs, opts: &ScanOptions) -> Result<Scan, ScanError> {
         scan.read_representatives(&dir, opts.commands);
     }
     scan.link_parents();
-    scan.read_persistent(opts, netlink.as_ref());
+    scan.read_persistent(opts, netlink.as_deref());
     scan.dir = Some(dir);
     if opts.connect {
-        scan.connect(opts, netlink.as_ref());
+        scan.connect(opts, netlink.as_deref());
     }
     match scan.exhausted() {
         Some(e) => Err(e),
@@ -909,23 +662,23 @@ mod tests {
         let dir = ProcFs::live().open().unwrap();
         let opts = ScanOptions { kinds: [true; 8], relations: true, netnsid: true, ..Default::default() };
         let walk = walk::walk(&dir, &opts, None, &dir.pids().unwrap());
-        let shared = RouteSocket::open().ok();
-        let ahead = ask_ahead(&dir, &opts, shared.as_ref(), &walk.procs);
+        let shared = LIVE.nsid_source().ok();
+        let ahead = ask_ahead(&LIVE, &dir, &opts, shared.as_deref(), &walk.procs);
         // Every namespace a process showed was asked about, through the first process.
         let mut firsts = HashMap::new();
         for proc in &walk.procs {
-            for kind in LSNS_ORDER {
+            for kind in NsKind::LSNS_ORDER {
                 firsts.entry(proc.ns[kind.index()]).or_insert((proc.pid, kind));
             }
         }
         firsts.remove(&0);
         assert_eq!(ahead.len(), firsts.len());
-        let netlink = RouteSocket::open().ok();
+        let netlink = LIVE.nsid_source().ok();
         let mut compared = 0;
         for (ino, (task_dir, answer)) in &ahead {
             let (pid, kind) = firsts[ino];
             assert_eq!(task_dir, &pid.to_string());
-            let again = ask_about(&dir, &opts, netlink.as_ref(), task_dir, kind, *ino);
+            let again = ask_about(&LIVE, &dir, &opts, netlink.as_deref(), task_dir, kind, *ino);
             // Other tests' processes come and go meanwhile.
             if matches!(answer.outcome, Ok(Some(_))) && matches!(again.outcome, Ok(Some(_))) {
                 assert_eq!(answer, &again, "namespace {ino} through {task_dir}");
@@ -933,22 +686,5 @@ mod tests {
             }
         }
         assert!(compared > 0);
-    }
-
-    #[test]
-    fn nsfs_roots() {
-        assert_eq!(nsfs_root_ino("net:[4026532469]"), Some(4026532469));
-        assert_eq!(nsfs_root_ino("net:[12x]"), None);
-        assert_eq!(nsfs_root_ino("/"), None);
-    }
-
-    #[test]
-    fn path_inclusion_like_util_linux() {
-        assert!(path_included("/a", "/a", ','));
-        assert!(path_included("/a,/b", "/b", ','));
-        assert!(path_included("/a,/b,/c", "/b", ','));
-        assert!(!path_included("/ab", "/a", ','));
-        // Only the first occurrence counts: "/b" is found inside "/a/b" first.
-        assert!(!path_included("/a/b,/b", "/b", ','));
     }
 }

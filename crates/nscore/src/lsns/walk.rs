@@ -7,7 +7,7 @@
 //! CPUs. The scan then takes the processes in on one thread, in `/proc` order, and its result
 //! is the one reading and taking in one process after the other would give.
 
-use super::scan::{Process, ScanOptions, LSNS_ORDER};
+use super::model::{Process, ScanOptions};
 use crate::nstype::NsKind;
 use crate::proc::{FileId, ProcDir};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -75,8 +75,14 @@ pub fn in_parts<T: Send, R: Send>(items: &mut [T], threads: usize, work: impl Fn
 
 /// Reads the processes `pids`; those gone by then are left out.
 pub fn walk(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, pids: &[i32]) -> Walk {
+    walk_on(walk_threads(pids.len()), dir, opts, nsfs_dev, pids)
+}
+
+/// The threads a walk over this many processes takes (`cargo xtask bench` walks its floor
+/// on as many).
+pub fn walk_threads(processes: usize) -> usize {
     // A thread holds one descriptor at a time (`PID/ns`, then `PID/fd`).
-    walk_on(threads_for(pids.len(), MIN_PER_THREAD, 1), dir, opts, nsfs_dev, pids)
+    threads_for(processes, MIN_PER_THREAD, 1)
 }
 
 /// [`walk`] on up to this many threads (this one included).
@@ -104,7 +110,7 @@ fn read_process(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, slot: 
         let (Some(uid), Some(stat)) = (dir.uid(pid), dir.stat_line(pid)) else { return };
         (slot.uid, slot.ppid) = (uid, stat.ppid);
     }
-    let kinds = LSNS_ORDER.iter().filter(|k| opts.kinds[k.index()]);
+    let kinds = NsKind::LSNS_ORDER.iter().filter(|k| opts.kinds[k.index()]);
     if kinds.clone().count() >= NS_DIR_FROM {
         let Some(ns_dir) = dir.ns_dir(pid) else { return };
         for kind in kinds {

@@ -166,33 +166,9 @@ fn renders_like_libsmartcols() {
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), names.len(), failures.join("\n"));
 }
 
-/// lsns's columns as util-linux 2.42.2 declares them (name, width hint, flags, JSON type).
+/// lsns's columns as rlsns declares them (the goldens show they are util-linux 2.42.2's).
 fn lsns_columns() -> Vec<ColumnSpec> {
-    let col = |name, help, width_hint, right, truncate, wrap, json| ColumnSpec {
-        name,
-        help,
-        width_hint,
-        right,
-        truncate,
-        wrap,
-        json,
-    };
-    use JsonType::{Number as N, String as S};
-    vec![
-        col("NS", "namespace identifier (inode number)", 10.0, true, false, false, N),
-        col("TYPE", "kind of namespace", 5.0, false, false, false, S),
-        col("PATH", "path to the namespace", 0.0, false, false, false, S),
-        col("NPROCS", "number of processes in the namespace", 5.0, true, false, false, N),
-        col("PID", "lowest PID in the namespace", 5.0, true, false, false, N),
-        col("PPID", "PPID of the PID", 5.0, true, false, false, N),
-        col("COMMAND", "command line of the PID", 0.0, false, true, false, S),
-        col("UID", "UID of the PID", 0.0, true, false, false, N),
-        col("USER", "username of the PID", 0.0, false, false, false, S),
-        col("NETNSID", "namespace ID as used by network subsystem", 0.0, true, false, false, S),
-        col("NSFS", "nsfs mountpoint (usually used network subsystem)", 0.0, false, false, true, S),
-        col("PNS", "parent namespace identifier (inode number)", 10.0, true, false, false, N),
-        col("ONS", "owner namespace identifier (inode number)", 10.0, true, false, false, N),
-    ]
+    crate::lsns::columns::COLUMNS.iter().map(|c| c.spec).collect()
 }
 
 fn lsns_dir() -> PathBuf {
@@ -280,15 +256,17 @@ fn renders_lsns_like_lsns() {
 #[test]
 fn lists_columns_like_lsns() {
     let files = [
-        ("list-columns.table", Mode::Table, JsonLayout::Pretty, None),
-        ("list-columns.tty40", Mode::Table, JsonLayout::Pretty, Some(40)),
-        ("list-columns.raw", Mode::Raw, JsonLayout::Pretty, None),
-        ("list-columns.json", Mode::Json("namespaces".into()), JsonLayout::Pretty, None),
-        ("list-columns.json-compact", Mode::Json("namespaces".into()), JsonLayout::Compact, None),
-        ("list-columns.json-lines", Mode::Json("namespaces".into()), JsonLayout::Lines, None),
+        ("list-columns.golden", Mode::Table, JsonLayout::Pretty, None),
+        ("list-columns-tty40.golden", Mode::Table, JsonLayout::Pretty, Some(40)),
+        ("list-columns-raw.golden", Mode::Raw, JsonLayout::Pretty, None),
+        ("list-columns-json.golden", Mode::Json("namespaces".into()), JsonLayout::Pretty, None),
+        ("list-columns-json-compact.golden", Mode::Json("namespaces".into()), JsonLayout::Compact, None),
+        ("list-columns-json-lines.golden", Mode::Json("namespaces".into()), JsonLayout::Lines, None),
     ];
+    // The same goldens as tests/lsns.rs checks the binary against.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/lsns");
     for (name, mode, json_layout, term_width) in files {
-        let expected = std::fs::read_to_string(lsns_dir().join(name)).unwrap();
+        let expected = std::fs::read_to_string(dir.join(name)).unwrap();
         let format = Format { mode, no_headings: false, no_trunc: false, no_wrap: false, term_width };
         let env = Env { json_layout, ..Env::default() };
         let mut out = Vec::new();

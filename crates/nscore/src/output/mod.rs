@@ -298,7 +298,8 @@ impl std::ops::DerefMut for Sink<'_> {
 
 /// Prints the `--list-columns` table: one line per column with its name, its JSON type label
 /// and its description; no header; the name right-aligned; in JSON under `table_name`
-/// (`lsns-columns`) with the keys `holder`, `type`, `description`.
+/// (`lsns-columns`) with the keys `holder`, `type`, `description`. Of `format` only the mode
+/// and the terminal width count.
 pub fn list_columns(columns: &[ColumnSpec], table_name: &str, format: &Format, out: &mut dyn Write) -> io::Result<()> {
     list_columns_with(columns, table_name, format, &Env::from_process(), out)
 }
@@ -337,8 +338,8 @@ pub fn list_columns_with(
         Mode::Json(_) => Mode::Json(table_name.to_string()),
         other => other.clone(),
     };
-    let format =
-        Format { mode, no_headings: true, no_trunc: format.no_trunc, no_wrap: false, term_width: format.term_width };
+    // util-linux's column list takes only -J and -r (xcolumn_list_table_new).
+    let format = Format { mode, no_headings: true, no_trunc: false, no_wrap: false, term_width: format.term_width };
     render_with(&table, &format, env, out)
 }
 

@@ -1,12 +1,14 @@
 //! rlsns's options (lsns(8) of util-linux 2.42): the table, the util-linux help text, and the
 //! parse loop that applies options in getopt order as lsns does.
 
-use super::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
-use super::{OptDef, ToolDoc, ValueHint};
+use super::columns;
 use crate::byte_text::{carried_bytes, carry_bytes};
+use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
+use crate::cli::{OptDef, ToolDoc, ValueHint};
 use crate::error::{Error, Result};
-use crate::nstype::NsKind;
+use crate::nstype::{NsKind, KINDS};
 pub use crate::number::parse_pid;
+use crate::output::{Format, Mode};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -32,34 +34,16 @@ pub enum Opt {
     Compare,
 }
 
-/// Column names, for completions of `-o` (the column table itself lives with the renderer).
-pub const COLUMN_NAMES: &[&str] =
-    &["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"];
-/// The columns rns adds (README "Beyond util-linux"): reachable only by `-o`, never in
-/// `--output-all` or `-H`, which stay util-linux's 13.
-pub const EXTRA_COLUMN_DOCS: &[(&str, &str)] = &[
-    ("CONTAINER", "container of the PID, as RUNTIME:ID (from its cgroups)"),
-    ("HOLDERS", "what keeps the namespace alive"),
-];
-/// What `-o` completes: util-linux's columns, then rns's.
-const OUTPUT_WORDS: &[&str] = &[
-    "NS",
-    "TYPE",
-    "PATH",
-    "NPROCS",
-    "PID",
-    "PPID",
-    "COMMAND",
-    "UID",
-    "USER",
-    "NETNSID",
-    "NSFS",
-    "PNS",
-    "ONS",
-    "CONTAINER",
-    "HOLDERS",
-];
-const TYPE_NAMES: &[&str] = &["mnt", "net", "ipc", "user", "pid", "uts", "cgroup", "time"];
+/// The `-t` names, in the kind table's order (the order of lsns's help text).
+const TYPE_NAMES: [&str; KINDS.len()] = {
+    let mut names = [""; KINDS.len()];
+    let mut i = 0;
+    while i < KINDS.len() {
+        names[i] = KINDS[i].name;
+        i += 1;
+    }
+    names
+};
 const TREE_NAMES: &[&str] = &["owner", "parent", "process"];
 
 /// In util-linux's `long_opts` order, which getopt's "ambiguous" message follows.
@@ -74,7 +58,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         HasArg::Required,
         "list",
         "define which output columns to use",
-        ValueHint::WordList(OUTPUT_WORDS),
+        ValueHint::WordList(&columns::NAMES),
     ),
     OptDef::flag(Opt::OutputAll, None, "output-all", "output all columns"),
     OptDef::flag(Opt::Persistent, Some('P'), "persistent", "namespaces without processes"),
@@ -92,7 +76,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         HasArg::Required,
         "name",
         "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)",
-        ValueHint::Words(TYPE_NAMES),
+        ValueHint::Words(&TYPE_NAMES),
     ),
     OptDef::arg(
         Opt::Tree,
@@ -142,25 +126,6 @@ Options:
 For more details see lsns(8).
 ";
 
-/// The columns with their `lsns -H` help text, for the man page. (A stand-in until the lsns
-/// column table carries this text itself; `tests/docs.rs` checks it names every column of
-/// [`COLUMN_NAMES`].)
-pub const COLUMN_DOCS: &[(&str, &str)] = &[
-    ("NS", "namespace identifier (inode number)"),
-    ("TYPE", "kind of namespace"),
-    ("PATH", "path to the namespace"),
-    ("NPROCS", "number of processes in the namespace"),
-    ("PID", "lowest PID in the namespace"),
-    ("PPID", "PPID of the PID"),
-    ("COMMAND", "command line of the PID"),
-    ("UID", "UID of the PID"),
-    ("USER", "username of the PID"),
-    ("NETNSID", "namespace ID as used by network subsystem"),
-    ("NSFS", "nsfs mountpoint (usually used network subsystem)"),
-    ("PNS", "parent namespace identifier (inode number)"),
-    ("ONS", "owner namespace identifier (inode number)"),
-];
-
 /// rlsns's manual prose (see [`ToolDoc`]).
 pub const DOC: ToolDoc = ToolDoc {
     name: "rlsns",
@@ -197,7 +162,7 @@ pub const DOC: ToolDoc = ToolDoc {
         ("compare", "The two processes are given as _pid_ operands (*rlsns --compare 1234 5678*); one line per kind (*--type* selects kinds) with columns TYPE, NS1 and NS2 (the namespace of each process as _dev_:_inode_ of /proc/_pid_/ns/_type_, since an inode number is unique only on one nsfs device) and RESULT (*same*, *differs*, or *unknown* when a namespace cannot be read). *--json*, *--raw* and *--noheadings* apply. Exit status 0 when every line is *same*, 1 otherwise, 2 when a process cannot be read. Not in util-linux."),
         ("tree", "*owner* (the default when _rel_ is omitted) nests namespaces under the user namespace that owns them; *parent* nests pid and user namespaces under their parents; *process* draws the process tree, as the default output does."),
     ],
-    columns: COLUMN_DOCS,
+    columns: &columns::DOCS,
     exit_status: &[
         "*0* success; *1* failure (a bad option or argument, an unknown column, a namespace that \
          does not exist); *2* an ioctl_ns(2) request unknown to the kernel.",
@@ -282,7 +247,7 @@ pub struct LsnsArgs {
     pub persistent: bool,
     pub task: Option<libc::pid_t>,
     /// The last `-Q` expression, parsed (every one is parsed as it is read; lsns keeps the last).
-    pub filter: Option<crate::lsns::query::Query>,
+    pub filter: Option<super::query::Query>,
     pub raw: bool,
     pub no_trunc: bool,
     pub no_wrap: bool,
@@ -298,15 +263,36 @@ pub struct LsnsArgs {
     pub compare: Option<(libc::pid_t, libc::pid_t)>,
 }
 
+impl LsnsArgs {
+    /// How `-J`, `-r`, `-n`, `-u` and `-W` have every table printed: the namespaces, the
+    /// processes of one, a comparison (the column list takes only the mode, as
+    /// [`crate::output::list_columns`] says).
+    pub fn format(&self) -> Format {
+        Format {
+            mode: if self.json {
+                Mode::Json("namespaces".to_string())
+            } else if self.raw {
+                Mode::Raw
+            } else {
+                Mode::Table
+            },
+            no_headings: self.no_headings,
+            no_trunc: self.no_trunc,
+            no_wrap: self.no_wrap,
+            term_width: crate::output::terminal_width(),
+        }
+    }
+}
+
 /// What the command line asks for.
-pub type Parsed = super::Parsed<LsnsArgs>;
+pub type Parsed = crate::cli::Parsed<LsnsArgs>;
 
 /// Runs lsns's getopt loop over `argv` (`argv[0]` included).
 /// `out` is stdout: the filter's scanner echoes there while `-Q` is read.
 pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> {
-    let mut specs = super::getopt_specs(OPTIONS);
+    let mut specs = crate::cli::getopt_specs(OPTIONS);
     let core = specs.len();
-    specs.extend(super::getopt_specs(EXTENSIONS));
+    specs.extend(crate::cli::getopt_specs(EXTENSIONS));
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::Permute).with_extensions_from(core);
     let mut args = LsnsArgs::default();
     let mut compare = false;
@@ -333,7 +319,7 @@ pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> 
             Opt::Filter => {
                 // lsns parses each expression as it reads the option, so a syntax error
                 // comes before errors of later options.
-                let (query, echo) = crate::lsns::query::Query::parse(&text);
+                let (query, echo) = super::query::Query::parse(&text);
                 // libsmartcols's scanner copies characters outside the language to stdout
                 // while it reads the expression, even when the expression then fails to parse.
                 out.write_all(&carried_bytes(&echo)).map_err(|e| Error::io("write error", &e))?;
