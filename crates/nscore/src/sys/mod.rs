@@ -46,6 +46,11 @@ pub(crate) fn last_errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
 }
 
+/// The errno behind a failed nix wrapper, as the rest of rns passes errors around.
+pub(crate) fn errno(e: nix::errno::Errno) -> i32 {
+    e as i32
+}
+
 /// Maps a `-1` return to `Err(errno)`.
 pub(crate) fn check(rc: libc::c_long) -> Result<libc::c_long, i32> {
     if rc == -1 {

@@ -2,6 +2,7 @@
 //! (pidfd_open(2), pidfd_getfd(2)) and the socket ioctl SIOCGSKNS.
 
 use super::check;
+use nix::sched::CloneFlags;
 use std::fs::File;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
@@ -65,14 +66,13 @@ pub fn ns_get_owner_uid(ns: BorrowedFd<'_>) -> Result<libc::uid_t, i32> {
 
 /// setns(2): join the namespace(s) behind `fd` (an nsfs file or, with a mask, a pidfd).
 pub fn setns(fd: BorrowedFd<'_>, nstype: libc::c_int) -> Result<(), i32> {
-    // SAFETY: plain system call on a valid fd.
-    check(unsafe { libc::setns(fd.as_raw_fd(), nstype) } as libc::c_long).map(drop)
+    // Bits nix does not name (or 0: any type) go to the kernel as given.
+    nix::sched::setns(fd, CloneFlags::from_bits_retain(nstype)).map_err(super::errno)
 }
 
 /// unshare(2).
 pub fn unshare(flags: libc::c_int) -> Result<(), i32> {
-    // SAFETY: plain system call; it only changes this process's namespaces.
-    check(unsafe { libc::unshare(flags) } as libc::c_long).map(drop)
+    nix::sched::unshare(CloneFlags::from_bits_retain(flags)).map_err(super::errno)
 }
 
 /// pidfd_open(2) (close-on-exec, as every pidfd is).
