@@ -28,7 +28,8 @@ pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
 
 use std::ffi::CStr;
 
-/// glibc's `strerror` text for an errno (what `err(3)` prints).
+/// glibc's `strerror` text for an errno (what `err(3)` prints). A raw call: nix's
+/// `Errno::desc` is a table of its own, not glibc's (locale-dependent) wording.
 pub fn strerror(errno: i32) -> String {
     let mut buf = [0 as libc::c_char; 256];
     // SAFETY: buf is valid for its length; the GNU strerror_r variant is not exposed by the

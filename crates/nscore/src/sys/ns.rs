@@ -81,7 +81,8 @@ pub fn unshare(flags: libc::c_int) -> Result<(), i32> {
     nix::sched::unshare(CloneFlags::from_bits_retain(flags)).map_err(errno)
 }
 
-/// pidfd_open(2) (close-on-exec, as every pidfd is).
+/// pidfd_open(2) (close-on-exec, as every pidfd is); a raw system call, as nix has none (nor
+/// pidfd_getfd(2)).
 pub fn pidfd_open(pid: libc::pid_t) -> Result<OwnedFd, i32> {
     // SAFETY: raw system call with integer arguments; returns a new fd or -1.
     let fd = check(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;

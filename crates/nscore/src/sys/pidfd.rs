@@ -1,7 +1,9 @@
 //! Process file descriptors beyond pidfd_open(2): the pidfs inode check behind
 //! `nsenter -t PID:INODE`, the `PIDFD_GET_USER_NAMESPACE` ioctl, whether the process was
 //! reaped (pidfd_send_signal(2) with signal 0), and whether setns(2) accepts a pidfd at all
-//! (Linux 5.8).
+//! (Linux 5.8). Raw calls: nix has no pidfd_send_signal(2), and `PIDFD_GET_USER_NAMESPACE`
+//! must pass a zero argument (pidfs answers EINVAL to any other), which nix's no-argument
+//! ioctl wrappers leave undefined.
 
 use super::check;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
