@@ -1,6 +1,7 @@
 //! Capabilities (capget(2), capset(2), prctl(2) `PR_CAP_AMBIENT`): `--keep-caps` makes the
 //! permitted set inheritable and raises each capability as ambient, so the program keeps it
-//! across execve(2) even as non-root.
+//! across execve(2) even as non-root. Raw calls: nix has neither capget/capset nor the
+//! `PR_CAP_AMBIENT` prctl.
 
 use super::check;
 

@@ -1,9 +1,11 @@
 //! Directories read with getdents64(2), opened relative to a directory descriptor: a scan
 //! lists `/proc/PID/fd` for every process, and opendir(3) would add an fstat(2) and a
-//! path walk from `/` each time.
+//! path walk from `/` each time. getdents64 is a raw call: nix's `Dir` reads through
+//! fdopendir(3)/readdir(3), which allocate a buffer per directory that the walk does not.
 
 use super::check;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use nix::fcntl::OFlag;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::path::Path;
 
 /// An open directory.
@@ -18,12 +20,9 @@ const NAME_OFFSET: usize = 19;
 impl Dir {
     /// openat(2) of `path` below `parent`, read-only, close-on-exec, failing unless a directory.
     pub fn open_at(parent: BorrowedFd<'_>, path: &Path) -> Result<Dir, i32> {
-        let path = super::at::c_path(path)?;
-        let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
-        // SAFETY: path is NUL-terminated and outlives the call; parent is a valid descriptor.
-        let fd = check(unsafe { libc::openat(parent.as_raw_fd(), path.as_ptr(), flags) } as libc::c_long)?;
+        let fd = super::at::open_raw(parent, path, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC)?;
         // SAFETY: openat returned a fresh descriptor that nobody else owns.
-        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd as RawFd) } })
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
     }
 
     /// Calls `each` with the name of every entry but `.` and `..`, in directory order.

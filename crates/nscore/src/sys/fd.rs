@@ -3,23 +3,23 @@
 //! and we do on purpose, to behave the same; writing stderr as C does; how many descriptors
 //! this process may still open.
 
-use super::check;
-use std::ffi::CString;
+use super::{check, errno};
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
+use nix::sys::resource::{getrlimit, Resource};
+use nix::sys::stat::Mode;
 use std::fs::File;
 use std::os::fd::FromRawFd;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 /// Closes fd 0 and opens `path` read-only in its place (the lowest free descriptor), inherited
 /// across execve(2) like any standard input.
 pub fn open_as_stdin(path: &Path) -> Result<File, i32> {
-    let c = CString::new(path.as_os_str().as_bytes()).map_err(|_| libc::EINVAL)?;
-    // SAFETY: closing fd 0, which no Rust object of ours owns (std's stdin only borrows it).
-    unsafe { libc::close(0) };
-    // SAFETY: c is NUL-terminated; the result is a new fd or -1.
-    let fd = check(unsafe { libc::open(c.as_ptr(), libc::O_RDONLY) } as libc::c_long)?;
+    // Descriptor 0 is owned by no Rust object of ours (std's stdin only borrows it); closed
+    // or not, it is free afterwards.
+    let _ = nix::unistd::close(0);
+    let fd = nix::fcntl::open(path, OFlag::O_RDONLY, Mode::empty()).map_err(errno)?;
     // SAFETY: fresh fd owned by nobody else.
-    Ok(unsafe { File::from_raw_fd(fd as libc::c_int) })
+    Ok(unsafe { File::from_raw_fd(fd) })
 }
 
 /// Writes all of `bytes` to descriptor 2, as C's unbuffered stderr does; unlike std's stderr,
@@ -34,6 +34,9 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), i32> {
     write_all(1, bytes)
 }
 
+/// A raw write(2): nix's `write` takes a `BorrowedFd`, and borrowing descriptor 1 or 2 is
+/// unsafe too (std's `Stdout`, the safe way, allocates its buffer on first use, which the
+/// allocator's out-of-memory message must not).
 fn write_all(fd: libc::c_int, mut bytes: &[u8]) -> Result<(), i32> {
     while !bytes.is_empty() {
         // SAFETY: bytes is valid for its length; a standard descriptor needs no ownership to be
@@ -57,12 +60,11 @@ pub fn is_exhaustion(errno: i32) -> bool {
 /// open now (counted in `/proc/self/fd`, or the lowest free number when that cannot be read).
 /// Unlimited or unknown: `usize::MAX`.
 pub fn free_descriptors() -> usize {
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: getrlimit writes one struct rlimit through the pointer, valid for that.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 || lim.rlim_cur == libc::RLIM_INFINITY {
+    let Ok((soft, _)) = getrlimit(Resource::RLIMIT_NOFILE) else { return usize::MAX };
+    if soft == libc::RLIM_INFINITY {
         return usize::MAX;
     }
-    let limit = usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX);
+    let limit = usize::try_from(soft).unwrap_or(usize::MAX);
     let open = match super::dir::Dir::open_at(cwd(), Path::new("/proc/self/fd")) {
         // The listing's own descriptor is among the entries.
         Ok(dir) => {
@@ -86,13 +88,9 @@ fn cwd() -> std::os::fd::BorrowedFd<'static> {
 /// The lowest descriptor number not open (what the next open(2) would get): a lower bound
 /// of the open count when `/proc/self/fd` cannot be listed.
 fn lowest_free() -> usize {
-    // SAFETY: fcntl(F_DUPFD_CLOEXEC) on fd 0 returns a new fd or -1; if it is new we own it.
-    let fd = unsafe { libc::fcntl(0, libc::F_DUPFD_CLOEXEC, 0) };
-    if fd < 0 {
-        return 0;
-    }
-    // SAFETY: fd was just made by the fcntl above and nobody else owns it.
-    unsafe { libc::close(fd) };
+    let Ok(fd) = fcntl(0, FcntlArg::F_DUPFD_CLOEXEC(0)) else { return 0 };
+    // fd was just made by the fcntl above and nobody else owns it.
+    let _ = nix::unistd::close(fd);
     fd as usize
 }
 

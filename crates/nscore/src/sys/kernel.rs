@@ -3,10 +3,10 @@
 //! [`LiveKernel`] makes them, [`RecordingKernel`] only writes them down, so tests can assert
 //! "user namespace first; setgroups, setgid, setuid" without root.
 
-use super::check;
-use std::ffi::CString;
+use super::errno;
+use nix::mount::MsFlags;
+use nix::unistd::{Gid, Uid};
 use std::os::fd::{AsRawFd, BorrowedFd};
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// One recorded call, with the arguments that matter for ordering and content.
@@ -53,10 +53,6 @@ pub enum WriteFileError {
     Write(i32),
 }
 
-fn path_c(path: &Path) -> CString {
-    CString::new(path.as_os_str().as_bytes()).unwrap_or_default()
-}
-
 /// The real kernel.
 #[derive(Debug, Default)]
 pub struct LiveKernel;
@@ -77,14 +73,9 @@ impl Kernel for LiveKernel {
         fstype: Option<&str>,
         flags: libc::c_ulong,
     ) -> Result<(), i32> {
-        let source = source.map(|s| CString::new(s).unwrap_or_default());
-        let fstype = fstype.map(|s| CString::new(s).unwrap_or_default());
-        let target = path_c(target);
-        let ptr = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
-        // SAFETY: all pointers are NUL-terminated strings alive for the call, or NULL where
-        // mount(2) allows it; no data argument is passed.
-        let rc = unsafe { libc::mount(ptr(&source), target.as_ptr(), ptr(&fstype), flags, std::ptr::null()) };
-        check(rc as libc::c_long).map(drop)
+        // No data argument, as util-linux passes none.
+        let flags = MsFlags::from_bits_retain(flags);
+        nix::mount::mount(source, target, fstype, flags, None::<&str>).map_err(errno)
     }
 
     fn write_file(&mut self, path: &Path, data: &[u8]) -> Result<(), WriteFileError> {
@@ -107,35 +98,28 @@ impl Kernel for LiveKernel {
     }
 
     fn setgroups_empty(&mut self) -> Result<(), i32> {
-        // SAFETY: a zero-length list with a NULL pointer is what setgroups(2) documents.
-        check(unsafe { libc::setgroups(0, std::ptr::null()) } as libc::c_long).map(drop)
+        nix::unistd::setgroups(&[]).map_err(errno)
     }
 
     fn setgid(&mut self, gid: libc::gid_t) -> Result<(), i32> {
-        // SAFETY: plain system call. glibc's wrapper applies it to all threads (we have one).
-        check(unsafe { libc::setgid(gid) } as libc::c_long).map(drop)
+        // glibc's wrapper applies it to all threads (we have one).
+        nix::unistd::setgid(Gid::from_raw(gid)).map_err(errno)
     }
 
     fn setuid(&mut self, uid: libc::uid_t) -> Result<(), i32> {
-        // SAFETY: plain system call.
-        check(unsafe { libc::setuid(uid) } as libc::c_long).map(drop)
+        nix::unistd::setuid(Uid::from_raw(uid)).map_err(errno)
     }
 
     fn chroot(&mut self, path: &Path) -> Result<(), i32> {
-        let p = path_c(path);
-        // SAFETY: p is NUL-terminated and alive for the call.
-        check(unsafe { libc::chroot(p.as_ptr()) } as libc::c_long).map(drop)
+        nix::unistd::chroot(path).map_err(errno)
     }
 
     fn chdir(&mut self, path: &Path) -> Result<(), i32> {
-        let p = path_c(path);
-        // SAFETY: p is NUL-terminated and alive for the call.
-        check(unsafe { libc::chdir(p.as_ptr()) } as libc::c_long).map(drop)
+        nix::unistd::chdir(path).map_err(errno)
     }
 
     fn fchdir(&mut self, fd: BorrowedFd<'_>) -> Result<(), i32> {
-        // SAFETY: plain system call on a valid fd.
-        check(unsafe { libc::fchdir(fd.as_raw_fd()) } as libc::c_long).map(drop)
+        nix::unistd::fchdir(fd.as_raw_fd()).map_err(errno)
     }
 }
 

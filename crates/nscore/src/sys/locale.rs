@@ -1,6 +1,7 @@
 //! The user's locale (setlocale(3), nl_langinfo(3)), which decides how util-linux's tables
 //! look (UTF-8 tree glyphs and multibyte text, or ASCII with `\x??`), which user names its id
 //! cache keeps (mbstowcs(3), wcswidth(3)) and how regular expressions and strerror(3) behave.
+//! All raw calls: nix wraps none of the locale functions.
 
 use std::ffi::CStr;
 use std::sync::OnceLock;

@@ -28,7 +28,8 @@ pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
 
 use std::ffi::CStr;
 
-/// glibc's `strerror` text for an errno (what `err(3)` prints).
+/// glibc's `strerror` text for an errno (what `err(3)` prints). A raw call: nix's
+/// `Errno::desc` is a table of its own, not glibc's (locale-dependent) wording.
 pub fn strerror(errno: i32) -> String {
     let mut buf = [0 as libc::c_char; 256];
     // SAFETY: buf is valid for its length; the GNU strerror_r variant is not exposed by the
@@ -44,6 +45,11 @@ pub fn strerror(errno: i32) -> String {
 /// The errno of the last failed libc call.
 pub(crate) fn last_errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
+}
+
+/// The errno behind a failed nix wrapper, as the rest of rns passes errors around.
+pub(crate) fn errno(e: nix::errno::Errno) -> i32 {
+    e as i32
 }
 
 /// Maps a `-1` return to `Err(errno)`.

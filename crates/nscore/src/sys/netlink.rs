@@ -1,7 +1,9 @@
 //! rtnetlink(7) `RTM_GETNSID`: the id a network namespace has in ours (`ip netns set NAME ID`),
 //! asked with the namespace's nsfs descriptor (`NETNSA_FD`).
 
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use super::errno;
+use nix::sys::socket::{recv, send, socket, AddressFamily, MsgFlags, SockFlag, SockProtocol, SockType};
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 const RTM_NEWNSID: u16 = 88;
 const RTM_GETNSID: u16 = 90;
@@ -20,11 +22,9 @@ pub struct RouteSocket {
 impl RouteSocket {
     /// socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE), close-on-exec.
     pub fn open() -> Result<RouteSocket, i32> {
-        // SAFETY: plain system call with integer arguments; returns a new fd or -1.
-        let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE) };
-        let fd = super::check(fd as libc::c_long)?;
-        // SAFETY: a fresh descriptor that nobody else owns.
-        Ok(RouteSocket { fd: unsafe { OwnedFd::from_raw_fd(fd as i32) } })
+        let fd = socket(AddressFamily::Netlink, SockType::Raw, SockFlag::SOCK_CLOEXEC, SockProtocol::NetlinkRoute)
+            .map_err(errno)?;
+        Ok(RouteSocket { fd })
     }
 
     /// The nsid of the network namespace behind `ns` (`-1`: none assigned), or `None` when
@@ -40,15 +40,11 @@ impl RouteSocket {
         req[HEADER_SPACE..HEADER_SPACE + 2].copy_from_slice(&8u16.to_ne_bytes());
         req[HEADER_SPACE + 2..HEADER_SPACE + 4].copy_from_slice(&NETNSA_FD.to_ne_bytes());
         req[HEADER_SPACE + 4..].copy_from_slice(&ns.as_raw_fd().to_ne_bytes());
-        // SAFETY: req is valid for its length.
-        super::check(unsafe { libc::send(self.fd.as_raw_fd(), req.as_ptr().cast(), req.len(), 0) } as libc::c_long)?;
+        send(self.fd.as_raw_fd(), &req, MsgFlags::empty()).map_err(errno)?;
         // Room for the answer's first attribute or for an nlmsgerr, as util-linux reserves.
         let mut res = [0u8; HEADER_SPACE + 24];
-        // SAFETY: res is valid for writes of its length.
-        let got = super::check(
-            unsafe { libc::recv(self.fd.as_raw_fd(), res.as_mut_ptr().cast(), res.len(), 0) } as libc::c_long
-        )?;
-        Ok(parse_nsid_reply(&res[..got as usize]))
+        let got = recv(self.fd.as_raw_fd(), &mut res, MsgFlags::empty()).map_err(errno)?;
+        Ok(parse_nsid_reply(&res[..got]))
     }
 }
 

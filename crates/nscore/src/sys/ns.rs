@@ -1,22 +1,31 @@
 //! Namespace system calls: ioctl_ns(2) queries on nsfs files, setns(2), unshare(2), pidfds
 //! (pidfd_open(2), pidfd_getfd(2)) and the socket ioctl SIOCGSKNS.
 
-use super::check;
+use super::{check, errno};
+use nix::sched::CloneFlags;
 use std::fs::File;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
-const NSIO: libc::c_ulong = 0xb7;
+const NSIO: u8 = 0xb7;
 /// `_IO(NSIO, n)`: no size, no direction bits.
-const fn nsio(n: libc::c_ulong) -> libc::c_ulong {
-    (NSIO << 8) | n
-}
-pub const NS_GET_USERNS: libc::c_ulong = nsio(0x1);
-pub const NS_GET_PARENT: libc::c_ulong = nsio(0x2);
-pub const NS_GET_NSTYPE: libc::c_ulong = nsio(0x3);
+pub const NS_GET_USERNS: libc::c_ulong = nix::request_code_none!(NSIO, 0x1);
+pub const NS_GET_PARENT: libc::c_ulong = nix::request_code_none!(NSIO, 0x2);
+pub const NS_GET_NSTYPE: libc::c_ulong = nix::request_code_none!(NSIO, 0x3);
 /// `_IO(NSIO, 0x4)` as the kernel defines it, although it writes a `uid_t` through its argument.
-pub const NS_GET_OWNER_UID: libc::c_ulong = nsio(0x4);
+pub const NS_GET_OWNER_UID: libc::c_ulong = nix::request_code_none!(NSIO, 0x4);
 /// Returns a net namespace fd for a socket fd (linux/sockios.h).
 const SIOCGSKNS: libc::c_ulong = 0x894C;
+
+/// The ioctls as nix's macros generate them: each an `unsafe fn` of a raw descriptor that
+/// returns the kernel's answer or its errno. The requests are passed as the kernel defines
+/// them (NS_GET_OWNER_UID and SIOCGSKNS do not follow the `_IO*` encoding of their data).
+mod request {
+    nix::ioctl_none_bad!(ns_get_userns, super::NS_GET_USERNS);
+    nix::ioctl_none_bad!(ns_get_parent, super::NS_GET_PARENT);
+    nix::ioctl_none_bad!(ns_get_nstype, super::NS_GET_NSTYPE);
+    nix::ioctl_read_bad!(ns_get_owner_uid, super::NS_GET_OWNER_UID, libc::uid_t);
+    nix::ioctl_none_bad!(siocgskns, super::SIOCGSKNS);
+}
 
 /// The namespace ioctls, named as util-linux names them in its messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,50 +41,48 @@ impl NsIoctl {
             NsIoctl::GetParent => "NS_GET_PARENT",
         }
     }
-
-    fn request(self) -> libc::c_ulong {
-        match self {
-            NsIoctl::GetUserns => NS_GET_USERNS,
-            NsIoctl::GetParent => NS_GET_PARENT,
-        }
-    }
 }
 
 /// `NS_GET_USERNS` / `NS_GET_PARENT`: a new fd on the owning or parent namespace.
 pub fn ns_get_related(ns: BorrowedFd<'_>, which: NsIoctl) -> Result<OwnedFd, i32> {
-    // SAFETY: the request takes no argument and returns a new fd or -1.
-    let fd = check(unsafe { libc::ioctl(ns.as_raw_fd(), which.request() as _) } as libc::c_long)?;
+    let fd = match which {
+        // SAFETY: the request takes no argument and returns a new fd or -1.
+        NsIoctl::GetUserns => unsafe { request::ns_get_userns(ns.as_raw_fd()) },
+        // SAFETY: as NS_GET_USERNS.
+        NsIoctl::GetParent => unsafe { request::ns_get_parent(ns.as_raw_fd()) },
+    }
+    .map_err(errno)?;
     // SAFETY: the kernel handed us a fresh fd that nobody else owns (opened O_CLOEXEC).
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
 /// `NS_GET_NSTYPE`: the `CLONE_NEW*` value of the namespace.
 pub fn ns_get_nstype(ns: BorrowedFd<'_>) -> Result<libc::c_int, i32> {
     // SAFETY: the request takes no argument and returns an int or -1.
-    check(unsafe { libc::ioctl(ns.as_raw_fd(), NS_GET_NSTYPE as _) } as libc::c_long).map(|v| v as libc::c_int)
+    unsafe { request::ns_get_nstype(ns.as_raw_fd()) }.map_err(errno)
 }
 
 /// `NS_GET_OWNER_UID`: the uid of the creator of a user namespace (EINVAL for other kinds).
 pub fn ns_get_owner_uid(ns: BorrowedFd<'_>) -> Result<libc::uid_t, i32> {
     let mut uid: libc::uid_t = 0;
     // SAFETY: the kernel writes one uid_t through the pointer, which is valid for that.
-    check(unsafe { libc::ioctl(ns.as_raw_fd(), NS_GET_OWNER_UID as _, &mut uid as *mut libc::uid_t) } as libc::c_long)?;
+    unsafe { request::ns_get_owner_uid(ns.as_raw_fd(), &mut uid) }.map_err(errno)?;
     Ok(uid)
 }
 
 /// setns(2): join the namespace(s) behind `fd` (an nsfs file or, with a mask, a pidfd).
 pub fn setns(fd: BorrowedFd<'_>, nstype: libc::c_int) -> Result<(), i32> {
-    // SAFETY: plain system call on a valid fd.
-    check(unsafe { libc::setns(fd.as_raw_fd(), nstype) } as libc::c_long).map(drop)
+    // Bits nix does not name (or 0: any type) go to the kernel as given.
+    nix::sched::setns(fd, CloneFlags::from_bits_retain(nstype)).map_err(errno)
 }
 
 /// unshare(2).
 pub fn unshare(flags: libc::c_int) -> Result<(), i32> {
-    // SAFETY: plain system call; it only changes this process's namespaces.
-    check(unsafe { libc::unshare(flags) } as libc::c_long).map(drop)
+    nix::sched::unshare(CloneFlags::from_bits_retain(flags)).map_err(errno)
 }
 
-/// pidfd_open(2) (close-on-exec, as every pidfd is).
+/// pidfd_open(2) (close-on-exec, as every pidfd is); a raw system call, as nix has none (nor
+/// pidfd_getfd(2)).
 pub fn pidfd_open(pid: libc::pid_t) -> Result<OwnedFd, i32> {
     // SAFETY: raw system call with integer arguments; returns a new fd or -1.
     let fd = check(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;
@@ -94,7 +101,17 @@ pub fn pidfd_getfd(pidfd: BorrowedFd<'_>, target_fd: RawFd) -> Result<OwnedFd, i
 /// `SIOCGSKNS`: the network namespace of a socket, as a new nsfs fd.
 pub fn socket_netns(socket: BorrowedFd<'_>) -> Result<File, i32> {
     // SAFETY: the request takes no argument and returns a new fd or -1.
-    let fd = check(unsafe { libc::ioctl(socket.as_raw_fd(), SIOCGSKNS as _) } as libc::c_long)?;
+    let fd = unsafe { request::siocgskns(socket.as_raw_fd()) }.map_err(errno)?;
     // SAFETY: fresh fd owned by nobody else (the kernel opens it O_CLOEXEC).
-    Ok(unsafe { File::from_raw_fd(fd as RawFd) })
+    Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_those_of_linux_nsfs_h() {
+        assert_eq!([NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID], [0xb701, 0xb702, 0xb703, 0xb704]);
+    }
 }

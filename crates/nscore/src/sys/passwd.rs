@@ -1,5 +1,7 @@
 //! The user and group databases through NSS (getpwuid_r(3), getpwnam_r(3), getgrnam_r(3)),
-//! with names as the bytes they hold: a passwd or group name need not be UTF-8.
+//! with names as the bytes they hold: a passwd or group name need not be UTF-8. Raw calls:
+//! nix's `User` and `Group` hold names as `String` (lossy: a byte that is not UTF-8 becomes
+//! U+FFFD) and size their buffer by sysconf(3) instead of growing this one as util-linux does.
 
 use std::ffi::{CStr, CString};
 

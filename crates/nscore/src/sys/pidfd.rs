@@ -1,10 +1,12 @@
 //! Process file descriptors beyond pidfd_open(2): the pidfs inode check behind
 //! `nsenter -t PID:INODE`, the `PIDFD_GET_USER_NAMESPACE` ioctl, whether the process was
 //! reaped (pidfd_send_signal(2) with signal 0), and whether setns(2) accepts a pidfd at all
-//! (Linux 5.8).
+//! (Linux 5.8). Raw calls: nix has no pidfd_send_signal(2), and `PIDFD_GET_USER_NAMESPACE`
+//! must pass a zero argument (pidfs answers EINVAL to any other), which nix's no-argument
+//! ioctl wrappers leave undefined.
 
 use super::check;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 /// `PIDFS_IOCTL_MAGIC` 0xFF, `_IO(0xFF, 9)` (linux/pidfd.h, Linux 6.11).
 const PIDFD_GET_USER_NAMESPACE: libc::c_ulong = (0xFF << 8) | 9;
@@ -16,18 +18,12 @@ const PIDFS_MAGIC: libc::c_long = 0x5049_4446;
 /// pidfd_open(2) errno.
 pub fn check_pidfd_inode(pid: libc::pid_t, inode: u64) -> Result<(), i32> {
     let pidfd = super::ns::pidfd_open(pid)?;
-    // SAFETY: statfs is plain data; fstatfs fills it for a valid fd.
-    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: valid fd and out-pointer.
     let on_pidfs =
-        unsafe { libc::fstatfs(pidfd.as_raw_fd(), &mut fs) } == 0 && fs.f_type as libc::c_long == PIDFS_MAGIC;
+        nix::sys::statfs::fstatfs(&pidfd).is_ok_and(|fs| fs.filesystem_type().0 as libc::c_long == PIDFS_MAGIC);
     if !on_pidfs {
         return Err(libc::ENOTSUP);
     }
-    // SAFETY: stat is plain data; fstat fills it for a valid fd.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: valid fd and out-pointer.
-    check(unsafe { libc::fstat(pidfd.as_raw_fd(), &mut st) } as libc::c_long)?;
+    let st = super::at::stat_fd(pidfd.as_fd())?;
     if st.st_ino != inode {
         return Err(libc::ESRCH);
     }
@@ -52,14 +48,8 @@ pub fn user_namespace(pidfd: BorrowedFd<'_>) -> Result<OwnedFd, i32> {
 
 /// The running kernel's `major.minor.patch` from uname(2).
 pub fn kernel_version() -> (u32, u32, u32) {
-    // SAFETY: utsname is plain data, filled by the kernel.
-    let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
-    // SAFETY: valid out-pointer.
-    if unsafe { libc::uname(&mut uts) } != 0 {
-        return (0, 0, 0);
-    }
-    // SAFETY: uname(2) NUL-terminates every field.
-    let release = unsafe { std::ffi::CStr::from_ptr(uts.release.as_ptr()) }.to_string_lossy().into_owned();
+    let Ok(uts) = nix::sys::utsname::uname() else { return (0, 0, 0) };
+    let release = uts.release().to_string_lossy();
     let mut parts = release.split(|c: char| !c.is_ascii_digit()).map(|p| p.parse::<u32>().unwrap_or(0));
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }

@@ -3,27 +3,25 @@
 //! and what the bind helper needs to share one with us at a single descriptor of ours: a pipe
 //! made where stdin and stdout were, our write end taken from there, and the waits around it.
 
-use super::check;
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use std::fs::File;
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, RawFd};
+use std::os::fd::{AsFd, RawFd};
 
 /// A new pipe as (read end, write end), both `O_CLOEXEC`.
 pub fn pipe() -> Result<(File, File), i32> {
-    let mut fds: [RawFd; 2] = [-1, -1];
-    // SAFETY: fds is a valid array of two ints for pipe2(2) to fill.
-    check(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } as libc::c_long)?;
-    // SAFETY: pipe2 succeeded, so both fds are fresh and owned by nobody else.
-    Ok(unsafe { (File::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) })
+    let (read, write) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(super::errno)?;
+    Ok((File::from(read), File::from(write)))
 }
 
 /// In a helper child that needs neither stdin nor stdout: closes both and makes a pipe on
 /// them, read end 0, write end 1 (so it fits under `ulimit -n 4`, at numbers its parent knows).
 pub fn pipe_on_stdin_stdout() -> Result<(File, File), i32> {
-    // SAFETY: close(2) of descriptors 0 and 1, which this process owns and no File wraps.
-    unsafe {
-        libc::close(0);
-        libc::close(1);
-    }
+    // Descriptors 0 and 1 are this process's, wrapped by no File; closed or not, they are
+    // free afterwards.
+    let _ = nix::unistd::close(0);
+    let _ = nix::unistd::close(1);
     pipe()
 }
 
@@ -43,14 +41,15 @@ pub fn open_writer(pid: libc::pid_t, fd: RawFd) -> Result<File, i32> {
 /// Blocks until process `pid` (our parent, not reaped before we look) has exited.
 pub fn wait_exit(pid: libc::pid_t) {
     let Ok(pidfd) = super::ns::pidfd_open(pid) else { return };
-    let mut pfd = libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-    // SAFETY: one valid pollfd, no timeout; retried on EINTR only.
-    while unsafe { libc::poll(&mut pfd, 1, -1) } == -1 && super::last_errno() == libc::EINTR {}
+    poll_until_not_interrupted(PollFd::new(pidfd.as_fd(), PollFlags::POLLIN));
 }
 
 /// Blocks until nobody reads the pipe `writer` writes to any more (poll(2) reports POLLERR).
 pub fn wait_readers_gone(writer: &File) {
-    let mut pfd = libc::pollfd { fd: writer.as_raw_fd(), events: 0, revents: 0 };
-    // SAFETY: one valid pollfd, no timeout; retried on EINTR only.
-    while unsafe { libc::poll(&mut pfd, 1, -1) } == -1 && super::last_errno() == libc::EINTR {}
+    poll_until_not_interrupted(PollFd::new(writer.as_fd(), PollFlags::empty()));
+}
+
+/// poll(2) of one descriptor without a timeout, retried on EINTR only.
+fn poll_until_not_interrupted(pfd: PollFd<'_>) {
+    while poll(&mut [pfd], PollTimeout::NONE) == Err(Errno::EINTR) {}
 }

@@ -1,7 +1,14 @@
 //! Process system calls: fork(2), execvp(3), waitpid(2), kill(2), signal dispositions and
 //! masks (sigaction(2), sigprocmask(2)).
+//!
+//! Calls that take a signal number from a child's death or from `--kill-child=RTMIN+n` stay
+//! raw: nix's `Signal` (and so its `kill`, `WaitStatus`, `SigSet` and `signal`) names only the
+//! standard signals, not SIGRTMIN..SIGRTMAX. Raw too: fork (nix's `fork` is an `unsafe fn` as
+//! well), sigaction(2) queries (nix's `sigaction` always installs an action) and _exit(2)
+//! (nix 0.29 has none).
 
 use super::check;
+use nix::unistd;
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
@@ -32,12 +39,10 @@ fn cstring(s: &OsStr) -> CString {
 pub fn execvp(file: &OsStr, argv: &[OsString]) -> i32 {
     let file = cstring(file);
     let args: Vec<CString> = argv.iter().map(|a| cstring(a)).collect();
-    let mut ptrs: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
-    ptrs.push(std::ptr::null());
-    // SAFETY: file and every argv element are NUL-terminated strings that outlive the call;
-    // the pointer array is NULL-terminated.
-    unsafe { libc::execvp(file.as_ptr(), ptrs.as_ptr()) };
-    super::last_errno()
+    match nix::unistd::execvp(&file, &args) {
+        Err(e) => e as i32,
+        Ok(never) => match never {},
+    }
 }
 
 /// How a waited-for child changed state.
@@ -81,20 +86,17 @@ pub fn kill(pid: libc::pid_t, sig: libc::c_int) -> Result<(), i32> {
 
 /// getpid(2).
 pub fn getpid() -> libc::pid_t {
-    // SAFETY: always succeeds.
-    unsafe { libc::getpid() }
+    unistd::getpid().as_raw()
 }
 
 /// getppid(2).
 pub fn getppid() -> libc::pid_t {
-    // SAFETY: always succeeds.
-    unsafe { libc::getppid() }
+    unistd::getppid().as_raw()
 }
 
 /// geteuid(2), getegid(2), getuid(2), getgid(2).
 pub fn ids() -> (libc::uid_t, libc::gid_t, libc::uid_t, libc::gid_t) {
-    // SAFETY: these always succeed.
-    unsafe { (libc::geteuid(), libc::getegid(), libc::getuid(), libc::getgid()) }
+    (unistd::geteuid().as_raw(), unistd::getegid().as_raw(), unistd::getuid().as_raw(), unistd::getgid().as_raw())
 }
 
 /// Sets a signal's disposition to SIG_DFL or SIG_IGN.
@@ -141,7 +143,7 @@ pub fn reraise(sig: libc::c_int, reset_handler: bool) {
 /// `_exit(2)`: leave without running atexit handlers or flushing stdio buffers (for forked
 /// helpers that must not flush the parent's buffered output twice).
 pub fn exit_now(status: i32) -> ! {
-    // SAFETY: _exit never returns and touches no Rust state.
+    // SAFETY: _exit never returns and touches no Rust state (nix 0.29 has no wrapper).
     unsafe { libc::_exit(status) }
 }
 

@@ -1,33 +1,36 @@
 //! Signals around runshare's forked child: the SIGTERM/SIGINT forwarder of
 //! `--forward-signals` (sigaction(2)), the parent-death signal of `--kill-child`
 //! (prctl(2) `PR_SET_PDEATHSIG`), and the pidfd poll(2) that tells whether the parent already died.
+//!
+//! The parent-death signal and the wait take any signal number (`--kill-child=RTMIN+n`), so
+//! they stay raw: nix's `Signal` names only the standard signals.
 
 use super::check;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, Signal};
+use nix::unistd::Pid;
+use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The child the forwarder sends to; 0 until the parent knows it.
 static FORWARD_TO: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn forward(sig: libc::c_int) {
-    // Only async-signal-safe work: an atomic load and kill(2).
+    // Only async-signal-safe work: an atomic load and kill(2) (the forwarder is installed for
+    // standard signals only, which nix's `Signal` names).
     let pid = FORWARD_TO.load(Ordering::Relaxed);
-    if pid > 0 {
-        // SAFETY: kill(2) is async-signal-safe and takes integers only.
-        unsafe { libc::kill(pid, sig) };
+    if let (true, Ok(sig)) = (pid > 0, Signal::try_from(sig)) {
+        let _ = signal::kill(Pid::from_raw(pid), sig);
     }
 }
 
-/// Installs the forwarder for `sig` (`SA_RESTART`, empty mask), as util-linux does.
+/// Installs the forwarder for `sig` (`SA_RESTART`, empty mask), as util-linux does, for the
+/// standard signals runshare forwards (SIGTERM, SIGINT); EINVAL for a number nix cannot name.
 pub fn install_forwarder(sig: libc::c_int) -> Result<(), i32> {
-    // SAFETY: sigaction is plain data; the handler only does async-signal-safe work.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        libc::sigemptyset(&mut sa.sa_mask);
-        sa.sa_flags = libc::SA_RESTART;
-        check(libc::sigaction(sig, &sa, std::ptr::null_mut()) as libc::c_long).map(drop)
-    }
+    let sig = Signal::try_from(sig).map_err(super::errno)?;
+    let action = SigAction::new(SigHandler::Handler(forward), SaFlags::SA_RESTART, SigSet::empty());
+    // SAFETY: the handler only does async-signal-safe work (an atomic load and kill(2)).
+    unsafe { signal::sigaction(sig, &action) }.map(drop).map_err(super::errno)
 }
 
 /// Where forwarded signals go from now on.
@@ -43,9 +46,7 @@ pub fn set_parent_death_signal(sig: libc::c_int) -> Result<(), i32> {
 
 /// Whether the process behind a pidfd has exited (poll(2) with timeout 0 sees it readable).
 pub fn pidfd_exited(pidfd: BorrowedFd<'_>) -> Result<bool, i32> {
-    let mut pfd = libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-    // SAFETY: one valid pollfd, timeout 0.
-    let n = check(unsafe { libc::poll(&mut pfd, 1, 0) } as libc::c_long)?;
+    let n = poll(&mut [PollFd::new(pidfd, PollFlags::POLLIN)], PollTimeout::ZERO).map_err(super::errno)?;
     Ok(n > 0)
 }
 

@@ -23,8 +23,7 @@ extern "C" fn record_inherited_state(
     keep_std_from_making_an_alternate_stack();
     let mut closed = 0u8;
     for fd in 0..3 {
-        // SAFETY: F_GETFD only reads the descriptor's flags.
-        if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+        if nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_GETFD).is_err() {
             closed |= 1 << fd;
         }
     }
@@ -73,9 +72,9 @@ pub fn restore_inherited_state() {
     let closed = CLOSED_AT_START.load(Ordering::Relaxed);
     for fd in 0..3 {
         if closed & (1 << fd) != 0 {
-            // SAFETY: std's placeholder /dev/null; std's stdio handles only borrow the number
-            // and treat EBADF on it as a closed stream, as C stdio does.
-            unsafe { libc::close(fd) };
+            // std's placeholder /dev/null; std's stdio handles only borrow the number and
+            // treat EBADF on it as a closed stream, as C stdio does.
+            let _ = nix::unistd::close(fd);
         }
     }
     super::process::set_signal_default(libc::SIGPIPE, SIGPIPE_IGNORED_AT_START.load(Ordering::Relaxed));
