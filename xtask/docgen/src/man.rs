@@ -16,22 +16,32 @@ fn manual(section: &str) -> &'static str {
 /// The man page of `cmd`, with `doc`'s prose when the tool has some.
 pub fn render(cmd: &clap::Command, doc: Option<&ToolDoc>) -> Vec<u8> {
     let section = doc.map_or("1", |d| d.section);
+    let cmd = with_option_help(cmd, doc);
+    let man = clap_mangen::Man::new(cmd.clone())
+        .title(cmd.get_name().to_uppercase())
+        .section(section)
+        .source(format!("rns {}", env!("CARGO_PKG_VERSION")))
+        .date(DATE)
+        .manual(manual(section));
+    let mut out = Vec::new();
+    man.render_title(&mut out).expect("writing to a Vec");
+    man.render_name_section(&mut out).expect("writing to a Vec");
+    synopsis_and_description(&cmd, doc).to_writer(&mut out).expect("writing to a Vec");
+    man.render_options_section(&mut out).expect("writing to a Vec");
+    if let Some(doc) = doc {
+        prose_sections(doc).to_writer(&mut out).expect("writing to a Vec");
+    }
+    tidy(out)
+}
+
+/// `cmd`, built, with each option's help as the OPTIONS section shows it and without
+/// clap_mangen's list of possible values.
+fn with_option_help(cmd: &clap::Command, doc: Option<&ToolDoc>) -> clap::Command {
     let mut cmd = cmd.clone();
-    // util-linux's one-line help as a sentence, then the ToolDoc's detail for the option.
     let ids: Vec<clap::Id> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
     for id in ids {
         let arg = cmd.get_arguments().find(|a| *a.get_id() == id).expect("listed above");
-        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-        let mut text = capitalize(&help);
-        if !text.is_empty() && !text.ends_with('.') {
-            text.push('.');
-        }
-        let detail = arg.get_long().zip(doc).and_then(|(long, doc)| {
-            doc.option_details.iter().find(|(l, _)| *l == long).map(|(_, detail)| plain(detail))
-        });
-        if let Some(detail) = detail {
-            text = format!("{text}\n{detail}");
-        }
+        let text = option_help(arg, doc);
         cmd = cmd.mut_arg(id, |a| a.long_help(text));
     }
     // The values are in the help text and the OUTPUT COLUMNS section; clap_mangen's own list
@@ -42,19 +52,31 @@ pub fn render(cmd: &clap::Command, doc: Option<&ToolDoc>) -> Vec<u8> {
         cmd = cmd.mut_arg(id, |a| a.hide_possible_values(true));
     }
     cmd.build();
-    let man = clap_mangen::Man::new(cmd.clone())
-        .title(cmd.get_name().to_uppercase())
-        .section(section)
-        .source(format!("rns {}", env!("CARGO_PKG_VERSION")))
-        .date(DATE)
-        .manual(manual(section));
-    let mut out = Vec::new();
-    man.render_title(&mut out).expect("writing to a Vec");
-    man.render_name_section(&mut out).expect("writing to a Vec");
+    cmd
+}
 
+/// util-linux's one-line help as a sentence, then the ToolDoc's detail for the option.
+fn option_help(arg: &clap::Arg, doc: Option<&ToolDoc>) -> String {
+    let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+    let mut text = capitalize(&help);
+    if !text.is_empty() && !text.ends_with('.') {
+        text.push('.');
+    }
+    let detail = arg
+        .get_long()
+        .zip(doc)
+        .and_then(|(long, doc)| doc.option_details.iter().find(|(l, _)| *l == long).map(|(_, detail)| plain(detail)));
+    if let Some(detail) = detail {
+        text = format!("{text}\n{detail}");
+    }
+    text
+}
+
+/// SYNOPSIS, and DESCRIPTION from the ToolDoc or else the command's about line.
+fn synopsis_and_description(cmd: &clap::Command, doc: Option<&ToolDoc>) -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", ["SYNOPSIS"]);
-    roff.text(synopsis(&cmd));
+    roff.text(synopsis(cmd));
     roff.control("SH", ["DESCRIPTION"]);
     match doc {
         Some(doc) => paragraphs(&mut roff, doc.description),
@@ -62,10 +84,11 @@ pub fn render(cmd: &clap::Command, doc: Option<&ToolDoc>) -> Vec<u8> {
             roff.text([roman(cmd.get_about().map(|a| a.to_string()).unwrap_or_default())]);
         }
     }
-    roff.to_writer(&mut out).expect("writing to a Vec");
-    man.render_options_section(&mut out).expect("writing to a Vec");
+    roff
+}
 
-    let Some(doc) = doc else { return tidy(out) };
+/// The sections after OPTIONS, all from the ToolDoc.
+fn prose_sections(doc: &ToolDoc) -> Roff {
     let mut roff = Roff::new();
     if !doc.columns.is_empty() {
         roff.control("SH", ["OUTPUT COLUMNS"]);
@@ -92,19 +115,23 @@ pub fn render(cmd: &clap::Command, doc: Option<&ToolDoc>) -> Vec<u8> {
     roff.control("SH", ["DIFFERENCES FROM UTIL-LINUX"]);
     paragraphs(&mut roff, doc.differences);
     roff.control("SH", ["SEE ALSO"]);
+    roff.text(see_also(doc.see_also));
+    roff
+}
+
+/// `name(8),` per reference, a line each, in bold with a roman section.
+fn see_also(references: &[&str]) -> Vec<Inline> {
     let mut refs = Vec::new();
-    for (i, reference) in doc.see_also.iter().enumerate() {
+    for (i, reference) in references.iter().enumerate() {
         let (name, sect) = reference.split_once('(').unwrap_or((reference, ""));
         refs.push(bold(name));
-        let tail = if i + 1 < doc.see_also.len() { "," } else { "" };
+        let tail = if i + 1 < references.len() { "," } else { "" };
         refs.push(roman(format!("({sect}{tail}")));
-        if i + 1 < doc.see_also.len() {
+        if i + 1 < references.len() {
             refs.push(roman("\n"));
         }
     }
-    roff.text(refs);
-    roff.to_writer(&mut out).expect("writing to a Vec");
-    tidy(out)
+    refs
 }
 
 /// clap_mangen repeats its apostrophe preamble before each section it renders: keep the

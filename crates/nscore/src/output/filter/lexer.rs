@@ -121,86 +121,107 @@ impl<'a> Lexer<'a> {
                 self.pos += 1;
                 continue;
             }
-            // The longest match wins; on equal length the rule listed first (operators and
-            // keywords before holder names).
-            let ops: &[(&str, Token)] = &[
-                ("&&", Token::And),
-                ("||", Token::Or),
-                ("==", Token::Eq),
-                ("!=", Token::Ne),
-                ("<=", Token::Le),
-                (">=", Token::Ge),
-                ("=~", Token::Reg),
-                ("!~", Token::NotReg),
-                ("(", Token::Open),
-                (")", Token::Close),
-                ("'", Token::Invalid),
-                ("!", Token::Neg),
-                ("<", Token::Lt),
-                (">", Token::Gt),
-            ];
-            if c == b'"' || c == b'\'' {
-                if let Some(len) = self.src[start + 1..].iter().position(|&b| b == c || b == b'\n') {
-                    if self.src[start + 1 + len] == c {
-                        self.pos = start + len + 2;
-                        return Token::Str(self.text(start).to_string());
-                    }
-                }
+            if let Some(token) = self.quoted_string(start, c) {
+                return token;
             }
-            for (op, token) in ops {
-                if self.src[start..].starts_with(op.as_bytes()) {
-                    self.pos += op.len();
-                    return token.clone();
-                }
+            if let Some(token) = self.operator(start) {
+                return token;
             }
             if c.is_ascii_digit() {
-                let int = self.digits_at(start);
-                let frac = if self.src.get(start + int) == Some(&b'.') { self.digits_at(start + int + 1) } else { 0 };
-                if frac > 0 {
-                    self.pos = start + int + 1 + frac;
-                    return Token::Float(self.text(start).parse().unwrap_or(f64::INFINITY));
-                }
-                let digits = std::str::from_utf8(&self.src[start..start + int]).unwrap_or("0");
-                if let Some(&suffix) = self.src.get(start + int).filter(|b| b"KMGTPEZY".contains(b)) {
-                    let iec = self.src[start + int + 1..].starts_with(b"iB");
-                    self.pos = start + int + 1 + if iec { 2 } else { 0 };
-                    return match scaled_number(digits, suffix) {
-                        Ok(n) => Token::Number(n),
-                        Err(errno) => Token::InvalidNumber(format!(
-                            "\"{}\" token error: {}",
-                            self.text(start),
-                            crate::error::strerror(errno)
-                        )),
-                    };
-                }
-                self.pos = start + int;
-                // strtoumax saturates.
-                return Token::Number(digits.parse().unwrap_or(u64::MAX));
+                return self.number(start);
             }
             if c.is_ascii_alphabetic() {
-                let len = self.src[start..].iter().take_while(|&&b| is_holder_char(b)).count();
-                self.pos = start + len;
-                let word = self.text(start);
-                return match word {
-                    "and" | "AND" => Token::And,
-                    "or" | "OR" => Token::Or,
-                    "not" | "NOT" => Token::Neg,
-                    "eq" | "EQ" => Token::Eq,
-                    "ne" | "NE" => Token::Ne,
-                    "le" | "LE" => Token::Le,
-                    "lt" | "LT" => Token::Lt,
-                    "ge" | "GE" => Token::Ge,
-                    "gt" | "GT" => Token::Gt,
-                    "false" | "FALSE" => Token::False,
-                    "true" | "TRUE" => Token::True,
-                    _ => Token::Holder(word.to_string()),
-                };
+                return self.word(start);
             }
             // No rule matches: flex's default action copies the character to stdout.
             let ch_len =
                 std::str::from_utf8(&self.src[start..]).ok().and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
             self.pos += ch_len;
             self.echo.push_str(self.text(start));
+        }
+    }
+
+    /// A string in `c` quotes that closes before the end of its line.
+    fn quoted_string(&mut self, start: usize, c: u8) -> Option<Token> {
+        if c != b'"' && c != b'\'' {
+            return None;
+        }
+        let len = self.src[start + 1..].iter().position(|&b| b == c || b == b'\n')?;
+        if self.src[start + 1 + len] != c {
+            return None;
+        }
+        self.pos = start + len + 2;
+        Some(Token::Str(self.text(start).to_string()))
+    }
+
+    /// An operator or bracket. The longest match wins; on equal length the rule listed first
+    /// (operators and keywords before holder names).
+    fn operator(&mut self, start: usize) -> Option<Token> {
+        let ops: &[(&str, Token)] = &[
+            ("&&", Token::And),
+            ("||", Token::Or),
+            ("==", Token::Eq),
+            ("!=", Token::Ne),
+            ("<=", Token::Le),
+            (">=", Token::Ge),
+            ("=~", Token::Reg),
+            ("!~", Token::NotReg),
+            ("(", Token::Open),
+            (")", Token::Close),
+            ("'", Token::Invalid),
+            ("!", Token::Neg),
+            ("<", Token::Lt),
+            (">", Token::Gt),
+        ];
+        let (op, token) = ops.iter().find(|(op, _)| self.src[start..].starts_with(op.as_bytes()))?;
+        self.pos += op.len();
+        Some(token.clone())
+    }
+
+    /// A float (`1.5`), a number with a size suffix (`5K`, `2KiB`), or a plain number.
+    fn number(&mut self, start: usize) -> Token {
+        let int = self.digits_at(start);
+        let frac = if self.src.get(start + int) == Some(&b'.') { self.digits_at(start + int + 1) } else { 0 };
+        if frac > 0 {
+            self.pos = start + int + 1 + frac;
+            return Token::Float(self.text(start).parse().unwrap_or(f64::INFINITY));
+        }
+        let digits = std::str::from_utf8(&self.src[start..start + int]).unwrap_or("0");
+        if let Some(&suffix) = self.src.get(start + int).filter(|b| b"KMGTPEZY".contains(b)) {
+            let iec = self.src[start + int + 1..].starts_with(b"iB");
+            self.pos = start + int + 1 + if iec { 2 } else { 0 };
+            return match scaled_number(digits, suffix) {
+                Ok(n) => Token::Number(n),
+                Err(errno) => Token::InvalidNumber(format!(
+                    "\"{}\" token error: {}",
+                    self.text(start),
+                    crate::error::strerror(errno)
+                )),
+            };
+        }
+        self.pos = start + int;
+        // strtoumax saturates.
+        Token::Number(digits.parse().unwrap_or(u64::MAX))
+    }
+
+    /// A keyword (in lower or upper case) or a holder name.
+    fn word(&mut self, start: usize) -> Token {
+        let len = self.src[start..].iter().take_while(|&&b| is_holder_char(b)).count();
+        self.pos = start + len;
+        let word = self.text(start);
+        match word {
+            "and" | "AND" => Token::And,
+            "or" | "OR" => Token::Or,
+            "not" | "NOT" => Token::Neg,
+            "eq" | "EQ" => Token::Eq,
+            "ne" | "NE" => Token::Ne,
+            "le" | "LE" => Token::Le,
+            "lt" | "LT" => Token::Lt,
+            "ge" | "GE" => Token::Ge,
+            "gt" | "GT" => Token::Gt,
+            "false" | "FALSE" => Token::False,
+            "true" | "TRUE" => Token::True,
+            _ => Token::Holder(word.to_string()),
         }
     }
 }
