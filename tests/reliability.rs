@@ -321,7 +321,7 @@ fn random_argv_for(util: &str, options: Vec<String>, seed: u64, runs: usize) {
 
 #[test]
 fn random_argv_runshare() {
-    random_argv_for("unshare", spellings(nscore::cli::unshare::OPTIONS), 0x0123_4567_89ab_cdef, 160);
+    random_argv_for("unshare", spellings(nscore::unshare::args::OPTIONS), 0x0123_4567_89ab_cdef, 160);
 }
 
 #[test]

@@ -9,10 +9,10 @@
 //! (`fuzz/`, libFuzzer, where a toolchain that allows `-Z` flags is available).
 
 use crate::cli::getopt::{Getopt, Item, OptSpec, Ordering};
-use crate::cli::unshare::{parse_signed, parse_unsigned, signal_by_name, IdSource, Parsed as UnshareParsed};
 use crate::error::Error;
 use crate::output::filter::Filter;
 use crate::output::{Charset, ColumnSpec, Env, Format, JsonLayout, JsonType, Mode, Table};
+use crate::unshare::args::{parse_signed, parse_unsigned, signal_by_name, IdSource, Parsed as UnshareParsed};
 use crate::unshare::idmap::{self, MapRange};
 use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
@@ -325,7 +325,7 @@ fn check_error(e: &Error, prog: &str) {
 fn getopt(input: &[u8]) -> u64 {
     let tables: [(&str, Vec<OptSpec<u8>>); 3] = [
         ("lsns", specs_of(crate::lsns::args::OPTIONS)),
-        ("unshare", specs_of(crate::cli::unshare::OPTIONS)),
+        ("unshare", specs_of(crate::unshare::args::OPTIONS)),
         ("nsenter", specs_of(crate::enter::args::OPTIONS)),
     ];
     let mut class = 0u64;
@@ -405,7 +405,7 @@ impl IdSource for FuzzIds {
 
 fn unshare_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "unshare");
-    match crate::cli::unshare::parse(&argv, &FuzzIds) {
+    match crate::unshare::args::parse(&argv, &FuzzIds) {
         Ok(UnshareParsed::Run(a)) => {
             // What an option implies is always there.
             if a.map_user.is_some() || a.map_group.is_some() || !a.user_ranges.is_empty() || a.owner_uid.is_some() {

@@ -6,8 +6,8 @@
 // Test code: a panic (unwrap, expect, assert, panic!) is how a test reports its failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use nscore::cli::unshare::{IdSource, Parsed as UnshareParsed};
 use nscore::sys::{Call, RecordingKernel};
+use nscore::unshare::args::{IdSource, Parsed as UnshareParsed};
 use std::ffi::OsString;
 
 struct Ids;
@@ -41,7 +41,7 @@ fn argv(args: &[&str]) -> Vec<OsString> {
 /// exec'ing process does (single-id maps, setgroups, propagation, binfmt, root, directory,
 /// proc, ids).
 fn runshare_sequence(k: &mut RecordingKernel, args: &[&str]) -> nscore::Result<()> {
-    let UnshareParsed::Run(a) = nscore::cli::unshare::parse(&argv(args), &Ids).unwrap() else { panic!("{args:?}") };
+    let UnshareParsed::Run(a) = nscore::unshare::args::parse(&argv(args), &Ids).unwrap() else { panic!("{args:?}") };
     nscore::unshare::steps::owner_and_unshare(k, &a)?;
     nscore::unshare::steps::time_offsets(k, &a)?;
     let user = a.map_user.map(|inner| (inner, 0));

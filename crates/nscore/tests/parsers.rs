@@ -8,9 +8,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use nscore::cli::getopt::{Getopt, HasArg, Item, OptSpec, Ordering};
-use nscore::cli::unshare::{parse_signed, parse_unsigned, signal_by_name};
 use nscore::fuzz::{self, argv_bytes};
 use nscore::output::filter::Filter;
+use nscore::unshare::args::{parse_signed, parse_unsigned, signal_by_name};
 use nscore::unshare::idmap::{self, MapRange};
 use proptest::prelude::*;
 use std::collections::HashSet;
@@ -38,7 +38,7 @@ fn option_spellings() -> Vec<String> {
     for d in nscore::lsns::args::OPTIONS {
         add(d.short, d.long);
     }
-    for d in nscore::cli::unshare::OPTIONS {
+    for d in nscore::unshare::args::OPTIONS {
         add(d.short, d.long);
     }
     for d in nscore::enter::args::OPTIONS {
@@ -121,7 +121,7 @@ proptest! {
 
 /// The getopt table of unshare with plain numbers as ids.
 fn unshare_specs() -> Vec<OptSpec<usize>> {
-    nscore::cli::getopt_specs(nscore::cli::unshare::OPTIONS)
+    nscore::cli::getopt_specs(nscore::unshare::args::OPTIONS)
         .into_iter()
         .enumerate()
         .map(|(i, s)| OptSpec { id: i, short: s.short, long: s.long, has_arg: s.has_arg })

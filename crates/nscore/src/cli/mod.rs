@@ -4,7 +4,6 @@
 //! `cargo xtask gen` writes.
 
 pub mod getopt;
-pub mod unshare;
 
 use getopt::{HasArg, OptSpec};
 
@@ -63,13 +62,12 @@ pub struct ToolDoc {
     pub see_also: &'static [&'static str],
 }
 
-// The prose of the tools whose option tables live in their own modules (cli/unshare.rs,
-// enter/args.rs); rlsns's is lsns::args::DOC, rnsenter's enter::doc::DOC.
-pub mod unshare_doc;
+// The prose of each tool lives beside its option table: runshare's is unshare::doc::DOC,
+// rnsenter's enter::doc::DOC, rlsns's lsns::args::DOC.
 
 /// The manual prose of every tool, whether or not its command is built yet.
 pub fn tool_docs() -> [&'static ToolDoc; 3] {
-    [&unshare_doc::DOC, &crate::enter::doc::DOC, &crate::lsns::args::DOC]
+    [&crate::unshare::doc::DOC, &crate::enter::doc::DOC, &crate::lsns::args::DOC]
 }
 
 /// The manual prose of the command called `name`.
@@ -173,5 +171,5 @@ pub fn interface<Id: Copy + 'static>(
 
 /// The interfaces of all three commands, for `cargo xtask gen`.
 pub fn interfaces() -> Vec<Interface> {
-    vec![crate::lsns::args::command(), unshare::command(), crate::enter::args::command()]
+    vec![crate::lsns::args::command(), crate::unshare::args::command(), crate::enter::args::command()]
 }

@@ -3,11 +3,11 @@
 //! everything the exec'ing process does before execve(2). The live run passes
 //! [`crate::sys::LiveKernel`]; the tests below pass the recording fake and read back the order.
 
-use crate::cli::unshare::{interp_is_fixed, SetgroupsWord, UnshareArgs, BINFMT_MISC};
 use crate::error::{text_with, Error, Result};
 use crate::nstype::NsKind;
 use crate::sys::kernel::WriteFileError;
 use crate::sys::Kernel;
+use crate::unshare::args::{interp_is_fixed, SetgroupsWord, UnshareArgs, BINFMT_MISC};
 use crate::unshare::idmap::{self, MapRange};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -193,8 +193,8 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::unshare::{parse, IdSource, Parsed};
     use crate::sys::{Call, RecordingKernel};
+    use crate::unshare::args::{parse, IdSource, Parsed};
     use std::ffi::OsString;
 
     struct NoFiles;

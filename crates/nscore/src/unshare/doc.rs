@@ -1,7 +1,7 @@
 //! runshare's manual prose (unshare(1) of util-linux 2.42), kept apart from its option table so
 //! the two can change independently; `cargo xtask gen` joins them into man/runshare.1.
 
-use super::ToolDoc;
+use crate::cli::ToolDoc;
 
 /// runshare's manual prose (see [`ToolDoc`]).
 pub const DOC: ToolDoc = ToolDoc {

@@ -2,9 +2,9 @@
 //! the parse loop that acts on each option in getopt order as unshare does (a later option
 //! can override an earlier one; `-h` wins over a bad option after it).
 
-use super::getopt::{Getopt, HasArg, Item, Ordering};
-use super::{OptDef, ValueHint};
 use crate::byte_text::{carried_bytes, carry_bytes};
+use crate::cli::getopt::{Getopt, HasArg, Item, Ordering};
+use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::number::C_SPACE;
@@ -407,7 +407,7 @@ impl UnshareArgs {
 }
 
 /// What the command line asks for.
-pub type Parsed = super::Parsed<Box<UnshareArgs>>;
+pub type Parsed = crate::cli::Parsed<Box<UnshareArgs>>;
 
 /// The ids and files the option loop consults (unshare resolves names and sub-id ranges while
 /// it parses, so their errors come in option order).
@@ -618,9 +618,9 @@ pub fn parse(argv: &[OsString], ids: &dyn IdSource) -> Result<Parsed> {
 
 /// The loop of [`parse`], keeping the option values it has seen for its messages.
 fn parse_options(argv: &[OsString], ids: &dyn IdSource, values: &mut Vec<OsString>) -> Result<Parsed> {
-    let mut specs = super::getopt_specs(OPTIONS);
+    let mut specs = crate::cli::getopt_specs(OPTIONS);
     let core = specs.len();
-    specs.extend(super::getopt_specs(EXTENSIONS));
+    specs.extend(crate::cli::getopt_specs(EXTENSIONS));
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder).with_extensions_from(core);
     let mut a = UnshareArgs::default();
     for item in getopt.by_ref() {

@@ -3,16 +3,18 @@
 //! fork, persistent bind mounts, then in the exec'ing process maps, setgroups, propagation,
 //! root, directory, proc and binfmt mounts, ids, capabilities and execve(2).
 
+pub mod args;
+pub mod doc;
 pub mod helper;
 pub mod idmap;
 pub mod steps;
 
-use crate::cli::unshare::{parse, LiveIds, UnshareArgs, USAGE};
 use crate::error::{Error, Result};
 use crate::exec;
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{caps, ns, signal, LiveKernel};
 use crate::tool::Invocation;
+use args::{parse, LiveIds, UnshareArgs, USAGE};
 use helper::{BindHelper, IdmapHelper};
 use std::io::Write;
 use std::os::fd::{AsFd, OwnedFd};
