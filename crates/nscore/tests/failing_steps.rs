@@ -7,7 +7,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use nscore::sys::{Call, RecordingKernel};
-use nscore::unshare::args::{IdSource, Parsed as UnshareParsed};
+use nscore::unshare::args::Parsed as UnshareParsed;
+use nscore::unshare::id_source::IdSource;
 use std::ffi::OsString;
 
 struct Ids;

@@ -2,17 +2,18 @@
 //! the parse loop that acts on each option in getopt order as unshare does (a later option
 //! can override an earlier one; `-h` wins over a bad option after it).
 
-use crate::byte_text::{carried_bytes, carry_bytes};
+use super::id_source::{carried_value, user_or_group, whitelisted, IdSource};
+use super::signal_name::signal_by_name;
+use super::subid::{ranges_of, subid};
 use crate::cli::getopt::{Getopt, HasArg, Item, Ordering};
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::number::C_SPACE;
 pub use crate::number::{parse_signed, parse_unsigned};
-use crate::unshare::idmap::{self, MapRange};
-use std::ffi::OsStr;
+use crate::unshare::idmap::MapRange;
 use std::ffi::OsString;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -409,188 +410,6 @@ impl UnshareArgs {
 /// What the command line asks for.
 pub type Parsed = crate::cli::Parsed<Box<UnshareArgs>>;
 
-/// The ids and files the option loop consults (unshare resolves names and sub-id ranges while
-/// it parses, so their errors come in option order).
-pub trait IdSource {
-    fn euid(&self) -> u32;
-    fn egid(&self) -> u32;
-    /// The contents of `/etc/subuid`, `/proc/self/uid_map`...
-    fn read(&self, path: &str) -> std::io::Result<String>;
-    /// The uid of a user name, as getpwnam(3) answers through NSS (so `root` and `nobody`
-    /// exist even without a line in /etc/passwd where nss-systemd is configured).
-    fn uid_of(&self, name: &str) -> Option<u32>;
-    /// The gid of a group name, as getgrnam(3) answers.
-    fn gid_of(&self, name: &str) -> Option<u32>;
-    /// The name of a uid, as getpwuid(3) answers.
-    fn user_name(&self, uid: u32) -> Option<String>;
-    /// Our environment variable `name`, as getenv(3) finds it (`--whitelist-env`).
-    fn var(&self, name: &OsStr) -> Option<OsString> {
-        getenv(std::env::vars_os(), name)
-    }
-}
-
-/// getenv(3) over `vars`: the value of the first entry that starts with `name=`. A name with
-/// `=` in it can match too (`A=B` finds `A=B=C`), as in glibc; setting it later fails.
-pub fn getenv(vars: impl IntoIterator<Item = (OsString, OsString)>, name: &OsStr) -> Option<OsString> {
-    if name.is_empty() {
-        return None;
-    }
-    vars.into_iter().find_map(|(key, value)| {
-        let mut entry = key.into_vec();
-        entry.push(b'=');
-        entry.extend_from_slice(value.as_bytes());
-        let rest = entry.strip_prefix(name.as_bytes())?.strip_prefix(b"=")?;
-        Some(OsString::from_vec(rest.to_vec()))
-    })
-}
-
-/// `--whitelist-env LIST`: the names between commas (empty ones skipped), each with its
-/// current value if it is set.
-fn whitelisted(ids: &dyn IdSource, list: &OsStr) -> Vec<(OsString, OsString)> {
-    list.as_bytes()
-        .split(|&b| b == b',')
-        .filter(|name| !name.is_empty())
-        .filter_map(|name| {
-            let name = OsStr::from_bytes(name);
-            ids.var(name).map(|value| (name.to_os_string(), value))
-        })
-        .collect()
-}
-
-/// The live system.
-pub struct LiveIds;
-
-impl IdSource for LiveIds {
-    fn euid(&self) -> u32 {
-        crate::sys::process::ids().0
-    }
-
-    fn egid(&self) -> u32 {
-        crate::sys::process::ids().1
-    }
-
-    // Names and files travel as carried text (`byte_text::carry_bytes`): a name that is not
-    // UTF-8 is looked up, and matched in /etc/subuid, byte for byte as util-linux does.
-    fn read(&self, path: &str) -> std::io::Result<String> {
-        std::fs::read(path).map(|b| carry_bytes(&b))
-    }
-
-    fn uid_of(&self, name: &str) -> Option<u32> {
-        crate::sys::passwd::uid_of(&carried_bytes(name))
-    }
-
-    fn gid_of(&self, name: &str) -> Option<u32> {
-        crate::sys::passwd::gid_of(&carried_bytes(name))
-    }
-
-    fn user_name(&self, uid: u32) -> Option<String> {
-        crate::sys::passwd::user_name(uid).ok().flatten().map(|name| carry_bytes(&name))
-    }
-}
-
-/// `--kill-child` names: case-insensitive, `SIG` optional, `RTMIN+n`/`RTMAX-n`; numbers are
-/// not names.
-pub fn signal_by_name(name: &str) -> Option<libc::c_int> {
-    let upper = name.to_ascii_uppercase();
-    let bare = upper.strip_prefix("SIG").unwrap_or(&upper);
-    if let Some(rt) = bare.strip_prefix("RT") {
-        let (max, n) = if let Some(n) = rt.strip_prefix("MIN+") {
-            (false, n)
-        } else if let Some(n) = rt.strip_prefix("MAX-") {
-            (true, n)
-        } else {
-            (false, rt)
-        };
-        if !n.starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
-        let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
-        let n: i64 = digits.parse().ok()?;
-        let (min, maxsig) = (i64::from(libc::SIGRTMIN()), i64::from(libc::SIGRTMAX()));
-        let sig = if max { maxsig - n } else { min + n };
-        return (min..=maxsig).contains(&sig).then_some(sig as libc::c_int);
-    }
-    SIGNAL_NAMES.iter().find(|(n, _)| *n == bare).map(|(_, s)| *s)
-}
-
-/// util-linux's signal name table (lib/signames.c).
-const SIGNAL_NAMES: &[(&str, libc::c_int)] = &[
-    ("HUP", libc::SIGHUP),
-    ("INT", libc::SIGINT),
-    ("QUIT", libc::SIGQUIT),
-    ("ILL", libc::SIGILL),
-    ("TRAP", libc::SIGTRAP),
-    ("ABRT", libc::SIGABRT),
-    ("IOT", libc::SIGIOT),
-    ("BUS", libc::SIGBUS),
-    ("FPE", libc::SIGFPE),
-    ("KILL", libc::SIGKILL),
-    ("USR1", libc::SIGUSR1),
-    ("SEGV", libc::SIGSEGV),
-    ("USR2", libc::SIGUSR2),
-    ("PIPE", libc::SIGPIPE),
-    ("ALRM", libc::SIGALRM),
-    ("TERM", libc::SIGTERM),
-    ("STKFLT", libc::SIGSTKFLT),
-    ("CHLD", libc::SIGCHLD),
-    ("CLD", libc::SIGCHLD),
-    ("CONT", libc::SIGCONT),
-    ("STOP", libc::SIGSTOP),
-    ("TSTP", libc::SIGTSTP),
-    ("TTIN", libc::SIGTTIN),
-    ("TTOU", libc::SIGTTOU),
-    ("URG", libc::SIGURG),
-    ("XCPU", libc::SIGXCPU),
-    ("XFSZ", libc::SIGXFSZ),
-    ("VTALRM", libc::SIGVTALRM),
-    ("PROF", libc::SIGPROF),
-    ("WINCH", libc::SIGWINCH),
-    ("IO", libc::SIGIO),
-    ("POLL", libc::SIGPOLL),
-    ("PWR", libc::SIGPWR),
-    ("SYS", libc::SIGSYS),
-];
-
-/// An option's value as carried text: its bytes kept even when they are not UTF-8.
-fn carried_value(value: &Option<OsString>) -> String {
-    carry_bytes(value.as_deref().map_or(&[][..], OsStr::as_bytes))
-}
-
-/// `--map-user`/`--map-group`: a number (even without an entry) or a name; 4294967295 is
-/// util-linux's "unset" and never an id.
-fn user_or_group(s: &str, by_name: impl FnOnce() -> Option<u32>, what: &str) -> Result<u32> {
-    let fail = || Error::msg(format!("failed to parse {what} '{s}'"));
-    match parse_unsigned(s, what) {
-        Ok(n) if n < u64::from(u32::MAX) => return Ok(n as u32),
-        Ok(_) | Err(Error::Msg { errno: Some(_), .. }) => return Err(fail()),
-        Err(_) => {}
-    }
-    by_name().filter(|&id| id != u32::MAX).ok_or_else(fail)
-}
-
-/// `auto`/`subids` ranges from /etc/subuid or /etc/subgid for the euid's user.
-fn subid(ids: &dyn IdSource, path: &str, identity: bool) -> Result<MapRange> {
-    let euid = ids.euid();
-    let Some(user) = ids.user_name(euid) else {
-        return Err(Error::msg(format!("you (user {}) don't exist.", euid as i32)));
-    };
-    let text = ids.read(path).map_err(|e| Error::io(format!("could not open '{path}'"), &e))?;
-    idmap::subid_range(&text, path, &user, euid, identity)
-}
-
-/// The ranges one `--map-users`/`--map-groups` argument adds.
-fn ranges_of(ids: &dyn IdSource, arg: &str, subid_file: &str, kernel_map: &str) -> Result<Vec<MapRange>> {
-    match arg {
-        "auto" => Ok(vec![subid(ids, subid_file, false)?]),
-        "subids" => Ok(vec![subid(ids, subid_file, true)?]),
-        "all" => {
-            let text = ids.read(kernel_map).map_err(|e| Error::io(format!("could not open '{kernel_map}'"), &e))?;
-            Ok(idmap::kernel_map_ranges(&text))
-        }
-        _ => Ok(vec![idmap::parse_range(arg)?]),
-    }
-}
-
 /// `--owner <uid>:<gid>`: `sscanf("%u:%u%n")` with nothing after.
 fn parse_owner(s: &str) -> Option<(u32, u32)> {
     let (uid, gid) = s.split_once(':')?;
@@ -768,7 +587,9 @@ pub fn interp_is_fixed(interp: &OsString) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::id_source::getenv;
     use super::*;
+    use std::ffi::OsStr;
 
     struct FakeIds;
     impl IdSource for FakeIds {

@@ -6,16 +6,20 @@
 pub mod args;
 pub mod doc;
 pub mod helper;
+pub mod id_source;
 pub mod idmap;
+pub mod signal_name;
 pub mod steps;
+pub mod subid;
 
 use crate::error::{Error, Result};
 use crate::exec;
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{caps, ns, signal, LiveKernel};
 use crate::tool::Invocation;
-use args::{parse, LiveIds, UnshareArgs, USAGE};
+use args::{parse, UnshareArgs, USAGE};
 use helper::{BindHelper, IdmapHelper};
+use id_source::LiveIds;
 use std::io::Write;
 use std::os::fd::{AsFd, OwnedFd};
 use steps::SingleId;

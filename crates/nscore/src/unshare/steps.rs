@@ -194,7 +194,8 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
 mod tests {
     use super::*;
     use crate::sys::{Call, RecordingKernel};
-    use crate::unshare::args::{parse, IdSource, Parsed};
+    use crate::unshare::args::{parse, Parsed};
+    use crate::unshare::id_source::IdSource;
     use std::ffi::OsString;
 
     struct NoFiles;

@@ -1,0 +1,30 @@
+//! The id ranges one `--map-users`/`--map-groups` argument names, and those of
+//! `--map-auto`/`--map-subids`: the euid's line of /etc/subuid or /etc/subgid, our own
+//! uid_map or gid_map, or the numbers given.
+
+use super::id_source::IdSource;
+use crate::error::{Error, Result};
+use crate::unshare::idmap::{self, MapRange};
+
+/// `auto`/`subids` ranges from /etc/subuid or /etc/subgid for the euid's user.
+pub(crate) fn subid(ids: &dyn IdSource, path: &str, identity: bool) -> Result<MapRange> {
+    let euid = ids.euid();
+    let Some(user) = ids.user_name(euid) else {
+        return Err(Error::msg(format!("you (user {}) don't exist.", euid as i32)));
+    };
+    let text = ids.read(path).map_err(|e| Error::io(format!("could not open '{path}'"), &e))?;
+    idmap::subid_range(&text, path, &user, euid, identity)
+}
+
+/// The ranges one `--map-users`/`--map-groups` argument adds.
+pub(crate) fn ranges_of(ids: &dyn IdSource, arg: &str, subid_file: &str, kernel_map: &str) -> Result<Vec<MapRange>> {
+    match arg {
+        "auto" => Ok(vec![subid(ids, subid_file, false)?]),
+        "subids" => Ok(vec![subid(ids, subid_file, true)?]),
+        "all" => {
+            let text = ids.read(kernel_map).map_err(|e| Error::io(format!("could not open '{kernel_map}'"), &e))?;
+            Ok(idmap::kernel_map_ranges(&text))
+        }
+        _ => Ok(vec![idmap::parse_range(arg)?]),
+    }
+}
