@@ -21,6 +21,12 @@ fn fork_failed(e: i32) -> Error {
     Error::os("fork failed", e)
 }
 
+/// A helper's message, written straight to descriptor 2: a helper leaves by _exit(2) with its
+/// own status, so a failed write changes nothing it could report.
+fn report(e: &Error, prog: &str) {
+    let _ = crate::sys::fd::write_stderr(&e.render_bytes(prog));
+}
+
 /// One byte from `file`, or None at end of file.
 fn read_byte(file: &mut File) -> Option<u8> {
     let mut b = [0u8; 1];
@@ -64,7 +70,7 @@ impl BindHelper {
                     Ok((r, w)) if r.as_raw_fd() == 0 && w.as_raw_fd() == 1 => (r, w),
                     Ok(_) => process::exit_now(1),
                     Err(e) => {
-                        crate::tool::report(&Error::os("pipe failed", e).render_bytes(prog));
+                        report(&Error::os("pipe failed", e), prog);
                         process::exit_now(1);
                     }
                 };
@@ -82,7 +88,7 @@ impl BindHelper {
                     }
                     Ok(Forked::Parent { .. }) => {}
                     Err(e) => {
-                        crate::tool::report(&fork_failed(e).render_bytes(prog));
+                        report(&fork_failed(e), prog);
                         process::exit_now(1);
                     }
                 }
@@ -95,7 +101,7 @@ impl BindHelper {
                 match steps::bind_persistent(&mut LiveKernel, &binds) {
                     Ok(()) => process::exit_now(0),
                     Err(e) => {
-                        crate::tool::report(&e.render_bytes(prog));
+                        report(&e, prog);
                         process::exit_now(e.status());
                     }
                 }
@@ -220,7 +226,7 @@ impl IdmapHelper {
                 let status = match map_ids(ppid, &users, &groups) {
                     Ok(()) => 0,
                     Err(e) => {
-                        crate::tool::report(&e.render_bytes(prog));
+                        report(&e, prog);
                         e.status()
                     }
                 };
