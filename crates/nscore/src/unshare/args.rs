@@ -8,7 +8,7 @@ use super::subid::{ranges_of, subid};
 use crate::cli::getopt::{Getopt, HasArg, Item, Ordering};
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
-use crate::nstype::NsKind;
+use crate::nstype::{NsKind, KINDS};
 use crate::number::C_SPACE;
 pub use crate::number::{parse_signed, parse_unsigned};
 use crate::unshare::idmap::MapRange;
@@ -52,12 +52,13 @@ pub enum Opt {
 const PROPAGATION_WORDS: &[&str] = &["slave", "shared", "private", "unchanged"];
 const SETGROUPS_WORDS: &[&str] = &["allow", "deny"];
 
-/// A namespace option: a flag as `-n`, `--net[=<file>]` in its long form.
-const fn ns(kind: NsKind, letter: char, long: &'static str, help: &'static str) -> OptDef<Opt> {
+/// A namespace option: a flag as `-n`, `--net[=<file>]` in its long form; the letter and the
+/// long name are the kind table's.
+const fn ns(kind: NsKind, help: &'static str) -> OptDef<Opt> {
     OptDef {
         id: Opt::Ns(kind),
-        short: Some(letter),
-        long: Some(long),
+        short: Some(KINDS[kind as usize].letter),
+        long: Some(KINDS[kind as usize].long),
         has_arg: HasArg::Optional,
         short_has_arg: Some(HasArg::No),
         value_name: "file",
@@ -70,14 +71,14 @@ const fn ns(kind: NsKind, letter: char, long: &'static str, help: &'static str) 
 pub const OPTIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
     OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
-    ns(NsKind::Mnt, 'm', "mount", "unshare mounts namespace"),
-    ns(NsKind::Uts, 'u', "uts", "unshare UTS namespace (hostname etc)"),
-    ns(NsKind::Ipc, 'i', "ipc", "unshare System V IPC namespace"),
-    ns(NsKind::Net, 'n', "net", "unshare network namespace"),
-    ns(NsKind::Pid, 'p', "pid", "unshare pid namespace"),
-    ns(NsKind::User, 'U', "user", "unshare user namespace"),
-    ns(NsKind::Cgroup, 'C', "cgroup", "unshare cgroup namespace"),
-    ns(NsKind::Time, 'T', "time", "unshare time namespace"),
+    ns(NsKind::Mnt, "unshare mounts namespace"),
+    ns(NsKind::Uts, "unshare UTS namespace (hostname etc)"),
+    ns(NsKind::Ipc, "unshare System V IPC namespace"),
+    ns(NsKind::Net, "unshare network namespace"),
+    ns(NsKind::Pid, "unshare pid namespace"),
+    ns(NsKind::User, "unshare user namespace"),
+    ns(NsKind::Cgroup, "unshare cgroup namespace"),
+    ns(NsKind::Time, "unshare time namespace"),
     OptDef::flag(Opt::Fork, Some('f'), "fork", "fork before launching <program>"),
     OptDef::arg(
         Opt::KillChild,
