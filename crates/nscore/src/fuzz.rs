@@ -10,9 +10,10 @@
 
 use crate::cli::getopt::{Getopt, Item, OptSpec, Ordering};
 use crate::error::Error;
+use crate::number::{parse_signed, parse_unsigned};
 use crate::output::filter::Filter;
 use crate::output::{Charset, ColumnSpec, Env, Format, JsonLayout, JsonType, Mode, Table};
-use crate::unshare::args::{parse_signed, parse_unsigned, Parsed as UnshareParsed};
+use crate::unshare::args::Parsed as UnshareParsed;
 use crate::unshare::id_source::IdSource;
 use crate::unshare::idmap::{self, MapRange};
 use crate::unshare::signal_name::signal_by_name;

@@ -8,15 +8,35 @@ use crate::error::{Error, Result};
 /// Characters C's `isspace` skips in front of a number (a Unicode blank is garbage).
 pub const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
 
-/// The sign and the digits of `s` after C's blanks; `None` when no digits follow, or more.
-fn sign_and_digits(s: &str) -> Option<(bool, &str)> {
+/// Whether `s` after C's blanks starts with a minus sign, and what follows the blanks and sign.
+fn sign_and_rest(s: &str) -> (bool, &str) {
     let t = s.trim_start_matches(C_SPACE);
-    let (negative, digits) = match t.as_bytes().first() {
+    match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
-    };
+    }
+}
+
+/// The sign and the digits of `s` after C's blanks; `None` when no digits follow, or more.
+fn sign_and_digits(s: &str) -> Option<(bool, &str)> {
+    let (negative, digits) = sign_and_rest(s);
     (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some((negative, digits))
+}
+
+/// `sscanf("%u")`: C's blanks, an optional sign and the decimal digits that follow, converted
+/// as C converts them (strtoul saturates at ULONG_MAX, a minus sign negates modulo 2^64, `%u`
+/// keeps the low 32 bits, so `-1` is 4294967295); the value and the rest of `s`, or `None`
+/// when no digit follows. Unlike [`parse_unsigned`] it never fails on what follows the digits.
+pub fn scan_u32(s: &str) -> Option<(u32, &str)> {
+    let (negative, t) = sign_and_rest(s);
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let value = t[..digits].parse::<u64>().unwrap_or(u64::MAX);
+    let value = if negative { value.wrapping_neg() } else { value };
+    Some((value as u32, &t[digits..]))
 }
 
 /// `strtoul_or_err`/`strtou64_or_err`: an unsigned decimal number; negative numbers (but

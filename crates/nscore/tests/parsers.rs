@@ -9,8 +9,8 @@
 
 use nscore::cli::getopt::{Getopt, HasArg, Item, OptSpec, Ordering};
 use nscore::fuzz::{self, argv_bytes};
+use nscore::number::{parse_signed, parse_unsigned};
 use nscore::output::filter::Filter;
-use nscore::unshare::args::{parse_signed, parse_unsigned};
 use nscore::unshare::idmap::{self, MapRange};
 use nscore::unshare::signal_name::signal_by_name;
 use proptest::prelude::*;

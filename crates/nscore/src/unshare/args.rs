@@ -9,8 +9,7 @@ use crate::cli::getopt::{Getopt, HasArg, Item, Ordering};
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::{NsKind, KINDS};
-use crate::number::C_SPACE;
-pub use crate::number::{parse_signed, parse_unsigned};
+use crate::number::{parse_signed, parse_unsigned, scan_u32};
 use crate::unshare::idmap::MapRange;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -414,19 +413,7 @@ pub type Parsed = crate::cli::Parsed<Box<UnshareArgs>>;
 /// `--owner <uid>:<gid>`: `sscanf("%u:%u%n")` with nothing after.
 fn parse_owner(s: &str) -> Option<(u32, u32)> {
     let (uid, gid) = s.split_once(':')?;
-    let num = |t: &str| -> Option<u32> {
-        let t = t.trim_start_matches(C_SPACE);
-        let (neg, d) = match t.as_bytes().first() {
-            Some(b'-') => (true, &t[1..]),
-            Some(b'+') => (false, &t[1..]),
-            _ => (false, t),
-        };
-        if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let v = d.parse::<u64>().unwrap_or(u64::MAX);
-        Some(if neg { v.wrapping_neg() as u32 } else { v as u32 })
-    };
+    let num = |t: &str| scan_u32(t).and_then(|(id, rest)| rest.is_empty().then_some(id));
     Some((num(uid)?, num(gid)?))
 }
 

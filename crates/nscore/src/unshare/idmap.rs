@@ -3,7 +3,7 @@
 //! the one-id hole cut around `--map-user`, and the text or newuidmap argv that carries them.
 
 use crate::error::{Error, Result};
-use crate::number::parse_unsigned;
+use crate::number::{parse_unsigned, scan_u32};
 
 /// One line of an id map: `count` ids from `outer` (parent namespace) appear as `inner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,25 +22,6 @@ impl MapRange {
     fn inner_or_zero(&self) -> u32 {
         self.inner.unwrap_or(0)
     }
-}
-
-/// `sscanf("%u")`: blanks, an optional sign, decimal digits (wrapping like C's unsigned
-/// conversion); returns the value and the rest.
-fn scan_u32(s: &str) -> Option<(u32, &str)> {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
-    let (negative, t) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 {
-        return None;
-    }
-    // strtoul saturates at ULONG_MAX, which %u then truncates to 4294967295.
-    let value = t[..digits].parse::<u64>().unwrap_or(u64::MAX);
-    let value = if negative { value.wrapping_neg() } else { value };
-    Some((value as u32, &t[digits..]))
 }
 
 /// Three `%u` separated by `sep`, nothing trailing.
@@ -62,17 +43,13 @@ pub fn parse_range(s: &str) -> Result<MapRange> {
     Err(Error::msg(format!("invalid mapping '{s}'")))
 }
 
-/// C's `strtoul(s, NULL, 10)` on a subid file's first field: leading digits, 0 when none.
-fn strtoul_lenient(s: &str) -> u64 {
-    scan_u32(s).map_or(0, |(v, _)| u64::from(v))
-}
-
 /// The first line of a subuid/subgid file (`name:start:count`) that belongs to `user`/`uid`:
 /// `auto` maps it from inner 0, `subids` (`identity`) onto itself.
 pub fn subid_range(text: &str, path: &str, user: &str, uid: u32, identity: bool) -> Result<MapRange> {
     for line in text.split_inclusive('\n') {
         let Some((owner, rest)) = line.split_once(':') else { continue };
-        if owner != user && strtoul_lenient(owner) != u64::from(uid) {
+        // util-linux compares the field's leading number with the uid (a name reads as 0).
+        if owner != user && scan_u32(owner).map_or(0, |(id, _)| id) != uid {
             continue;
         }
         let Some((start, rest)) = rest.split_once(':') else { continue };
