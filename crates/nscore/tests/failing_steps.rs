@@ -1,7 +1,8 @@
 //! A step that fails stops everything after it: for every state-changing call of runshare's
 //! and rnsenter's sequences (PARITY §1.2, §2.2), the recording kernel fails that call, and the
 //! run must report an error with that call as the last one made. So no mount, chroot,
-//! setuid or exec ever follows a failure, whichever step it was.
+//! setuid or exec ever follows a failure, whichever step it was; only a failed persistent bind
+//! is followed by the unmounts that take back the binds made before it.
 
 // Test code: a panic (unwrap, expect, assert, panic!) is how a test reports its failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -97,6 +98,27 @@ fn runshare_stops_at_any_failing_step() {
     runshare_sequence(&mut k, &args).unwrap();
     let full = k.calls.clone();
     each_failure_stops(&full, &mut |k| runshare_sequence(k, &args));
+}
+
+/// A failing persistent bind stops the binds there and takes back those already made, newest
+/// first: a failed run leaves no namespace pinned.
+#[test]
+fn runshare_takes_back_binds_at_any_failing_bind() {
+    let args = ["unshare", "--user=/U", "--cgroup=/c", "--ipc=/i", "--uts=/u", "--net=/n", "--pid=/p", "--mount=/m"];
+    let UnshareParsed::Run(a) = nscore::unshare::args::parse(&argv(&args), &Ids).unwrap() else { panic!("{args:?}") };
+    let binds = nscore::unshare::steps::bind_list(&a, 7);
+    let mut k = RecordingKernel::default();
+    nscore::unshare::steps::bind_persistent(&mut k, &binds).unwrap();
+    let full = k.calls.clone();
+    assert_eq!(full.len(), binds.len(), "{full:?}");
+    for (i, call) in full.iter().enumerate() {
+        let mut k = RecordingKernel::default();
+        k.failures.push((call.clone(), libc::EPERM));
+        assert!(nscore::unshare::steps::bind_persistent(&mut k, &binds).is_err(), "failing {call:?}");
+        let undo: Vec<Call> = binds[..i].iter().rev().map(|(_, target)| Call::UmountDetach(target.clone())).collect();
+        assert_eq!(k.calls[..=i], full[..=i], "failing {call:?}");
+        assert_eq!(k.calls[i + 1..], undo[..], "failing {call:?}");
+    }
 }
 
 #[test]

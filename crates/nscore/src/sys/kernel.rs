@@ -15,6 +15,7 @@ pub enum Call {
     Unshare(libc::c_int),
     Setns { fd: i32, nstype: libc::c_int },
     Mount { source: Option<String>, target: PathBuf, fstype: Option<String>, flags: libc::c_ulong },
+    UmountDetach(PathBuf),
     WriteFile { path: PathBuf, data: Vec<u8> },
     SetgroupsEmpty,
     Setgid(libc::gid_t),
@@ -35,6 +36,8 @@ pub trait Kernel {
         fstype: Option<&str>,
         flags: libc::c_ulong,
     ) -> Result<(), i32>;
+    /// `umount2(target, MNT_DETACH)`: how runshare takes back its persistent bind mounts.
+    fn umount_detach(&mut self, target: &Path) -> Result<(), i32>;
     /// open(O_WRONLY) + one write(2) + close: how id maps, setgroups and timens offsets
     /// must be written (the kernel accepts a map in a single write only).
     fn write_file(&mut self, path: &Path, data: &[u8]) -> Result<(), WriteFileError>;
@@ -76,6 +79,10 @@ impl Kernel for LiveKernel {
         // No data argument, as util-linux passes none.
         let flags = MsFlags::from_bits_retain(flags);
         nix::mount::mount(source, target, fstype, flags, None::<&str>).map_err(errno)
+    }
+
+    fn umount_detach(&mut self, target: &Path) -> Result<(), i32> {
+        super::mount::umount_detach(target)
     }
 
     fn write_file(&mut self, path: &Path, data: &[u8]) -> Result<(), WriteFileError> {
@@ -161,6 +168,10 @@ impl Kernel for RecordingKernel {
             fstype: fstype.map(str::to_string),
             flags,
         })
+    }
+
+    fn umount_detach(&mut self, target: &Path) -> Result<(), i32> {
+        self.record(Call::UmountDetach(target.to_path_buf()))
     }
 
     fn write_file(&mut self, path: &Path, data: &[u8]) -> Result<(), WriteFileError> {

@@ -82,7 +82,7 @@ impl BindHelper {
                         drop(writer);
                         pipe::wait_exit(me);
                         if read_byte(&mut release) == Some(ROLLBACK) {
-                            steps::unbind(&binds);
+                            steps::unbind(&mut LiveKernel, &binds);
                         }
                         process::exit_now(0);
                     }

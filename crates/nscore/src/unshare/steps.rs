@@ -59,7 +59,7 @@ pub fn bind_list(a: &UnshareArgs, pid: libc::pid_t) -> Vec<(PathBuf, PathBuf)> {
 pub fn bind_persistent(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) -> Result<()> {
     for (i, (source, target)) in binds.iter().enumerate() {
         if let Err(e) = k.mount(Some(&source.to_string_lossy()), target, None, libc::MS_BIND) {
-            unbind(&binds[..i]);
+            unbind(k, &binds[..i]);
             return Err(Error::os(text_with("mount {} on {} failed", &[source.as_os_str(), target.as_os_str()]), e));
         }
     }
@@ -67,9 +67,9 @@ pub fn bind_persistent(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) -> Resu
 }
 
 /// Takes back bind mounts, newest first.
-pub fn unbind(binds: &[(PathBuf, PathBuf)]) {
+pub fn unbind(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) {
     for (_, target) in binds.iter().rev() {
-        let _ = crate::sys::mount::umount_detach(target);
+        let _ = k.umount_detach(target);
     }
 }
 
@@ -416,6 +416,27 @@ mod tests {
         })
         .collect();
         assert_eq!(k.calls, expect);
+    }
+
+    #[test]
+    fn failed_bind_takes_back_earlier_binds_newest_first() {
+        let a = args(&["--user=/U", "--ipc=/i", "--net=/n"]);
+        let binds = bind_list(&a, 42);
+        let mut k = RecordingKernel::default();
+        let failing = mount("/proc/42/ns/net", "/n", None, libc::MS_BIND);
+        k.failures.push((failing.clone(), libc::EPERM));
+        let e = bind_persistent(&mut k, &binds).unwrap_err();
+        assert_eq!(e, Error::os("mount /proc/42/ns/net on /n failed", libc::EPERM));
+        assert_eq!(
+            k.calls,
+            [
+                mount("/proc/42/ns/user", "/U", None, libc::MS_BIND),
+                mount("/proc/42/ns/ipc", "/i", None, libc::MS_BIND),
+                failing,
+                Call::UmountDetach(PathBuf::from("/i")),
+                Call::UmountDetach(PathBuf::from("/U")),
+            ]
+        );
     }
 
     #[test]
