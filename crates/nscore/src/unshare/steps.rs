@@ -9,7 +9,6 @@ use crate::sys::kernel::WriteFileError;
 use crate::sys::Kernel;
 use crate::unshare::args::{interp_is_fixed, SetgroupsWord, UnshareArgs, BINFMT_MISC};
 use crate::unshare::idmap::{self, MapRange};
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 const PROC_MOUNT_FLAGS: libc::c_ulong = libc::MS_NOSUID | libc::MS_NOEXEC | libc::MS_NODEV;
@@ -89,20 +88,24 @@ pub fn write_range_maps(k: &mut dyn Kernel, pid: libc::pid_t, users: &[MapRange]
     Ok(())
 }
 
-fn write_or(k: &mut dyn Kernel, path: &str, data: &str) -> Result<()> {
-    k.write_file(Path::new(path), data.as_bytes()).map_err(|e| match e {
+/// util-linux's words for a failed write of a `/proc/self` control file.
+fn write_error(path: &str, e: WriteFileError) -> Error {
+    match e {
         WriteFileError::Open(e) => Error::os(format!("cannot open {path}"), e),
         WriteFileError::Write(e) => Error::os(format!("write failed {path}"), e),
-    })
+    }
 }
 
-/// `/proc/self/setgroups`; a kernel without it (ENOENT) is not an error.
+fn write_or(k: &mut dyn Kernel, path: &str, data: &str) -> Result<()> {
+    k.write_file(Path::new(path), data.as_bytes()).map_err(|e| write_error(path, e))
+}
+
+/// `/proc/self/setgroups`; a kernel without it (ENOENT on open) is not an error.
 fn setgroups_control(k: &mut dyn Kernel, word: SetgroupsWord) -> Result<()> {
-    match write_or(k, "/proc/self/setgroups", word.word()) {
-        Err(Error::Msg { errno: Some(libc::ENOENT), ref text, .. }) if text.as_bytes().starts_with(b"cannot open") => {
-            Ok(())
-        }
-        other => other,
+    const SETGROUPS: &str = "/proc/self/setgroups";
+    match k.write_file(Path::new(SETGROUPS), word.word().as_bytes()) {
+        Ok(()) | Err(WriteFileError::Open(libc::ENOENT)) => Ok(()),
+        Err(e) => Err(write_error(SETGROUPS, e)),
     }
 }
 
