@@ -450,89 +450,24 @@ fn parse_options(argv: &[OsString], ids: &dyn IdSource, values: &mut Vec<OsStrin
             Opt::Fork => a.fork = true,
             Opt::KillChild => {
                 a.fork = true;
-                a.kill_child = Some(match &value {
-                    Some(_) => signal_by_name(&text).ok_or_else(|| Error::msg(format!("unknown signal: {text}")))?,
-                    None => libc::SIGKILL,
-                });
+                a.kill_child = Some(kill_child_signal(&value, &text)?);
             }
             Opt::ForwardSignals => {
                 a.fork = true;
                 a.forward_signals = true;
             }
-            Opt::MountProc => {
-                a.flags |= libc::CLONE_NEWNS;
-                a.mount_proc = Some(path().unwrap_or_else(|| PathBuf::from("/proc")));
-            }
-            Opt::MountBinfmt => {
-                a.flags |= libc::CLONE_NEWNS | libc::CLONE_NEWUSER;
-                a.mount_binfmt = path();
-                if a.mount_binfmt.is_none() {
-                    a.mount_proc.get_or_insert_with(|| PathBuf::from("/proc"));
-                    a.mount_binfmt = Some(PathBuf::from(BINFMT_MISC));
-                }
-            }
-            Opt::LoadInterp => {
-                a.flags |= libc::CLONE_NEWNS | libc::CLONE_NEWUSER;
-                if a.mount_binfmt.is_none() {
-                    a.mount_proc.get_or_insert_with(|| PathBuf::from("/proc"));
-                    a.mount_binfmt = Some(PathBuf::from(BINFMT_MISC));
-                }
-                a.load_interp = value.clone();
-            }
-            Opt::MapUser => {
-                a.flags |= libc::CLONE_NEWUSER;
-                a.map_user = Some(user_or_group(&text, || ids.uid_of(&carried_value(&value)), "uid")?);
-            }
-            Opt::MapGroup => {
-                a.flags |= libc::CLONE_NEWUSER;
-                a.map_group = Some(user_or_group(&text, || ids.gid_of(&carried_value(&value)), "gid")?);
-            }
-            Opt::MapRootUser => {
-                a.flags |= libc::CLONE_NEWUSER;
-                a.map_user = Some(0);
-                a.map_group = Some(0);
-            }
-            Opt::MapCurrentUser => {
-                a.flags |= libc::CLONE_NEWUSER;
-                a.map_user = Some(ids.euid());
-                a.map_group = Some(ids.egid());
-            }
-            Opt::MapUsers => {
-                a.flags |= libc::CLONE_NEWUSER;
-                a.user_ranges.extend(ranges_of(ids, &text, "/etc/subuid", "/proc/self/uid_map")?);
-            }
-            Opt::MapGroups => {
-                a.flags |= libc::CLONE_NEWUSER;
-                a.group_ranges.extend(ranges_of(ids, &text, "/etc/subgid", "/proc/self/gid_map")?);
-            }
-            Opt::MapAuto | Opt::MapSubids => {
-                a.flags |= libc::CLONE_NEWUSER;
-                let identity = opt == Opt::MapSubids;
-                a.user_ranges.push(subid(ids, "/etc/subuid", identity)?);
-                a.group_ranges.push(subid(ids, "/etc/subgid", identity)?);
-            }
-            Opt::Owner => {
-                a.flags |= libc::CLONE_NEWUSER;
-                let (uid, gid) = parse_owner(&text).ok_or_else(|| Error::msg("failed to parse owner"))?;
-                a.owner_uid = (uid != u32::MAX).then_some(uid);
-                a.owner_gid = (gid != u32::MAX).then_some(gid);
-            }
-            Opt::Setgroups => {
-                a.setgroups = Some(match text.as_str() {
-                    "allow" => SetgroupsWord::Allow,
-                    "deny" => SetgroupsWord::Deny,
-                    _ => return Err(Error::msg(format!("unsupported --setgroups argument '{text}'"))),
-                });
-            }
-            Opt::Propagation => {
-                a.propagation = match text.as_str() {
-                    "slave" => libc::MS_REC | libc::MS_SLAVE,
-                    "private" => libc::MS_REC | libc::MS_PRIVATE,
-                    "shared" => libc::MS_REC | libc::MS_SHARED,
-                    "unchanged" => 0,
-                    _ => return Err(Error::msg(format!("unsupported propagation mode: {text}"))),
-                };
-            }
+            Opt::MountProc | Opt::MountBinfmt | Opt::LoadInterp => a.mount_filesystem(opt, &value),
+            Opt::MapUser
+            | Opt::MapGroup
+            | Opt::MapRootUser
+            | Opt::MapCurrentUser
+            | Opt::MapUsers
+            | Opt::MapGroups
+            | Opt::MapAuto
+            | Opt::MapSubids
+            | Opt::Owner => a.map_ids(opt, &value, &text, ids)?,
+            Opt::Setgroups => a.setgroups = Some(setgroups_word(&text)?),
+            Opt::Propagation => a.propagation = propagation_flags(&text)?,
             Opt::KeepCaps => a.keep_caps = true,
             Opt::Setuid => a.setuid = Some(parse_unsigned(&text, "failed to parse uid")? as libc::uid_t),
             Opt::Setgid => a.setgid = Some(parse_unsigned(&text, "failed to parse gid")? as libc::gid_t),
@@ -554,6 +489,90 @@ fn parse_options(argv: &[OsString], ids: &dyn IdSource, values: &mut Vec<OsStrin
     }
     a.program = getopt.into_operands();
     Ok(Parsed::Run(Box::new(a)))
+}
+
+/// `--kill-child[=<signame>]`: SIGKILL unless a signal is named.
+fn kill_child_signal(value: &Option<OsString>, text: &str) -> Result<libc::c_int> {
+    match value {
+        Some(_) => signal_by_name(text).ok_or_else(|| Error::msg(format!("unknown signal: {text}"))),
+        None => Ok(libc::SIGKILL),
+    }
+}
+
+impl UnshareArgs {
+    /// `--mount-proc`, `--mount-binfmt` and `--load-interp`: filesystems mounted in the new
+    /// mount namespace. binfmt_misc without a directory goes to its usual place, which needs
+    /// /proc mounted.
+    fn mount_filesystem(&mut self, opt: Opt, value: &Option<OsString>) {
+        let path = value.as_ref().map(PathBuf::from);
+        match opt {
+            Opt::MountProc => {
+                self.flags |= libc::CLONE_NEWNS;
+                self.mount_proc = Some(path.unwrap_or_else(|| PathBuf::from("/proc")));
+                return;
+            }
+            Opt::MountBinfmt => self.mount_binfmt = path,
+            Opt::LoadInterp => self.load_interp = value.clone(),
+            _ => return,
+        }
+        self.flags |= libc::CLONE_NEWNS | libc::CLONE_NEWUSER;
+        if self.mount_binfmt.is_none() {
+            self.mount_proc.get_or_insert_with(|| PathBuf::from("/proc"));
+            self.mount_binfmt = Some(PathBuf::from(BINFMT_MISC));
+        }
+    }
+
+    /// The options that map ids or set the owner of the new user namespace, which each imply
+    /// `--user`; names and sub-id files are looked up as the option is read.
+    fn map_ids(&mut self, opt: Opt, value: &Option<OsString>, text: &str, ids: &dyn IdSource) -> Result<()> {
+        self.flags |= libc::CLONE_NEWUSER;
+        match opt {
+            Opt::MapUser => self.map_user = Some(user_or_group(text, || ids.uid_of(&carried_value(value)), "uid")?),
+            Opt::MapGroup => self.map_group = Some(user_or_group(text, || ids.gid_of(&carried_value(value)), "gid")?),
+            Opt::MapRootUser => {
+                self.map_user = Some(0);
+                self.map_group = Some(0);
+            }
+            Opt::MapCurrentUser => {
+                self.map_user = Some(ids.euid());
+                self.map_group = Some(ids.egid());
+            }
+            Opt::MapUsers => self.user_ranges.extend(ranges_of(ids, text, "/etc/subuid", "/proc/self/uid_map")?),
+            Opt::MapGroups => self.group_ranges.extend(ranges_of(ids, text, "/etc/subgid", "/proc/self/gid_map")?),
+            Opt::MapAuto | Opt::MapSubids => {
+                let identity = opt == Opt::MapSubids;
+                self.user_ranges.push(subid(ids, "/etc/subuid", identity)?);
+                self.group_ranges.push(subid(ids, "/etc/subgid", identity)?);
+            }
+            Opt::Owner => {
+                let (uid, gid) = parse_owner(text).ok_or_else(|| Error::msg("failed to parse owner"))?;
+                self.owner_uid = (uid != u32::MAX).then_some(uid);
+                self.owner_gid = (gid != u32::MAX).then_some(gid);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// `--setgroups allow|deny`.
+fn setgroups_word(text: &str) -> Result<SetgroupsWord> {
+    match text {
+        "allow" => Ok(SetgroupsWord::Allow),
+        "deny" => Ok(SetgroupsWord::Deny),
+        _ => Err(Error::msg(format!("unsupported --setgroups argument '{text}'"))),
+    }
+}
+
+/// `--propagation`: the mount(2) flags for `/`, 0 for `unchanged`.
+fn propagation_flags(text: &str) -> Result<libc::c_ulong> {
+    match text {
+        "slave" => Ok(libc::MS_REC | libc::MS_SLAVE),
+        "private" => Ok(libc::MS_REC | libc::MS_PRIVATE),
+        "shared" => Ok(libc::MS_REC | libc::MS_SHARED),
+        "unchanged" => Ok(0),
+        _ => Err(Error::msg(format!("unsupported propagation mode: {text}"))),
+    }
 }
 
 /// The interface of runshare, for man pages and completions.
