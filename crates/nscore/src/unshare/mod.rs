@@ -58,6 +58,7 @@ fn id_plan(a: &UnshareArgs, euid: u32, egid: u32) -> IdPlan {
     plan
 }
 
+/// Unshares as `a` asks, then runs the program: in place, or with `--fork` in a child.
 fn run(a: &UnshareArgs, prog: &str) -> Result<i32> {
     let (euid, egid, _, _) = process::ids();
     process::set_signal_default(libc::SIGCHLD, false);
@@ -88,22 +89,15 @@ fn run(a: &UnshareArgs, prog: &str) -> Result<i32> {
         }
         return exec_side(a, &plan, bind, None);
     }
+    fork_and_run(a, &plan, bind)
+}
 
-    let saved_mask = if a.forward_signals {
-        for sig in [libc::SIGTERM, libc::SIGINT] {
-            signal::install_forwarder(sig).map_err(|e| {
-                Error::os(if sig == libc::SIGTERM { "sigaction SIGTERM failed" } else { "sigaction SIGINT failed" }, e)
-            })?;
-        }
-        None
-    } else {
-        // The "impatient parent": a SIGINT or SIGTERM meant for the program must not end us
-        // before it.
-        Some(
-            process::sigmask(true, &[libc::SIGINT, libc::SIGTERM])
-                .map_err(|e| Error::os("sigprocmask block failed", e))?,
-        )
-    };
+/// A signal mask as [`process::sigmask`] hands back the one it replaced.
+type SavedMask = libc::sigset_t;
+
+/// `--fork`: the program runs in a child while we wait for it and make its end ours.
+fn fork_and_run(a: &UnshareArgs, plan: &IdPlan, mut bind: Option<BindHelper>) -> Result<i32> {
+    let saved_mask = guard_signals(a)?;
     let parent_pidfd = match a.kill_child {
         Some(_) => Some(ns::pidfd_open(process::getpid()).map_err(|e| Error::os("pidfd_open failed", e))?),
         None => None,
@@ -120,41 +114,75 @@ fn run(a: &UnshareArgs, prog: &str) -> Result<i32> {
         Forked::Child => {
             if let (Some(b), Some(mask)) = (bind.as_mut(), &release_mask) {
                 b.bound_by_parent();
-                // In a new pid namespace getppid() is 0: compare with what it was.
-                let ppid = process::getppid();
-                if signal::set_parent_death_signal(libc::SIGKILL).is_err() || process::getppid() != ppid {
-                    process::exit_now(1);
-                }
-                signal::wait_for(libc::SIGUSR1);
-                let _ = signal::set_parent_death_signal(0);
-                process::set_sigmask(mask).map_err(|e| Error::os("sigprocmask restore failed", e))?;
+                wait_until_bound(mask)?;
             }
             if let Some(mask) = &saved_mask {
                 process::set_sigmask(mask).map_err(|e| Error::os("sigprocmask restore failed", e))?;
             }
-            exec_side(a, &plan, bind, parent_pidfd)
+            exec_side(a, plan, bind, parent_pidfd)
         }
         Forked::Parent { child } => {
             drop(parent_pidfd);
-            if a.forward_signals {
-                signal::forward_to(child);
-            }
-            if let Some(mask) = &release_mask {
-                let _ = process::set_sigmask(mask);
-            }
-            if let Some(mut b) = bind.take() {
-                if let Err(e) = b.bind() {
-                    // The program leaves without running.
-                    let _ = process::kill(child, libc::SIGKILL);
-                    let _ = process::wait_child(child, false);
-                    return Err(e);
-                }
-                b.forget();
-                let _ = process::kill(child, libc::SIGUSR1);
-            }
-            child_outcome(process::wait_child(child, false))
+            wait_for_program(a, child, bind, release_mask.as_ref())
         }
     }
+}
+
+/// With `--forward-signals`, SIGTERM and SIGINT go on to the program. Otherwise we are the
+/// "impatient parent": a SIGINT or SIGTERM meant for the program must not end us before it,
+/// so both are blocked, and the mask they were blocked from is returned for the program.
+fn guard_signals(a: &UnshareArgs) -> Result<Option<SavedMask>> {
+    if !a.forward_signals {
+        let saved = process::sigmask(true, &[libc::SIGINT, libc::SIGTERM])
+            .map_err(|e| Error::os("sigprocmask block failed", e))?;
+        return Ok(Some(saved));
+    }
+    for sig in [libc::SIGTERM, libc::SIGINT] {
+        signal::install_forwarder(sig).map_err(|e| {
+            Error::os(if sig == libc::SIGTERM { "sigaction SIGTERM failed" } else { "sigaction SIGINT failed" }, e)
+        })?;
+    }
+    Ok(None)
+}
+
+/// In the forked program: waits for the parent's SIGUSR1 (the namespaces are bound), dying
+/// with the parent meanwhile, then restores the mask SIGUSR1 was blocked from.
+fn wait_until_bound(mask: &SavedMask) -> Result<()> {
+    // In a new pid namespace getppid() is 0: compare with what it was.
+    let ppid = process::getppid();
+    if signal::set_parent_death_signal(libc::SIGKILL).is_err() || process::getppid() != ppid {
+        process::exit_now(1);
+    }
+    signal::wait_for(libc::SIGUSR1);
+    let _ = signal::set_parent_death_signal(0);
+    process::set_sigmask(mask).map_err(|e| Error::os("sigprocmask restore failed", e))
+}
+
+/// In the parent: has the namespaces bound, then lets the program go on (or kills it when the
+/// binds failed), and waits for its end.
+fn wait_for_program(
+    a: &UnshareArgs,
+    child: libc::pid_t,
+    bind: Option<BindHelper>,
+    release_mask: Option<&SavedMask>,
+) -> Result<i32> {
+    if a.forward_signals {
+        signal::forward_to(child);
+    }
+    if let Some(mask) = release_mask {
+        let _ = process::set_sigmask(mask);
+    }
+    if let Some(mut b) = bind {
+        if let Err(e) = b.bind() {
+            // The program leaves without running.
+            let _ = process::kill(child, libc::SIGKILL);
+            let _ = process::wait_child(child, false);
+            return Err(e);
+        }
+        b.forget();
+        let _ = process::kill(child, libc::SIGUSR1);
+    }
+    child_outcome(process::wait_child(child, false))
 }
 
 /// The forked program's end becomes ours: its exit status, or its signal raised on us.
