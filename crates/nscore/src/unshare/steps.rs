@@ -16,7 +16,7 @@ const PROC_MOUNT_FLAGS: libc::c_ulong = libc::MS_NOSUID | libc::MS_NOEXEC | libc
 /// A single-id map the exec'ing process writes itself: (inner, outer).
 pub type SingleId = Option<(u32, u32)>;
 
-/// Steps 5 and 6: become `--owner` (groups, gid, uid), then unshare(2).
+/// Before anything else: become `--owner` (groups, gid, uid), then unshare(2).
 pub fn owner_and_unshare(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
     if let Some(gid) = a.owner_gid {
         k.setgroups_empty().map_err(|e| Error::os("setgroups failed", e))?;
@@ -28,7 +28,7 @@ pub fn owner_and_unshare(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
     k.unshare(a.flags).map_err(|e| Error::os("unshare failed", e))
 }
 
-/// Step 8: the boottime offset first, then the monotonic one, each in its own write.
+/// After unshare(2): the boottime offset first, then the monotonic one, each in its own write.
 pub fn time_offsets(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
     let path = Path::new("/proc/self/timens_offsets");
     for (clock, offset) in [(libc::CLOCK_BOOTTIME, a.boottime), (libc::CLOCK_MONOTONIC, a.monotonic)] {
@@ -53,7 +53,7 @@ pub fn bind_list(a: &UnshareArgs, pid: libc::pid_t) -> Vec<(PathBuf, PathBuf)> {
         .collect()
 }
 
-/// Step 10: bind each nsfs file on its target. On failure the binds already made are
+/// In the bind helper: bind each nsfs file on its target. On failure the binds already made are
 /// taken back (util-linux leaves them), so a failed run leaves no namespace pinned.
 pub fn bind_persistent(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) -> Result<()> {
     for (i, (source, target)) in binds.iter().enumerate() {
@@ -129,7 +129,7 @@ fn mount_fs(k: &mut dyn Kernel, fstype: &str, dir: &Path) -> Result<()> {
         .map_err(|e| Error::os(text_with("mount {} failed", &[dir.as_os_str()]), e))
 }
 
-/// Step 12.2 to 12.12, in the process that will exec: single-id maps (uid_map, setgroups
+/// In the process that will exec, in this order: single-id maps (uid_map, setgroups
 /// deny, gid_map), `--setgroups`, propagation, binfmt before a chroot for fixed interpreters,
 /// chroot, chdir, proc, binfmt_misc, the interpreter, then setgroups/setgid/setuid.
 pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: SingleId) -> Result<()> {
