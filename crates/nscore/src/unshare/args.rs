@@ -12,7 +12,6 @@ use crate::nstype::{NsKind, KINDS};
 use crate::number::{parse_signed, parse_unsigned, scan_u32};
 use crate::unshare::idmap::MapRange;
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -585,16 +584,10 @@ pub fn command() -> crate::cli::Interface {
     )
 }
 
-/// Whether an `--load-interp` definition has the `F` (fix binary) flag: util-linux then
-/// registers it before `--root`, so the interpreter is opened from the old root.
-pub fn interp_is_fixed(interp: &OsString) -> bool {
-    let bytes = interp.as_bytes();
-    bytes.iter().rposition(|&b| b == b':').is_some_and(|i| bytes[i..].contains(&b'F'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::id_source::getenv;
+    use super::super::steps::interp_is_fixed;
     use super::*;
     use std::ffi::OsStr;
 

@@ -7,11 +7,20 @@ use crate::error::{text_with, Error, Result};
 use crate::nstype::NsKind;
 use crate::sys::kernel::WriteFileError;
 use crate::sys::Kernel;
-use crate::unshare::args::{interp_is_fixed, SetgroupsWord, UnshareArgs, BINFMT_MISC};
+use crate::unshare::args::{SetgroupsWord, UnshareArgs, BINFMT_MISC};
 use crate::unshare::idmap::{self, MapRange};
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 const PROC_MOUNT_FLAGS: libc::c_ulong = libc::MS_NOSUID | libc::MS_NOEXEC | libc::MS_NODEV;
+
+/// Whether an `--load-interp` definition has the `F` (fix binary) flag: util-linux then
+/// registers it before `--root`, so the interpreter is opened from the old root.
+pub fn interp_is_fixed(interp: &OsString) -> bool {
+    let bytes = interp.as_bytes();
+    bytes.iter().rposition(|&b| b == b':').is_some_and(|i| bytes[i..].contains(&b'F'))
+}
 
 /// A single-id map the exec'ing process writes itself: (inner, outer).
 pub type SingleId = Option<(u32, u32)>;
@@ -111,7 +120,6 @@ fn setgroups_control(k: &mut dyn Kernel, word: SetgroupsWord) -> Result<()> {
 
 /// Writes a binfmt_misc definition to `<dir>/register`.
 fn load_interp(k: &mut dyn Kernel, dir: &Path, interp: &std::ffi::OsStr) -> Result<()> {
-    use std::os::unix::ffi::OsStrExt;
     let register = dir.join("register");
     k.write_file(&register, interp.as_bytes()).map_err(|e| match e {
         // util-linux opens the directory first: a missing one is named as such.
