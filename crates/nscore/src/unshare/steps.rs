@@ -429,6 +429,66 @@ mod tests {
         assert_eq!(k.calls, expect);
     }
 
+    /// A kernel whose files all fail to open with one errno; the steps under test make no
+    /// other call.
+    struct OpenFails(i32);
+
+    impl Kernel for OpenFails {
+        fn unshare(&mut self, _: libc::c_int) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+        fn setns(&mut self, _: std::os::fd::BorrowedFd<'_>, _: libc::c_int) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+        fn mount(
+            &mut self,
+            _: Option<&str>,
+            _: &Path,
+            _: Option<&str>,
+            _: libc::c_ulong,
+        ) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+        fn umount_detach(&mut self, _: &Path) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+        fn write_file(&mut self, _: &Path, _: &[u8]) -> std::result::Result<(), WriteFileError> {
+            Err(WriteFileError::Open(self.0))
+        }
+        fn setgroups_empty(&mut self) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+        fn setgid(&mut self, _: libc::gid_t) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+        fn setuid(&mut self, _: libc::uid_t) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+        fn chroot(&mut self, _: &Path) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+        fn chdir(&mut self, _: &Path) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+        fn fchdir(&mut self, _: std::os::fd::BorrowedFd<'_>) -> std::result::Result<(), i32> {
+            unreachable!()
+        }
+    }
+
+    #[test]
+    fn missing_setgroups_file_is_no_error() {
+        assert_eq!(setgroups_control(&mut OpenFails(libc::ENOENT), SetgroupsWord::Deny), Ok(()));
+        assert_eq!(
+            setgroups_control(&mut OpenFails(libc::EACCES), SetgroupsWord::Deny),
+            Err(Error::os("cannot open /proc/self/setgroups", libc::EACCES))
+        );
+        // Only the setgroups file may be missing.
+        assert_eq!(
+            write_or(&mut OpenFails(libc::ENOENT), "/proc/self/uid_map", "0 0 1"),
+            Err(Error::os("cannot open /proc/self/uid_map", libc::ENOENT))
+        );
+    }
+
     #[test]
     fn failed_bind_takes_back_earlier_binds_newest_first() {
         let a = args(&["--user=/U", "--ipc=/i", "--net=/n"]);
