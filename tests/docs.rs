@@ -2,7 +2,7 @@
 //! parser accepts, render without warnings, and complete what they claim to in real shells.
 
 use docgen::clap_view::{commands, completion_of, Completion};
-use nscore::cli::tool_docs;
+use docgen::tool_docs;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,7 +32,7 @@ fn generated(path: &str) -> String {
 }
 
 fn man_path(cmd: &clap::Command) -> String {
-    let section = nscore::cli::tool_doc(cmd.get_name()).map_or("1", |d| d.section);
+    let section = docgen::tool_doc(cmd.get_name()).map_or("1", |d| d.section);
     format!("man/{}.{section}", cmd.get_name())
 }
 
@@ -49,8 +49,8 @@ fn generated_docs_are_fresh() {
 #[test]
 fn every_command_has_manual_prose() {
     for cmd in commands() {
-        let doc = nscore::cli::tool_doc(cmd.get_name())
-            .unwrap_or_else(|| panic!("{} has no ToolDoc (nscore::cli::tool_docs)", cmd.get_name()));
+        let doc = docgen::tool_doc(cmd.get_name())
+            .unwrap_or_else(|| panic!("{} has no ToolDoc (docgen::tool_docs)", cmd.get_name()));
         assert!(doc.examples.len() >= 3, "{}: at least three examples", doc.name);
         for (long, _) in doc.option_details {
             assert!(

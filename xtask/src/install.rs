@@ -37,7 +37,7 @@ pub fn install(root: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Resul
     std::fs::create_dir_all(&bin).with_context(|| format!("creating {}", bin.display()))?;
     // Every tool with a manual (the three binaries of the root package), whether or not its
     // option table is in nscore::cli::commands() yet.
-    let tools = nscore::cli::tool_docs();
+    let tools = docgen::tool_docs();
     for doc in tools {
         let name = doc.name;
         let from = target.join("release").join(name);

@@ -7,7 +7,7 @@ use nscore::cli::{Interface, ValueHint};
 
 /// The clap commands of all three tools.
 pub fn commands() -> Vec<clap::Command> {
-    nscore::cli::interfaces().iter().map(command).collect()
+    crate::interfaces().iter().map(command).collect()
 }
 
 /// The clap `Command` of a tool's interface, for clap_mangen and the completion generators
@@ -93,8 +93,8 @@ fn group_marker() -> clap::builder::ValueParser {
     clap::builder::ValueParser::new(|_: &str| Ok::<GroupValue, std::convert::Infallible>(GroupValue))
 }
 
-/// What a completion script offers for an argument of a [`clap_command`]: the
-/// [`ValueHint`] of its [`OptDef`], decoded from how `clap_command` encoded it in clap
+/// What a completion script offers for an argument of a [`command`]: the
+/// [`ValueHint`] of its `OptDef`, decoded from how [`command`] encoded it in clap
 /// (possible values, a `,` delimiter, marker value types, clap's own hints).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Completion {

@@ -1,5 +1,6 @@
 //! The generated documentation of rns: man pages and shell completions, produced from the
-//! tools' option tables (`nscore::cli::interfaces()`, seen through [`clap_view`]) and manual prose (`nscore::cli::ToolDoc`).
+//! tools' option tables (each tool's `args::interface()`, seen through [`clap_view`]) and manual
+//! prose (`nscore::cli::ToolDoc`).
 //! `cargo xtask gen` writes them; `cargo xtask gen --check` and `tests/docs.rs` compare them
 //! with what is committed, so the docs cannot drift from the parsers.
 #![forbid(unsafe_code)]
@@ -11,7 +12,23 @@ pub mod clap_view;
 pub mod completions;
 pub mod man;
 
+use nscore::cli::{Interface, ToolDoc};
 use std::path::{Path, PathBuf};
+
+/// The option tables of the three tools, as their documentation sees them.
+pub fn interfaces() -> [Interface; 3] {
+    [nscore::lsns::args::interface(), nscore::unshare::args::interface(), nscore::enter::args::interface()]
+}
+
+/// The manual prose of the three tools.
+pub fn tool_docs() -> [&'static ToolDoc; 3] {
+    [&nscore::unshare::doc::DOC, &nscore::enter::doc::DOC, &nscore::lsns::args::DOC]
+}
+
+/// The manual prose of the command called `name`.
+pub fn tool_doc(name: &str) -> Option<&'static ToolDoc> {
+    tool_docs().into_iter().find(|d| d.name == name)
+}
 
 /// One generated file: where it goes (relative to the repository root) and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,12 +37,12 @@ pub struct GeneratedFile {
     pub contents: Vec<u8>,
 }
 
-/// Every generated file, for every command `nscore::cli::interfaces()` lists.
+/// Every generated file, for every tool [`interfaces`] lists.
 pub fn generate() -> Vec<GeneratedFile> {
     let mut files = Vec::new();
     for cmd in clap_view::commands() {
         let name = cmd.get_name().to_string();
-        let doc = nscore::cli::tool_doc(&name);
+        let doc = tool_doc(&name);
         let section = doc.map_or("1", |d| d.section);
         files.push(GeneratedFile {
             path: PathBuf::from(format!("man/{name}.{section}")),

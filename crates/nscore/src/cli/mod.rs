@@ -38,7 +38,7 @@ pub enum ValueHint {
 /// for placeholders (an `_` inside a word, as in `pid_for_children`, is just an underscore).
 #[derive(Debug, Clone, Copy)]
 pub struct ToolDoc {
-    /// The command documented (`rlsns`), as [`commands`] names it.
+    /// The command documented (`rlsns`), as its [`Interface`] names it.
     pub name: &'static str,
     /// The util-linux tool it replaces (`lsns`).
     pub replaces: &'static str,
@@ -64,16 +64,6 @@ pub struct ToolDoc {
 
 // The prose of each tool lives beside its option table: runshare's is unshare::doc::DOC,
 // rnsenter's enter::doc::DOC, rlsns's lsns::args::DOC.
-
-/// The manual prose of every tool, whether or not its command is built yet.
-pub fn tool_docs() -> [&'static ToolDoc; 3] {
-    [&crate::unshare::doc::DOC, &crate::enter::doc::DOC, &crate::lsns::args::DOC]
-}
-
-/// The manual prose of the command called `name`.
-pub fn tool_doc(name: &str) -> Option<&'static ToolDoc> {
-    tool_docs().into_iter().find(|d| d.name == name)
-}
 
 /// One option: its names, argument, help line and completion hint.
 #[derive(Debug, Clone, Copy)]
@@ -167,9 +157,4 @@ pub fn interface<Id: Copy + 'static>(
         })
         .collect();
     Interface { name, about, options, operands: operands.to_vec() }
-}
-
-/// The interfaces of all three commands, for `cargo xtask gen`.
-pub fn interfaces() -> Vec<Interface> {
-    vec![crate::lsns::args::command(), crate::unshare::args::command(), crate::enter::args::command()]
 }

@@ -342,7 +342,7 @@ fn set_id(choice: &mut IdChoice, arg: &str, what: &str) -> Result<()> {
 }
 
 /// The interface of rnsenter, for man pages and completions.
-pub fn command() -> crate::cli::Interface {
+pub fn interface() -> crate::cli::Interface {
     crate::cli::interface(
         "rnsenter",
         "Run a program with namespaces of other processes.",

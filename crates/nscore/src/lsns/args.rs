@@ -384,7 +384,7 @@ fn exclusive(seen: &mut Option<Opt>, opt: Opt, group: &[(Opt, &str)]) -> Result<
 }
 
 /// The interface of rlsns, for man pages and completions.
-pub fn command() -> crate::cli::Interface {
+pub fn interface() -> crate::cli::Interface {
     crate::cli::interface(
         "rlsns",
         "List system namespaces.",

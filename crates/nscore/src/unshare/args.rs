@@ -575,7 +575,7 @@ fn propagation_flags(text: &str) -> Result<libc::c_ulong> {
 }
 
 /// The interface of runshare, for man pages and completions.
-pub fn command() -> crate::cli::Interface {
+pub fn interface() -> crate::cli::Interface {
     crate::cli::interface(
         "runshare",
         "Run a program with some namespaces unshared from the parent.",
