@@ -20,6 +20,7 @@ pub mod nstype;
 pub mod number;
 pub mod output;
 pub mod proc;
+pub mod stderr;
 #[allow(unsafe_code)]
 pub mod sys;
 pub mod tool;

@@ -3,43 +3,14 @@
 //! `rlsns | head -1` ends quietly; closed standard descriptors closed again; see
 //! [`crate::sys::startup`]), stdout buffered as C stdio buffers it and checked at exit as
 //! util-linux's `close_stdout_atexit` does (`write error: No space left on device`, exit 1),
-//! messages on stderr that cannot fail the tool (a full or closed stderr only loses them).
+//! messages on stderr through [`crate::stderr`].
 
+use crate::cli::invocation::Invocation;
 use crate::error::{Error, Result};
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::os::fd::AsFd;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// One run of a tool: its argument vector and the name its messages start with.
-#[derive(Debug, Clone)]
-pub struct Invocation {
-    /// The whole argv, `argv[0]` included.
-    pub argv: Vec<OsString>,
-    /// Basename of `argv[0]` (`program_invocation_short_name`): `runshare`, or `unshare`
-    /// through a symlink of that name; empty for an empty `argv[0]` or one ending in `/`, as
-    /// util-linux's. Bytes that are not UTF-8 are carried ([`crate::byte_text::carry_bytes`]):
-    /// print it through [`crate::byte_text::carried_bytes`] or [`Error::render_bytes`].
-    pub prog: String,
-}
-
-impl Invocation {
-    /// `default_name` serves only when there is no `argv[0]` at all, which Linux (5.18 and
-    /// later) never gives: an `execve` with an empty argv gets `argv[0] = ""`.
-    pub fn new(argv: Vec<OsString>, default_name: &str) -> Invocation {
-        let prog = argv.first().map_or_else(|| default_name.to_string(), |a| program_name(a));
-        Invocation { prog, argv }
-    }
-}
-
-/// The basename of `argv[0]`: what follows its last `/`, byte for byte (non-UTF-8 bytes carried).
-pub fn program_name(argv0: &OsStr) -> String {
-    let bytes = argv0.as_bytes();
-    let base = bytes.rsplit(|&b| b == b'/').next().unwrap_or(bytes);
-    crate::byte_text::carry_bytes(base)
-}
 
 /// Runs a tool and returns the process exit status. `tool` writes its normal output into the
 /// buffered stdout it is given and must flush it itself before it forks or execs.
@@ -60,7 +31,7 @@ pub fn run(
     let status = match result {
         Ok(status) => status,
         Err(e) => {
-            report(&e.render_bytes(&inv.prog));
+            crate::stderr::report(&e.render_bytes(&inv.prog));
             e.status()
         }
     };
@@ -70,30 +41,18 @@ pub fn run(
     drop(out);
     match flushed {
         _ if failed_earlier => {
-            report(&Error::msg("write error").render_bytes(&inv.prog));
+            crate::stderr::report(&Error::msg("write error").render_bytes(&inv.prog));
             1
         }
         // As `close_stdout`: a pipe without reader (SIGPIPE ignored) or a descriptor that
         // cannot be written (closed, read-only: EBADF) is no error when only the final flush
         // met it.
         Err(e) if !matches!(e.raw_os_error(), Some(libc::EPIPE | libc::EBADF)) => {
-            report(&Error::io("write error", &e).render_bytes(&inv.prog));
+            crate::stderr::report(&Error::io("write error", &e).render_bytes(&inv.prog));
             1
         }
-        _ if STDERR_FAILED.load(Ordering::Relaxed) => 1,
+        _ if crate::stderr::failed() => 1,
         _ => status,
-    }
-}
-
-/// Set when a message could not be written to stderr.
-static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
-
-/// Writes a message to stderr. A failure does not stop the tool (eprint! would panic), but it
-/// makes the exit status 1, as util-linux's `close_stdout` at exit finds the error flag of its
-/// unbuffered stderr set (`unshare /nonexistent 2>/dev/full` exits 1, not 127).
-pub fn report(text: &[u8]) {
-    if crate::sys::fd::write_stderr(text).is_err() {
-        STDERR_FAILED.store(true, Ordering::Relaxed);
     }
 }
 
@@ -175,32 +134,6 @@ impl<W: Write> Write for StdioStream<W> {
     }
 }
 
-/// Answers `--help` (util-linux's text, `%s` standing for the program name) and `--version`
-/// on stdout; `None` then, else the arguments to run with.
-pub fn arguments<T>(
-    inv: &Invocation,
-    out: &mut dyn Write,
-    parsed: crate::cli::Parsed<T>,
-    usage: &str,
-) -> Result<Option<T>> {
-    let text = match parsed {
-        crate::cli::Parsed::Run(args) => return Ok(Some(args)),
-        crate::cli::Parsed::Help => usage.replace("%s", &inv.prog),
-        crate::cli::Parsed::Version => version_text(&inv.prog),
-    };
-    out.write_all(&crate::byte_text::carried_bytes(&text)).map_err(|e| Error::io("write error", &e))?;
-    Ok(None)
-}
-
-/// The util-linux release rns matches, as its `--version` names it.
-pub const UTIL_LINUX_VERSION: &str = "2.42.3";
-
-/// `--version`: util-linux's line first, as scripts parse it (`lsns from util-linux 2.42.3`,
-/// with the name called by), then what rns is on a line of its own (`rns 0.1.0`).
-pub fn version_text(prog: &str) -> String {
-    format!("{prog} from util-linux {UTIL_LINUX_VERSION}\nrns {}\n", env!("CARGO_PKG_VERSION"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,29 +202,5 @@ mod tests {
         assert_eq!(s.inner.0, [4096]);
         s.flush().unwrap();
         assert_eq!(s.inner.0, [4096, 4096]);
-    }
-
-    #[test]
-    fn program_name_is_the_basename() {
-        assert_eq!(program_name(OsStr::new("/usr/bin/unshare")), "unshare");
-        assert_eq!(program_name(OsStr::new("rlsns")), "rlsns");
-        // util-linux's short name: empty for `/usr/bin/` and for an empty argv[0].
-        assert_eq!(program_name(OsStr::new("/usr/bin/")), "");
-        assert_eq!(program_name(OsStr::new("")), "");
-        // Bytes that are not UTF-8 go out as they came.
-        let odd = OsStr::from_bytes(b"/x/a\xffb");
-        assert_eq!(crate::byte_text::carried_bytes(&program_name(odd)), b"a\xffb");
-        assert_eq!(Invocation::new(vec![OsString::new()], "rlsns").prog, "");
-        assert_eq!(Invocation::new(Vec::new(), "rlsns").prog, "rlsns");
-    }
-
-    #[test]
-    fn version_starts_with_util_linux_line() {
-        let v = version_text("lsns");
-        let first = v.lines().next().unwrap();
-        assert_eq!(first, "lsns from util-linux 2.42.3");
-        assert_eq!(first.split(' ').nth(3), Some("2.42.3"));
-        assert_eq!(v.lines().nth(1), Some(format!("rns {}", env!("CARGO_PKG_VERSION")).as_str()));
-        assert_eq!(v.lines().count(), 2);
     }
 }

@@ -389,7 +389,7 @@ proptest! {
 
     #[test]
     fn program_names_are_basenames(bytes in proptest::collection::vec(1u8..=255, 0..40)) {
-        let name = nscore::tool::program_name(&OsString::from_vec(bytes));
+        let name = nscore::cli::invocation::program_name(&OsString::from_vec(bytes));
         prop_assert!(!name.contains('/'));
     }
 }

@@ -4,6 +4,7 @@
 //! `cargo xtask gen` writes.
 
 pub mod getopt;
+pub mod invocation;
 
 use getopt::{HasArg, OptSpec};
 

@@ -7,6 +7,7 @@ pub mod args;
 pub mod doc;
 pub mod targets;
 
+use crate::cli::invocation::Invocation;
 use crate::error::{text_with, Error, Result};
 use crate::exec;
 use crate::nstype::NsKind;
@@ -14,7 +15,6 @@ use crate::proc::ProcFs;
 use crate::sys::ns::{self, NsIoctl};
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{self, Kernel, LiveKernel};
-use crate::tool::Invocation;
 use args::{parse_in, NsenterArgs, USAGE};
 use std::ffi::OsStr;
 use std::fs::File;
@@ -45,7 +45,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     let roots = Roots::live();
     let mut open = |path: &OsStr| File::open(path);
     let parsed = parse_in(&inv.argv, &roots.proc, &mut open)?;
-    let Some(args) = crate::tool::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
+    let Some(args) = crate::cli::invocation::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
     out.flush().map_err(|e| Error::io("write error", &e))?;
     run(*args, &roots, &mut LiveKernel)
 }

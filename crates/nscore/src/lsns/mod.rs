@@ -15,11 +15,11 @@ pub mod walk;
 #[cfg(test)]
 mod fixture;
 
+use crate::cli::invocation::Invocation;
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::output::{self, ColumnSpec, Format, LineId, Mode, Table};
 use crate::proc::ProcFs;
-use crate::tool::Invocation;
 use args::{parse, LsnsArgs, TreeKind, USAGE};
 use columns::{apply_output_list, Cell, Col, COLUMNS, MAX_COLUMNS};
 use kernel::NsQueries;
@@ -32,7 +32,7 @@ use std::os::unix::ffi::OsStrExt;
 /// rlsns's main: parse, then list what `procfs` and `kernel` show.
 pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'static dyn NsQueries) -> Result<i32> {
     let parsed = parse(&inv.argv, out)?;
-    let Some(mut args) = crate::tool::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
+    let Some(mut args) = crate::cli::invocation::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
     // Parsed (and its echo printed) while the options were read.
     let mut query = args.filter.take();
     if args.list_columns {
@@ -104,7 +104,7 @@ pub fn scan_failure(e: &ScanError) -> Error {
 
 fn print_warnings(prog: &str, warnings: &[String]) {
     for w in warnings {
-        crate::tool::report(&crate::byte_text::carried_bytes(&format!("{prog}: {w}\n")));
+        crate::stderr::report(&crate::byte_text::carried_bytes(&format!("{prog}: {w}\n")));
     }
 }
 

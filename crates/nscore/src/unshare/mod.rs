@@ -12,11 +12,11 @@ pub mod signal_name;
 pub mod steps;
 pub mod subid;
 
+use crate::cli::invocation::Invocation;
 use crate::error::{Error, Result};
 use crate::exec;
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{caps, ns, signal, LiveKernel};
-use crate::tool::Invocation;
 use args::{parse, UnshareArgs, USAGE};
 use helper::{BindHelper, IdmapHelper};
 use id_source::LiveIds;
@@ -26,7 +26,9 @@ use steps::SingleId;
 
 /// runshare's main: parse, then unshare and run the program.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
-    let Some(args) = crate::tool::arguments(inv, out, parse(&inv.argv, &LiveIds)?, USAGE)? else { return Ok(0) };
+    let Some(args) = crate::cli::invocation::arguments(inv, out, parse(&inv.argv, &LiveIds)?, USAGE)? else {
+        return Ok(0);
+    };
     out.flush().map_err(|e| Error::io("write error", &e))?;
     run(&args, &inv.prog)
 }
