@@ -338,3 +338,38 @@ fn filters_lsns_columns_like_lsns() {
     }
     assert_eq!(checked, 23);
 }
+
+/// A column of JSON values (rns's record columns): the cell goes out as it is, an empty cell
+/// as `null`, in every layout; table mode shows the text unchanged.
+#[test]
+fn json_value_cells_go_out_as_they_are() {
+    let spec = ColumnSpec {
+        name: "MAPS",
+        help: "",
+        width_hint: 0.0,
+        right: false,
+        truncate: false,
+        wrap: false,
+        json: JsonType::Value,
+    };
+    let mut table = Table::new(vec![spec]);
+    table.push(vec![Some(r#"[{"inside":0,"outside":1000,"count":1}]"#.into())], None);
+    table.push(vec![None], None);
+    let json = |layout| {
+        let format = Format {
+            mode: Mode::Json("namespaces".into()),
+            no_headings: false,
+            no_trunc: false,
+            no_wrap: false,
+            term_width: None,
+        };
+        let mut out = Vec::new();
+        render_with(&table, &format, &Env { json_layout: layout, ..Env::default() }, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(
+        json(JsonLayout::Pretty),
+        "{\n   \"namespaces\": [\n      {\n         \"maps\": [{\"inside\":0,\"outside\":1000,\"count\":1}]\n      },{\n         \"maps\": null\n      }\n   ]\n}\n"
+    );
+    assert_eq!(json(JsonLayout::Lines), "{\"maps\":[{\"inside\":0,\"outside\":1000,\"count\":1}]}\n{\"maps\":null}\n");
+}

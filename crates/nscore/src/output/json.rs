@@ -176,6 +176,7 @@ fn literal(json: JsonType, data: &str) -> Vec<u8> {
         JsonType::String => text::json_quote(data, false),
         JsonType::Number => data.as_bytes().to_vec(),
         JsonType::ArrayString => text::json_quote(data, false),
+        JsonType::Value => data.as_bytes().to_vec(),
         JsonType::Boolean => {
             let falsy = data.is_empty() || data.starts_with(['0', 'N', 'n']);
             if falsy { "false" } else { "true" }.into()

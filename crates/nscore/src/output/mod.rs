@@ -33,6 +33,9 @@ pub enum JsonType {
     /// The cell's lines (`\n`-separated) as an array of strings, `[]` when empty
     /// (libsmartcols's SCOLS_JSON_ARRAY_STRING on a column that wraps at newlines).
     ArrayString,
+    /// The cell holds a JSON value (an array or an object) that is written as it is; an empty
+    /// cell is `null`. rns's columns that hold records (interfaces, id maps) use it.
+    Value,
 }
 
 impl JsonType {
@@ -42,6 +45,7 @@ impl JsonType {
             JsonType::String | JsonType::ArrayString => "<string>",
             JsonType::Number => "<integer>",
             JsonType::Boolean => "<boolean>",
+            JsonType::Value => "<json>",
         }
     }
 }

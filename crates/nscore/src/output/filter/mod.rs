@@ -92,7 +92,7 @@ fn kind_of_column(spec: &ColumnSpec) -> Kind {
     match spec.json {
         JsonType::Number => Kind::U64,
         JsonType::Boolean => Kind::Bool,
-        JsonType::String | JsonType::ArrayString => Kind::Str,
+        JsonType::String | JsonType::ArrayString | JsonType::Value => Kind::Str,
     }
 }
 
