@@ -27,4 +27,3 @@ pub mod tool;
 pub mod unshare;
 
 pub use error::{Error, Result};
-pub use nstype::{NsId, NsKind};

@@ -48,7 +48,8 @@ pub const KINDS: [NsKindInfo; 8] = [
 
 impl NsKind {
     /// Every kind, in table order.
-    pub const ALL: [NsKind; 8] =
+    #[cfg(test)]
+    pub(crate) const ALL: [NsKind; 8] =
         [NsKind::Mnt, NsKind::Net, NsKind::Ipc, NsKind::User, NsKind::Pid, NsKind::Uts, NsKind::Cgroup, NsKind::Time];
 
     /// The order in which nsenter(1) enters namespaces and unshare(1) persists them:
@@ -98,7 +99,7 @@ impl fmt::Display for NsKind {
 /// A namespace's identity: the device and inode of its nsfs file. The inode alone is what
 /// users see (`NS`), but only the pair is unique.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NsId {
+pub(crate) struct NsId {
     pub dev: u64,
     pub ino: u64,
 }

@@ -82,6 +82,7 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
     }
 
     /// The operands (non-options), in order. Call after the iterator is exhausted.
+    #[cfg(any(test, feature = "fuzz"))]
     pub(crate) fn operands(&self) -> &[OsString] {
         &self.operands
     }

@@ -182,7 +182,8 @@ fn ask_ahead(
 
 impl Scan {
     /// An empty scan over `procfs` with these nsfs mounts.
-    pub fn new(procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
+    #[cfg(test)]
+    pub(crate) fn new(procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
         Scan::with_dir(procfs.open().ok(), procfs, mounts)
     }
 

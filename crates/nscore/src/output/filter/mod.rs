@@ -578,7 +578,8 @@ impl Filter {
     /// The distinct columns the expression uses, in order of first use (after [`resolve`]).
     ///
     /// [`resolve`]: Filter::resolve
-    pub fn holders(&self) -> Vec<ColumnSpec> {
+    #[cfg(test)]
+    pub(crate) fn holders(&self) -> Vec<ColumnSpec> {
         let mut out: Vec<ColumnSpec> = Vec::new();
         for spec in self.columns.iter().flatten() {
             if !out.iter().any(|c| c.name == spec.name) {
@@ -594,6 +595,7 @@ impl Filter {
     }
 
     /// Column names as written in the expression, distinct, in order of first use.
+    #[cfg(any(test, feature = "fuzz"))]
     pub(crate) fn holder_names(&self) -> Vec<&str> {
         self.names.iter().map(String::as_str).collect()
     }
