@@ -7,7 +7,7 @@
 /// 0x80..=0xff become U+10FF80..=U+10FFFF, the end of a private use plane); a real character
 /// of that range travels as its bytes, so nothing is lost. The renderers print carried bytes
 /// as libsmartcols prints such bytes: `\x??` in tables and raw output, as is in JSON.
-pub fn carry_bytes(bytes: &[u8]) -> String {
+pub(crate) fn carry_bytes(bytes: &[u8]) -> String {
     let carrier = |b: u8| char::from_u32(0x10ff00 + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER);
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {

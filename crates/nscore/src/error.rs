@@ -26,22 +26,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// `errx(1, ...)`: a message without errno.
-    pub fn msg(text: impl Into<OsString>) -> Error {
+    pub(crate) fn msg(text: impl Into<OsString>) -> Error {
         Error::Msg { text: text.into(), errno: None, status: 1 }
     }
 
     /// `err(1, ...)`: a message followed by the errno's text.
-    pub fn os(text: impl Into<OsString>, errno: i32) -> Error {
+    pub(crate) fn os(text: impl Into<OsString>, errno: i32) -> Error {
         Error::Msg { text: text.into(), errno: Some(errno), status: 1 }
     }
 
     /// `err(1, ...)` with the errno of an `std::io::Error` (EIO when it has none).
-    pub fn io(text: impl Into<OsString>, e: &std::io::Error) -> Error {
+    pub(crate) fn io(text: impl Into<OsString>, e: &std::io::Error) -> Error {
         Error::os(text, e.raw_os_error().unwrap_or(libc::EIO))
     }
 
     /// The same error with another exit status.
-    pub fn with_status(self, status: i32) -> Error {
+    pub(crate) fn with_status(self, status: i32) -> Error {
         match self {
             Error::Msg { text, errno, .. } => Error::Msg { text, errno, status },
             Error::Usage(text) => Error::Usage(text),
@@ -58,7 +58,7 @@ impl Error {
     /// The same error with each of `args` that is not UTF-8 put back byte for byte where the
     /// text quotes it: option parsers work on an argument's lossy `String`, util-linux prints
     /// the bytes (`failed to parse uid: '\xff'`).
-    pub fn with_raw_args(self, args: &[OsString]) -> Error {
+    pub(crate) fn with_raw_args(self, args: &[OsString]) -> Error {
         let Error::Msg { text, errno, status } = self else { return self };
         let mut bytes = text.into_vec();
         for arg in args.iter().filter(|a| a.to_str().is_none()) {
@@ -81,7 +81,7 @@ impl Error {
     }
 
     /// What util-linux would print on stderr for this error, given the short program name.
-    pub fn render_bytes(&self, prog: &str) -> Vec<u8> {
+    pub(crate) fn render_bytes(&self, prog: &str) -> Vec<u8> {
         match self {
             Error::Msg { text, errno, .. } => {
                 let mut out = crate::byte_text::carried_bytes(prog);
@@ -131,7 +131,7 @@ impl From<nix::errno::Errno> for Error {
 
 /// Message text with paths or arguments in it, byte for byte: each `{}` of `template` is
 /// replaced by the next of `args` (util-linux prints them with `%s`, whatever the bytes).
-pub fn text_with(template: &str, args: &[&OsStr]) -> OsString {
+pub(crate) fn text_with(template: &str, args: &[&OsStr]) -> OsString {
     let mut out = Vec::with_capacity(template.len());
     let mut args = args.iter();
     let mut pieces = template.split("{}").peekable();
@@ -146,7 +146,7 @@ pub fn text_with(template: &str, args: &[&OsStr]) -> OsString {
 
 /// glibc's text for an errno, as `err(3)` prints it (`Operation not permitted`), without the
 /// ` (os error N)` that Rust's `io::Error` adds.
-pub fn strerror(errno: i32) -> String {
+pub(crate) fn strerror(errno: i32) -> String {
     crate::sys::strerror(errno)
 }
 

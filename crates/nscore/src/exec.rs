@@ -9,7 +9,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// The shell to run when no program is given: `$SHELL` if set and not empty, else the passwd
 /// shell of the real uid, else `/bin/sh`.
-pub fn login_shell() -> OsString {
+pub(crate) fn login_shell() -> OsString {
     if let Some(shell) = std::env::var_os("SHELL").filter(|s| !s.is_empty()) {
         return shell;
     }
@@ -25,7 +25,7 @@ fn passwd_shell(uid: libc::uid_t) -> Option<OsString> {
 
 /// Executes `program` (`argv[0]` first) or, when it is empty, the login shell as `-<basename>`.
 /// Returns only on failure: `failed to execute <name>`, exit 127 for ENOENT, else 126.
-pub fn exec_program_or_shell(program: &[OsString]) -> Error {
+pub(crate) fn exec_program_or_shell(program: &[OsString]) -> Error {
     let (file, argv, name) = match program.first() {
         Some(file) => (file.clone(), program.to_vec(), file.clone()),
         None => {
@@ -52,7 +52,7 @@ pub fn exec_program_or_shell(program: &[OsString]) -> Error {
 /// What a forking parent does once its child is gone: its exit status, or its fatal signal
 /// sent to ourselves so our caller sees the same death. Returns the status to exit with if
 /// we survive the signal.
-pub fn leave_like(state: ChildState, reset_handler: bool) -> i32 {
+pub(crate) fn leave_like(state: ChildState, reset_handler: bool) -> i32 {
     match state {
         ChildState::Exited(code) => code,
         ChildState::Signaled(sig) | ChildState::Stopped(sig) => {

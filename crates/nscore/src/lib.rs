@@ -7,8 +7,8 @@
 pub mod byte_text;
 pub mod cli;
 pub mod enter;
-pub mod error;
-pub mod exec;
+pub(crate) mod error;
+pub(crate) mod exec;
 // Fuzz targets are test tooling, not product code, so they are built only with the `fuzz`
 // feature; a target reports a finding by panicking (assert!, panic!, expect on what must
 // hold), which is what its drivers catch.
@@ -20,11 +20,10 @@ pub mod nstype;
 pub mod number;
 pub mod output;
 pub mod proc;
-pub mod stderr;
+pub(crate) mod stderr;
 #[allow(unsafe_code)]
 pub mod sys;
 pub mod tool;
 pub mod unshare;
 
 pub use error::{Error, Result};
-pub use nstype::{NsId, NsKind};

@@ -48,43 +48,44 @@ pub const KINDS: [NsKindInfo; 8] = [
 
 impl NsKind {
     /// Every kind, in table order.
-    pub const ALL: [NsKind; 8] =
+    #[cfg(test)]
+    pub(crate) const ALL: [NsKind; 8] =
         [NsKind::Mnt, NsKind::Net, NsKind::Ipc, NsKind::User, NsKind::Pid, NsKind::Uts, NsKind::Cgroup, NsKind::Time];
 
     /// The order in which nsenter(1) enters namespaces and unshare(1) persists them:
     /// user first (it grants the rights for the rest), mnt late (it changes what paths mean).
-    pub const ENTER_ORDER: [NsKind; 8] =
+    pub(crate) const ENTER_ORDER: [NsKind; 8] =
         [NsKind::User, NsKind::Cgroup, NsKind::Ipc, NsKind::Uts, NsKind::Net, NsKind::Pid, NsKind::Mnt, NsKind::Time];
 
     /// The order in which lsns(8) visits the kinds of a process (util-linux's `ns_names[]`),
     /// which decides the order namespaces are met, asked about and warned of.
-    pub const LSNS_ORDER: [NsKind; 8] =
+    pub(crate) const LSNS_ORDER: [NsKind; 8] =
         [NsKind::Mnt, NsKind::Net, NsKind::Pid, NsKind::Uts, NsKind::Ipc, NsKind::User, NsKind::Cgroup, NsKind::Time];
 
-    pub fn info(self) -> &'static NsKindInfo {
+    pub(crate) fn info(self) -> &'static NsKindInfo {
         &KINDS[self.index()]
     }
 
     /// Position in [`KINDS`], usable as an array index.
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         self.info().name
     }
 
-    pub fn clone_flag(self) -> libc::c_int {
+    pub(crate) fn clone_flag(self) -> libc::c_int {
         self.info().clone_flag
     }
 
     /// Parses a `-t` type name (exact, lower case, as lsns accepts it).
-    pub fn from_name(name: &str) -> Option<NsKind> {
+    pub(crate) fn from_name(name: &str) -> Option<NsKind> {
         KINDS.iter().find(|k| k.name == name).map(|k| k.kind)
     }
 
     /// Maps a `CLONE_NEW*` value (as `NS_GET_NSTYPE` answers) back to its kind.
-    pub fn from_clone_flag(flag: libc::c_int) -> Option<NsKind> {
+    pub(crate) fn from_clone_flag(flag: libc::c_int) -> Option<NsKind> {
         KINDS.iter().find(|k| k.clone_flag == flag).map(|k| k.kind)
     }
 }
@@ -98,7 +99,7 @@ impl fmt::Display for NsKind {
 /// A namespace's identity: the device and inode of its nsfs file. The inode alone is what
 /// users see (`NS`), but only the pair is unique.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NsId {
+pub(crate) struct NsId {
     pub dev: u64,
     pub ino: u64,
 }

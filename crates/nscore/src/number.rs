@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 
 /// Characters C's `isspace` skips in front of a number (a Unicode blank is garbage).
-pub const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
+pub(crate) const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
 
 /// Whether `s` after C's blanks starts with a minus sign, and what follows the blanks and sign.
 fn sign_and_rest(s: &str) -> (bool, &str) {
@@ -28,7 +28,7 @@ fn sign_and_digits(s: &str) -> Option<(bool, &str)> {
 /// as C converts them (strtoul saturates at ULONG_MAX, a minus sign negates modulo 2^64, `%u`
 /// keeps the low 32 bits, so `-1` is 4294967295); the value and the rest of `s`, or `None`
 /// when no digit follows. Unlike [`parse_unsigned`] it never fails on what follows the digits.
-pub fn scan_u32(s: &str) -> Option<(u32, &str)> {
+pub(crate) fn scan_u32(s: &str) -> Option<(u32, &str)> {
     let (negative, t) = sign_and_rest(s);
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 {
@@ -58,7 +58,7 @@ pub fn parse_signed(s: &str, what: &str) -> Result<i64> {
 }
 
 /// `strtopid_or_err`: a positive pid; 0, negative numbers and overflow are out of range.
-pub fn parse_pid(s: &str, what: &str) -> Result<libc::pid_t> {
+pub(crate) fn parse_pid(s: &str, what: &str) -> Result<libc::pid_t> {
     match parse_signed(s, what)? {
         n if n > 0 && n <= i64::from(libc::pid_t::MAX) => Ok(n as libc::pid_t),
         _ => Err(Error::os(format!("{what}: '{s}'"), libc::ERANGE)),
@@ -72,7 +72,7 @@ fn skip_blanks(s: &[u8]) -> &[u8] {
 
 /// `strtoimax(3)` in base 10: leading blanks, a sign, digits; returns the value (saturated, with
 /// an overflow flag) and the unparsed rest, or None when no digit was found.
-pub fn strtoimax(s: &[u8]) -> Option<(i64, bool, &[u8])> {
+pub(crate) fn strtoimax(s: &[u8]) -> Option<(i64, bool, &[u8])> {
     let mut rest = skip_blanks(s);
     let negative = rest.first() == Some(&b'-');
     if matches!(rest.first(), Some(b'-' | b'+')) {
@@ -94,7 +94,7 @@ pub fn strtoimax(s: &[u8]) -> Option<(i64, bool, &[u8])> {
 /// util-linux's `ul_strtou64`: digits only (after blanks and `+`), no negative numbers. On
 /// failure the value `strtoumax` left behind is returned too, because nsenter's `-t PID:INODE`
 /// uses it even then.
-pub fn strtou64(s: &[u8]) -> (std::result::Result<u64, i32>, u64) {
+pub(crate) fn strtou64(s: &[u8]) -> (std::result::Result<u64, i32>, u64) {
     if s.is_empty() {
         return (Err(libc::EINVAL), 0);
     }

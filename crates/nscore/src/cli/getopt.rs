@@ -76,17 +76,18 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
     /// is looked up among util-linux's options first and only then among these, so every
     /// abbreviation util-linux resolves (or reports ambiguous) still does the same: an extra
     /// option is reachable by abbreviation only where util-linux would say "unrecognized".
-    pub fn with_extensions_from(mut self, index: usize) -> Self {
+    pub(crate) fn with_extensions_from(mut self, index: usize) -> Self {
         self.core = index.min(self.specs.len());
         self
     }
 
     /// The operands (non-options), in order. Call after the iterator is exhausted.
-    pub fn operands(&self) -> &[OsString] {
+    #[cfg(any(test, feature = "fuzz"))]
+    pub(crate) fn operands(&self) -> &[OsString] {
         &self.operands
     }
 
-    pub fn into_operands(self) -> Vec<OsString> {
+    pub(crate) fn into_operands(self) -> Vec<OsString> {
         self.operands
     }
 
@@ -253,7 +254,7 @@ impl<Id: Copy> Iterator for Getopt<'_, Id> {
 
 /// Strips one leading `=` from an attached optional argument, as util-linux does for
 /// `-T=parent` and nsenter's `-n=/path`.
-pub fn strip_leading_eq(value: &OsStr) -> &OsStr {
+pub(crate) fn strip_leading_eq(value: &OsStr) -> &OsStr {
     match value.as_bytes() {
         [b'=', rest @ ..] => OsStr::from_bytes(rest),
         _ => value,

@@ -21,7 +21,7 @@ pub struct Invocation {
 impl Invocation {
     /// `default_name` serves only when there is no `argv[0]` at all, which Linux (5.18 and
     /// later) never gives: an `execve` with an empty argv gets `argv[0] = ""`.
-    pub fn new(argv: Vec<OsString>, default_name: &str) -> Invocation {
+    pub(crate) fn new(argv: Vec<OsString>, default_name: &str) -> Invocation {
         let prog = argv.first().map_or_else(|| default_name.to_string(), |a| program_name(a));
         Invocation { prog, argv }
     }
@@ -36,7 +36,7 @@ pub fn program_name(argv0: &OsStr) -> String {
 
 /// Answers `--help` (util-linux's text, `%s` standing for the program name) and `--version`
 /// on stdout; `None` then, else the arguments to run with.
-pub fn arguments<T>(
+pub(crate) fn arguments<T>(
     inv: &Invocation,
     out: &mut dyn Write,
     parsed: crate::cli::Parsed<T>,
@@ -52,11 +52,11 @@ pub fn arguments<T>(
 }
 
 /// The util-linux release rns matches, as its `--version` names it.
-pub const UTIL_LINUX_VERSION: &str = "2.42.3";
+pub(crate) const UTIL_LINUX_VERSION: &str = "2.42.3";
 
 /// `--version`: util-linux's line first, as scripts parse it (`lsns from util-linux 2.42.3`,
 /// with the name called by), then what rns is on a line of its own (`rns 0.1.0`).
-pub fn version_text(prog: &str) -> String {
+pub(crate) fn version_text(prog: &str) -> String {
     format!("{prog} from util-linux {UTIL_LINUX_VERSION}\nrns {}\n", env!("CARGO_PKG_VERSION"))
 }
 

@@ -114,7 +114,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
 ];
 
 /// `nsenter --help` of 2.42.2, with `%s` for the program name.
-pub const USAGE: &str = "
+pub(crate) const USAGE: &str = "
 Usage:
  %s [options] [<program> [<argument>...]]
 
@@ -200,7 +200,7 @@ pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
 
 /// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order;
 /// `-t RUNTIME:ID` looks for the container in `proc`.
-pub fn parse_in(argv: &[OsString], proc: &ProcFs, open: Opener<'_>) -> Result<Parsed> {
+pub(crate) fn parse_in(argv: &[OsString], proc: &ProcFs, open: Opener<'_>) -> Result<Parsed> {
     let mut values = Vec::new();
     parse_options(argv, proc, open, &mut values).map_err(|e| e.with_raw_args(&values))
 }
@@ -279,7 +279,7 @@ fn wd_exclusive(seen: &mut Option<Opt>, opt: Opt) -> Result<()> {
 
 /// `-t PID[:INODE]`. Any syntax error is `invalid PID argument`; an inode that was read (even
 /// from a string that is then rejected, e.g. `1:12x`) is checked against a pidfd of PID first.
-pub fn parse_target(arg: &str) -> Result<libc::pid_t> {
+pub(crate) fn parse_target(arg: &str) -> Result<libc::pid_t> {
     let invalid = || Error::msg("invalid PID argument");
     let (pid, inode, ok) = split_target(arg.as_bytes());
     if let (Some(pid), Some(inode)) = (pid, inode) {

@@ -5,7 +5,7 @@
 
 pub mod args;
 pub mod doc;
-pub mod targets;
+pub(crate) mod targets;
 
 use crate::cli::invocation::Invocation;
 use crate::error::{text_with, Error, Result};
@@ -101,7 +101,7 @@ fn usable_for_all(kind: NsKind, target: ProcessDir<'_>) -> Result<bool> {
 /// table. With `ignore_errors` (the first pass) failures leave the kind pending. As in
 /// util-linux, an empty `mask` selects every pending kind: a first pass meant to leave out the
 /// user namespace enters it when it is the only one asked for.
-pub fn enter_namespaces(
+pub(crate) fn enter_namespaces(
     kernel: &mut dyn Kernel,
     table: &mut NsTable,
     pidfd: Option<BorrowedFd<'_>>,
@@ -145,7 +145,11 @@ pub fn enter_namespaces(
 /// included, reporting failures (entering it first works when it grants them). Returns what
 /// was left for the second pass: util-linux raises `--keep-caps` only when that includes the
 /// user namespace.
-pub fn enter_all(kernel: &mut dyn Kernel, table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>) -> Result<libc::c_int> {
+pub(crate) fn enter_all(
+    kernel: &mut dyn Kernel,
+    table: &mut NsTable,
+    pidfd: Option<BorrowedFd<'_>>,
+) -> Result<libc::c_int> {
     let mask = table.mask();
     enter_namespaces(kernel, table, pidfd, mask & !libc::CLONE_NEWUSER, true)?;
     let left = table.mask();
@@ -158,7 +162,7 @@ pub fn enter_all(kernel: &mut dyn Kernel, table: &mut NsTable, pidfd: Option<Bor
 /// `-r`, `-w`, `-W` once inside: chroot to the root opened earlier (keeping the working
 /// directory unless another is asked for), then the working directory, `-W`'s resolved in the
 /// new root and mount namespace.
-pub fn change_root_and_wd(
+pub(crate) fn change_root_and_wd(
     kernel: &mut dyn Kernel,
     root: Option<File>,
     mut wd: Option<File>,
@@ -187,7 +191,7 @@ pub fn change_root_and_wd(
 /// The last step before exec: supplementary groups dropped and the gid set (when a gid is
 /// forced), then the uid. A setgroups(2) failure counts only if the early attempt (made before
 /// entering a user namespace) failed too.
-pub fn set_credentials(
+pub(crate) fn set_credentials(
     kernel: &mut dyn Kernel,
     uid: Option<libc::uid_t>,
     gid: Option<libc::gid_t>,

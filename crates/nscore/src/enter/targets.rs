@@ -11,7 +11,7 @@ use std::os::fd::OwnedFd;
 /// it through (a file given on the command line, `-N`, `--user-parent`, or `/proc/PID/ns/*`
 /// when no pidfd is available). Without a file it is entered through the target's pidfd.
 #[derive(Debug)]
-pub struct NsSlot {
+pub(crate) struct NsSlot {
     pub kind: NsKind,
     pub enabled: bool,
     pub fd: Option<OwnedFd>,
@@ -44,7 +44,7 @@ impl NsTable {
     }
 
     /// Asks for `kind`; with a path, opens it now (closing a file opened for it before).
-    pub fn enable(&mut self, kind: NsKind, path: Option<&OsStr>, open: Opener<'_>) -> Result<()> {
+    pub(crate) fn enable(&mut self, kind: NsKind, path: Option<&OsStr>, open: Opener<'_>) -> Result<()> {
         let slot = self.slot_mut(kind);
         if let Some(path) = path {
             let mut file = slot.fd.take().map(File::from);
@@ -56,33 +56,33 @@ impl NsTable {
     }
 
     /// Gives `kind` a file to be entered through (replacing any it had).
-    pub fn set_fd(&mut self, kind: NsKind, fd: OwnedFd) {
+    pub(crate) fn set_fd(&mut self, kind: NsKind, fd: OwnedFd) {
         let slot = self.slot_mut(kind);
         slot.fd = Some(fd);
         slot.enabled = true;
     }
 
-    pub fn is_enabled(&self, kind: NsKind) -> bool {
+    pub(crate) fn is_enabled(&self, kind: NsKind) -> bool {
         self.slot(kind).enabled
     }
 
     /// `CLONE_NEW*` mask of the kinds still to enter.
-    pub fn mask(&self) -> libc::c_int {
+    pub(crate) fn mask(&self) -> libc::c_int {
         self.slots.iter().filter(|s| s.enabled).fold(0, |m, s| m | s.kind.clone_flag())
     }
 
     /// Mask of the kinds still to enter that have no file (to enter through the pidfd).
-    pub fn mask_without_fd(&self) -> libc::c_int {
+    pub(crate) fn mask_without_fd(&self) -> libc::c_int {
         self.slots.iter().filter(|s| s.enabled && s.fd.is_none()).fold(0, |m, s| m | s.kind.clone_flag())
     }
 }
 
 /// How the parse loop opens a file it was given (`File::open` in the tool; a fake in tests).
-pub type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;
+pub(crate) type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;
 
 /// Closes the previous descriptor before opening the next, as util-linux does, so descriptor
 /// numbers (which some messages print) come out the same.
-pub fn reopen(slot: &mut Option<File>, path: &OsStr, open: Opener<'_>) -> Result<File> {
+pub(crate) fn reopen(slot: &mut Option<File>, path: &OsStr, open: Opener<'_>) -> Result<File> {
     *slot = None;
     open(path).map_err(|e| Error::io(text_with("cannot open {}", &[path]), &e))
 }

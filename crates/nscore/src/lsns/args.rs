@@ -7,7 +7,7 @@ use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
 use crate::cli::{OptDef, ToolDoc, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::{NsKind, KINDS};
-pub use crate::number::parse_pid;
+pub(crate) use crate::number::parse_pid;
 use crate::output::{Format, Mode};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -92,13 +92,13 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
 
 /// Options util-linux does not have: parsed after [`OPTIONS`] (an abbreviation util-linux
 /// resolves keeps its meaning) and left out of [`USAGE`], which stays util-linux's text.
-pub const EXTENSIONS: &[OptDef<Opt>] = &[
+pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::Threads, None, "threads", "also scan threads (/proc/PID/task/TID/ns)"),
     OptDef::flag(Opt::Compare, None, "compare", "compare the namespaces of two processes"),
 ];
 
 /// `lsns --help`, with `%s` for the program name.
-pub const USAGE: &str = "
+pub(crate) const USAGE: &str = "
 Usage:
  %s [options] [<namespace ID>]
 
@@ -229,7 +229,7 @@ pub const DOC: ToolDoc = ToolDoc {
 
 /// The relation `--tree` draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TreeKind {
+pub(crate) enum TreeKind {
     Owner,
     Parent,
     Process,
@@ -237,7 +237,7 @@ pub enum TreeKind {
 
 /// Options as the lsns main loop leaves them, before defaults are filled in.
 #[derive(Debug, Default)]
-pub struct LsnsArgs {
+pub(crate) struct LsnsArgs {
     pub json: bool,
     pub force_list: bool,
     pub no_headings: bool,
@@ -267,7 +267,7 @@ impl LsnsArgs {
     /// How `-J`, `-r`, `-n`, `-u` and `-W` have every table printed: the namespaces, the
     /// processes of one, a comparison (the column list takes only the mode, as
     /// [`crate::output::list_columns`] says).
-    pub fn format(&self) -> Format {
+    pub(crate) fn format(&self) -> Format {
         Format {
             mode: if self.json {
                 Mode::Json("namespaces".to_string())
@@ -285,11 +285,11 @@ impl LsnsArgs {
 }
 
 /// What the command line asks for.
-pub type Parsed = crate::cli::Parsed<LsnsArgs>;
+pub(crate) type Parsed = crate::cli::Parsed<LsnsArgs>;
 
 /// Runs lsns's getopt loop over `argv` (`argv[0]` included).
 /// `out` is stdout: the filter's scanner echoes there while `-Q` is read.
-pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> {
+pub(crate) fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> {
     let mut specs = crate::cli::getopt_specs(OPTIONS);
     let core = specs.len();
     specs.extend(crate::cli::getopt_specs(EXTENSIONS));

@@ -129,7 +129,7 @@ pub const COLUMNS: [Column; 13] = [
 
 /// Columns util-linux does not have (README "Beyond util-linux"). Reachable by `-o` (and
 /// usable in `-Q`), never part of `--output-all` or `-H`, which list util-linux's 13.
-pub const EXTRA_COLUMNS: [Column; 2] = [
+pub(crate) const EXTRA_COLUMNS: [Column; 2] = [
     Column {
         id: Col::Container,
         spec: spec("CONTAINER", 0.0, false, "container of the PID, as RUNTIME:ID (from its cgroups)", JsonType::String),
@@ -166,7 +166,7 @@ pub const NAMES: [&str; COLUMNS.len() + EXTRA_COLUMNS.len()] = {
 
 /// util-linux's columns with their `-H` help, as the man page lists them (rns's two are
 /// described in its notes).
-pub const DOCS: [(&str, &str); COLUMNS.len()] = {
+pub(crate) const DOCS: [(&str, &str); COLUMNS.len()] = {
     let mut docs = [("", ""); COLUMNS.len()];
     let mut i = 0;
     while i < COLUMNS.len() {
@@ -190,7 +190,7 @@ impl Col {
     // Cannot fail: COLUMNS and EXTRA_COLUMNS hold one row per Col variant (a unit test walks
     // every variant through this).
     #[allow(clippy::expect_used)]
-    pub fn column(self) -> &'static Column {
+    pub(crate) fn column(self) -> &'static Column {
         COLUMNS.iter().chain(&EXTRA_COLUMNS).find(|c| c.id == self).expect("every Col has a row")
     }
 
@@ -202,7 +202,7 @@ impl Col {
 }
 
 /// The most columns lsns takes (its `columns[]` array).
-pub const MAX_COLUMNS: usize = COLUMNS.len() * 2;
+pub(crate) const MAX_COLUMNS: usize = COLUMNS.len() * 2;
 
 /// `-o LIST` / `-o +LIST` applied to `current`, with util-linux's quirks: an unknown name is
 /// reported with the rest of the list (`unknown column: FOO,TYPE`); an empty list, an empty

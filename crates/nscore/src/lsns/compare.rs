@@ -16,7 +16,7 @@ const fn text(name: &'static str, help: &'static str) -> ColumnSpec {
 }
 
 /// The columns of the comparison.
-pub const COLUMNS: [ColumnSpec; 4] = [
+pub(crate) const COLUMNS: [ColumnSpec; 4] = [
     text("TYPE", "kind of namespace"),
     text("NS1", "namespace of the first PID (DEV:INODE)"),
     text("NS2", "namespace of the second PID (DEV:INODE)"),
@@ -25,7 +25,7 @@ pub const COLUMNS: [ColumnSpec; 4] = [
 
 /// What one line says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Same,
     Differs,
     /// One of the links could not be read (permission, or a kind the kernel lacks).
@@ -34,7 +34,7 @@ pub enum Verdict {
 
 /// The comparison of each kind: both identities (`None` when that link cannot be read) and
 /// the verdict.
-pub fn compare(
+pub(crate) fn compare(
     kinds: &[NsKind],
     first: impl Fn(NsKind) -> Option<NsId>,
     second: impl Fn(NsKind) -> Option<NsId>,
@@ -54,7 +54,7 @@ pub fn compare(
 }
 
 /// The comparison as a table.
-pub fn table(rows: &[(NsKind, Option<NsId>, Option<NsId>, Verdict)]) -> Table {
+pub(crate) fn table(rows: &[(NsKind, Option<NsId>, Option<NsId>, Verdict)]) -> Table {
     let mut table = Table::new(COLUMNS.to_vec());
     let id = |id: &Option<NsId>| id.map(|i| format!("{}:{}", i.dev, i.ino));
     for (kind, a, b, verdict) in rows {
@@ -74,7 +74,7 @@ fn kinds_of(args: &LsnsArgs) -> Vec<NsKind> {
 }
 
 /// Runs the comparison and prints it with `-J`, `-r`, `-n` as for the namespace list.
-pub fn run(procfs: &ProcFs, (pid1, pid2): (i32, i32), args: &LsnsArgs, out: &mut dyn Write) -> Result<i32> {
+pub(crate) fn run(procfs: &ProcFs, (pid1, pid2): (i32, i32), args: &LsnsArgs, out: &mut dyn Write) -> Result<i32> {
     let dir = procfs.open().map_err(|e| Error::io(format!("cannot open {}", procfs.root().display()), &e))?;
     for pid in [pid1, pid2] {
         if let Err(e) = std::fs::read_dir(procfs.root().join(format!("{pid}/ns"))) {

@@ -19,10 +19,10 @@ use crate::nstype::NsKind;
 use std::collections::HashMap;
 
 /// How many member pids are listed before the rest is counted.
-pub const MAX_PIDS: usize = 5;
+pub(crate) const MAX_PIDS: usize = 5;
 
 /// The items, in the order of the list above.
-pub fn holders(scan: &Scan, ns: &Namespace) -> Vec<String> {
+pub(crate) fn holders(scan: &Scan, ns: &Namespace) -> Vec<String> {
     let mut items = Vec::new();
     let mut pids: Vec<i32> = ns.procs.iter().map(|&p| scan.procs[p].pid).collect();
     pids.sort_unstable();

@@ -13,7 +13,7 @@ use std::os::fd::AsFd;
 impl Scan {
     /// The command line of a process, read when first asked for (as lsns reads it while
     /// printing), once per process.
-    pub fn command(&self, pid: i32) -> Option<String> {
+    pub(crate) fn command(&self, pid: i32) -> Option<String> {
         let dir = self.dir.as_ref()?;
         self.commands.borrow_mut().entry(pid).or_insert_with(|| dir.command(pid)).clone()
     }
@@ -21,7 +21,7 @@ impl Scan {
     /// The name of a uid as util-linux's id cache shows it: the passwd name (bytes that are not
     /// UTF-8 carried as they are), or the number when there is no entry or the name has no
     /// printable width in the user's locale (empty, a tab or control character in it).
-    pub fn user_name(&self, uid: u32) -> String {
+    pub(crate) fn user_name(&self, uid: u32) -> String {
         self.users
             .borrow_mut()
             .entry(uid)
@@ -38,7 +38,7 @@ impl Scan {
 
     /// NSFS: the targets of nsfs mounts of this namespace, joined by `sep`, a target left out
     /// when util-linux's substring test finds it already in the list.
-    pub fn nsfs_paths(&self, ns: &Namespace, sep: char) -> Option<String> {
+    pub(crate) fn nsfs_paths(&self, ns: &Namespace, sep: char) -> Option<String> {
         let root = format!("{}:[{}]", ns.kind.name(), ns.ino);
         let mut out: Option<String> = None;
         for m in self.mounts.iter().filter(|m| m.root == root) {

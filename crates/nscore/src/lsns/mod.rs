@@ -3,13 +3,13 @@
 
 pub mod args;
 pub mod columns;
-pub mod compare;
-pub mod holders;
+pub(crate) mod compare;
+pub(crate) mod holders;
 pub mod kernel;
-pub mod lookups;
+pub(crate) mod lookups;
 pub mod model;
-pub mod query;
-pub mod scan;
+pub(crate) mod query;
+pub(crate) mod scan;
 pub mod walk;
 
 #[cfg(test)]
@@ -84,7 +84,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'st
 /// else 1; an unreadable mountinfo is libmount's failure (32). A shortage of descriptors or
 /// memory is said (util-linux exits 1 silently or prints a partial table): the answer would
 /// lack what could not be opened.
-pub fn scan_failure(e: &ScanError) -> Error {
+pub(crate) fn scan_failure(e: &ScanError) -> Error {
     let exhausted = match e {
         ScanError::Exhausted(errno) | ScanError::Ioctl { errno, .. } | ScanError::Io(errno) => {
             Some(*errno).filter(|&e| crate::sys::fd::is_exhaustion(e))
@@ -114,7 +114,7 @@ fn render(table: &Table, format: &Format, out: &mut dyn Write) -> Result<()> {
 
 /// What to show, decided from the options as lsns's main() decides it.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub kinds: [bool; 8],
     pub columns: Vec<Col>,
     pub tree: Option<TreeKind>,
@@ -127,7 +127,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(args: &LsnsArgs) -> Result<Plan> {
+    pub(crate) fn new(args: &LsnsArgs) -> Result<Plan> {
         let mut kinds = [args.types.is_empty(); 8];
         for k in &args.types {
             kinds[k.index()] = true;
@@ -172,7 +172,7 @@ impl Plan {
     }
 
     /// The column specs as this run's flags adjust them, and the tree columns.
-    pub fn column_specs(&self) -> (Vec<ColumnSpec>, Vec<usize>) {
+    pub(crate) fn column_specs(&self) -> (Vec<ColumnSpec>, Vec<usize>) {
         let mut tree_columns = Vec::new();
         let specs = self
             .columns
@@ -205,7 +205,7 @@ impl Plan {
 
     /// What the scan has to find out for this plan (and the filter's columns): the kernel is
     /// asked only what some column, filter or tree shows.
-    pub fn scan_options(&self, query: Option<&Query>) -> ScanOptions {
+    pub(crate) fn scan_options(&self, query: Option<&Query>) -> ScanOptions {
         let filtered_on = |cols: &[Col]| {
             query.is_some_and(|q| q.holders().iter().any(|h| Col::from_name(h).is_some_and(|c| cols.contains(&c))))
         };
@@ -350,7 +350,7 @@ impl<'a> Builder<'a> {
 }
 
 /// The namespaces view (everything but `<namespace ID>`).
-pub fn namespaces_table(scan: &Scan, plan: &Plan, query: Option<&Query>) -> Result<Table> {
+pub(crate) fn namespaces_table(scan: &Scan, plan: &Plan, query: Option<&Query>) -> Result<Table> {
     let mut b = Builder::new(scan, plan, query);
     for ns in scan.sorted() {
         let n = &scan.namespaces[ns];
@@ -368,7 +368,7 @@ pub fn namespaces_table(scan: &Scan, plan: &Plan, query: Option<&Query>) -> Resu
 }
 
 /// The processes of one namespace (`lsns <namespace ID>`).
-pub fn namespace_processes(scan: &Scan, plan: &Plan, ns: usize, query: Option<&Query>) -> Result<Table> {
+pub(crate) fn namespace_processes(scan: &Scan, plan: &Plan, ns: usize, query: Option<&Query>) -> Result<Table> {
     let mut b = Builder::new(scan, plan, query);
     for &p in &scan.namespaces[ns].procs {
         if b.proc_line[p].is_none() {

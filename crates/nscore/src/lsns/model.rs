@@ -19,7 +19,7 @@ pub struct Process {
 
 /// The two relations a namespace has to another (util-linux's `RELA_PARENT`, `RELA_OWNER`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rel {
+pub(crate) enum Rel {
     Parent = 0,
     Owner = 1,
 }
@@ -51,11 +51,11 @@ pub struct Namespace {
 }
 
 impl Namespace {
-    pub fn nprocs(&self) -> usize {
+    pub(crate) fn nprocs(&self) -> usize {
         self.procs.len()
     }
 
-    pub fn related_ino(&self, rel: Rel) -> u64 {
+    pub(crate) fn related_ino(&self, rel: Rel) -> u64 {
         match rel {
             Rel::Parent => self.parent_ino,
             Rel::Owner => self.owner_ino,
@@ -74,7 +74,7 @@ pub enum Holder {
 
 /// What to look for.
 #[derive(Debug, Clone, Default)]
-pub struct ScanOptions {
+pub(crate) struct ScanOptions {
     /// Kinds to read (`-t`; all when none given).
     pub kinds: [bool; 8],
     /// Ask RTM_GETNSID (only when NETNSID is shown or filtered on).
@@ -98,7 +98,7 @@ pub struct ScanOptions {
 
 /// Why a scan stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScanError {
+pub(crate) enum ScanError {
     /// An NS ioctl failed with this errno (ENOTTY: lsns exits 2; others 1), after these
     /// warnings.
     Ioctl { errno: i32, warnings: Vec<String> },
@@ -123,7 +123,7 @@ pub fn nsfs_root_ino(root: &str) -> Option<u64> {
 
 /// util-linux's `is_path_included`: is `elt` an element of the `sep`-joined `set`? Only the
 /// first occurrence of `elt` as a substring is looked at.
-pub fn path_included(set: &str, elt: &str, sep: char) -> bool {
+pub(crate) fn path_included(set: &str, elt: &str, sep: char) -> bool {
     let Some(at) = set.find(elt) else { return false };
     let (sb, end) = (set.as_bytes(), at + elt.len());
     let sep = sep as u8;

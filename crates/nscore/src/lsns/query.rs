@@ -15,7 +15,7 @@ use crate::output::filter::Filter;
 
 /// A parsed `-Q` expression.
 #[derive(Debug)]
-pub struct Query {
+pub(crate) struct Query {
     filter: Filter,
     /// Holder names in the order they occur, as written.
     holders: Vec<String>,
@@ -26,7 +26,7 @@ impl Query {
     /// come in option order). Every holder is accepted here; unknown ones are reported by
     /// [`Query::check_columns`] after the scan, as lsns does. The string is what the
     /// filter's scanner echoes to stdout (characters outside the language), also on failure.
-    pub fn parse(expr: &str) -> (Result<Query>, String) {
+    pub(crate) fn parse(expr: &str) -> (Result<Query>, String) {
         let (filter, echo) = Filter::parse_unresolved(expr);
         let query = filter.map(|filter| Query { holders: filter.holder_occurrences().to_vec(), filter });
         (query, echo)
@@ -43,12 +43,12 @@ impl Query {
     }
 
     /// Holder names as written, in order (duplicates kept).
-    pub fn holders(&self) -> &[String] {
+    pub(crate) fn holders(&self) -> &[String] {
         &self.holders
     }
 
     /// Does a holder spelled exactly `name` occur?
-    pub fn has_holder(&self, name: &str) -> bool {
+    pub(crate) fn has_holder(&self, name: &str) -> bool {
         self.holders.iter().any(|h| h == name)
     }
 
@@ -56,7 +56,7 @@ impl Query {
     /// (compared exactly, as libsmartcols finds columns by name) becomes a hidden column,
     /// named canonically,
     /// counted against the limit of `max` columns. `shown` is the visible header list.
-    pub fn check_columns(
+    pub(crate) fn check_columns(
         &mut self,
         shown: &[&str],
         canonical: &dyn Fn(&str) -> Option<&'static str>,
@@ -92,7 +92,7 @@ impl Query {
     ///
     /// Before [`Query::check_columns`] no holder has a column: lsns lists a namespace's
     /// processes so, and an expression that names no column still works there.
-    pub fn matches(&self, value: &dyn Fn(&str) -> Option<String>, errno: &mut i32) -> Result<bool> {
+    pub(crate) fn matches(&self, value: &dyn Fn(&str) -> Option<String>, errno: &mut i32) -> Result<bool> {
         self.filter.apply(value, errno)
     }
 }

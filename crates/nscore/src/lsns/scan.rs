@@ -182,7 +182,8 @@ fn ask_ahead(
 
 impl Scan {
     /// An empty scan over `procfs` with these nsfs mounts.
-    pub fn new(procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
+    #[cfg(test)]
+    pub(crate) fn new(procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
         Scan::with_dir(procfs.open().ok(), procfs, mounts)
     }
 
@@ -225,16 +226,16 @@ impl Scan {
 
     /// Whether a read since the scan (a command line, a user name) failed for want of
     /// descriptors or memory: what it gave is then no answer.
-    pub fn exhausted(&self) -> Option<ScanError> {
+    pub(crate) fn exhausted(&self) -> Option<ScanError> {
         self.dir.as_ref().and_then(ProcDir::exhausted).or(self.exhausted.get()).map(ScanError::Exhausted)
     }
 
-    pub fn get(&self, ino: u64) -> Option<usize> {
+    pub(crate) fn get(&self, ino: u64) -> Option<usize> {
         self.by_ino.get(&ino).copied()
     }
 
     /// Namespace indices sorted by inode (the order lsns prints).
-    pub fn sorted(&self) -> Vec<usize> {
+    pub(crate) fn sorted(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.namespaces.len()).collect();
         order.sort_by_key(|&i| self.namespaces[i].ino);
         order
@@ -295,7 +296,7 @@ impl Scan {
 
     /// Adds a process and counts it in each of its namespaces (entries made as needed); the
     /// lowest pid becomes a namespace's representative.
-    pub fn add_process(&mut self, proc: Process) -> usize {
+    pub(crate) fn add_process(&mut self, proc: Process) -> usize {
         self.procs.push(proc);
         let pidx = self.procs.len() - 1;
         self.count_in(pidx);
@@ -320,7 +321,7 @@ impl Scan {
     }
 
     /// The entry of a namespace, made if new.
-    pub fn insert(&mut self, ino: u64, kind: NsKind) -> usize {
+    pub(crate) fn insert(&mut self, ino: u64, kind: NsKind) -> usize {
         if let Some(i) = self.get(ino) {
             return i;
         }
@@ -600,7 +601,7 @@ impl Scan {
     }
 
     /// Sets each process's parent (the scanned process whose pid is its ppid).
-    pub fn link_parents(&mut self) {
+    pub(crate) fn link_parents(&mut self) {
         let by_pid: HashMap<i32, usize> = self.procs.iter().enumerate().map(|(i, p)| (p.pid, i)).collect();
         for p in &mut self.procs {
             p.parent = by_pid.get(&p.ppid).copied();
@@ -609,7 +610,7 @@ impl Scan {
 }
 
 /// Scans `procfs` for namespaces.
-pub fn scan(procfs: &ProcFs, kernel: &'static dyn NsQueries, opts: &ScanOptions) -> Result<Scan, ScanError> {
+pub(crate) fn scan(procfs: &ProcFs, kernel: &'static dyn NsQueries, opts: &ScanOptions) -> Result<Scan, ScanError> {
     // lsns parses mountinfo before it walks /proc.
     let mounts = procfs.nsfs_mounts().map_err(|e| ScanError::Mountinfo(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let dir = procfs.open().map_err(|e| ScanError::Io(e.raw_os_error().unwrap_or(libc::EIO)))?;

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 /// The processes read, in the order of the pids given, and their descriptors of interest.
 #[derive(Debug, Default)]
-pub struct Walk {
+pub(crate) struct Walk {
     pub procs: Vec<Process>,
     /// Grouped by process in `procs` order: nsfs files, and sockets when network namespaces
     /// are listed.
@@ -23,7 +23,7 @@ pub struct Walk {
 }
 
 /// A descriptor that may hold a namespace: (pid, descriptor number, what it is).
-pub type HeldFd = (i32, i32, FileId);
+pub(crate) type HeldFd = (i32, i32, FileId);
 
 /// Below this many processes per thread another thread does not pay for itself.
 const MIN_PER_THREAD: usize = 256;
@@ -41,7 +41,7 @@ const MAX_PART: usize = 64;
 /// and holds up to `fds_per_thread` descriptors open at once: no more than the descriptors
 /// this process may still open allow (`ulimit -n`), so a low limit makes a slower walk, not
 /// failed opens.
-pub fn threads_for(items: usize, min_per_thread: usize, fds_per_thread: usize) -> usize {
+pub(crate) fn threads_for(items: usize, min_per_thread: usize, fds_per_thread: usize) -> usize {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cpus.min(MAX_THREADS).min(items / min_per_thread.max(1)).max(1);
     if threads == 1 {
@@ -74,7 +74,7 @@ pub fn in_parts<T: Send, R: Send>(items: &mut [T], threads: usize, work: impl Fn
 }
 
 /// Reads the processes `pids`; those gone by then are left out.
-pub fn walk(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, pids: &[i32]) -> Walk {
+pub(crate) fn walk(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, pids: &[i32]) -> Walk {
     walk_on(walk_threads(pids.len()), dir, opts, nsfs_dev, pids)
 }
 

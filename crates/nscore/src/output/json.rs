@@ -8,14 +8,14 @@ use super::{Format, JsonType, Sink, Table};
 
 /// `LIBSMARTCOLS_JSON`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JsonLayout {
+pub(crate) enum JsonLayout {
     Pretty,
     Compact,
     Lines,
 }
 
 impl JsonLayout {
-    pub fn from_env() -> JsonLayout {
+    pub(crate) fn from_env() -> JsonLayout {
         match std::env::var("LIBSMARTCOLS_JSON").as_deref() {
             Ok("compact") => JsonLayout::Compact,
             Ok("lines") => JsonLayout::Lines,

@@ -21,8 +21,8 @@ mod text;
 mod tree;
 mod width;
 
-pub use json::JsonLayout;
-pub use text::Charset;
+pub(crate) use json::JsonLayout;
+pub(crate) use text::Charset;
 
 /// How a column's cells are typed in JSON output (and in `-H`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub enum JsonType {
 
 impl JsonType {
     /// The name `--list-columns` prints (`<integer>`, `<string>`, `<boolean>`).
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             JsonType::String | JsonType::ArrayString => "<string>",
             JsonType::Number => "<integer>",
@@ -68,12 +68,12 @@ pub struct ColumnSpec {
 }
 
 /// Index of a line in a [`Table`].
-pub type LineId = usize;
+pub(crate) type LineId = usize;
 
 /// One output line: a cell per column (`None` is empty: blank in a table, `null` in JSON)
 /// and, for trees, its parent line.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Line {
+pub(crate) struct Line {
     pub cells: Vec<Option<String>>,
     pub parent: Option<LineId>,
 }
@@ -81,7 +81,7 @@ pub struct Line {
 /// Columns and lines to print. Lines print in insertion order; in a tree, each line's
 /// children (in insertion order) follow it.
 #[derive(Debug, Clone, Default)]
-pub struct Table {
+pub(crate) struct Table {
     pub columns: Vec<ColumnSpec>,
     pub lines: Vec<Line>,
     /// The columns that carry tree glyphs (`├─`, `└─`, `│`); none unless this is a tree.
@@ -90,21 +90,21 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn new(columns: Vec<ColumnSpec>) -> Table {
+    pub(crate) fn new(columns: Vec<ColumnSpec>) -> Table {
         Table { columns, lines: Vec::new(), tree_columns: Vec::new() }
     }
 
     /// Lines nest (in JSON too) when some column is a tree column.
-    pub fn is_tree(&self) -> bool {
+    pub(crate) fn is_tree(&self) -> bool {
         !self.tree_columns.is_empty()
     }
 
-    pub fn is_tree_column(&self, col: usize) -> bool {
+    pub(crate) fn is_tree_column(&self, col: usize) -> bool {
         self.tree_columns.contains(&col)
     }
 
     /// Adds a line and returns its id.
-    pub fn push(&mut self, cells: Vec<Option<String>>, parent: Option<LineId>) -> LineId {
+    pub(crate) fn push(&mut self, cells: Vec<Option<String>>, parent: Option<LineId>) -> LineId {
         self.lines.push(Line { cells, parent });
         self.lines.len() - 1
     }
@@ -112,7 +112,7 @@ impl Table {
 
 /// Which renderer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Aligned columns.
     Table,
     /// Space-separated, unaligned, blanks and specials hex-escaped.
@@ -123,7 +123,7 @@ pub enum Mode {
 
 /// How to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Format {
+pub(crate) struct Format {
     pub mode: Mode,
     pub no_headings: bool,
     /// `-u`: never truncate.
@@ -136,7 +136,7 @@ pub struct Format {
 
 /// [`Format::term_width`] as libsmartcols decides it: `None` unless standard output is a
 /// terminal; then the terminal's width, else `COLUMNS` (a positive integer), else 80.
-pub fn terminal_width() -> Option<usize> {
+pub(crate) fn terminal_width() -> Option<usize> {
     if !crate::sys::tty::stdout_is_terminal() {
         return None;
     }
@@ -156,7 +156,7 @@ pub fn terminal_width() -> Option<usize> {
 /// which leaves 0, or ERANGE for a number out of `long`'s range. Tools that print errno
 /// after applying a filter (lsns's `failed to apply filter: ...`) print this when nothing
 /// set errno since. `before` is errno before the table was made.
-pub fn table_errno(
+pub(crate) fn table_errno(
     winsize: std::result::Result<(u16, u16), i32>,
     columns: Option<&[u8]>,
     lines: Option<&[u8]>,
@@ -202,7 +202,7 @@ fn strtol_overflows(s: &[u8]) -> bool {
 }
 
 /// [`table_errno`] for this process: its standard output and environment.
-pub fn new_table_errno(before: i32) -> i32 {
+pub(crate) fn new_table_errno(before: i32) -> i32 {
     use std::os::unix::ffi::OsStrExt;
     let columns = std::env::var_os("COLUMNS");
     let lines = std::env::var_os("LINES");
@@ -216,7 +216,7 @@ pub fn new_table_errno(before: i32) -> i32 {
 
 /// What libsmartcols takes from the process environment rather than from the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Env {
+pub(crate) struct Env {
     /// The locale's character set (tree glyphs, which bytes are printable).
     pub charset: Charset,
     /// `LIBSMARTCOLS_JSON`: `compact`, `lines`, anything else pretty.
@@ -225,7 +225,7 @@ pub struct Env {
 
 impl Env {
     /// Reads `LC_ALL`/`LC_CTYPE`/`LANG` and `LIBSMARTCOLS_JSON`.
-    pub fn from_process() -> Env {
+    pub(crate) fn from_process() -> Env {
         Env { charset: Charset::from_env(), json_layout: JsonLayout::from_env() }
     }
 }
@@ -239,12 +239,12 @@ impl Default for Env {
 
 /// Prints `table` as libsmartcols would, with the locale and `LIBSMARTCOLS_JSON` of this
 /// process. An empty table prints nothing in table and raw modes (not even the header).
-pub fn render(table: &Table, format: &Format, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(table: &Table, format: &Format, out: &mut dyn Write) -> io::Result<()> {
     render_with(table, format, &Env::from_process(), out)
 }
 
 /// [`render`] with an explicit environment.
-pub fn render_with(table: &Table, format: &Format, env: &Env, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render_with(table: &Table, format: &Format, env: &Env, out: &mut dyn Write) -> io::Result<()> {
     let mut sink = Sink { buf: Vec::new(), out, error: None };
     match &format.mode {
         Mode::Table => human::print(table, format, env, &mut sink),
@@ -304,12 +304,17 @@ impl std::ops::DerefMut for Sink<'_> {
 /// and its description; no header; the name right-aligned; in JSON under `table_name`
 /// (`lsns-columns`) with the keys `holder`, `type`, `description`. Of `format` only the mode
 /// and the terminal width count.
-pub fn list_columns(columns: &[ColumnSpec], table_name: &str, format: &Format, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn list_columns(
+    columns: &[ColumnSpec],
+    table_name: &str,
+    format: &Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     list_columns_with(columns, table_name, format, &Env::from_process(), out)
 }
 
 /// The `--list-columns` table of `columns`: name (right-aligned), JSON type label, description.
-pub fn list_columns_table(columns: &[ColumnSpec]) -> Table {
+pub(crate) fn list_columns_table(columns: &[ColumnSpec]) -> Table {
     let text = |name: &'static str, right: bool| ColumnSpec {
         name,
         help: "",
@@ -330,7 +335,7 @@ pub fn list_columns_table(columns: &[ColumnSpec]) -> Table {
 }
 
 /// [`list_columns`] with an explicit environment.
-pub fn list_columns_with(
+pub(crate) fn list_columns_with(
     columns: &[ColumnSpec],
     table_name: &str,
     format: &Format,

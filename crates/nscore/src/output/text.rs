@@ -11,7 +11,7 @@ use crate::byte_text::{carried_byte, carried_bytes};
 
 /// The locale's character set, as far as output is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Charset {
+pub(crate) enum Charset {
     /// The C/POSIX locale (or any non-UTF-8 one): ASCII only, tree glyphs `|-`, `` `- ``.
     Ascii,
     /// A UTF-8 locale: multibyte text, tree glyphs `├─`, `└─`, `│`.
@@ -22,7 +22,7 @@ impl Charset {
     /// The character set of the user's locale, as `setlocale(LC_ALL, "")` +
     /// `nl_langinfo(CODESET)` report it (`LC_ALL`, `LC_CTYPE`, `LANG`; a locale that is not
     /// installed leaves the C locale).
-    pub fn from_env() -> Charset {
+    pub(crate) fn from_env() -> Charset {
         if crate::sys::locale::ctype_is_utf8() {
             Charset::Utf8
         } else {
@@ -46,7 +46,7 @@ fn char_cells(c: char) -> Option<usize> {
 /// that starts `\x`, and bytes that are not printable characters in `charset` become `\x??`.
 /// `keep_newlines` leaves `\n` alone (the "safe chars" of a multi-line column).
 /// Returns the text and its width in terminal cells.
-pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize) {
+pub(crate) fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize) {
     let mut out = String::with_capacity(s.len());
     let mut width = 0;
     let bytes = s.as_bytes();
@@ -88,12 +88,12 @@ pub fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String, usize)
 }
 
 /// Width in cells of `s` once safe-encoded.
-pub fn width(s: &str, charset: Charset) -> usize {
+pub(crate) fn width(s: &str, charset: Charset) -> usize {
     encode(s, charset, false).1
 }
 
 /// Cuts already encoded text to at most `cells` cells; returns the kept text and its width.
-pub fn truncate(s: &str, cells: usize) -> (&str, usize) {
+pub(crate) fn truncate(s: &str, cells: usize) -> (&str, usize) {
     let mut used = 0;
     for (i, c) in s.char_indices() {
         let w = if c.is_ascii() { 1 } else { char_cells(c).unwrap_or(1) };
@@ -112,7 +112,7 @@ fn push_hex(out: &mut String, b: u8) {
 
 /// Raw-mode escaping: blanks, `\`, controls and every byte that is not printable ASCII
 /// become `\x??` (the C library's `isprint` knows no multibyte characters).
-pub fn raw_escape(s: &str) -> String {
+pub(crate) fn raw_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in carried_bytes(s) {
         if b == b' ' || b == b'\t' || b == b'\\' || !(0x20..0x7f).contains(&b) {
@@ -127,7 +127,7 @@ pub fn raw_escape(s: &str) -> String {
 /// A JSON string literal as util-linux writes it: `"` and `\` escaped, `\b \t \n \f \r`
 /// short forms, other control bytes as `\u00??`, everything else (DEL, UTF-8, bytes that
 /// are not UTF-8) as is.
-pub fn json_quote(s: &str, lowercase: bool) -> Vec<u8> {
+pub(crate) fn json_quote(s: &str, lowercase: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len() + 2);
     out.push(b'"');
     for b in carried_bytes(s) {

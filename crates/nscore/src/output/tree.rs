@@ -15,7 +15,7 @@ pub(super) struct Forest {
 }
 
 impl Forest {
-    pub fn new(table: &Table) -> Forest {
+    pub(crate) fn new(table: &Table) -> Forest {
         let n = table.lines.len();
         let is_tree = table.is_tree();
         let mut parent = vec![None; n];
@@ -36,20 +36,20 @@ impl Forest {
         Forest { parent, children, order }
     }
 
-    pub fn parent(&self, id: usize) -> Option<usize> {
+    pub(crate) fn parent(&self, id: usize) -> Option<usize> {
         self.parent[id]
     }
 
-    pub fn has_children(&self, id: usize) -> bool {
+    pub(crate) fn has_children(&self, id: usize) -> bool {
         !self.children[id].is_empty()
     }
 
-    pub fn is_last_child(&self, id: usize) -> bool {
+    pub(crate) fn is_last_child(&self, id: usize) -> bool {
         self.parent[id].is_some_and(|p| self.children[p].last() == Some(&id))
     }
 
     /// The last line without a parent, in insertion order.
-    pub fn last_root(&self) -> Option<usize> {
+    pub(crate) fn last_root(&self) -> Option<usize> {
         (0..self.parent.len()).rev().find(|&id| self.parent[id].is_none())
     }
 
@@ -63,7 +63,7 @@ impl Forest {
     }
 
     /// What precedes the cell of `id` in the tree column: `├─`/`└─` after its ancestors' art.
-    pub fn branch_art(&self, id: usize, glyphs: &Glyphs) -> String {
+    pub(crate) fn branch_art(&self, id: usize, glyphs: &Glyphs) -> String {
         let mut art = String::new();
         if let Some(p) = self.parent[id] {
             self.ancestors_art(p, glyphs, &mut art);
@@ -74,7 +74,7 @@ impl Forest {
 
     /// The tree column on a continuation row of a multi-line line: the line's own level
     /// continues, and a `│ ` leads to its children.
-    pub fn continuation_art(&self, id: usize, glyphs: &Glyphs) -> String {
+    pub(crate) fn continuation_art(&self, id: usize, glyphs: &Glyphs) -> String {
         let mut art = String::new();
         self.ancestors_art(id, glyphs, &mut art);
         if self.has_children(id) {
@@ -92,7 +92,7 @@ pub(super) struct Glyphs {
 }
 
 impl Glyphs {
-    pub fn of(charset: Charset) -> Glyphs {
+    pub(crate) fn of(charset: Charset) -> Glyphs {
         match charset {
             Charset::Utf8 => Glyphs { branch: "\u{251c}\u{2500}", vertical: "\u{2502} ", last: "\u{2514}\u{2500}" },
             Charset::Ascii => Glyphs { branch: "|-", vertical: "| ", last: "`-" },

@@ -39,7 +39,7 @@ pub enum Runtime {
 }
 
 impl Runtime {
-    pub const ALL: [Runtime; 7] = [
+    pub(crate) const ALL: [Runtime; 7] = [
         Runtime::Docker,
         Runtime::Containerd,
         Runtime::Crio,
@@ -50,7 +50,7 @@ impl Runtime {
     ];
 
     /// The name printed and accepted in `RUNTIME:ID`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Runtime::Docker => "docker",
             Runtime::Containerd => "containerd",
@@ -64,7 +64,7 @@ impl Runtime {
 
     /// [`Runtime::name`] or one of its other common names (`cri-o`, `libpod`, `lxd`,
     /// `systemd-nspawn`, `machine`, `kubernetes`), case-insensitively.
-    pub fn from_name(name: &str) -> Option<Runtime> {
+    pub(crate) fn from_name(name: &str) -> Option<Runtime> {
         let name = name.to_ascii_lowercase();
         let alias = match name.as_str() {
             "cri-containerd" => Some(Runtime::Containerd),
@@ -95,11 +95,11 @@ pub struct Container {
 }
 
 /// How many hex digits of an id are shown, as `docker ps` does.
-pub const SHORT_ID_LEN: usize = 12;
+pub(crate) const SHORT_ID_LEN: usize = 12;
 
 impl Container {
     /// `RUNTIME:ID` with a hex id shortened to 12 digits (`docker:3f2a9c4b5d6e`), a name in full.
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         let id = if self.runtime.has_hex_ids() { self.id.get(..SHORT_ID_LEN).unwrap_or(&self.id) } else { &self.id };
         format!("{}:{id}", self.runtime.name())
     }
@@ -115,7 +115,7 @@ impl fmt::Display for Container {
 /// The container of the process whose `/proc/PID/cgroup` is `text`, or `None` on the host
 /// (or in a monitor beside a container). The first line (hierarchy) that names a container
 /// decides.
-pub fn from_cgroup(text: &str) -> Option<Container> {
+pub(crate) fn from_cgroup(text: &str) -> Option<Container> {
     text.lines().find_map(|line| {
         let mut fields = line.splitn(3, ':');
         let (_id, _controllers, path) = (fields.next()?, fields.next()?, fields.next()?);
@@ -132,7 +132,7 @@ enum Component {
 }
 
 /// The container a cgroup path names: the deepest component that names one.
-pub fn from_path(path: &str) -> Option<Container> {
+pub(crate) fn from_path(path: &str) -> Option<Container> {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let pod = pod_uid(&parts);
     for i in (0..parts.len()).rev() {
@@ -149,7 +149,7 @@ pub fn from_path(path: &str) -> Option<Container> {
 /// Every container a cgroup path names, outermost first: the last is [`from_path`]'s, the ones
 /// before it hold it (docker in docker). A container may create cgroups inside its own and
 /// name them like any other container: only the outer ones say where a process really is.
-pub fn chain_of_path(path: &str) -> Vec<Container> {
+pub(crate) fn chain_of_path(path: &str) -> Vec<Container> {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let pod = pod_uid(&parts);
     let mut chain = Vec::new();
@@ -240,7 +240,7 @@ fn nspawn(escaped: &str, child: Option<&str>) -> Component {
 }
 
 /// 64 lowercase hex digits, as docker, containerd, CRI-O and podman name containers.
-pub fn is_container_id(s: &str) -> bool {
+pub(crate) fn is_container_id(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
@@ -305,7 +305,7 @@ impl ContainerSpec {
 
     /// Whether `c` is meant: same runtime (`k8s` means any container in a pod) and an id that
     /// starts with the prefix.
-    pub fn matches(&self, c: &Container) -> bool {
+    pub(crate) fn matches(&self, c: &Container) -> bool {
         let runtime = match self.runtime {
             Runtime::Kubernetes => c.pod.is_some(),
             r => c.runtime == r,
@@ -316,7 +316,7 @@ impl ContainerSpec {
 
 /// A process seen in a container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Member {
+pub(crate) struct Member {
     pub pid: i32,
     pub ppid: i32,
     /// Start time in clock ticks after boot (`/proc/PID/stat` field 22).
@@ -361,7 +361,7 @@ impl Unresolved {
 }
 
 /// The processes of every container that `spec` matches, by container.
-pub fn members(procfs: &ProcFs, spec: &ContainerSpec) -> BTreeMap<Container, Vec<Member>> {
+pub(crate) fn members(procfs: &ProcFs, spec: &ContainerSpec) -> BTreeMap<Container, Vec<Member>> {
     let mut found: BTreeMap<Container, Vec<Member>> = BTreeMap::new();
     let Ok(entries) = std::fs::read_dir(procfs.root()) else { return found };
     for entry in entries.flatten() {
@@ -383,7 +383,7 @@ pub fn members(procfs: &ProcFs, spec: &ContainerSpec) -> BTreeMap<Container, Vec
 
 /// pid, ppid and start time from a `/proc/PID/stat` line (the command, in parentheses, may
 /// hold anything: the fields are counted after its last `)`).
-pub fn parse_member(stat: &str) -> Option<Member> {
+pub(crate) fn parse_member(stat: &str) -> Option<Member> {
     let open = stat.find(" (")?;
     let pid = stat[..open].trim().parse().ok()?;
     let after = &stat[stat.rfind(')')? + 1..];
@@ -393,7 +393,10 @@ pub fn parse_member(stat: &str) -> Option<Member> {
 
 /// The one container `spec` names (an id equal to the prefix beats longer ones) and its init:
 /// the oldest of its processes whose parent is outside it (the lowest pid on a tie).
-pub fn resolve(found: BTreeMap<Container, Vec<Member>>, spec: &ContainerSpec) -> Result<(Container, i32), Unresolved> {
+pub(crate) fn resolve(
+    found: BTreeMap<Container, Vec<Member>>,
+    spec: &ContainerSpec,
+) -> Result<(Container, i32), Unresolved> {
     let mut found: Vec<(Container, Vec<Member>)> = found.into_iter().collect();
     if let Some(exact) = found.iter().position(|(c, _)| c.id == spec.prefix) {
         found = vec![found.swap_remove(exact)];

@@ -35,12 +35,12 @@ impl ProcFs {
         ProcFs::new("/proc")
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
     /// `self/mountinfo`'s nsfs mounts, in file order.
-    pub fn nsfs_mounts(&self) -> std::io::Result<Vec<NsfsMount>> {
+    pub(crate) fn nsfs_mounts(&self) -> std::io::Result<Vec<NsfsMount>> {
         let text = std::fs::read(self.root.join("self/mountinfo"))?;
         Ok(parse_mountinfo_nsfs(&carry_bytes(&text)))
     }
@@ -49,7 +49,7 @@ impl ProcFs {
     /// The descriptor never takes the place of a closed standard stream: output meant for a
     /// closed stdout must fail as util-linux's does (EBADF), not go to `/proc`, and the
     /// errno of `-Q`'s `failed to apply filter:` comes from stdout's (EBADF) ioctl.
-    pub fn open(&self) -> std::io::Result<ProcDir> {
+    pub(crate) fn open(&self) -> std::io::Result<ProcDir> {
         let mut dir = File::open(&self.root)?;
         if dir.as_raw_fd() <= 2 {
             // try_clone is F_DUPFD_CLOEXEC from 3; the low descriptor is closed on drop.
@@ -61,7 +61,7 @@ impl ProcFs {
 
 /// An open procfs root; paths below are resolved relative to its descriptor.
 #[derive(Debug)]
-pub struct ProcDir {
+pub(crate) struct ProcDir {
     dir: File,
     root: PathBuf,
     /// The first EMFILE, ENFILE or ENOMEM a read met (0: none), on whichever thread.
@@ -78,7 +78,7 @@ pub struct Stat {
 
 /// The inode identity and type of a file (what fstatat(2) answers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileId {
+pub(crate) struct FileId {
     pub dev: u64,
     pub ino: u64,
     pub mode: u32,
@@ -90,7 +90,7 @@ impl FileId {
         FileId { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode, uid: st.st_uid }
     }
 
-    pub fn is_socket(&self) -> bool {
+    pub(crate) fn is_socket(&self) -> bool {
         self.mode & libc::S_IFMT == libc::S_IFSOCK
     }
 }
@@ -105,13 +105,13 @@ pub struct NsfsMount {
 
 impl NsfsMount {
     /// The mount point as a path to open.
-    pub fn target_path(&self) -> PathBuf {
+    pub(crate) fn target_path(&self) -> PathBuf {
         PathBuf::from(std::ffi::OsString::from_vec(carried_bytes(&self.target)))
     }
 }
 
 /// How much of `cmdline`/`comm` util-linux reads (BUFSIZ).
-pub const CMDLINE_READ_MAX: usize = 8192;
+pub(crate) const CMDLINE_READ_MAX: usize = 8192;
 
 impl ProcDir {
     fn fd(&self) -> BorrowedFd<'_> {
@@ -119,7 +119,7 @@ impl ProcDir {
     }
 
     /// Remembers `errno` if it says descriptors or memory ran out; passes it on.
-    pub fn note(&self, errno: i32) -> i32 {
+    pub(crate) fn note(&self, errno: i32) -> i32 {
         if crate::sys::fd::is_exhaustion(errno) {
             let _ = self.exhausted.compare_exchange(0, errno, Ordering::Relaxed, Ordering::Relaxed);
         }
@@ -130,13 +130,13 @@ impl ProcDir {
     /// with): the `None`s since may be files that exist.
     ///
     /// [`noted`]: ProcDir::note
-    pub fn exhausted(&self) -> Option<i32> {
+    pub(crate) fn exhausted(&self) -> Option<i32> {
         Some(self.exhausted.load(Ordering::Relaxed)).filter(|&e| e != 0)
     }
 
     /// Numeric entries of the root that are (or may be) directories, in directory order:
     /// the processes (threads are not listed at the top level).
-    pub fn pids(&self) -> std::io::Result<Vec<i32>> {
+    pub(crate) fn pids(&self) -> std::io::Result<Vec<i32>> {
         let mut pids = Vec::new();
         for entry in std::fs::read_dir(&self.root)? {
             let Ok(entry) = entry else { continue };
@@ -158,17 +158,17 @@ impl ProcDir {
     }
 
     /// stat(2) of `path` below the root, following a final symlink.
-    pub fn stat(&self, path: &str) -> Option<FileId> {
+    pub(crate) fn stat(&self, path: &str) -> Option<FileId> {
         stat_at(self.fd(), Path::new(path)).map_err(|e| self.note(e)).ok().map(|st| FileId::of(&st))
     }
 
     /// Opens `path` below the root read-only (following symlinks: `PID/ns/net`, `PID/fd/3`).
-    pub fn open(&self, path: &str) -> Result<File, i32> {
+    pub(crate) fn open(&self, path: &str) -> Result<File, i32> {
         open_at(self.fd(), Path::new(path)).map_err(|e| self.note(e))
     }
 
     /// The first `max` bytes of a file below the root.
-    pub fn read(&self, path: &str, max: usize) -> Option<Vec<u8>> {
+    pub(crate) fn read(&self, path: &str, max: usize) -> Option<Vec<u8>> {
         let file = self.open(path).ok()?;
         let mut buf = Vec::with_capacity(max.min(4096));
         if let Err(e) = file.take(max as u64).read_to_end(&mut buf) {
@@ -179,12 +179,12 @@ impl ProcDir {
     }
 
     /// Owner of `/proc/PID` (the process's effective uid as procfs shows it).
-    pub fn uid(&self, pid: i32) -> Option<u32> {
+    pub(crate) fn uid(&self, pid: i32) -> Option<u32> {
         self.stat(ShortPath::new(format_args!("{pid}"))?.as_str()).map(|f| f.uid)
     }
 
     /// `PID/stat`, parsed.
-    pub fn stat_line(&self, pid: i32) -> Option<Stat> {
+    pub(crate) fn stat_line(&self, pid: i32) -> Option<Stat> {
         let bytes = self.read(&format!("{pid}/stat"), CMDLINE_READ_MAX)?;
         parse_stat(&String::from_utf8_lossy(&bytes))
     }
@@ -195,7 +195,7 @@ impl ProcDir {
     /// without stat(2)'s cost: following the link makes the kernel build an nsfs dentry and
     /// inode that it frees again as soon as nothing holds the namespace open, for every process.
     /// An entry that is no link (a fixture tree's plain file) stands in with its own inode.
-    pub fn ns(&self, pid: i32, name: &str) -> Option<u64> {
+    pub(crate) fn ns(&self, pid: i32, name: &str) -> Option<u64> {
         link_inode(self.fd(), ShortPath::new(format_args!("{pid}/ns/{name}"))?.as_str()).map_err(|e| self.note(e)).ok()
     }
 
@@ -203,7 +203,7 @@ impl ProcDir {
     /// three (`PID`, `ns`, the link), which is fewer dentry lookups (cache misses on a big
     /// host) than the open and close cost from a few links on: ~10% of a walk reading all
     /// eight at 16,000 processes. `None` when the process is gone.
-    pub fn ns_dir(&self, pid: i32) -> Option<NsDir<'_>> {
+    pub(crate) fn ns_dir(&self, pid: i32) -> Option<NsDir<'_>> {
         let path = ShortPath::new(format_args!("{pid}/ns"))?;
         open_dir_path(self.fd(), Path::new(path.as_str()))
             .map_err(|e| self.note(e))
@@ -213,7 +213,7 @@ impl ProcDir {
 
     /// Calls `each` with the open descriptors of a process: (number, what it points to).
     /// Vanished ones are left out.
-    pub fn for_each_fd(&self, pid: i32, mut each: impl FnMut(i32, FileId)) {
+    pub(crate) fn for_each_fd(&self, pid: i32, mut each: impl FnMut(i32, FileId)) {
         let Some(path) = ShortPath::new(format_args!("{pid}/fd")) else { return };
         let Ok(dir) = Dir::open_at(self.fd(), Path::new(path.as_str())).map_err(|e| self.note(e)) else { return };
         let listed = dir.for_each_name(|name| {
@@ -231,7 +231,7 @@ impl ProcDir {
     }
 
     /// The command line as lsns shows it, or `None` when neither `cmdline` nor `comm` has text.
-    pub fn command(&self, pid: i32) -> Option<String> {
+    pub(crate) fn command(&self, pid: i32) -> Option<String> {
         let read = |name: &str| self.read(&format!("{pid}/{name}"), CMDLINE_READ_MAX).and_then(|b| procfs_text(&b));
         read("cmdline").or_else(|| read("comm"))
     }
@@ -240,14 +240,14 @@ impl ProcDir {
 /// One process's `ns` directory, open to read its links ([`ProcDir::ns_dir`]). The links
 /// of a process that exits meanwhile read as gone, not as another process's.
 #[derive(Debug)]
-pub struct NsDir<'a> {
+pub(crate) struct NsDir<'a> {
     fd: OwnedFd,
     root: &'a ProcDir,
 }
 
 impl NsDir<'_> {
     /// The inode of the namespace the link `name` shows, as [`ProcDir::ns`].
-    pub fn ns(&self, name: &str) -> Option<u64> {
+    pub(crate) fn ns(&self, name: &str) -> Option<u64> {
         link_inode(self.fd.as_fd(), name).map_err(|e| self.root.note(e)).ok()
     }
 }
@@ -294,7 +294,7 @@ impl std::fmt::Write for ShortPath {
 }
 
 /// The inode in a namespace link's text, `<type>:[<inode>]`.
-pub fn parse_ns_link(text: &[u8]) -> Option<u64> {
+pub(crate) fn parse_ns_link(text: &[u8]) -> Option<u64> {
     let open = text.iter().position(|&b| b == b'[')?;
     let digits = text[open + 1..].strip_suffix(b"]")?;
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
@@ -326,7 +326,7 @@ pub fn procfs_text(bytes: &[u8]) -> Option<String> {
 }
 
 /// Undoes mountinfo's octal escapes (`\040` for a blank), as libmount does.
-pub fn unmangle(field: &str) -> String {
+pub(crate) fn unmangle(field: &str) -> String {
     let b = &carried_bytes(field)[..];
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::OnceLock;
 
 /// [`System`], ending the process with a message where it would return null.
-pub struct ExitOnExhaustion;
+pub(crate) struct ExitOnExhaustion;
 
 #[global_allocator]
 static ALLOCATOR: ExitOnExhaustion = ExitOnExhaustion;
@@ -69,7 +69,7 @@ pub(super) fn record_argv0(argv0: *mut libc::c_char) {
 }
 
 /// The program's name when `argv[0]` is empty (`rlsns`, `runshare`, ...).
-pub fn set_fallback_name(name: &'static str) {
+pub(crate) fn set_fallback_name(name: &'static str) {
     let _ = FALLBACK_NAME.set(name);
 }
 

@@ -18,7 +18,7 @@ pub(super) fn open_raw(dir: BorrowedFd<'_>, path: &Path, flags: OFlag) -> Result
 }
 
 /// openat(2) read-only and close-on-exec; follows symlinks (so `PID/ns/net` opens the namespace).
-pub fn open_at(dir: BorrowedFd<'_>, path: &Path) -> Result<File, i32> {
+pub(crate) fn open_at(dir: BorrowedFd<'_>, path: &Path) -> Result<File, i32> {
     let fd = open_raw(dir, path, OFlag::O_RDONLY | OFlag::O_CLOEXEC)?;
     // SAFETY: openat returned a fresh descriptor that nobody else owns.
     Ok(unsafe { File::from_raw_fd(fd) })
@@ -38,7 +38,7 @@ pub fn stat_at(dir: BorrowedFd<'_>, path: &Path) -> Result<libc::stat, i32> {
 }
 
 /// fstat(2) of an open descriptor.
-pub fn stat_fd(fd: BorrowedFd<'_>) -> Result<libc::stat, i32> {
+pub(crate) fn stat_fd(fd: BorrowedFd<'_>) -> Result<libc::stat, i32> {
     nix::sys::stat::fstat(fd.as_raw_fd()).map_err(errno)
 }
 

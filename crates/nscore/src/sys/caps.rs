@@ -23,7 +23,7 @@ const LINUX_CAPABILITY_VERSION_3: u32 = 0x2008_0522;
 
 /// Which step failed, in util-linux's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CapsError {
+pub(crate) enum CapsError {
     Capget(i32),
     Capset(i32),
     Ambient(i32),
@@ -31,7 +31,7 @@ pub enum CapsError {
 
 impl CapsError {
     /// The util-linux message and errno.
-    pub fn describe(self) -> (&'static str, i32) {
+    pub(crate) fn describe(self) -> (&'static str, i32) {
         match self {
             CapsError::Capget(e) => ("capget failed", e),
             CapsError::Capset(e) => ("capset failed", e),
@@ -47,7 +47,7 @@ fn cap_last_cap() -> u32 {
 
 /// Copies the permitted set into the inheritable set and raises every permitted capability
 /// as ambient.
-pub fn keep_caps_as_ambient() -> Result<(), CapsError> {
+pub(crate) fn keep_caps_as_ambient() -> Result<(), CapsError> {
     let mut header = CapHeader { version: LINUX_CAPABILITY_VERSION_3, pid: 0 };
     let mut data = [CapData::default(); 2];
     // SAFETY: header and a two-element data array are what capget(2) version 3 expects.

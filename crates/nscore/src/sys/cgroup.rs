@@ -7,7 +7,7 @@ use std::path::Path;
 const CGROUP2_SUPER_MAGIC: libc::c_long = 0x6367_7270;
 
 /// True when `path` is the root or inside of a cgroup2 mount.
-pub fn is_cgroup2(path: &Path) -> Result<bool, i32> {
+pub(crate) fn is_cgroup2(path: &Path) -> Result<bool, i32> {
     let fs = nix::sys::statfs::statfs(path).map_err(super::errno)?;
     Ok(fs.filesystem_type().0 as libc::c_long == CGROUP2_SUPER_MAGIC)
 }

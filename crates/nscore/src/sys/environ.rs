@@ -3,7 +3,7 @@
 
 /// Empties the environment. Call only while this process has a single thread (after fork,
 /// before exec), as every change of the environment requires.
-pub fn clear() {
+pub(crate) fn clear() {
     // nix's `clearenv` is an `unsafe fn` for the same reason; nothing is gained through it.
     // SAFETY: clearenv only resets glibc's `environ`; no other thread reads it concurrently
     // because the callers (runshare's and rnsenter's exec'ing process) are single-threaded.

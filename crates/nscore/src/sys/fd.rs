@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// Closes fd 0 and opens `path` read-only in its place (the lowest free descriptor), inherited
 /// across execve(2) like any standard input.
-pub fn open_as_stdin(path: &Path) -> Result<File, i32> {
+pub(crate) fn open_as_stdin(path: &Path) -> Result<File, i32> {
     // Descriptor 0 is owned by no Rust object of ours (std's stdin only borrows it); closed
     // or not, it is free afterwards.
     let _ = nix::unistd::close(0);
@@ -24,13 +24,13 @@ pub fn open_as_stdin(path: &Path) -> Result<File, i32> {
 
 /// Writes all of `bytes` to descriptor 2, as C's unbuffered stderr does; unlike std's stderr,
 /// a closed descriptor (EBADF) is an error too, which util-linux's exit status reflects.
-pub fn write_stderr(bytes: &[u8]) -> Result<(), i32> {
+pub(crate) fn write_stderr(bytes: &[u8]) -> Result<(), i32> {
     write_all(2, bytes)
 }
 
 /// Writes all of `bytes` to descriptor 1 as C stdio's `write(2)` calls do: unlike std's stdout,
 /// a closed descriptor or one open read-only (EBADF) is an error, not a silent success.
-pub fn write_stdout(bytes: &[u8]) -> Result<(), i32> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), i32> {
     write_all(1, bytes)
 }
 
@@ -52,14 +52,14 @@ fn write_all(fd: libc::c_int, mut bytes: &[u8]) -> Result<(), i32> {
 
 /// Is `errno` a failure for want of descriptors or memory (EMFILE, ENFILE, ENOMEM)? Such a
 /// failure says nothing about the file asked for: it must not be read as "absent".
-pub fn is_exhaustion(errno: i32) -> bool {
+pub(crate) fn is_exhaustion(errno: i32) -> bool {
     matches!(errno, libc::EMFILE | libc::ENFILE | libc::ENOMEM)
 }
 
 /// How many more descriptors this process may open: the soft `RLIMIT_NOFILE` less those
 /// open now (counted in `/proc/self/fd`, or the lowest free number when that cannot be read).
 /// Unlimited or unknown: `usize::MAX`.
-pub fn free_descriptors() -> usize {
+pub(crate) fn free_descriptors() -> usize {
     let Ok((soft, _)) = getrlimit(Resource::RLIMIT_NOFILE) else { return usize::MAX };
     if soft == libc::RLIM_INFINITY {
         return usize::MAX;

@@ -58,7 +58,7 @@ pub enum WriteFileError {
 
 /// The real kernel.
 #[derive(Debug, Default)]
-pub struct LiveKernel;
+pub(crate) struct LiveKernel;
 
 impl Kernel for LiveKernel {
     fn unshare(&mut self, flags: libc::c_int) -> Result<(), i32> {

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 /// `LC_*` and `LANG` (and `LOCPATH`). When any category names a locale that cannot be loaded,
 /// that call fails as a whole and the process stays in the C locale: ASCII, even when
 /// `LC_CTYPE` or `LANG` alone names a UTF-8 locale.
-pub fn ctype_is_utf8() -> bool {
+pub(crate) fn ctype_is_utf8() -> bool {
     static UTF8: OnceLock<bool> = OnceLock::new();
     *UTF8.get_or_init(|| {
         // SAFETY: the argument is a NUL-terminated string; this runs once, first thing in
@@ -42,7 +42,7 @@ const LOGIN_NAME_MAX: usize = 256;
 /// held, which is almost always not printable (observed with 2.38.1 and 2.42.2: `héllo` or
 /// `日本語` in the C locale, `bad\xffname` in C.UTF-8 show the number; only names that repeat
 /// the same prefix many times over, whose traces are left in that buffer, can show otherwise).
-pub fn id_name_is_shown(name: &[u8]) -> bool {
+pub(crate) fn id_name_is_shown(name: &[u8]) -> bool {
     ctype_is_utf8();
     let Ok(name) = std::ffi::CString::new(name) else {
         return false;
@@ -72,7 +72,7 @@ extern "C" {
 /// (unassigned code points, controls, separators). Asked of the C.UTF-8 locale so the answer
 /// does not depend on this process's locale; where that locale is missing, of the process's
 /// own (UTF-8 whenever lsns shows multibyte text).
-pub fn utf8_char_cells(c: char) -> Option<usize> {
+pub(crate) fn utf8_char_cells(c: char) -> Option<usize> {
     // The locale_t as an address: a raw pointer is not Sync, and glibc never frees it.
     static C_UTF8: OnceLock<usize> = OnceLock::new();
     let locale = *C_UTF8.get_or_init(|| {

@@ -3,34 +3,35 @@
 //! Everything else in nscore calls these safe wrappers, so it can be read, and for the
 //! decisions it makes, tested without root through [`Kernel`]'s recording fake.
 
-pub mod alloc;
+pub(crate) mod alloc;
 pub mod at;
-pub mod caps;
-pub mod cgroup;
+pub(crate) mod caps;
+pub(crate) mod cgroup;
 pub mod dir;
-pub mod environ;
-pub mod fd;
-pub mod kernel;
-pub mod locale;
-pub mod mount;
-pub mod netlink;
-pub mod ns;
-pub mod passwd;
-pub mod pidfd;
-pub mod pipe;
-pub mod process;
-pub mod regex;
-pub mod signal;
-pub mod startup;
-pub mod tty;
+pub(crate) mod environ;
+pub(crate) mod fd;
+pub(crate) mod kernel;
+pub(crate) mod locale;
+pub(crate) mod mount;
+pub(crate) mod netlink;
+pub(crate) mod ns;
+pub(crate) mod passwd;
+pub(crate) mod pidfd;
+pub(crate) mod pipe;
+pub(crate) mod process;
+pub(crate) mod regex;
+pub(crate) mod signal;
+pub(crate) mod startup;
+pub(crate) mod tty;
 
-pub use kernel::{Call, Kernel, LiveKernel, RecordingKernel};
+pub use kernel::{Call, RecordingKernel};
+pub(crate) use kernel::{Kernel, LiveKernel};
 
 use std::ffi::CStr;
 
 /// glibc's `strerror` text for an errno (what `err(3)` prints). A raw call: nix's
 /// `Errno::desc` is a table of its own, not glibc's (locale-dependent) wording.
-pub fn strerror(errno: i32) -> String {
+pub(crate) fn strerror(errno: i32) -> String {
     let mut buf = [0 as libc::c_char; 256];
     // SAFETY: buf is valid for its length; the GNU strerror_r variant is not exposed by the
     // libc crate, the XSI one (`__xpg_strerror_r`) fills buf with a NUL-terminated string.

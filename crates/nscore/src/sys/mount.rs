@@ -5,6 +5,6 @@ use nix::mount::MntFlags;
 use std::path::Path;
 
 /// `umount2(path, MNT_DETACH)`.
-pub fn umount_detach(path: &Path) -> Result<(), i32> {
+pub(crate) fn umount_detach(path: &Path) -> Result<(), i32> {
     nix::mount::umount2(path, MntFlags::MNT_DETACH).map_err(super::errno)
 }

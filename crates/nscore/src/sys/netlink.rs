@@ -15,13 +15,13 @@ const HEADER_SPACE: usize = 20;
 
 /// A `NETLINK_ROUTE` socket.
 #[derive(Debug)]
-pub struct RouteSocket {
+pub(crate) struct RouteSocket {
     fd: OwnedFd,
 }
 
 impl RouteSocket {
     /// socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE), close-on-exec.
-    pub fn open() -> Result<RouteSocket, i32> {
+    pub(crate) fn open() -> Result<RouteSocket, i32> {
         let fd = socket(AddressFamily::Netlink, SockType::Raw, SockFlag::SOCK_CLOEXEC, SockProtocol::NetlinkRoute)
             .map_err(errno)?;
         Ok(RouteSocket { fd })
@@ -30,7 +30,7 @@ impl RouteSocket {
     /// The nsid of the network namespace behind `ns` (`-1`: none assigned), or `None` when
     /// the kernel does not answer with an `RTM_NEWNSID` whose first attribute is `NETNSA_NSID`;
     /// `Err(errno)` when it could not be asked (send(2) or recv(2) failed).
-    pub fn nsid(&self, ns: BorrowedFd<'_>) -> Result<Option<i32>, i32> {
+    pub(crate) fn nsid(&self, ns: BorrowedFd<'_>) -> Result<Option<i32>, i32> {
         let mut req = [0u8; HEADER_SPACE + 8];
         let len = req.len() as u32;
         req[0..4].copy_from_slice(&len.to_ne_bytes());

@@ -8,11 +8,11 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 const NSIO: u8 = 0xb7;
 /// `_IO(NSIO, n)`: no size, no direction bits.
-pub const NS_GET_USERNS: libc::c_ulong = nix::request_code_none!(NSIO, 0x1);
-pub const NS_GET_PARENT: libc::c_ulong = nix::request_code_none!(NSIO, 0x2);
-pub const NS_GET_NSTYPE: libc::c_ulong = nix::request_code_none!(NSIO, 0x3);
+pub(crate) const NS_GET_USERNS: libc::c_ulong = nix::request_code_none!(NSIO, 0x1);
+pub(crate) const NS_GET_PARENT: libc::c_ulong = nix::request_code_none!(NSIO, 0x2);
+pub(crate) const NS_GET_NSTYPE: libc::c_ulong = nix::request_code_none!(NSIO, 0x3);
 /// `_IO(NSIO, 0x4)` as the kernel defines it, although it writes a `uid_t` through its argument.
-pub const NS_GET_OWNER_UID: libc::c_ulong = nix::request_code_none!(NSIO, 0x4);
+pub(crate) const NS_GET_OWNER_UID: libc::c_ulong = nix::request_code_none!(NSIO, 0x4);
 /// Returns a net namespace fd for a socket fd (linux/sockios.h).
 const SIOCGSKNS: libc::c_ulong = 0x894C;
 
@@ -35,7 +35,7 @@ pub enum NsIoctl {
 }
 
 impl NsIoctl {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             NsIoctl::GetUserns => "NS_GET_USERNS",
             NsIoctl::GetParent => "NS_GET_PARENT",
@@ -44,7 +44,7 @@ impl NsIoctl {
 }
 
 /// `NS_GET_USERNS` / `NS_GET_PARENT`: a new fd on the owning or parent namespace.
-pub fn ns_get_related(ns: BorrowedFd<'_>, which: NsIoctl) -> Result<OwnedFd, i32> {
+pub(crate) fn ns_get_related(ns: BorrowedFd<'_>, which: NsIoctl) -> Result<OwnedFd, i32> {
     let fd = match which {
         // SAFETY: the request takes no argument and returns a new fd or -1.
         NsIoctl::GetUserns => unsafe { request::ns_get_userns(ns.as_raw_fd()) },
@@ -57,13 +57,13 @@ pub fn ns_get_related(ns: BorrowedFd<'_>, which: NsIoctl) -> Result<OwnedFd, i32
 }
 
 /// `NS_GET_NSTYPE`: the `CLONE_NEW*` value of the namespace.
-pub fn ns_get_nstype(ns: BorrowedFd<'_>) -> Result<libc::c_int, i32> {
+pub(crate) fn ns_get_nstype(ns: BorrowedFd<'_>) -> Result<libc::c_int, i32> {
     // SAFETY: the request takes no argument and returns an int or -1.
     unsafe { request::ns_get_nstype(ns.as_raw_fd()) }.map_err(errno)
 }
 
 /// `NS_GET_OWNER_UID`: the uid of the creator of a user namespace (EINVAL for other kinds).
-pub fn ns_get_owner_uid(ns: BorrowedFd<'_>) -> Result<libc::uid_t, i32> {
+pub(crate) fn ns_get_owner_uid(ns: BorrowedFd<'_>) -> Result<libc::uid_t, i32> {
     let mut uid: libc::uid_t = 0;
     // SAFETY: the kernel writes one uid_t through the pointer, which is valid for that.
     unsafe { request::ns_get_owner_uid(ns.as_raw_fd(), &mut uid) }.map_err(errno)?;
@@ -71,19 +71,19 @@ pub fn ns_get_owner_uid(ns: BorrowedFd<'_>) -> Result<libc::uid_t, i32> {
 }
 
 /// setns(2): join the namespace(s) behind `fd` (an nsfs file or, with a mask, a pidfd).
-pub fn setns(fd: BorrowedFd<'_>, nstype: libc::c_int) -> Result<(), i32> {
+pub(crate) fn setns(fd: BorrowedFd<'_>, nstype: libc::c_int) -> Result<(), i32> {
     // Bits nix does not name (or 0: any type) go to the kernel as given.
     nix::sched::setns(fd, CloneFlags::from_bits_retain(nstype)).map_err(errno)
 }
 
 /// unshare(2).
-pub fn unshare(flags: libc::c_int) -> Result<(), i32> {
+pub(crate) fn unshare(flags: libc::c_int) -> Result<(), i32> {
     nix::sched::unshare(CloneFlags::from_bits_retain(flags)).map_err(errno)
 }
 
 /// pidfd_open(2) (close-on-exec, as every pidfd is); a raw system call, as nix has none (nor
 /// pidfd_getfd(2)).
-pub fn pidfd_open(pid: libc::pid_t) -> Result<OwnedFd, i32> {
+pub(crate) fn pidfd_open(pid: libc::pid_t) -> Result<OwnedFd, i32> {
     // SAFETY: raw system call with integer arguments; returns a new fd or -1.
     let fd = check(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;
     // SAFETY: fresh fd owned by nobody else.
@@ -91,7 +91,7 @@ pub fn pidfd_open(pid: libc::pid_t) -> Result<OwnedFd, i32> {
 }
 
 /// pidfd_getfd(2): a duplicate (close-on-exec) of `target_fd` of the process behind `pidfd`.
-pub fn pidfd_getfd(pidfd: BorrowedFd<'_>, target_fd: RawFd) -> Result<OwnedFd, i32> {
+pub(crate) fn pidfd_getfd(pidfd: BorrowedFd<'_>, target_fd: RawFd) -> Result<OwnedFd, i32> {
     // SAFETY: raw system call with integer arguments; returns a new fd or -1.
     let fd = check(unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), target_fd, 0) })?;
     // SAFETY: fresh fd owned by nobody else.
@@ -99,7 +99,7 @@ pub fn pidfd_getfd(pidfd: BorrowedFd<'_>, target_fd: RawFd) -> Result<OwnedFd, i
 }
 
 /// `SIOCGSKNS`: the network namespace of a socket, as a new nsfs fd.
-pub fn socket_netns(socket: BorrowedFd<'_>) -> Result<File, i32> {
+pub(crate) fn socket_netns(socket: BorrowedFd<'_>) -> Result<File, i32> {
     // SAFETY: the request takes no argument and returns a new fd or -1.
     let fd = unsafe { request::siocgskns(socket.as_raw_fd()) }.map_err(errno)?;
     // SAFETY: fresh fd owned by nobody else (the kernel opens it O_CLOEXEC).

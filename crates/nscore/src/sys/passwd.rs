@@ -51,14 +51,14 @@ fn by_uid<T>(uid: u32, read: impl FnOnce(&libc::passwd) -> T) -> Result<Option<T
 
 /// The name of `uid` as getpwuid(3) answers, byte for byte; `None` when it has no entry,
 /// the errno when the lookup itself failed (out of descriptors or memory).
-pub fn user_name(uid: u32) -> Result<Option<Vec<u8>>, i32> {
+pub(crate) fn user_name(uid: u32) -> Result<Option<Vec<u8>>, i32> {
     // SAFETY: on success pw_name points to a NUL-terminated string inside the buffer.
     by_uid(uid, |entry| unsafe { CStr::from_ptr(entry.pw_name) }.to_bytes().to_vec())
 }
 
 /// The login shell of `uid` as getpwuid(3) answers, byte for byte (empty when the entry has
 /// none); `None` and errors as for [`user_name`].
-pub fn user_shell(uid: u32) -> Result<Option<Vec<u8>>, i32> {
+pub(crate) fn user_shell(uid: u32) -> Result<Option<Vec<u8>>, i32> {
     by_uid(uid, |entry| {
         if entry.pw_shell.is_null() {
             return Vec::new();
@@ -69,7 +69,7 @@ pub fn user_shell(uid: u32) -> Result<Option<Vec<u8>>, i32> {
 }
 
 /// The uid of the user `name` (bytes) as getpwnam(3) answers.
-pub fn uid_of(name: &[u8]) -> Option<u32> {
+pub(crate) fn uid_of(name: &[u8]) -> Option<u32> {
     let name = CString::new(name).ok()?;
     lookup(
         // SAFETY: name is NUL-terminated; every pointer is valid for the call.
@@ -79,7 +79,7 @@ pub fn uid_of(name: &[u8]) -> Option<u32> {
 }
 
 /// The gid of the group `name` (bytes) as getgrnam(3) answers.
-pub fn gid_of(name: &[u8]) -> Option<u32> {
+pub(crate) fn gid_of(name: &[u8]) -> Option<u32> {
     let name = CString::new(name).ok()?;
     lookup(
         // SAFETY: name is NUL-terminated; every pointer is valid for the call.

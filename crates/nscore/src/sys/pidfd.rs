@@ -16,7 +16,7 @@ const PIDFS_MAGIC: libc::c_long = 0x5049_4446;
 /// Opens a pidfd for `pid` and checks that it lives on pidfs with inode `inode`: ENOTSUP when
 /// it does not live on pidfs, ESRCH when the inode differs (the pid was reused), else the
 /// pidfd_open(2) errno.
-pub fn check_pidfd_inode(pid: libc::pid_t, inode: u64) -> Result<(), i32> {
+pub(crate) fn check_pidfd_inode(pid: libc::pid_t, inode: u64) -> Result<(), i32> {
     let pidfd = super::ns::pidfd_open(pid)?;
     let on_pidfs =
         nix::sys::statfs::fstatfs(&pidfd).is_ok_and(|fs| fs.filesystem_type().0 as libc::c_long == PIDFS_MAGIC);
@@ -32,14 +32,14 @@ pub fn check_pidfd_inode(pid: libc::pid_t, inode: u64) -> Result<(), i32> {
 
 /// Whether the process behind `pidfd` is gone for good: reaped, so its pid may already name
 /// another process. A zombie is not reaped (its pid stays taken): signal 0 still reaches it.
-pub fn reaped(pidfd: BorrowedFd<'_>) -> bool {
+pub(crate) fn reaped(pidfd: BorrowedFd<'_>) -> bool {
     // SAFETY: pidfd_send_signal with signal 0, no siginfo and no flags only checks the target.
     let rc = unsafe { libc::syscall(libc::SYS_pidfd_send_signal, pidfd.as_raw_fd(), 0, std::ptr::null::<u8>(), 0) };
     rc == -1 && super::last_errno() == libc::ESRCH
 }
 
 /// `PIDFD_GET_USER_NAMESPACE`: an nsfs fd on the user namespace of the process.
-pub fn user_namespace(pidfd: BorrowedFd<'_>) -> Result<OwnedFd, i32> {
+pub(crate) fn user_namespace(pidfd: BorrowedFd<'_>) -> Result<OwnedFd, i32> {
     // SAFETY: the request takes no argument and returns a new fd or -1.
     let fd = check(unsafe { libc::ioctl(pidfd.as_raw_fd(), PIDFD_GET_USER_NAMESPACE as _, 0) } as libc::c_long)?;
     // SAFETY: fresh fd owned by nobody else (nsfs fds from ioctls are close-on-exec).
@@ -47,7 +47,7 @@ pub fn user_namespace(pidfd: BorrowedFd<'_>) -> Result<OwnedFd, i32> {
 }
 
 /// The running kernel's `major.minor.patch` from uname(2).
-pub fn kernel_version() -> (u32, u32, u32) {
+pub(crate) fn kernel_version() -> (u32, u32, u32) {
     let Ok(uts) = nix::sys::utsname::uname() else { return (0, 0, 0) };
     let release = uts.release().to_string_lossy();
     let mut parts = release.split(|c: char| !c.is_ascii_digit()).map(|p| p.parse::<u32>().unwrap_or(0));
@@ -56,6 +56,6 @@ pub fn kernel_version() -> (u32, u32, u32) {
 
 /// setns(2) takes a pidfd and a mask of namespaces since Linux 5.8 (util-linux asks for a
 /// version above 5.7.0).
-pub fn setns_takes_pidfd() -> bool {
+pub(crate) fn setns_takes_pidfd() -> bool {
     kernel_version() > (5, 7, 0)
 }

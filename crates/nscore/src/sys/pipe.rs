@@ -10,14 +10,14 @@ use std::fs::File;
 use std::os::fd::{AsFd, RawFd};
 
 /// A new pipe as (read end, write end), both `O_CLOEXEC`.
-pub fn pipe() -> Result<(File, File), i32> {
+pub(crate) fn pipe() -> Result<(File, File), i32> {
     let (read, write) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(super::errno)?;
     Ok((File::from(read), File::from(write)))
 }
 
 /// In a helper child that needs neither stdin nor stdout: closes both and makes a pipe on
 /// them, read end 0, write end 1 (so it fits under `ulimit -n 4`, at numbers its parent knows).
-pub fn pipe_on_stdin_stdout() -> Result<(File, File), i32> {
+pub(crate) fn pipe_on_stdin_stdout() -> Result<(File, File), i32> {
     // Descriptors 0 and 1 are this process's, wrapped by no File; closed or not, they are
     // free afterwards.
     let _ = nix::unistd::close(0);
@@ -27,7 +27,7 @@ pub fn pipe_on_stdin_stdout() -> Result<(File, File), i32> {
 
 /// Our write end (one descriptor, close-on-exec) of the pipe whose write end `pid` has at
 /// `fd`: opened through /proc, or without a usable /proc taken with pidfd_getfd(2).
-pub fn open_writer(pid: libc::pid_t, fd: RawFd) -> Result<File, i32> {
+pub(crate) fn open_writer(pid: libc::pid_t, fd: RawFd) -> Result<File, i32> {
     let proc_err = match std::fs::OpenOptions::new().write(true).open(format!("/proc/{pid}/fd/{fd}")) {
         Ok(file) => return Ok(file),
         Err(e) => e.raw_os_error().unwrap_or(libc::EIO),
@@ -39,13 +39,13 @@ pub fn open_writer(pid: libc::pid_t, fd: RawFd) -> Result<File, i32> {
 }
 
 /// Blocks until process `pid` (our parent, not reaped before we look) has exited.
-pub fn wait_exit(pid: libc::pid_t) {
+pub(crate) fn wait_exit(pid: libc::pid_t) {
     let Ok(pidfd) = super::ns::pidfd_open(pid) else { return };
     poll_until_not_interrupted(PollFd::new(pidfd.as_fd(), PollFlags::POLLIN));
 }
 
 /// Blocks until nobody reads the pipe `writer` writes to any more (poll(2) reports POLLERR).
-pub fn wait_readers_gone(writer: &File) {
+pub(crate) fn wait_readers_gone(writer: &File) {
     poll_until_not_interrupted(PollFd::new(writer.as_fd(), PollFlags::empty()));
 }
 

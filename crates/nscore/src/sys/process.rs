@@ -14,13 +14,13 @@ use std::os::unix::ffi::OsStrExt;
 
 /// Outcome of [`fork`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Forked {
+pub(crate) enum Forked {
     Parent { child: libc::pid_t },
     Child,
 }
 
 /// fork(2). Callers are single-threaded command-line tools, so the child may do anything.
-pub fn fork() -> Result<Forked, i32> {
+pub(crate) fn fork() -> Result<Forked, i32> {
     // SAFETY: rns binaries are single-threaded when they fork (no threads are ever spawned),
     // so the child's copy of the address space is consistent.
     let pid = check(unsafe { libc::fork() } as libc::c_long)?;
@@ -36,7 +36,7 @@ fn cstring(s: &OsStr) -> CString {
 }
 
 /// execvp(3) `file` with `argv` (`argv[0]` included). Returns only on failure, with the errno.
-pub fn execvp(file: &OsStr, argv: &[OsString]) -> i32 {
+pub(crate) fn execvp(file: &OsStr, argv: &[OsString]) -> i32 {
     let file = cstring(file);
     let args: Vec<CString> = argv.iter().map(|a| cstring(a)).collect();
     match nix::unistd::execvp(&file, &args) {
@@ -47,14 +47,14 @@ pub fn execvp(file: &OsStr, argv: &[OsString]) -> i32 {
 
 /// How a waited-for child changed state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChildState {
+pub(crate) enum ChildState {
     Exited(i32),
     Signaled(i32),
     Stopped(i32),
 }
 
 /// waitpid(2) for one child, retrying on EINTR. `untraced` adds WUNTRACED.
-pub fn wait_child(pid: libc::pid_t, untraced: bool) -> Result<ChildState, i32> {
+pub(crate) fn wait_child(pid: libc::pid_t, untraced: bool) -> Result<ChildState, i32> {
     let mut status: libc::c_int = 0;
     let options = if untraced { libc::WUNTRACED } else { 0 };
     loop {
@@ -79,35 +79,35 @@ pub fn wait_child(pid: libc::pid_t, untraced: bool) -> Result<ChildState, i32> {
 }
 
 /// kill(2).
-pub fn kill(pid: libc::pid_t, sig: libc::c_int) -> Result<(), i32> {
+pub(crate) fn kill(pid: libc::pid_t, sig: libc::c_int) -> Result<(), i32> {
     // SAFETY: plain system call with integer arguments.
     check(unsafe { libc::kill(pid, sig) } as libc::c_long).map(drop)
 }
 
 /// getpid(2).
-pub fn getpid() -> libc::pid_t {
+pub(crate) fn getpid() -> libc::pid_t {
     unistd::getpid().as_raw()
 }
 
 /// getppid(2).
-pub fn getppid() -> libc::pid_t {
+pub(crate) fn getppid() -> libc::pid_t {
     unistd::getppid().as_raw()
 }
 
 /// geteuid(2), getegid(2), getuid(2), getgid(2).
-pub fn ids() -> (libc::uid_t, libc::gid_t, libc::uid_t, libc::gid_t) {
+pub(crate) fn ids() -> (libc::uid_t, libc::gid_t, libc::uid_t, libc::gid_t) {
     (unistd::geteuid().as_raw(), unistd::getegid().as_raw(), unistd::getuid().as_raw(), unistd::getgid().as_raw())
 }
 
 /// Sets a signal's disposition to SIG_DFL or SIG_IGN.
-pub fn set_signal_default(sig: libc::c_int, ignore: bool) {
+pub(crate) fn set_signal_default(sig: libc::c_int, ignore: bool) {
     let handler = if ignore { libc::SIG_IGN } else { libc::SIG_DFL };
     // SAFETY: installing SIG_DFL/SIG_IGN runs no code of ours in signal context.
     unsafe { libc::signal(sig, handler) };
 }
 
 /// Blocks (`block = true`) or unblocks a set of signals; returns the previous mask.
-pub fn sigmask(how_block: bool, signals: &[libc::c_int]) -> Result<libc::sigset_t, i32> {
+pub(crate) fn sigmask(how_block: bool, signals: &[libc::c_int]) -> Result<libc::sigset_t, i32> {
     // SAFETY: sigset_t is plain data; sigemptyset/sigaddset initialise it; the old set is an
     // out-pointer valid for the call.
     unsafe {
@@ -124,7 +124,7 @@ pub fn sigmask(how_block: bool, signals: &[libc::c_int]) -> Result<libc::sigset_
 }
 
 /// Restores a mask saved by [`sigmask`].
-pub fn set_sigmask(mask: &libc::sigset_t) -> Result<(), i32> {
+pub(crate) fn set_sigmask(mask: &libc::sigset_t) -> Result<(), i32> {
     // SAFETY: mask is an initialised sigset_t.
     check(unsafe { libc::sigprocmask(libc::SIG_SETMASK, mask, std::ptr::null_mut()) } as libc::c_long).map(drop)
 }
@@ -132,7 +132,7 @@ pub fn set_sigmask(mask: &libc::sigset_t) -> Result<(), i32> {
 /// Dies the way a child died: resets `sig` to its default action (unless SIGKILL, which cannot
 /// be caught), unblocks it and sends it to ourselves, so our parent sees the same signal
 /// (a shell's `$?` of 128+sig). Returns only if we survived it.
-pub fn reraise(sig: libc::c_int, reset_handler: bool) {
+pub(crate) fn reraise(sig: libc::c_int, reset_handler: bool) {
     if reset_handler && sig != libc::SIGKILL {
         set_signal_default(sig, false);
     }
@@ -142,7 +142,7 @@ pub fn reraise(sig: libc::c_int, reset_handler: bool) {
 
 /// `_exit(2)`: leave without running atexit handlers or flushing stdio buffers (for forked
 /// helpers that must not flush the parent's buffered output twice).
-pub fn exit_now(status: i32) -> ! {
+pub(crate) fn exit_now(status: i32) -> ! {
     // SAFETY: _exit never returns and touches no Rust state (nix 0.29 has no wrapper).
     unsafe { libc::_exit(status) }
 }
@@ -151,7 +151,7 @@ pub fn exit_now(status: i32) -> ! {
 /// start-up ([`super::startup`]) or the Rust runtime can have installed one (execve(2) resets
 /// caught signals); without this, re-raising a child's SIGSEGV on ourselves would run that
 /// handler and we would live on instead of dying the same death.
-pub fn drop_runtime_fault_handlers() {
+pub(crate) fn drop_runtime_fault_handlers() {
     for sig in [libc::SIGSEGV, libc::SIGBUS] {
         // SAFETY: sigaction is plain data; querying with a NULL new action changes nothing.
         let mut old: libc::sigaction = unsafe { std::mem::zeroed() };

@@ -6,7 +6,7 @@ use std::ffi::{CStr, CString};
 use std::mem::MaybeUninit;
 
 /// A compiled `REG_EXTENDED | REG_NOSUB` pattern.
-pub struct PosixRegex {
+pub(crate) struct PosixRegex {
     re: Box<libc::regex_t>,
 }
 
@@ -26,7 +26,7 @@ fn c_string(s: &str) -> CString {
 
 impl PosixRegex {
     /// Compiles `pattern`; the error is regerror(3)'s message (`Unmatched ( or \(`).
-    pub fn new(pattern: &str) -> Result<PosixRegex, String> {
+    pub(crate) fn new(pattern: &str) -> Result<PosixRegex, String> {
         // util-linux compiles in the user's locale (multibyte-aware in UTF-8).
         super::locale::ctype_is_utf8();
         let pattern = c_string(pattern);
@@ -47,7 +47,7 @@ impl PosixRegex {
     }
 
     /// Whether the pattern matches somewhere in `text` (bytes, as C strings are: up to a NUL).
-    pub fn is_match(&self, text: &[u8]) -> bool {
+    pub(crate) fn is_match(&self, text: &[u8]) -> bool {
         let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
         let text = CString::new(&text[..end]).unwrap_or_default();
         // SAFETY: self.re was compiled by regcomp; text is NUL-terminated; REG_NOSUB needs

@@ -26,7 +26,7 @@ extern "C" fn forward(sig: libc::c_int) {
 
 /// Installs the forwarder for `sig` (`SA_RESTART`, empty mask), as util-linux does, for the
 /// standard signals runshare forwards (SIGTERM, SIGINT); EINVAL for a number nix cannot name.
-pub fn install_forwarder(sig: libc::c_int) -> Result<(), i32> {
+pub(crate) fn install_forwarder(sig: libc::c_int) -> Result<(), i32> {
     let sig = Signal::try_from(sig).map_err(super::errno)?;
     let action = SigAction::new(SigHandler::Handler(forward), SaFlags::SA_RESTART, SigSet::empty());
     // SAFETY: the handler only does async-signal-safe work (an atomic load and kill(2)).
@@ -34,25 +34,25 @@ pub fn install_forwarder(sig: libc::c_int) -> Result<(), i32> {
 }
 
 /// Where forwarded signals go from now on.
-pub fn forward_to(pid: libc::pid_t) {
+pub(crate) fn forward_to(pid: libc::pid_t) {
     FORWARD_TO.store(pid, Ordering::Relaxed);
 }
 
 /// `prctl(PR_SET_PDEATHSIG, sig)`.
-pub fn set_parent_death_signal(sig: libc::c_int) -> Result<(), i32> {
+pub(crate) fn set_parent_death_signal(sig: libc::c_int) -> Result<(), i32> {
     // SAFETY: prctl with integer arguments only.
     check(unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, sig as libc::c_ulong, 0, 0, 0) } as libc::c_long).map(drop)
 }
 
 /// Whether the process behind a pidfd has exited (poll(2) with timeout 0 sees it readable).
-pub fn pidfd_exited(pidfd: BorrowedFd<'_>) -> Result<bool, i32> {
+pub(crate) fn pidfd_exited(pidfd: BorrowedFd<'_>) -> Result<bool, i32> {
     let n = poll(&mut [PollFd::new(pidfd, PollFlags::POLLIN)], PollTimeout::ZERO).map_err(super::errno)?;
     Ok(n > 0)
 }
 
 /// Waits for `sig`, which the caller has blocked (a blocked signal is never ignored, even by
 /// a pid namespace's init, which SIGSTOP would not stop).
-pub fn wait_for(sig: libc::c_int) {
+pub(crate) fn wait_for(sig: libc::c_int) {
     // SAFETY: sigset_t is plain data initialised by sigemptyset/sigaddset; no siginfo wanted.
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();

@@ -68,7 +68,7 @@ fn keep_std_from_making_an_alternate_stack() {
 /// SIGPIPE back as inherited (ignored, or the default action) and drops the fault handlers
 /// (std's, or ours that kept std from installing its own).
 /// To be called first thing in `main`, while no other thread exists.
-pub fn restore_inherited_state() {
+pub(crate) fn restore_inherited_state() {
     let closed = CLOSED_AT_START.load(Ordering::Relaxed);
     for fd in 0..3 {
         if closed & (1 << fd) != 0 {

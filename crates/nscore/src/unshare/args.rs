@@ -234,7 +234,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
 /// Options util-linux 2.42 does not have (util-linux master added these two): parsed after
 /// [`OPTIONS`], so an abbreviation 2.42 resolves keeps its meaning, and left out of [`USAGE`],
 /// which stays 2.42's text.
-pub const EXTENSIONS: &[OptDef<Opt>] = &[
+pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::ClearEnv, None, "clear-env", "do not inherit environment variables from the calling process"),
     OptDef::arg(
         Opt::WhitelistEnv,
@@ -248,7 +248,7 @@ pub const EXTENSIONS: &[OptDef<Opt>] = &[
 ];
 
 /// `unshare --help` of util-linux 2.42.2, with `%s` for the program name.
-pub const USAGE: &str = "
+pub(crate) const USAGE: &str = "
 Usage:
  %s [options] [<program> [<argument>...]]
 
@@ -304,7 +304,7 @@ For more details see unshare(1).
 ";
 
 /// Where binfmt_misc lives when `--mount-binfmt`/`--load-interp` name no directory.
-pub const BINFMT_MISC: &str = "/proc/sys/fs/binfmt_misc";
+pub(crate) const BINFMT_MISC: &str = "/proc/sys/fs/binfmt_misc";
 
 /// `--setgroups` words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,7 +314,7 @@ pub enum SetgroupsWord {
 }
 
 impl SetgroupsWord {
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             SetgroupsWord::Allow => "allow",
             SetgroupsWord::Deny => "deny",
@@ -396,12 +396,12 @@ impl Default for UnshareArgs {
 }
 
 impl UnshareArgs {
-    pub fn has(&self, flag: libc::c_int) -> bool {
+    pub(crate) fn has(&self, flag: libc::c_int) -> bool {
         self.flags & flag != 0
     }
 
     /// Whether any `--<ns>=<file>` was given.
-    pub fn persists(&self) -> bool {
+    pub(crate) fn persists(&self) -> bool {
         self.persist.iter().any(Option::is_some)
     }
 }

@@ -51,7 +51,7 @@ const ROLLBACK: u8 = 2;
 /// we exec) then reads: if the process that was to exec the program reports a failure
 /// (`ROLLBACK`) it takes the mounts back; end of file (the program was exec'd, or the binds
 /// failed) keeps them. The child dies with us (parent-death signal).
-pub struct BindHelper {
+pub(crate) struct BindHelper {
     /// Our write end; the reader is the child until it has bound, then the grandchild.
     release: Option<File>,
     /// The child, until reaped.
@@ -59,7 +59,7 @@ pub struct BindHelper {
 }
 
 impl BindHelper {
-    pub fn spawn(binds: Vec<(PathBuf, PathBuf)>, prog: &str) -> Result<BindHelper> {
+    pub(crate) fn spawn(binds: Vec<(PathBuf, PathBuf)>, prog: &str) -> Result<BindHelper> {
         let ppid = process::getpid();
         match process::fork().map_err(fork_failed)? {
             Forked::Child => {
@@ -128,7 +128,7 @@ impl BindHelper {
     }
 
     /// Lets the helper bind and waits for it; a failure it reported exits with its status.
-    pub fn bind(&mut self) -> Result<()> {
+    pub(crate) fn bind(&mut self) -> Result<()> {
         let (Some(release), Some(child)) = (self.release.as_mut(), self.child.take()) else {
             return Ok(());
         };
@@ -148,13 +148,13 @@ impl BindHelper {
 
     /// In the forked program, continued by the parent once the helper has bound: the helper
     /// is no child of ours, and our end now decides about the mounts.
-    pub fn bound_by_parent(&mut self) {
+    pub(crate) fn bound_by_parent(&mut self) {
         self.child = None;
     }
 
     /// Closes our end without a word: in a process that neither execs the program nor
     /// decides about the mounts (the waiting parent, the id-map helper).
-    pub fn forget(mut self) {
+    pub(crate) fn forget(mut self) {
         self.release.take();
         self.child.take();
     }
@@ -190,13 +190,13 @@ fn write_quietly(file: &mut File, byte: u8) {
 /// runs newuidmap/newgidmap. Like util-linux's, it blocks on one close-on-exec eventfd (a
 /// single descriptor, so it works at `ulimit -n 4`); unlike it, it dies with us (parent-death
 /// signal) and is killed if we give up before releasing it, so it never outlives a failed run.
-pub struct IdmapHelper {
+pub(crate) struct IdmapHelper {
     pid: libc::pid_t,
     release: Option<EventFd>,
 }
 
 impl IdmapHelper {
-    pub fn spawn(
+    pub(crate) fn spawn(
         users: Vec<MapRange>,
         groups: Vec<MapRange>,
         bind: &mut Option<BindHelper>,
@@ -238,7 +238,7 @@ impl IdmapHelper {
 
     /// We have unshared: let the helper write the maps and wait for it; its failure status
     /// becomes ours (it printed the message).
-    pub fn finish(mut self) -> Result<()> {
+    pub(crate) fn finish(mut self) -> Result<()> {
         if let Some(release) = self.release.take() {
             let _ = release.write(GO.into());
         }

@@ -30,7 +30,7 @@ pub trait IdSource {
 
 /// getenv(3) over `vars`: the value of the first entry that starts with `name=`. A name with
 /// `=` in it can match too (`A=B` finds `A=B=C`), as in glibc; setting it later fails.
-pub fn getenv(vars: impl IntoIterator<Item = (OsString, OsString)>, name: &OsStr) -> Option<OsString> {
+pub(crate) fn getenv(vars: impl IntoIterator<Item = (OsString, OsString)>, name: &OsStr) -> Option<OsString> {
     if name.is_empty() {
         return None;
     }
@@ -57,7 +57,7 @@ pub(crate) fn whitelisted(ids: &dyn IdSource, list: &OsStr) -> Vec<(OsString, Os
 }
 
 /// The live system.
-pub struct LiveIds;
+pub(crate) struct LiveIds;
 
 impl IdSource for LiveIds {
     fn euid(&self) -> u32 {

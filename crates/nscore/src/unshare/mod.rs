@@ -5,12 +5,12 @@
 
 pub mod args;
 pub mod doc;
-pub mod helper;
+pub(crate) mod helper;
 pub mod id_source;
 pub mod idmap;
 pub mod signal_name;
 pub mod steps;
-pub mod subid;
+pub(crate) mod subid;
 
 use crate::cli::invocation::Invocation;
 use crate::error::{Error, Result};

@@ -17,13 +17,13 @@ const PROC_MOUNT_FLAGS: libc::c_ulong = libc::MS_NOSUID | libc::MS_NOEXEC | libc
 
 /// Whether an `--load-interp` definition has the `F` (fix binary) flag: util-linux then
 /// registers it before `--root`, so the interpreter is opened from the old root.
-pub fn interp_is_fixed(interp: &OsString) -> bool {
+pub(crate) fn interp_is_fixed(interp: &OsString) -> bool {
     let bytes = interp.as_bytes();
     bytes.iter().rposition(|&b| b == b':').is_some_and(|i| bytes[i..].contains(&b'F'))
 }
 
 /// A single-id map the exec'ing process writes itself: (inner, outer).
-pub type SingleId = Option<(u32, u32)>;
+pub(crate) type SingleId = Option<(u32, u32)>;
 
 /// Before anything else: become `--owner` (groups, gid, uid), then unshare(2).
 pub fn owner_and_unshare(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
@@ -75,14 +75,19 @@ pub fn bind_persistent(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) -> Resu
 }
 
 /// Takes back bind mounts, newest first.
-pub fn unbind(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) {
+pub(crate) fn unbind(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) {
     for (_, target) in binds.iter().rev() {
         let _ = k.umount_detach(target);
     }
 }
 
 /// The helper's direct write of range maps as root: `uid_map` then `gid_map`, one write each.
-pub fn write_range_maps(k: &mut dyn Kernel, pid: libc::pid_t, users: &[MapRange], groups: &[MapRange]) -> Result<()> {
+pub(crate) fn write_range_maps(
+    k: &mut dyn Kernel,
+    pid: libc::pid_t,
+    users: &[MapRange],
+    groups: &[MapRange],
+) -> Result<()> {
     for (file, ranges) in [("uid_map", users), ("gid_map", groups)] {
         if ranges.is_empty() {
             continue;

@@ -36,7 +36,7 @@ pub(super) enum Token {
 
 impl Token {
     /// The name bison's verbose errors use (after util-linux strips the first `T_`).
-    pub fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         match self {
             Token::End => "end of file",
             Token::Number(_) => "NUMBER",
@@ -96,7 +96,7 @@ fn scaled_number(digits: &str, suffix: u8) -> Result<u64, i32> {
 }
 
 impl<'a> Lexer<'a> {
-    pub fn new(src: &'a str) -> Lexer<'a> {
+    pub(crate) fn new(src: &'a str) -> Lexer<'a> {
         Lexer { src: src.as_bytes(), pos: 0, echo: String::new() }
     }
 
@@ -113,7 +113,7 @@ impl<'a> Lexer<'a> {
         self.src[at.min(self.src.len())..].iter().take_while(|b| b.is_ascii_digit()).count()
     }
 
-    pub fn next_token(&mut self) -> Token {
+    pub(crate) fn next_token(&mut self) -> Token {
         loop {
             let Some(c) = self.peek(0) else { return Token::End };
             let start = self.pos;

@@ -529,7 +529,7 @@ impl Filter {
     /// Parses without resolving columns. The string is what util-linux's scanner copies to
     /// standard output for characters outside the language (`-Q 'NS = 1'` prints `=`), also
     /// when parsing fails; lsns prints it before anything else on stdout.
-    pub fn parse_unresolved(expr: &str) -> (Result<Filter>, String) {
+    pub(crate) fn parse_unresolved(expr: &str) -> (Result<Filter>, String) {
         let mut parser = Parser {
             lexer: Lexer::new(expr),
             lookahead: None,
@@ -560,7 +560,7 @@ impl Filter {
     }
 
     /// Looks the column names up; every unknown one is reported (per occurrence).
-    pub fn resolve(&mut self, lookup: &dyn Fn(&str) -> Option<ColumnSpec>) -> Result<()> {
+    pub(crate) fn resolve(&mut self, lookup: &dyn Fn(&str) -> Option<ColumnSpec>) -> Result<()> {
         let mut errors = Vec::new();
         for name in &self.occurrences {
             if lookup(name).is_none() {
@@ -578,7 +578,8 @@ impl Filter {
     /// The distinct columns the expression uses, in order of first use (after [`resolve`]).
     ///
     /// [`resolve`]: Filter::resolve
-    pub fn holders(&self) -> Vec<ColumnSpec> {
+    #[cfg(test)]
+    pub(crate) fn holders(&self) -> Vec<ColumnSpec> {
         let mut out: Vec<ColumnSpec> = Vec::new();
         for spec in self.columns.iter().flatten() {
             if !out.iter().any(|c| c.name == spec.name) {
@@ -589,12 +590,13 @@ impl Filter {
     }
 
     /// Column names as written, one per occurrence, in order (lsns reports and counts each).
-    pub fn holder_occurrences(&self) -> &[String] {
+    pub(crate) fn holder_occurrences(&self) -> &[String] {
         &self.occurrences
     }
 
     /// Column names as written in the expression, distinct, in order of first use.
-    pub fn holder_names(&self) -> Vec<&str> {
+    #[cfg(any(test, feature = "fuzz"))]
+    pub(crate) fn holder_names(&self) -> Vec<&str> {
         self.names.iter().map(String::as_str).collect()
     }
 
@@ -619,7 +621,7 @@ impl Filter {
     /// (to 0 when it succeeds), other failures (a column that was never assigned, a regular
     /// expression matched against a number or a boolean) leave it as it was, possibly from
     /// an earlier row. `errno` is updated for the next row.
-    pub fn apply(&self, value: &dyn Fn(&str) -> Option<String>, errno: &mut i32) -> Result<bool> {
+    pub(crate) fn apply(&self, value: &dyn Fn(&str) -> Option<String>, errno: &mut i32) -> Result<bool> {
         let Some(root) = &self.root else { return Ok(true) };
         self.truth(root, value, errno).map_err(|_| Error::os("failed to apply filter", *errno))
     }
