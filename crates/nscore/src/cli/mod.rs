@@ -6,6 +6,7 @@
 pub mod getopt;
 pub mod invocation;
 
+use crate::nstype::{NsKind, KINDS};
 use getopt::{HasArg, OptSpec};
 
 /// What a command line asks for: a run with these arguments, or help, or the version
@@ -107,6 +108,13 @@ impl<Id: Copy + 'static> OptDef<Id> {
         hint: ValueHint,
     ) -> Self {
         OptDef { id, short, long: Some(long), has_arg, short_has_arg: None, value_name, help, hint }
+    }
+
+    /// The option of a namespace kind, as unshare(1) and nsenter(1) both spell it: the kind
+    /// table's letter and long name, an optional `<file>` argument (`--net[=<file>]`).
+    pub const fn namespace(id: Id, kind: NsKind, help: &'static str) -> Self {
+        let row = &KINDS[kind as usize];
+        OptDef::arg(id, Some(row.letter), row.long, HasArg::Optional, "file", help, ValueHint::File)
     }
 }
 

@@ -7,7 +7,7 @@ use super::targets::{reopen, NsTable, Opener};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
-use crate::nstype::{NsKind, KINDS};
+use crate::nstype::NsKind;
 use crate::number;
 use crate::proc::container::ContainerSpec;
 use crate::proc::ProcFs;
@@ -38,10 +38,9 @@ pub enum Opt {
     FollowContext,
 }
 
-/// A namespace option: its letter and long name are the kind table's.
+/// A namespace option (`-n`, `--net[=<file>]`), from the kind table.
 const fn ns(kind: NsKind, help: &'static str) -> OptDef<Opt> {
-    let (letter, long) = (KINDS[kind as usize].letter, KINDS[kind as usize].long);
-    OptDef::arg(Opt::Ns(kind), Some(letter), long, HasArg::Optional, "file", help, ValueHint::File)
+    OptDef::namespace(Opt::Ns(kind), kind, help)
 }
 
 /// The options in util-linux's `longopts` order, which is the order glibc lists the

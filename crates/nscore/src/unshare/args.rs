@@ -8,7 +8,7 @@ use super::subid::{ranges_of, subid};
 use crate::cli::getopt::{Getopt, HasArg, Item, Ordering};
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
-use crate::nstype::{NsKind, KINDS};
+use crate::nstype::NsKind;
 use crate::number::{parse_signed, parse_unsigned, scan_u32};
 use crate::unshare::idmap::MapRange;
 use std::ffi::OsString;
@@ -53,16 +53,7 @@ const SETGROUPS_WORDS: &[&str] = &["allow", "deny"];
 /// A namespace option: a flag as `-n`, `--net[=<file>]` in its long form; the letter and the
 /// long name are the kind table's.
 const fn ns(kind: NsKind, help: &'static str) -> OptDef<Opt> {
-    OptDef {
-        id: Opt::Ns(kind),
-        short: Some(KINDS[kind as usize].letter),
-        long: Some(KINDS[kind as usize].long),
-        has_arg: HasArg::Optional,
-        short_has_arg: Some(HasArg::No),
-        value_name: "file",
-        help,
-        hint: ValueHint::File,
-    }
+    OptDef { short_has_arg: Some(HasArg::No), ..OptDef::namespace(Opt::Ns(kind), kind, help) }
 }
 
 /// In util-linux's `longopts` order, which getopt's "ambiguous" message follows.
