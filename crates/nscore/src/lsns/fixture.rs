@@ -275,3 +275,23 @@ fn parent_and_owner_columns() {
 ";
     assert_eq!(got, want, "\n{got}");
 }
+
+/// LEVEL and INIT: user namespaces counted by NS_GET_PARENT steps up to the reader's own
+/// (`self/ns/user`), pid namespaces by their `NSpid:` fields; INIT is the member whose last
+/// `NSpid:` field is 1. Kinds without them, and processes without a `status`, stay empty.
+#[test]
+fn level_and_init_columns() {
+    let world = world("level");
+    std::fs::create_dir_all(world.root.join("self/ns")).unwrap();
+    std::fs::hard_link(world.root.join(format!("nsfs/{INIT_USER}")), world.root.join("self/ns/user")).unwrap();
+    write(&world.root.join("1/status"), "Name:\tinit\nNSpid:\t1\n");
+    write(&world.root.join("201/status"), "Name:\tserver\nPid:\t201\nNSpid:\t201\t1\n");
+    let got = world.lsns(&["-l", "-t", "user", "-t", "pid", "-o", "NS,TYPE,LEVEL,INIT,SUMMARY"]).unwrap();
+    let want = "        NS TYPE LEVEL INIT SUMMARY
+4026531836 pid      0    1 level 0, init 1
+4026531837 user     0      
+4026532200 user     1      
+4026532201 pid      1  201 level 1, init 201
+";
+    assert_eq!(got, want, "\n{got}");
+}
