@@ -7,6 +7,7 @@
 
 mod common;
 
+mod contents;
 mod docs;
 mod extras;
 mod hostile_env;

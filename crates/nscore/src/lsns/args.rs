@@ -192,6 +192,30 @@ pub const DOC: ToolDoc = ToolDoc {
              rlsns sees counts (its own mount namespace, the kinds of *--type*).",
         ),
         (
+            "What a namespace holds",
+            "More columns, rns extras shown only when named with *--output* (never by \
+             *--output-all* or *--list-columns*), tell what a namespace holds, read from \
+             /proc/_pid_ of a process in it without entering it; empty for rows of other kinds, \
+             and empty (with no message) when the process is gone or the file cannot be read. \
+             *UIDMAP*, *GIDMAP* (user): the id maps as the kernel prints them to the reader \
+             (/proc/_pid_/uid_map, gid_map), _inside_ _outside_ _count_ per line (joined with \
+             commas by *--nowrap* and *--raw*; in JSON an array of objects with the keys inside, \
+             outside and count). *OFFSETS* (time): _clock_ _secs_ _nsecs_ per clock, from \
+             /proc/_pid_/timens_offsets (JSON: objects with clock, secs, nsecs). *MOUNTS* (mnt): \
+             the number of mounts in /proc/_pid_/mountinfo; *ROOT* (mnt): _source_ _fstype_ of \
+             the mount on / (the top one). *LEVEL* (pid, user): how deep the namespace nests below \
+             the reader's own of that kind (0 for its own): for pid namespaces from the NSpid \
+             line of /proc/_pid_/status, relative to the pid namespace of the /proc read; for \
+             user namespaces by *ioctl_ns*(2) NS_GET_PARENT steps up to /proc/self/ns/user; empty \
+             when the namespace is not below it. *INIT* (pid): the PID of the namespace's init \
+             (its member whose last NSpid is 1). *SUMMARY*: one line per row from the column \
+             that fits its kind: user \"uid\" and the first three UIDMAP ranges (comma-joined, \
+             +_n_ for more), time the OFFSETS, mnt \"_n_ mounts, / _source_ _fstype_\", pid \
+             \"level _n_, init _pid_\", cgroup the cgroup v2 path of its lowest PID as the reader \
+             sees it (usually the process that made it, so the namespace's root). Try \
+             *rlsns -o NS,TYPE,NPROCS,SUMMARY*.",
+        ),
+        (
             "Ghost namespaces",
             "In the *--tree=owner* and *--tree=parent* views a parent or owner namespace that has \
              no visible process is still drawn, found through *ioctl_ns*(2) from its children.",
@@ -211,6 +235,7 @@ pub const DOC: ToolDoc = ToolDoc {
         ("rlsns 4026531836", "The processes in namespace 4026531836."),
         ("rlsns -P -o NS,TYPE,HOLDERS", "Namespaces without processes, and what keeps each alive."),
         ("rlsns -t pid -o NS,PID,CONTAINER,COMMAND", "PID namespaces with the container of each one's first process."),
+        ("rlsns -t user -o NS,PID,LEVEL,UIDMAP,GIDMAP", "User namespaces, how deep each nests, and their id maps."),
         ("rlsns --compare $$ 1234", "Which namespaces the shell shares with process 1234; exits 0 when it shares them all."),
     ],
     differences: &[

@@ -1,7 +1,8 @@
-//! lsns's 13 columns and rns's two, declared once: name, help, width hint, flags, JSON type
+//! lsns's 13 columns and rns's extras, declared once: name, help, width hint, flags, JSON type
 //! and getter. `-o` (and its completions), `--output-all`, `-H`, the filter, the man page and
 //! every output mode read this table.
 
+use super::contents;
 use super::model::{Namespace, Process};
 use super::scan::Scan;
 use crate::error::{Error, Result};
@@ -27,6 +28,14 @@ pub enum Col {
     /// rns extras (see [`EXTRA_COLUMNS`]).
     Container,
     Holders,
+    Uidmap,
+    Gidmap,
+    Offsets,
+    Mounts,
+    Root,
+    Level,
+    Init,
+    Summary,
 }
 
 /// What a getter reads: the scan, the line's namespace and its process (if any).
@@ -129,7 +138,7 @@ pub const COLUMNS: [Column; 13] = [
 
 /// Columns util-linux does not have (README "Beyond util-linux"). Reachable by `-o` (and
 /// usable in `-Q`), never part of `--output-all` or `-H`, which list util-linux's 13.
-pub(crate) const EXTRA_COLUMNS: [Column; 2] = [
+pub(crate) const EXTRA_COLUMNS: [Column; 10] = [
     Column {
         id: Col::Container,
         spec: spec("CONTAINER", 0.0, false, "container of the PID, as RUNTIME:ID (from its cgroups)", JsonType::String),
@@ -146,6 +155,55 @@ pub(crate) const EXTRA_COLUMNS: [Column; 2] = [
             let items = super::holders::holders(c.scan, c.ns);
             (!items.is_empty()).then(|| items.join(sep))
         },
+    },
+    Column {
+        id: Col::Uidmap,
+        spec: ColumnSpec {
+            wrap: true,
+            ..spec("UIDMAP", 0.0, false, "uid map of a user namespace (inside outside count)", JsonType::Value)
+        },
+        get: |c| contents::id_map(&row(c), "uid_map"),
+    },
+    Column {
+        id: Col::Gidmap,
+        spec: ColumnSpec {
+            wrap: true,
+            ..spec("GIDMAP", 0.0, false, "gid map of a user namespace (inside outside count)", JsonType::Value)
+        },
+        get: |c| contents::id_map(&row(c), "gid_map"),
+    },
+    Column {
+        id: Col::Offsets,
+        spec: ColumnSpec {
+            wrap: true,
+            ..spec("OFFSETS", 0.0, false, "clock offsets of a time namespace (clock secs nsecs)", JsonType::Value)
+        },
+        get: |c| contents::offsets(&row(c)),
+    },
+    Column {
+        id: Col::Mounts,
+        spec: spec("MOUNTS", 0.0, true, "number of mounts in a mount namespace", JsonType::Number),
+        get: |c| contents::mounts(&row(c)).map(|(n, _)| n.to_string()),
+    },
+    Column {
+        id: Col::Root,
+        spec: spec("ROOT", 0.0, false, "source and type of what a mount namespace has at /", JsonType::String),
+        get: |c| contents::mounts(&row(c)).and_then(|(_, root)| root),
+    },
+    Column {
+        id: Col::Level,
+        spec: spec("LEVEL", 0.0, true, "nesting depth of a pid or user namespace below the reader's", JsonType::Number),
+        get: |c| contents::level(&row(c)).map(|l| l.to_string()),
+    },
+    Column {
+        id: Col::Init,
+        spec: spec("INIT", 0.0, true, "PID of a pid namespace's init", JsonType::Number),
+        get: |c| contents::init(&row(c)).map(|p| p.to_string()),
+    },
+    Column {
+        id: Col::Summary,
+        spec: spec("SUMMARY", 0.0, false, "what the namespace holds, in one line", JsonType::String),
+        get: |c| contents::summary(&row(c)),
     },
 ];
 
@@ -164,7 +222,7 @@ pub const NAMES: [&str; COLUMNS.len() + EXTRA_COLUMNS.len()] = {
     names
 };
 
-/// util-linux's columns with their `-H` help, as the man page lists them (rns's two are
+/// util-linux's columns with their `-H` help, as the man page lists them (rns's extras are
 /// described in its notes).
 pub(crate) const DOCS: [(&str, &str); COLUMNS.len()] = {
     let mut docs = [("", ""); COLUMNS.len()];
@@ -180,6 +238,13 @@ pub(crate) const DOCS: [(&str, &str); COLUMNS.len()] = {
 fn container_of(scan: &Scan, pid: i32) -> Option<crate::proc::container::Container> {
     let text = std::fs::read_to_string(scan.procfs.root().join(format!("{pid}/cgroup"))).ok()?;
     crate::proc::container::from_cgroup(&text)
+}
+
+/// A cell as the contents getters read it: through the line's process, else the
+/// namespace's representative.
+fn row<'a>(c: &Cell<'a>) -> contents::Row<'a> {
+    let proc = c.proc.or_else(|| c.ns.rep.map(|r| &c.scan.procs[r]));
+    contents::Row { scan: c.scan, ns: c.ns, pid: proc.map(|p| p.pid), one_line: c.no_wrap && !c.json, json: c.json }
 }
 
 fn uid_of(c: &Cell<'_>) -> u32 {
@@ -266,11 +331,16 @@ mod tests {
     #[test]
     fn every_col_has_its_row() {
         use Col::*;
-        let all = [Ns, Type, Path, Nprocs, Pid, Ppid, Command, Uid, User, Netnsid, Nsfs, Pns, Ons, Container, Holders];
+        let all = [
+            Ns, Type, Path, Nprocs, Pid, Ppid, Command, Uid, User, Netnsid, Nsfs, Pns, Ons, Container, Holders, Uidmap,
+            Gidmap, Offsets, Mounts, Root, Level, Init, Summary,
+        ];
         for col in all {
             match col {
                 Ns | Type | Path | Nprocs | Pid | Ppid | Command | Uid | User | Netnsid | Nsfs | Pns | Ons
-                | Container | Holders => assert_eq!(col.column().id, col),
+                | Container | Holders | Uidmap | Gidmap | Offsets | Mounts | Root | Level | Init | Summary => {
+                    assert_eq!(col.column().id, col)
+                }
             }
         }
         assert_eq!(COLUMNS.len() + EXTRA_COLUMNS.len(), all.len());

@@ -275,3 +275,94 @@ fn parent_and_owner_columns() {
 ";
     assert_eq!(got, want, "\n{got}");
 }
+
+/// LEVEL and INIT: user namespaces counted by NS_GET_PARENT steps up to the reader's own
+/// (`self/ns/user`), pid namespaces by their `NSpid:` fields; INIT is the member whose last
+/// `NSpid:` field is 1. Kinds without them, and processes without a `status`, stay empty.
+#[test]
+fn level_and_init_columns() {
+    let world = world("level");
+    std::fs::create_dir_all(world.root.join("self/ns")).unwrap();
+    std::fs::hard_link(world.root.join(format!("nsfs/{INIT_USER}")), world.root.join("self/ns/user")).unwrap();
+    write(&world.root.join("1/status"), "Name:\tinit\nNSpid:\t1\n");
+    write(&world.root.join("201/status"), "Name:\tserver\nPid:\t201\nNSpid:\t201\t1\n");
+    let got = world.lsns(&["-l", "-t", "user", "-t", "pid", "-o", "NS,TYPE,LEVEL,INIT,SUMMARY"]).unwrap();
+    let want = "        NS TYPE LEVEL INIT SUMMARY
+4026531836 pid      0    1 level 0, init 1
+4026531837 user     0      
+4026532200 user     1      
+4026532201 pid      1  201 level 1, init 201
+";
+    assert_eq!(got, want, "\n{got}");
+}
+
+/// UIDMAP, GIDMAP, OFFSETS, MOUNTS, ROOT and SUMMARY read through the row's representative,
+/// typed in JSON: records as arrays of objects, MOUNTS a number; a file that is missing (the
+/// initial user namespace's `gid_map` here) is null.
+#[test]
+fn contents_columns_in_json() {
+    let world = world("contents");
+    write(&world.root.join("1/uid_map"), "         0          0 4294967295\n");
+    write(&world.root.join("200/uid_map"), "         0       1000          1\n         1     100000      65536\n");
+    write(&world.root.join("200/gid_map"), "         0       1000          1\n");
+    write(&world.root.join("1/timens_offsets"), "monotonic      86400         0\nboottime           0         0\n");
+    let mountinfo = "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n23 22 0:5 / /proc rw - proc proc rw\n";
+    write(&world.root.join("1/mountinfo"), mountinfo);
+    let got = world.lsns(&[
+        "-J",
+        "-t",
+        "user",
+        "-t",
+        "time",
+        "-t",
+        "mnt",
+        "-o",
+        "NS,UIDMAP,GIDMAP,OFFSETS,MOUNTS,ROOT,SUMMARY",
+    ]);
+    let want = r#"{
+   "namespaces": [
+      {
+         "ns": 4026531834,
+         "uidmap": null,
+         "gidmap": null,
+         "offsets": [{"clock":"monotonic","secs":86400,"nsecs":0},{"clock":"boottime","secs":0,"nsecs":0}],
+         "mounts": null,
+         "root": null,
+         "summary": "monotonic 86400 0,boottime 0 0"
+      },{
+         "ns": 4026531837,
+         "uidmap": [{"inside":0,"outside":0,"count":4294967295}],
+         "gidmap": null,
+         "offsets": null,
+         "mounts": null,
+         "root": null,
+         "summary": "uid 0 0 4294967295"
+      },{
+         "ns": 4026531841,
+         "uidmap": null,
+         "gidmap": null,
+         "offsets": null,
+         "mounts": 2,
+         "root": "/dev/sda1 ext4",
+         "summary": "2 mounts, / /dev/sda1 ext4"
+      },{
+         "ns": 4026532200,
+         "uidmap": [{"inside":0,"outside":1000,"count":1},{"inside":1,"outside":100000,"count":65536}],
+         "gidmap": [{"inside":0,"outside":1000,"count":1}],
+         "offsets": null,
+         "mounts": null,
+         "root": null,
+         "summary": "uid 0 1000 1,1 100000 65536"
+      }
+   ]
+}
+"#;
+    assert_eq!(got.as_deref(), Ok(want), "\n{got:?}");
+    // -r joins a map's ranges with commas
+    let got = world.lsns(&["-r", "-n", "-t", "user", "-o", "UIDMAP"]).unwrap();
+    assert_eq!(got, "0\\x200\\x204294967295\n0\\x201000\\x201,1\\x20100000\\x2065536\n");
+    // SUMMARY shows the first three ranges and counts the rest
+    write(&world.root.join("200/uid_map"), "0 1000 1\n1 2000 1\n2 3000 1\n3 4000 1\n4 5000 1\n");
+    let got = world.lsns(&["-l", "-n", "-t", "user", "-o", "SUMMARY"]).unwrap();
+    assert_eq!(got, "uid 0 0 4294967295\nuid 0 1000 1,1 2000 1,2 3000 1,+2\n");
+}

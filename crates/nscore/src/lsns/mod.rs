@@ -4,6 +4,7 @@
 pub mod args;
 pub mod columns;
 pub(crate) mod compare;
+pub(crate) mod contents;
 pub(crate) mod holders;
 pub mod kernel;
 pub(crate) mod lookups;

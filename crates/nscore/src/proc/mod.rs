@@ -8,6 +8,7 @@
 //! a scan that met one has no answer to give.
 
 pub mod container;
+pub(crate) mod contents;
 
 use crate::byte_text::{carried_bytes, carry_bytes};
 use crate::sys::at::{open_at, open_dir_path, read_link_at, stat_at};

@@ -1,0 +1,183 @@
+//! What a namespace holds, read from `/proc` without entering it (rns's UIDMAP, GIDMAP,
+//! OFFSETS, MOUNTS, ROOT, LEVEL, INIT and SUMMARY columns). Each getter reads only when its
+//! column is shown or filtered on, through a process in the namespace; a process gone or a
+//! file the reader may not read gives an empty cell and no message.
+
+use super::model::Namespace;
+use super::scan::Scan;
+use crate::nstype::NsKind;
+use crate::proc::contents::{mountinfo_summary, parse_id_map, parse_nspid, parse_time_offsets};
+use crate::sys::ns::NsIoctl;
+use std::os::fd::{AsFd, OwnedFd};
+
+/// How much of a `/proc/PID` file is read (a mount table of tens of thousands of mounts).
+const READ_MAX: usize = 64 << 20;
+
+/// How deep pid and user namespaces nest at most (the kernel's limit is 32).
+const MAX_DEPTH: usize = 33;
+
+/// How many id-map ranges SUMMARY shows before it counts the rest (`+N`).
+pub(crate) const SUMMARY_RANGES: usize = 3;
+
+/// What a contents getter reads: the scan, the row's namespace, the process read through
+/// (the row's, else the namespace's representative) and how the cell is printed.
+#[derive(Clone, Copy)]
+pub(crate) struct Row<'a> {
+    pub scan: &'a Scan,
+    pub ns: &'a Namespace,
+    pub pid: Option<i32>,
+    /// `-W`/`-r` (not `-J`): lines joined with `,`.
+    pub one_line: bool,
+    /// `-J`: records as JSON values.
+    pub json: bool,
+}
+
+/// `PID/<name>` of the row's process as text.
+fn read(c: &Row<'_>, name: &str) -> Option<String> {
+    let pid = c.pid?;
+    let bytes = c.scan.dir.as_ref()?.read(&format!("{pid}/{name}"), READ_MAX)?;
+    String::from_utf8(bytes).ok()
+}
+
+/// A cell of records: with `-J` a JSON array of the records as objects (`as_json`), else
+/// a line each (`as_text`), `,`-joined with `-W`/`-r`; empty when there are none.
+fn records<T>(c: &Row<'_>, items: &[T], as_json: fn(&T) -> String, as_text: fn(&T) -> String) -> Option<String> {
+    if c.json {
+        return Some(format!("[{}]", items.iter().map(as_json).collect::<Vec<_>>().join(",")));
+    }
+    let lines: Vec<String> = items.iter().map(as_text).collect();
+    (!lines.is_empty()).then(|| lines.join(if c.one_line { "," } else { "\n" }))
+}
+
+/// UIDMAP or GIDMAP (`file`: `uid_map` or `gid_map`) of a user namespace: `inside outside
+/// count` per range; with `-J` an array of objects.
+pub(crate) fn id_map(c: &Row<'_>, file: &str) -> Option<String> {
+    if c.ns.kind != NsKind::User {
+        return None;
+    }
+    let ranges = parse_id_map(&read(c, file)?);
+    records(
+        c,
+        &ranges,
+        |r| format!("{{\"inside\":{},\"outside\":{},\"count\":{}}}", r.inside, r.outside, r.count),
+        |r| format!("{} {} {}", r.inside, r.outside, r.count),
+    )
+}
+
+/// OFFSETS of a time namespace: `clock secs nsecs` per clock; with `-J` an array of objects.
+pub(crate) fn offsets(c: &Row<'_>) -> Option<String> {
+    if c.ns.kind != NsKind::Time {
+        return None;
+    }
+    let clocks = parse_time_offsets(&read(c, "timens_offsets")?);
+    records(
+        c,
+        &clocks,
+        |o| format!("{{\"clock\":\"{}\",\"secs\":{},\"nsecs\":{}}}", o.clock, o.secs, o.nsecs),
+        |o| format!("{} {} {}", o.clock, o.secs, o.nsecs),
+    )
+}
+
+/// MOUNTS and ROOT of a mount namespace: the number of mounts and `source fstype` at `/`.
+pub(crate) fn mounts(c: &Row<'_>) -> Option<(usize, Option<String>)> {
+    if c.ns.kind != NsKind::Mnt {
+        return None;
+    }
+    let (count, root) = mountinfo_summary(&read(c, "mountinfo")?);
+    Some((count, root.map(|(source, fstype)| format!("{source} {fstype}"))))
+}
+
+/// LEVEL: how deep a pid or user namespace nests below the reader's own of that kind.
+pub(crate) fn level(c: &Row<'_>) -> Option<usize> {
+    match c.ns.kind {
+        // NSpid lists the pid in the /proc's pid namespace and in each one below it.
+        NsKind::Pid => Some(parse_nspid(&read(c, "status")?)?.len() - 1),
+        NsKind::User => user_level(c.scan, c.pid?),
+        _ => None,
+    }
+}
+
+/// NS_GET_PARENT steps from `PID/ns/user` up to the reader's own user namespace
+/// (`self/ns/user` of the /proc read); `None` when the walk ends above it or is refused.
+fn user_level(scan: &Scan, pid: i32) -> Option<usize> {
+    let dir = scan.dir.as_ref()?;
+    let own = scan.kernel.inode(dir.open("self/ns/user").ok()?.as_fd()).ok()?;
+    let mut ns: OwnedFd = dir.open(&format!("{pid}/ns/user")).ok()?.into();
+    for depth in 0..MAX_DEPTH {
+        if scan.kernel.inode(ns.as_fd()).ok()? == own {
+            return Some(depth);
+        }
+        ns = scan.kernel.related(ns.as_fd(), NsIoctl::GetParent).ok()?;
+    }
+    None
+}
+
+/// INIT: the pid (in the /proc read) of a pid namespace's init, the member whose innermost
+/// `NSpid:` field is 1. The lowest pid is asked first: it is usually the init.
+pub(crate) fn init(c: &Row<'_>) -> Option<i32> {
+    if c.ns.kind != NsKind::Pid {
+        return None;
+    }
+    init_of(c.scan, c.ns)
+}
+
+fn init_of(scan: &Scan, ns: &Namespace) -> Option<i32> {
+    let dir = scan.dir.as_ref()?;
+    let mut pids: Vec<i32> = ns.procs.iter().map(|&p| scan.procs[p].pid).collect();
+    pids.sort_unstable();
+    pids.into_iter().find(|pid| {
+        let status = dir.read(&format!("{pid}/status"), READ_MAX).and_then(|b| String::from_utf8(b).ok());
+        status.and_then(|s| parse_nspid(&s)).is_some_and(|nspid| nspid.last() == Some(&1))
+    })
+}
+
+/// SUMMARY: the contents column that fits the row's kind, on one line.
+///
+/// user: `uid` and the first [`SUMMARY_RANGES`] ranges of UIDMAP, `,`-joined (`+N` for the
+/// rest); time: OFFSETS `,`-joined; mnt: `N mounts, / SOURCE FSTYPE`; pid: `level N, init
+/// PID`; cgroup: the cgroup (v2) path of the namespace's lowest pid as the reader sees it
+/// (usually the process that made it, so the namespace's root).
+pub(crate) fn summary(c: &Row<'_>) -> Option<String> {
+    let one_line = Row { one_line: true, json: false, ..*c };
+    let c = &one_line;
+    match c.ns.kind {
+        NsKind::User => {
+            let ranges = parse_id_map(&read(c, "uid_map")?);
+            let mut shown: Vec<String> =
+                ranges.iter().take(SUMMARY_RANGES).map(|r| format!("{} {} {}", r.inside, r.outside, r.count)).collect();
+            if ranges.len() > SUMMARY_RANGES {
+                shown.push(format!("+{}", ranges.len() - SUMMARY_RANGES));
+            }
+            (!shown.is_empty()).then(|| format!("uid {}", shown.join(",")))
+        }
+        NsKind::Time => offsets(c),
+        NsKind::Mnt => {
+            let (count, root) = mounts(c)?;
+            Some(match root {
+                Some(root) => format!("{count} mounts, / {root}"),
+                None => format!("{count} mounts"),
+            })
+        }
+        NsKind::Pid => {
+            let parts: Vec<String> = [level(c).map(|l| format!("level {l}")), init(c).map(|p| format!("init {p}"))]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        }
+        NsKind::Cgroup => cgroup_root(c),
+        NsKind::Uts | NsKind::Net | NsKind::Ipc => entered_summary(c),
+    }
+}
+
+/// SUMMARY of the kinds only the namespace itself can answer (uts: HOSTNAME, net: IFACES,
+/// ipc: IPCOBJS), asked from a worker that enters it: wired where those columns live.
+fn entered_summary(_c: &Row<'_>) -> Option<String> {
+    None
+}
+
+/// The cgroup v2 path (`0::PATH`) of the row's process as the reader sees it.
+fn cgroup_root(c: &Row<'_>) -> Option<String> {
+    let text = read(c, "cgroup")?;
+    text.lines().find_map(|l| l.strip_prefix("0::")).map(str::to_string)
+}

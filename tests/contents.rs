@@ -1,0 +1,127 @@
+//! rlsns's columns of what a namespace holds, read from /proc (UIDMAP, GIDMAP, OFFSETS,
+//! MOUNTS, ROOT, LEVEL, INIT, SUMMARY), against namespaces built in a throwaway world, in
+//! every output mode and in filters; and as an unprivileged user.
+
+use crate::common::{assert_text, ours, privileged, python3, throwaway_world};
+
+/// Shell helpers for the scripts: a namespace's inode, a process's first child (waited for),
+/// a comparison that prints `NAME-ok` or what differs.
+const PRELUDE: &str = r#"
+ino() { stat -L -c %i "$1"; }
+kid() { for _ in $(seq 200); do c=$(cat /proc/$1/task/$1/children 2>/dev/null); [ -n "$c" ] && { echo ${c%% *}; return; }; sleep 0.05; done; }
+check() { if [ "$2" = "$3" ]; then echo "$1-ok"; else printf '%s: got [%s] want [%s]\n' "$1" "$2" "$3"; fi; }
+"#;
+
+/// Runs `script` in a throwaway world (new mount and pid namespaces, root) with `$LSNS` and
+/// `$RS` our rlsns and runshare.
+fn world(script: &str) -> crate::common::Outcome {
+    throwaway_world("rns-contents", PRELUDE, script, &[("LSNS", ours("lsns")), ("RS", ours("unshare"))])
+}
+
+/// Id maps, time offsets and mounts of namespaces made for the purpose, in the list, raw,
+/// `-W` table and JSON layouts, filtered on, and SUMMARY of each kind.
+#[test]
+fn rlsns_maps_offsets_and_mounts() {
+    if !privileged("rlsns_maps_offsets_and_mounts") || !python3(module_path!()) {
+        return;
+    }
+    let script = r#"
+"$RS" --map-users 0:100000:10 --map-users 10:200000:5 --map-groups 0:300000:7 sleep 1000 & U=$!
+"$RS" -T --monotonic 86400 --boottime 3600 -f sleep 1000 & T=$!
+"$RS" -m --propagation private sh -c 'mount -t tmpfs rns-a /mnt && mkdir /mnt/b && mount -t tmpfs rns-b /mnt/b && exec sleep 1000' & M=$!
+T1=$(kid $T)
+for _ in $(seq 200); do [ "$(ino /proc/$M/ns/mnt)" != "$(ino /proc/$$/ns/mnt)" ] && grep -q rns-b /proc/$M/mountinfo && break; sleep 0.05; done
+for _ in $(seq 200); do [ -s /proc/$U/uid_map ] && [ "$(ino /proc/$U/ns/user)" != "$(ino /proc/$$/ns/user)" ] && break; sleep 0.05; done
+UNS=$(ino /proc/$U/ns/user); TNS=$(ino /proc/$T1/ns/time); MNS=$(ino /proc/$M/ns/mnt)
+check list-uidmap "$("$LSNS" -l -n -o UIDMAP -Q "NS == $UNS")" "0 100000 10
+10 200000 5"
+check raw-maps "$("$LSNS" -r -n -o NS,UIDMAP,GIDMAP -Q "NS == $UNS")" "$UNS 0\x20100000\x2010,10\x20200000\x205 0\x20300000\x207"
+check nowrap-offsets "$("$LSNS" -W -n -o OFFSETS -Q "NS == $TNS")" "monotonic 86400 0,boottime 3600 0"
+check list-offsets "$("$LSNS" -l -n -o OFFSETS -Q "NS == $TNS")" "monotonic 86400 0
+boottime 3600 0"
+BASE=$(wc -l < /proc/$$/mountinfo)
+check base-mounts "$("$LSNS" -l -n -o MOUNTS -Q "NS == $(ino /proc/$$/ns/mnt)")" "$BASE"
+check mounts "$("$LSNS" -l -n -o MOUNTS -Q "NS == $MNS")" "$((BASE + 2))"
+ROOT=$(awk '$5 == "/" { for (i = 7; $i != "-"; i++); r = $(i + 2) " " $(i + 1) } END { print r }' /proc/$M/mountinfo)
+check root "$("$LSNS" -l -n -o ROOT -Q "NS == $MNS")" "$ROOT"
+check filter-mounts "$("$LSNS" -l -n -o NS -Q "MOUNTS == $((BASE + 2))")" "$MNS"
+check filter-summary "$("$LSNS" -l -n -o NS -Q 'SUMMARY =~ "^uid 0 100000 10,10 200000 5$"')" "$UNS"
+# other kinds' rows are empty
+check other-kinds "$("$LSNS" -r -n -o UIDMAP,OFFSETS,MOUNTS,ROOT -Q "NS == $(ino /proc/$$/ns/net)")" "   "
+"$LSNS" -J -o NS,UIDMAP,GIDMAP,OFFSETS,MOUNTS,ROOT,SUMMARY | /usr/bin/python3 -c 'import json, sys
+want = {
+    int(sys.argv[1]): {"uidmap": [{"inside": 0, "outside": 100000, "count": 10}, {"inside": 10, "outside": 200000, "count": 5}],
+                       "gidmap": [{"inside": 0, "outside": 300000, "count": 7}], "offsets": None, "mounts": None,
+                       "summary": "uid 0 100000 10,10 200000 5"},
+    int(sys.argv[2]): {"offsets": [{"clock": "monotonic", "secs": 86400, "nsecs": 0}, {"clock": "boottime", "secs": 3600, "nsecs": 0}],
+                       "uidmap": None, "summary": "monotonic 86400 0,boottime 3600 0"},
+    int(sys.argv[3]): {"mounts": int(sys.argv[4]), "root": sys.argv[5], "uidmap": None,
+                       "summary": "%s mounts, / %s" % (sys.argv[4], sys.argv[5])},
+}
+rows = {n["ns"]: n for n in json.load(sys.stdin)["namespaces"]}
+bad = [(ns, k, rows.get(ns, {}).get(k), v) for ns, w in want.items() for k, v in w.items() if rows.get(ns, {}).get(k, "missing") != v]
+print("json-ok" if not bad else bad)' $UNS $TNS $MNS $((BASE + 2)) "$ROOT"
+kill $U $T $M
+"#;
+    let out = world(script);
+    let want = "list-uidmap-ok\nraw-maps-ok\nnowrap-offsets-ok\nlist-offsets-ok\nbase-mounts-ok\nmounts-ok\nroot-ok\n\
+                filter-mounts-ok\nfilter-summary-ok\nother-kinds-ok\njson-ok\n";
+    assert_text(&format!("contents columns (stderr: {})", out.stderr), want, &out.stdout);
+}
+
+/// LEVEL and INIT of nested pid and user namespaces (`runshare -U -r -p -f runshare -U -r -p
+/// -f sleep`): in the list, the process tree, the parent tree, JSON and filters.
+#[test]
+fn rlsns_levels_of_nested_namespaces() {
+    if !privileged("rlsns_levels_of_nested_namespaces") || !python3(module_path!()) {
+        return;
+    }
+    let script = r#"
+"$RS" -U -r -p -f "$RS" -U -r -p -f sleep 1000 & N=$!
+N1=$(kid $N); N2=$(kid $N1)
+U1=$(ino /proc/$N/ns/user); U2=$(ino /proc/$N1/ns/user); P0=$(ino /proc/$$/ns/pid); P1=$(ino /proc/$N1/ns/pid); P2=$(ino /proc/$N2/ns/pid)
+check list "$("$LSNS" -l -n -o NS,TYPE,LEVEL,INIT,SUMMARY -t pid | tr -s ' ')" "$P0 pid 0 1 level 0, init 1
+$P1 pid 1 $N1 level 1, init $N1
+$P2 pid 2 $N2 level 2, init $N2"
+check user-levels "$("$LSNS" -l -n -o NS,LEVEL -t user -Q "NS == $U1 || NS == $U2" | tr -s ' ')" "$U1 1
+$U2 2"
+check filter-level "$("$LSNS" -l -n -o NS -Q 'LEVEL == 2 && TYPE == "pid"')" "$P2"
+check filter-init "$("$LSNS" -l -n -o NS -Q "INIT == $N1")" "$P1"
+# the parent tree nests P2 under P1 under P0
+"$LSNS" --tree=parent -n -o NS,LEVEL,INIT -t pid > /tmp/tree
+check parent-tree "$(sed 's/  */ /g' /tmp/tree)" "$P0 0 1
+\`-$P1 1 $N1
+ \`-$P2 2 $N2"
+# the process tree (COMMAND draws it) shows the columns on each line
+check process-tree "$("$LSNS" -n -o NS,LEVEL,COMMAND -t pid -Q "NS == $P2" | tr -s ' ')" "$P2 2 sleep 1000"
+"$LSNS" -J -o NS,TYPE,LEVEL,INIT -t pid -t user | /usr/bin/python3 -c 'import json, sys
+a = [int(x) for x in sys.argv[1:]]
+want = {a[0]: (1, None), a[1]: (2, None), a[2]: (0, 1), a[3]: (1, a[5]), a[4]: (2, a[6])}
+rows = {n["ns"]: (n["level"], n["init"]) for n in json.load(sys.stdin)["namespaces"]}
+bad = {ns: rows.get(ns) for ns, w in want.items() if rows.get(ns) != w}
+print("json-ok" if not bad else bad)' $U1 $U2 $P0 $P1 $P2 $N1 $N2
+kill $N
+"#;
+    let out = world(script);
+    let want = "list-ok\nuser-levels-ok\nfilter-level-ok\nfilter-init-ok\nparent-tree-ok\nprocess-tree-ok\njson-ok\n";
+    assert_text(&format!("LEVEL and INIT (stderr: {})", out.stderr), want, &out.stdout);
+}
+
+/// As nobody in a user namespace of its own, what the kernel does not let rlsns see stays
+/// empty: the pid namespace's init (root's pid 1) is no member it can read, so INIT is empty;
+/// no message, exit 0. Its own user namespace is level 0, with nobody mapped to root.
+#[test]
+fn rlsns_contents_unprivileged() {
+    if !privileged("rlsns_contents_unprivileged") {
+        return;
+    }
+    let script = r#"
+OUT=$(setpriv --reuid 65534 --regid 65534 --clear-groups "$RS" -U -r sh -c '"$LSNS" -n -r -t user -t pid -o TYPE,UIDMAP,GIDMAP,OFFSETS,MOUNTS,ROOT,LEVEL,INIT,SUMMARY; echo "rc=$?"' 2>/tmp/err)
+check unprivileged "$OUT" "pid      0  level\x200
+user 0\x2065534\x201 0\x2065534\x201    0  uid\x200\x2065534\x201
+rc=0"
+check no-message "$(cat /tmp/err)" ""
+"#;
+    let out = world(script);
+    assert_text(&format!("unprivileged (stderr: {})", out.stderr), "unprivileged-ok\nno-message-ok\n", &out.stdout);
+}
