@@ -3,7 +3,8 @@
 //! run (alternating, several runs each, medians, ratio), with CPU time and peak RSS (GNU
 //! time), rlsns's system calls per process (strace), and a check that both print the same
 //! number of lines (and, for `-J`, the same JSON): the run fails when they do not. Each time
-//! is also given as a ratio to a floor, the walk's system calls alone ([`floor`]).
+//! is also given as a ratio to a floor, the walk's system calls alone ([`floor`]). rns's own
+//! invocations (new columns) are timed against rlsns's default listing instead.
 //!
 //! The world: G groups, each a fresh mnt/uts/ipc/net/pid/cgroup namespace (made by
 //! `/usr/bin/unshare`) holding a shell and P sleeping processes. Everything lives in a pid
@@ -48,6 +49,10 @@ impl BenchArgs {
 /// The invocations measured, as argument lists.
 const INVOCATIONS: &[&[&str]] = &[&[], &["-J"], &["--output-all"], &["-t", "net"]];
 
+/// rns's own invocations, which util-linux cannot run: each is timed against rlsns's default
+/// listing in the same world (issue #14 asks SUMMARY to stay within twice its time).
+const RNS_ONLY: &[&[&str]] = &[&["-o", "NS,TYPE,NPROCS,SUMMARY"]];
+
 pub fn run(workspace: &Path, args: &BenchArgs) -> Result<()> {
     let status = Command::new("cargo")
         .args(["build", "--release", "--quiet", "--bin", "rlsns"])
@@ -83,8 +88,10 @@ pub fn run(workspace: &Path, args: &BenchArgs) -> Result<()> {
         std::fs::write(path, format!("[\n{}\n]\n", rows.join(",\n")))?;
         eprintln!("wrote {}", path.display());
     }
+    // rns-only rows have no util-linux output to compare with.
+    let compared = rows.iter().filter(|r| !r.contains("\"x_default\""));
     let differ: Vec<&String> =
-        rows.iter().filter(|r| field(r, "same_rows") != "true" || field(r, "same_json") == "false").collect();
+        compared.filter(|r| field(r, "same_rows") != "true" || field(r, "same_json") == "false").collect();
     if !differ.is_empty() {
         for r in &differ {
             eprintln!("rlsns and lsns differ: {} processes, args '{}'", field(r, "processes"), field(r, "args"));
@@ -142,11 +149,38 @@ fn field<'a>(row: &'a str, key: &str) -> &'a str {
     let pat = format!("\"{key}\": ");
     let start = row.find(&pat).map(|i| i + pat.len()).unwrap_or(row.len());
     let rest = &row[start..];
+    // A string value ends at its closing quote (args may hold commas), a number at `,` or `}`.
+    if let Some(string) = rest.strip_prefix('"') {
+        return &string[..string.find('"').unwrap_or(string.len())];
+    }
     let end = rest.find([',', '}']).unwrap_or(rest.len());
-    rest[..end].trim_matches('"')
+    &rest[..end]
 }
 
 fn print_table(rows: &[String]) {
+    let (rns_only, rows): (Vec<&String>, Vec<&String>) = rows.iter().partition(|r| r.contains("\"x_default\""));
+    print_lsns_table(&rows);
+    if !rns_only.is_empty() {
+        println!("\nrns only, against rlsns's default listing in the same world:");
+        println!(
+            "{:>9} {:>6} {:<28} {:>10} {:>11} {:>9}",
+            "processes", "ns", "args", "rlsns ms", "default ms", "x default"
+        );
+        for r in rns_only {
+            println!(
+                "{:>9} {:>6} {:<28} {:>10} {:>11} {:>9}",
+                field(r, "processes"),
+                field(r, "namespaces"),
+                field(r, "args"),
+                field(r, "rlsns_ms"),
+                field(r, "rlsns_default_ms"),
+                field(r, "x_default"),
+            );
+        }
+    }
+}
+
+fn print_lsns_table(rows: &[&String]) {
     println!(
         "{:>9} {:>6} {:<14} {:>10} {:>10} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>9} {:>9} {:>7}",
         "processes",
@@ -239,6 +273,19 @@ pub fn world(args: &[String]) -> Result<()> {
             floor,
         };
         println!("{}", m.json());
+    }
+    for inv in RNS_ONLY {
+        let (mut extra, mut default) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            extra.push(time(&rlsns, inv));
+            default.push(time(&rlsns, &[]));
+        }
+        let (extra, default) = (ms(median(extra)), ms(median(default)));
+        println!(
+            "{{\"processes\": {procs}, \"namespaces\": {namespaces}, \"args\": \"{}\", \"rlsns_ms\": {extra:.2}, \"rlsns_default_ms\": {default:.2}, \"x_default\": {:.2}}}",
+            inv.join(" "),
+            extra / default.max(0.001)
+        );
     }
     Ok(())
 }
