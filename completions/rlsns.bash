@@ -74,7 +74,7 @@ _rlsns() {
             ;;
     esac
     if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-J --json -p --task -h --help -o --output --output-all -P --persistent -Q --filter -u --notruncate -V --version -n --noheadings -W --nowrap -l --list -r --raw -t --type -T --tree -H --list-columns --threads --compare' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-J --json -p --task -h --help -o --output --output-all -P --persistent -Q --filter -u --notruncate -V --version -n --noheadings -W --nowrap -l --list -r --raw -t --type -T --tree -H --list-columns --threads --compare --all-mounts' -- "$cur")
         return 0
     fi
     COMPREPLY=() # the operand has no completion

@@ -7,6 +7,7 @@
 
 mod common;
 
+mod all_mounts;
 mod contents;
 mod docs;
 mod extras;

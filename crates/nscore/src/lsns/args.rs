@@ -32,6 +32,7 @@ pub enum Opt {
     Version,
     Threads,
     Compare,
+    AllMounts,
 }
 
 /// The `-t` names, in the kind table's order (the order of lsns's help text).
@@ -95,6 +96,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
 pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::Threads, None, "threads", "also scan threads (/proc/PID/task/TID/ns)"),
     OptDef::flag(Opt::Compare, None, "compare", "compare the namespaces of two processes"),
+    OptDef::flag(Opt::AllMounts, None, "all-mounts", "find bind mounts in every mount namespace"),
 ];
 
 /// `lsns --help`, with `%s` for the program name.
@@ -160,6 +162,7 @@ pub const DOC: ToolDoc = ToolDoc {
         ("type", "May be given more than once."),
         ("threads", "Not only each process's namespaces are read but every thread's: a thread that called unshare(2) or setns(2) and so is in a namespace of its own is listed, as a process whose PID is the thread id and whose PPID is its process. Without it (as in util-linux) such a namespace is missed. Not in util-linux."),
         ("compare", "The two processes are given as _pid_ operands (*rlsns --compare 1234 5678*); one line per kind (*--type* selects kinds) with columns TYPE, NS1 and NS2 (the namespace of each process as _dev_:_inode_ of /proc/_pid_/ns/_type_, since an inode number is unique only on one nsfs device) and RESULT (*same*, *differs*, or *unknown* when a namespace cannot be read). *--json*, *--raw* and *--noheadings* apply. Exit status 0 when every line is *same*, 1 otherwise, 2 when a process cannot be read. Not in util-linux."),
+        ("all-mounts", "Bind mounts of namespace files are looked for in every mount namespace *rlsns* can reach, not only in its own: through a process in it (/proc/_pid_/mountinfo, its mount points opened below /proc/_pid_/root), or, for a mount namespace without processes that a bind mount or an open descriptor keeps, through a short-lived child process that enters it with setns(2) (*rlsns* itself never changes namespace). A namespace kept only by such a mount, like a network namespace a container runtime bound inside a container whose processes are gone, is listed as a persistent one (*--persistent* finds it); *NSFS* and *HOLDERS* show the mount as [mnt:_inode_]_path_: the mount namespace that holds it, then the mount point as seen in that namespace (mounts of rlsns's own mount namespace stay plain paths). A mount namespace that cannot be entered or read (not root, gone) is skipped silently. Not in util-linux."),
         ("tree", "*owner* (the default when _rel_ is omitted) nests namespaces under the user namespace that owns them; *parent* nests pid and user namespaces under their parents; *process* draws the process tree, as the default output does."),
     ],
     columns: &columns::DOCS,
@@ -189,7 +192,8 @@ pub const DOC: ToolDoc = ToolDoc {
              socket:_pid_:_fd_ for a socket created in this network namespace and held by a \
              process outside it, the path of each bind mount, child:_inode_ for a child pid or \
              user namespace, owned:_inode_ for a namespace a user namespace owns. Only what \
-             rlsns sees counts (its own mount namespace, the kinds of *--type*).",
+             rlsns sees counts (its own mount namespace, or every reachable one with \
+             *--all-mounts*; the kinds of *--type*).",
         ),
         (
             "What a namespace holds",
@@ -236,10 +240,11 @@ pub const DOC: ToolDoc = ToolDoc {
         ("rlsns -P -o NS,TYPE,HOLDERS", "Namespaces without processes, and what keeps each alive."),
         ("rlsns -t pid -o NS,PID,CONTAINER,COMMAND", "PID namespaces with the container of each one's first process."),
         ("rlsns -t user -o NS,PID,LEVEL,UIDMAP,GIDMAP", "User namespaces, how deep each nests, and their id maps."),
+        ("rlsns -P --all-mounts -o NS,TYPE,NSFS", "Namespaces without processes, also those bind-mounted only inside other mount namespaces."),
         ("rlsns --compare $$ 1234", "Which namespaces the shell shares with process 1234; exits 0 when it shares them all."),
     ],
     differences: &[
-        "*--threads*, *--compare* and the columns CONTAINER and HOLDERS are rns extras; they are \
+        "*--threads*, *--compare*, *--all-mounts* and the columns CONTAINER and HOLDERS are rns extras; they are \
          not in *--help* or *--list-columns*, which print util-linux's text, and an abbreviation \
          util-linux accepts keeps its meaning.",
         "Messages and *--version* use the name the program was called by: installed as *lsns* \
@@ -284,6 +289,8 @@ pub(crate) struct LsnsArgs {
     pub namespace: Option<OsString>,
     /// `--threads`: threads whose namespaces differ from their process's are listed too.
     pub threads: bool,
+    /// `--all-mounts`: nsfs bind mounts are looked for in every reachable mount namespace.
+    pub all_mounts: bool,
     /// `--compare PID1 PID2`.
     pub compare: Option<(libc::pid_t, libc::pid_t)>,
 }
@@ -373,6 +380,7 @@ pub(crate) fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<P
             Opt::Help => return Ok(Parsed::Help),
             Opt::Version => return Ok(Parsed::Version),
             Opt::Threads => args.threads = true,
+            Opt::AllMounts => args.all_mounts = true,
             Opt::Compare => compare = true,
         }
     }
@@ -462,7 +470,9 @@ mod tests {
     #[test]
     fn extensions() {
         let Ok(Parsed::Run(a)) = p(&["--threads", "-t", "uts"]) else { panic!() };
-        assert!(a.threads);
+        assert!(a.threads && !a.all_mounts);
+        let Ok(Parsed::Run(a)) = p(&["--all-mounts", "-P"]) else { panic!() };
+        assert!(a.all_mounts && a.persistent);
         let Ok(Parsed::Run(a)) = p(&["--compare", "1", "-J", "22"]) else { panic!() };
         assert_eq!((a.compare, a.json, a.namespace), (Some((1, 22)), true, None));
         assert_eq!(p(&["--compare", "1"]).unwrap_err(), Error::msg("--compare needs two PIDs"));

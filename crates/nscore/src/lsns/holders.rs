@@ -11,7 +11,8 @@
 //! * `owned:INODE` — a namespace this user namespace owns (each holds its owner).
 //!
 //! Only what the scan saw counts: processes rlsns may read, the namespace kinds selected
-//! with `-t`, mounts in rlsns's own mount namespace.
+//! with `-t`, mounts in rlsns's own mount namespace (in every reachable one with
+//! `--all-mounts`, qualified as `[mnt:INODE]PATH`).
 
 use super::model::{Holder, Namespace};
 use super::scan::Scan;

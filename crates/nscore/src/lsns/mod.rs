@@ -1,6 +1,7 @@
 //! lsns(8): discover namespaces from `/proc`, open descriptors and nsfs mounts, and print
 //! them as util-linux 2.42 does (list, process/owner/parent trees, a namespace's processes).
 
+mod all_mounts;
 pub mod args;
 pub mod columns;
 pub(crate) mod compare;
@@ -47,6 +48,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'st
     let plan = Plan::new(&args)?;
     let mut opts = plan.scan_options(query.as_ref());
     opts.threads = args.threads;
+    opts.all_mounts = args.all_mounts;
     let scan = match scan::scan(procfs, kernel, &opts) {
         Ok(scan) => scan,
         Err(e) => {
@@ -221,6 +223,7 @@ impl Plan {
                 || filtered_on(&[Col::Pns, Col::Ons, Col::Holders]),
             every_process: self.namespace.is_some_and(|ns| ns != 0),
             threads: false,
+            all_mounts: false,
             // With -p most representatives are not shown: their commands are read as needed.
             commands: self.task.is_none()
                 && (self.columns.contains(&Col::Command) || query.is_some_and(|q| q.has_holder("COMMAND"))),

@@ -91,6 +91,9 @@ pub(crate) struct ScanOptions {
     /// `--threads` (an rns extra): also read `PID/task/TID/ns`; a thread whose namespaces
     /// differ from its process's is added as a process of its own (its ppid: the process).
     pub threads: bool,
+    /// `--all-mounts` (an rns extra): read the nsfs mounts of every mount namespace reachable
+    /// through a process in it or through an nsfs file of it (see `all_mounts`).
+    pub all_mounts: bool,
     /// Read the command lines of namespace representatives during the scan, on several
     /// threads (COMMAND is shown or filtered on, and every namespace may be listed).
     pub commands: bool,

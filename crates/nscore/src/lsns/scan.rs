@@ -644,6 +644,9 @@ pub(crate) fn scan(procfs: &ProcFs, kernel: &'static dyn NsQueries, opts: &ScanO
     }
     scan.link_parents();
     scan.read_persistent(opts, netlink.as_deref());
+    if opts.all_mounts {
+        scan.read_all_mounts(&dir, opts, netlink.as_deref());
+    }
     scan.dir = Some(dir);
     if opts.connect {
         scan.connect(opts, netlink.as_deref());

@@ -177,6 +177,7 @@ mod tests {
             relations: false,
             every_process: true,
             threads: false,
+            all_mounts: false,
             commands: false,
         };
         let me = std::process::id() as i32;

@@ -42,7 +42,12 @@ impl ProcFs {
 
     /// `self/mountinfo`'s nsfs mounts, in file order.
     pub(crate) fn nsfs_mounts(&self) -> std::io::Result<Vec<NsfsMount>> {
-        let text = std::fs::read(self.root.join("self/mountinfo"))?;
+        self.nsfs_mounts_of("self")
+    }
+
+    /// The nsfs mounts of `PROCESS/mountinfo` (`self` or a pid), in file order.
+    pub(crate) fn nsfs_mounts_of(&self, process: &str) -> std::io::Result<Vec<NsfsMount>> {
+        let text = std::fs::read(self.root.join(process).join("mountinfo"))?;
         Ok(parse_mountinfo_nsfs(&carry_bytes(&text)))
     }
 

@@ -1,0 +1,174 @@
+//! `--all-mounts` (an rns extra): nsfs bind mounts in every mount namespace rlsns can reach,
+//! not only in its own (all util-linux reads).
+//!
+//! A mount namespace is read through a window: a process in it, whose `PID/mountinfo` lists
+//! its mounts and whose `PID/root/` opens their targets. A mount namespace with no process,
+//! kept by a bind mount of its nsfs file (found in a mount table already read) or by an open
+//! descriptor, gets a window of its own: a forked child that enters it with setns(2) (a child
+//! shares neither the tool's filesystem context nor its threads, so the tool itself never
+//! changes namespace) and waits until rlsns has read through it. A mount namespace that cannot
+//! be reached (not root, gone) is skipped without a message.
+//!
+//! A mount found this way shows in NSFS and HOLDERS as `[mnt:INODE]TARGET`: the mount
+//! namespace that holds it, then the mount point as that namespace sees it.
+
+use super::model::{nsfs_root_ino, Holder, ScanOptions};
+use super::scan::Scan;
+use crate::lsns::kernel::NsidSource;
+use crate::nstype::NsKind;
+use crate::proc::{NsfsMount, ProcDir, ProcFs};
+use crate::sys::pipe::pipe;
+use crate::sys::process::{exit_now, fork, wait_child, Forked};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::AsFd;
+use std::path::PathBuf;
+
+/// A forked child inside a mount namespace, there until dropped.
+struct Helper {
+    pid: libc::pid_t,
+    /// Closing it tells the child to exit.
+    release: Option<File>,
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        let _ = wait_child(self.pid, false);
+    }
+}
+
+/// Forks a child that enters the mount namespace of `nsfs` and stays until released;
+/// `None` when it could not enter.
+fn enter(nsfs: &File) -> Option<Helper> {
+    let (ready_read, ready_write) = pipe().ok()?;
+    let (release_read, release_write) = pipe().ok()?;
+    match fork().ok()? {
+        Forked::Child => {
+            // Only system calls from here on: the child never allocates.
+            drop(ready_read);
+            drop(release_write);
+            if crate::sys::ns::setns(nsfs.as_fd(), libc::CLONE_NEWNS).is_ok() {
+                let _ = (&ready_write).write(b"1");
+                let mut byte = [0u8; 1];
+                let _ = (&release_read).read(&mut byte);
+            }
+            exit_now(0)
+        }
+        Forked::Parent { child } => {
+            drop(ready_write);
+            drop(release_read);
+            let helper = Helper { pid: child, release: Some(release_write) };
+            let mut byte = [0u8; 1];
+            matches!((&ready_read).read(&mut byte), Ok(1)).then_some(helper)
+        }
+    }
+}
+
+/// A mount namespace, and the process (of `procfs`) through which its mounts are read.
+struct Window<'a> {
+    mntns: u64,
+    pid: libc::pid_t,
+    procfs: &'a ProcFs,
+}
+
+impl Window<'_> {
+    fn nsfs_mounts(&self) -> Vec<NsfsMount> {
+        self.procfs.nsfs_mounts_of(&self.pid.to_string()).unwrap_or_default()
+    }
+
+    fn open(&self, mount: &NsfsMount) -> Option<File> {
+        let target = mount.target_path();
+        let inside = target.strip_prefix("/").unwrap_or(&target);
+        let path: PathBuf = self.procfs.root().join(format!("{}/root", self.pid)).join(inside);
+        File::open(path).ok()
+    }
+}
+
+impl Scan {
+    /// Reads the nsfs mounts of every other mount namespace it can reach; each namespace
+    /// they hold is added as [`Scan::read_persistent`] adds those of rlsns's own.
+    pub(super) fn read_all_mounts(&mut self, dir: &ProcDir, opts: &ScanOptions, netlink: Option<&dyn NsidSource>) {
+        let mut seen: HashSet<u64> = HashSet::new();
+        seen.extend(dir.stat("self/ns/mnt").map(|f| f.ino));
+        let procfs = self.procfs.clone();
+        let mut pending: Vec<(u64, File)> = self.processless_mount_namespaces(procfs.root());
+        for (mntns, pid) in self.mount_namespace_members(dir) {
+            if seen.insert(mntns) {
+                self.read_window(&Window { mntns, pid, procfs: &procfs }, opts, netlink, &mut pending);
+            }
+        }
+        while let Some((mntns, nsfs)) = pending.pop() {
+            if !seen.insert(mntns) {
+                continue;
+            }
+            if let Some(helper) = enter(&nsfs) {
+                self.read_window(&Window { mntns, pid: helper.pid, procfs: &procfs }, opts, netlink, &mut pending);
+            }
+        }
+    }
+
+    /// One process per mount namespace (the first scanned), in scan order.
+    fn mount_namespace_members(&self, dir: &ProcDir) -> Vec<(u64, libc::pid_t)> {
+        let mnt = NsKind::Mnt.index();
+        let mut members = Vec::new();
+        let mut found = HashSet::new();
+        for proc in &self.procs {
+            let ino = match proc.ns[mnt] {
+                0 => dir.stat(&format!("{}/ns/mnt", proc.pid)).map_or(0, |f| f.ino),
+                ino => ino,
+            };
+            if ino != 0 && found.insert(ino) {
+                members.push((ino, proc.pid));
+            }
+        }
+        members
+    }
+
+    /// Mount namespaces rlsns's own mount table binds, or a process holds open: an nsfs file
+    /// of each.
+    fn processless_mount_namespaces(&self, procfs: &std::path::Path) -> Vec<(u64, File)> {
+        let mut found = Vec::new();
+        for m in self.mounts.iter().filter(|m| m.root.starts_with("mnt:")) {
+            if let (Some(ino), Ok(file)) = (nsfs_root_ino(&m.root), File::open(m.target_path())) {
+                found.push((ino, file));
+            }
+        }
+        for (&ino, holders) in &self.held {
+            // With `-t` leaving mount namespaces out, the scan did not ask what this one is.
+            if self.get(ino).is_some_and(|i| self.namespaces[i].kind != NsKind::Mnt) {
+                continue;
+            }
+            let Some(Holder::Fd(pid, fd)) = holders.iter().find(|h| matches!(h, Holder::Fd(..))) else { continue };
+            let Ok(file) = File::open(procfs.join(format!("{pid}/fd/{fd}"))) else { continue };
+            if self.kernel.nstype(file.as_fd()) == Ok(libc::CLONE_NEWNS) {
+                found.push((ino, file));
+            }
+        }
+        found
+    }
+
+    /// Adds what the nsfs mounts seen through `window` hold, and the mounts themselves
+    /// (qualified); mount namespaces they bind go to `pending`.
+    fn read_window(
+        &mut self,
+        window: &Window<'_>,
+        opts: &ScanOptions,
+        netlink: Option<&dyn NsidSource>,
+        pending: &mut Vec<(u64, File)>,
+    ) {
+        for mount in window.nsfs_mounts() {
+            let Some(ino) = nsfs_root_ino(&mount.root) else { continue };
+            if mount.root.starts_with("mnt:") {
+                pending.extend(window.open(&mount).map(|file| (ino, file)));
+            }
+            if self.get(ino).is_none() {
+                let Some(file) = window.open(&mount) else { continue };
+                self.add_from_fd(opts, netlink, file.as_fd(), ino, true);
+            }
+            let target = format!("[mnt:{}]{}", window.mntns, mount.target);
+            self.mounts.push(NsfsMount { root: mount.root, target });
+        }
+    }
+}

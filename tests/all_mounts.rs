@@ -1,0 +1,70 @@
+//! rlsns `--all-mounts` (README "Beyond util-linux"): nsfs bind mounts in other mount
+//! namespaces than rlsns's own, read through a process in the namespace or, for one without
+//! processes, through a helper that enters it. Everything is built in a throwaway world (new
+//! mount and pid namespaces, a private tmpfs on /tmp): its mounts and namespaces go with it,
+//! also when the test fails.
+
+use crate::common::*;
+
+/// The world: mount namespace `$M1`, without processes, bound at /tmp/mntns, binds network
+/// namespace `$NET1` at /tmp/x/netns of its own mount table (a tmpfs of its own on /tmp/x,
+/// which rlsns's mount namespace does not have); a process `$W` in another mount namespace
+/// binds `$NET2` at /tmp/y/n2 likewise; mount namespace `$M3`, kept only by descriptor 3 of
+/// process `$F`, binds `$NET3` at /tmp/z/n3. The inodes go to files under /tmp, which all these
+/// mount namespaces share.
+///
+/// `bind_mntns FILE SCRIPT` retries `runshare --mount=FILE -m sh -c SCRIPT`: this kernel
+/// (6.18) now and then refuses the bind of the new mount namespace with EINVAL, to
+/// util-linux's unshare as well; a mount namespace whose bind failed dies with its process.
+const WORLD: &str = r#"
+ino() { stat -L -c %i "$1"; }
+bind_mntns() {
+    for _ in $(seq 50); do "$RUNSHARE" --mount="$1" -m sh -c "$2" 2>/dev/null && return; done
+    echo "cannot bind a mount namespace at $1"; exit 98
+}
+mkdir /tmp/x /tmp/y; touch /tmp/mntns
+bind_mntns /tmp/mntns '
+    mount -t tmpfs t /tmp/x && touch /tmp/x/netns && "$RUNSHARE" --net=/tmp/x/netns true &&
+    stat -L -c %i /tmp/x/netns > /tmp/net1'
+"$RUNSHARE" -m sh -c '
+    mount -t tmpfs t /tmp/y && touch /tmp/y/n2 && "$RUNSHARE" --net=/tmp/y/n2 true &&
+    stat -L -c %i /tmp/y/n2 > /tmp/net2.new && mv /tmp/net2.new /tmp/net2 && exec sleep 1000' & W=$!
+mkdir /tmp/z; touch /tmp/mntns3
+bind_mntns /tmp/mntns3 '
+    mount -t tmpfs t /tmp/z && touch /tmp/z/n3 && "$RUNSHARE" --net=/tmp/z/n3 true &&
+    stat -L -c %i /tmp/z/n3 > /tmp/net3'
+sleep 1000 3</tmp/mntns3 & F=$!; M3=$(ino /tmp/mntns3); umount -l /tmp/mntns3
+for _ in $(seq 100); do [ -e /tmp/net2 ] && break; sleep 0.05; done
+M1=$(ino /tmp/mntns); NET1=$(cat /tmp/net1); NET2=$(cat /tmp/net2); MW=$(ino /proc/$W/ns/mnt)
+NET3=$(cat /tmp/net3)
+"#;
+
+#[test]
+fn rlsns_all_mounts_finds_namespaces_bound_in_other_mount_namespaces() {
+    if !privileged("rlsns_all_mounts") || !crate::common::python3(module_path!()) {
+        return;
+    }
+    let script = format!(
+        "{WORLD}{}",
+        r#"
+row() { awk -v ns="$1" '$1 == ns { $1 = ""; print substr($0, 2) }'; }
+echo "plain: [$("$LSNS" -n -r -o NS,NSFS -t net | row $NET1)]"
+echo "plain -P: [$("$LSNS" -n -r -P -o NS | row $NET1)]"
+"$LSNS" --all-mounts -n -r -o NS,NSFS -t net | row $NET1 | sed "s/$M1/M1/"
+"$LSNS" --all-mounts -n -r -o NS,NSFS -t net | row $NET2 | sed "s/$MW/MW/"
+"$LSNS" --all-mounts -n -r -o NS,NSFS -t net | row $NET3 | sed "s/$M3/M3/"
+"$LSNS" --all-mounts -n -r -o NS,TYPE,NPROCS,HOLDERS | row $NET1 | sed "s/$M1/M1/"
+"$LSNS" --all-mounts -n -r -P -o NS,TYPE | row $NET1
+"$LSNS" --all-mounts -n -r -P -o NS,TYPE,NSFS | row $M1
+"$LSNS" --all-mounts -J -o NS,NSFS,HOLDERS | /usr/bin/python3 -c 'import json, sys
+want = "[mnt:%s]/tmp/x/netns" % sys.argv[2]
+for n in json.load(sys.stdin)["namespaces"]:
+    if n["ns"] == int(sys.argv[1]): print(n["nsfs"] == want and n["holders"] == [want] and "json-ok" or n)' $NET1 $M1
+kill $W $F
+"#
+    );
+    let out = throwaway_world("rns-allmounts", "", &script, &[("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))]);
+    let want = "plain: []\nplain -P: []\n[mnt:M1]/tmp/x/netns\n[mnt:MW]/tmp/y/n2\n[mnt:M3]/tmp/z/n3\nnet 0 [mnt:M1]/tmp/x/netns\n\
+                net\nmnt /tmp/mntns\njson-ok\n";
+    assert_text(&format!("--all-mounts (stderr: {})", out.stderr), want, &out.stdout);
+}
