@@ -96,7 +96,7 @@ impl Scan {
         let mut pending: Vec<(u64, File)> = self.processless_mount_namespaces(procfs.root());
         for (mntns, pid) in self.mount_namespace_members(dir) {
             if seen.insert(mntns) {
-                self.read_window(&Window { mntns, pid, procfs: &procfs }, opts, netlink, &mut pending);
+                self.read_window(dir, &Window { mntns, pid, procfs: &procfs }, opts, netlink, &mut pending);
             }
         }
         while let Some((mntns, nsfs)) = pending.pop() {
@@ -104,7 +104,8 @@ impl Scan {
                 continue;
             }
             if let Some(helper) = enter(&nsfs) {
-                self.read_window(&Window { mntns, pid: helper.pid, procfs: &procfs }, opts, netlink, &mut pending);
+                let window = Window { mntns, pid: helper.pid, procfs: &procfs };
+                self.read_window(dir, &window, opts, netlink, &mut pending);
             }
         }
     }
@@ -153,11 +154,17 @@ impl Scan {
     /// (qualified); mount namespaces they bind go to `pending`.
     fn read_window(
         &mut self,
+        dir: &ProcDir,
         window: &Window<'_>,
         opts: &ScanOptions,
         netlink: Option<&dyn NsidSource>,
         pending: &mut Vec<(u64, File)>,
     ) {
+        // The pid must still be a process in that namespace: a member may have exited (its
+        // pid reused), and a /proc of another pid namespace names our helper otherwise.
+        if dir.stat(&format!("{}/ns/mnt", window.pid)).map(|f| f.ino) != Some(window.mntns) {
+            return;
+        }
         for mount in window.nsfs_mounts() {
             let Some(ino) = nsfs_root_ino(&mount.root) else { continue };
             if mount.root.starts_with("mnt:") {
