@@ -21,8 +21,9 @@ pub(crate) enum Forked {
 
 /// fork(2). Callers are single-threaded command-line tools, so the child may do anything.
 pub(crate) fn fork() -> Result<Forked, i32> {
-    // SAFETY: rns binaries are single-threaded when they fork (no threads are ever spawned),
-    // so the child's copy of the address space is consistent.
+    // SAFETY: rns binaries are single-threaded when they fork (rlsns's scan threads are scoped
+    // and joined before its --all-mounts helper is forked), so the child's copy of the address
+    // space is consistent.
     let pid = check(unsafe { libc::fork() } as libc::c_long)?;
     Ok(if pid == 0 { Forked::Child } else { Forked::Parent { child: pid as libc::pid_t } })
 }
