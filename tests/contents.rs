@@ -80,11 +80,18 @@ fn rlsns_levels_of_nested_namespaces() {
 "$RS" -U -r -p -f "$RS" -U -r -p -f sleep 1000 & N=$!
 N1=$(kid $N); N2=$(kid $N1)
 U1=$(ino /proc/$N/ns/user); U2=$(ino /proc/$N1/ns/user); P0=$(ino /proc/$$/ns/pid); P1=$(ino /proc/$N1/ns/pid); P2=$(ino /proc/$N2/ns/pid)
-check list "$("$LSNS" -l -n -o NS,TYPE,LEVEL,INIT,SUMMARY -t pid | tr -s ' ')" "$P0 pid 0 1 level 0, init 1
+# rows follow inode numbers, which new namespaces do not always take in order: compare sorted
+check list "$("$LSNS" -l -n -o NS,TYPE,LEVEL,INIT,SUMMARY -t pid | tr -s ' ' | sort)" "$(sort <<EOF
+$P0 pid 0 1 level 0, init 1
 $P1 pid 1 $N1 level 1, init $N1
-$P2 pid 2 $N2 level 2, init $N2"
-check user-levels "$("$LSNS" -l -n -o NS,LEVEL -t user -Q "NS == $U1 || NS == $U2" | tr -s ' ')" "$U1 1
-$U2 2"
+$P2 pid 2 $N2 level 2, init $N2
+EOF
+)"
+check user-levels "$("$LSNS" -l -n -o NS,LEVEL -t user -Q "NS == $U1 || NS == $U2" | tr -s ' ' | sort)" "$(sort <<EOF
+$U1 1
+$U2 2
+EOF
+)"
 check filter-level "$("$LSNS" -l -n -o NS -Q 'LEVEL == 2 && TYPE == "pid"')" "$P2"
 check filter-init "$("$LSNS" -l -n -o NS -Q "INIT == $N1")" "$P1"
 # the parent tree nests P2 under P1 under P0
@@ -117,9 +124,13 @@ fn rlsns_contents_unprivileged() {
     }
     let script = r#"
 OUT=$(setpriv --reuid 65534 --regid 65534 --clear-groups "$RS" -U -r sh -c '"$LSNS" -n -r -t user -t pid -o TYPE,UIDMAP,GIDMAP,OFFSETS,MOUNTS,ROOT,LEVEL,INIT,SUMMARY; echo "rc=$?"' 2>/tmp/err)
-check unprivileged "$OUT" "pid      0  level\x200
+# rows follow inode numbers: compare them sorted
+check unprivileged "$(printf '%s\n' "$OUT" | sort)" "$(sort <<'EOF'
+pid      0  level\x200
 user 0\x2065534\x201 0\x2065534\x201    0  uid\x200\x2065534\x201
-rc=0"
+rc=0
+EOF
+)"
 check no-message "$(cat /tmp/err)" ""
 "#;
     let out = world(script);

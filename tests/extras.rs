@@ -374,7 +374,8 @@ ino() { stat -L -c %i "$1"; }
 touch /tmp/keep; unshare --net=/tmp/keep true
 echo "mount: $(holders $(ino /tmp/keep))"
 unshare -i sleep 1000 & I=$!; sleep 0.3
-sleep 1000 3</proc/$I/ns/ipc & H=$!; IPC=$(ino /proc/$I/ns/ipc); kill $I; wait $I 2>/dev/null
+# the shell opens the descriptor before forking the holder: a child opening it could lose the race with kill
+exec 3</proc/$I/ns/ipc; sleep 1000 & H=$!; exec 3<&-; IPC=$(ino /proc/$I/ns/ipc); kill $I; wait $I 2>/dev/null
 [ "$(holders $IPC)" = "fd:$H:3" ] && echo fd-ok || echo "fd: $(holders $IPC) (want fd:$H:3)"
 unshare -n /usr/bin/python3 -c 'import socket, os
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
