@@ -5,6 +5,7 @@ pub mod args;
 pub mod columns;
 pub(crate) mod compare;
 pub(crate) mod holders;
+mod inside;
 pub mod kernel;
 pub(crate) mod lookups;
 pub mod model;
@@ -46,7 +47,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'st
     let plan = Plan::new(&args)?;
     let mut opts = plan.scan_options(query.as_ref());
     opts.threads = args.threads;
-    let scan = match scan::scan(procfs, kernel, &opts) {
+    let mut scan = match scan::scan(procfs, kernel, &opts) {
         Ok(scan) => scan,
         Err(e) => {
             if let ScanError::Ioctl { warnings, .. } = &e {
@@ -56,6 +57,10 @@ pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'st
         }
     };
     print_warnings(&inv.prog, &scan.warnings);
+    let wanted = plan.inside_wanted(query.as_ref());
+    if wanted.any() {
+        scan.inside = inside::ask(&scan, wanted);
+    }
     let table = match plan.namespace.filter(|&ino| ino != 0) {
         Some(ino) => {
             let Some(ns) = scan.get(ino) else {
@@ -224,6 +229,16 @@ impl Plan {
             commands: self.task.is_none()
                 && (self.columns.contains(&Col::Command) || query.is_some_and(|q| q.has_holder("COMMAND"))),
         }
+    }
+
+    /// The kinds whose namespaces are asked from inside: those HOSTNAME, IFACES or IPCOBJS
+    /// shows or the filter names.
+    pub(crate) fn inside_wanted(&self, query: Option<&Query>) -> inside::Wanted {
+        let asked = |col: Col| {
+            self.columns.contains(&col)
+                || query.is_some_and(|q| q.holders().iter().any(|h| Col::from_name(h) == Some(col)))
+        };
+        inside::Wanted { uts: asked(Col::Hostname), net: asked(Col::Ifaces), ipc: asked(Col::Ipcobjs) }
     }
 }
 
