@@ -43,7 +43,7 @@ x -p $I -t ipc -o TYPE,IPCOBJS -r
 x -p $B -J -t net -o PID,IFACES
 x -p $I -J -t ipc -o IPCOBJS,HOSTNAME,IFACES
 x -p $B -t net -T -o NS,TYPE,IFACES
-x -n -o TYPE,PID -Q 'HOSTNAME == "box-two (lab)" || IPCOBJS == "shm 1, sem 1, msg 2" || IFACES =~ ".*192.168.77.1/24.*"' | sort
+x -n -o TYPE,PID -Q 'HOSTNAME == "box-two (lab)" || IPCOBJS == "shm 1, sem 1, msg 2" || IFACES =~ ".*192.168.77.1/24.*"' | LC_ALL=C sort
 "#;
     let want = r#"TYPE HOSTNAME
 uts  box-one
@@ -93,9 +93,35 @@ fn rlsns_inside_columns_unprivileged_are_empty() {
         return;
     }
     let script = r#"
-setpriv --reuid 65534 --regid 65534 --clear-groups "$LSNS" -n -r -o TYPE,HOSTNAME,IFACES,IPCOBJS -t uts -t net -t ipc 2>&1
+setpriv --reuid 65534 --regid 65534 --clear-groups "$LSNS" -n -r -o TYPE,HOSTNAME,IFACES,IPCOBJS -t uts -t net -t ipc >/tmp/out 2>&1
 echo "status $?"
+LC_ALL=C sort /tmp/out
 "#;
     let out = world(script);
-    assert_text(&format!("unprivileged (stderr: {})", out.stderr), "net   \nuts   \nipc   \nstatus 0\n", &out.stdout);
+    assert_text(&format!("unprivileged (stderr: {})", out.stderr), "status 0\nipc   \nnet   \nuts   \n", &out.stdout);
+}
+
+/// A namespace no process is in is asked through what holds it: a bind mount of its nsfs
+/// file, or a descriptor another process has open.
+#[test]
+fn rlsns_asks_process_less_namespaces() {
+    if !privileged("rlsns_asks_process_less_namespaces") {
+        return;
+    }
+    let script = r#"
+touch /tmp/netpin; "$RUNSHARE" --net=/tmp/netpin ip link set lo up
+"$RUNSHARE" -i sh -c 'ipcmk -Q >/dev/null; exec sleep 1000' & X=$!; sleep 0.3
+# opened before the holder starts, so it holds the namespace before X is killed
+exec 3</proc/$X/ns/ipc; sleep 1000 & H=$!; exec 3<&-; kill $X; wait $X 2>/dev/null
+x -P -o TYPE,NPROCS,NSFS,IFACES,IPCOBJS | LC_ALL=C sort -s -k1,1
+kill $H
+"#;
+    // sorted by kind (inode numbers are reused, so their order is not the order made)
+    let want = "\
+TYPE NPROCS NSFS        IFACES                         IPCOBJS
+ipc       0                                            shm 0, sem 0, msg 1
+net       0 /tmp/netpin lo UNKNOWN 127.0.0.1/8 ::1/128 
+";
+    let out = world(script);
+    assert_text(&format!("process-less (stderr: {})", out.stderr), want, &out.stdout);
 }

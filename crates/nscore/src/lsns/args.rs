@@ -194,11 +194,12 @@ pub const DOC: ToolDoc = ToolDoc {
         (
             "What a namespace holds",
             "Three columns tell what only the namespace itself can answer; rlsns asks it from a \
-             short-lived thread that joins it with *setns*(2) through a process in it \
-             (/proc/_pid_/ns/_type_) and ends afterwards, so rlsns itself never changes \
-             namespace, and only when a column or *--filter* names them. Empty for other kinds, \
-             for a namespace without a process, and where the kernel refuses to enter (without \
-             CAP_SYS_ADMIN), with no message. *HOSTNAME* (uts): the node name, and the NIS \
+             short-lived thread that joins it with *setns*(2) and ends afterwards, so rlsns \
+             itself never changes namespace, and only when a column or *--filter* names them. \
+             The thread opens the namespace through a process in it (/proc/_pid_/ns/_type_), \
+             else a bind mount of it, else a descriptor a process holds open. Empty for other \
+             kinds, for a namespace none of these reaches, and where the kernel refuses to \
+             enter (without CAP_SYS_ADMIN), with no message. *HOSTNAME* (uts): the node name, and the NIS \
              domain name in parentheses when one is set (box (lab)). *IFACES* (net): each \
              interface, by index, with its state as *ip -br link* shows it (the operational \
              state: UP, DOWN, UNKNOWN, LOWERLAYERDOWN, ...) and its addresses with their prefix \

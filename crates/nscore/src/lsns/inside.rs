@@ -4,14 +4,15 @@
 //! namespace is never entered. Parsers of the answers (netlink dumps, `/proc/sysvipc` text)
 //! are pure.
 
-use super::model::{Iface, Inside, IpcCounts};
+use super::model::{Holder, Iface, Inside, IpcCounts};
 use super::scan::Scan;
 use crate::nstype::NsKind;
 use crate::sys::netlink::{RouteSocket, RTM_GETADDR, RTM_GETLINK};
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::AsFd;
-use std::path::Path;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -41,31 +42,61 @@ impl Wanted {
     }
 }
 
-/// Asks every wanted namespace of the scan that has a process to open it through
-/// (`PID/ns/<kind>`), on a few worker threads: answers by inode. A namespace that cannot be
-/// asked (setns refused, process gone) has no answer.
-pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
-    let Some(dir) = scan.dir.as_ref() else { return HashMap::new() };
-    let jobs: Vec<(u64, NsKind, i32)> = scan
-        .namespaces
+/// Where a namespace is opened from: a path below the `/proc` root (`PID/ns/<kind>` of a
+/// member, `PID/fd/FD` of a holder), or the path of a bind mount of its nsfs file.
+enum Door {
+    Proc(String),
+    Mount(PathBuf),
+}
+
+/// The doors to every wanted namespace of the scan, in order of preference: a member process,
+/// a bind mount, an open descriptor. A namespace with none of them is not asked.
+fn doors(scan: &Scan, wanted: Wanted) -> Vec<(u64, NsKind, Door)> {
+    let door = |ns: &super::model::Namespace| {
+        if let Some(p) = ns.rep {
+            return Some(Door::Proc(format!("{}/ns/{}", scan.procs[p].pid, ns.kind.name())));
+        }
+        let root = format!("{}:[{}]", ns.kind.name(), ns.ino);
+        if let Some(m) = scan.mounts.iter().find(|m| m.root == root) {
+            return Some(Door::Mount(m.target_path()));
+        }
+        scan.held.get(&ns.ino)?.iter().find_map(|h| match h {
+            Holder::Fd(pid, fd) => Some(Door::Proc(format!("{pid}/fd/{fd}"))),
+            Holder::Socket(..) => None,
+        })
+    };
+    scan.namespaces
         .iter()
         .filter(|ns| wanted.wants(ns.kind))
-        .filter_map(|ns| ns.rep.map(|p| (ns.ino, ns.kind, scan.procs[p].pid)))
-        .collect();
+        .filter_map(|ns| door(ns).map(|d| (ns.ino, ns.kind, d)))
+        .collect()
+}
+
+/// Asks every wanted namespace of the scan that has a door ([`doors`]), on a few worker
+/// threads: answers by inode. A namespace that cannot be asked (setns refused, process or
+/// mount gone, the door now leads to another namespace) has no answer.
+pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
+    let Some(dir) = scan.dir.as_ref() else { return HashMap::new() };
+    let jobs = doors(scan, wanted);
     let proc_root = scan.procfs.root();
     let next = AtomicUsize::new(0);
     let answers = Mutex::new(HashMap::new());
     std::thread::scope(|s| {
         for _ in 0..WORKERS.min(jobs.len()) {
             s.spawn(|| {
-                while let Some(&(ino, kind, pid)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let Ok(file) = dir.open(&format!("{pid}/ns/{}", kind.name())) else { continue };
+                while let Some((ino, kind, door)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let file = match door {
+                        Door::Proc(path) => dir.open(path).ok(),
+                        Door::Mount(path) => std::fs::File::open(path).ok(),
+                    };
+                    // A pid reused or a mount replaced since the scan leads elsewhere.
+                    let Some(file) = file.filter(|f| f.metadata().is_ok_and(|m| m.ino() == *ino)) else { continue };
                     // A refused setns leaves the worker where it was: it must not answer then.
                     if crate::sys::ns::setns(file.as_fd(), kind.clone_flag()).is_err() {
                         continue;
                     }
-                    if let Some(answer) = ask_here(kind, proc_root) {
-                        answers.lock().unwrap_or_else(|e| e.into_inner()).insert(ino, answer);
+                    if let Some(answer) = ask_here(*kind, proc_root) {
+                        answers.lock().unwrap_or_else(|e| e.into_inner()).insert(*ino, answer);
                     }
                 }
             });
