@@ -463,6 +463,22 @@ mod tests {
         assert!(!opts(&["0"], None).every_process);
     }
 
+    /// Namespaces are entered only for the inside columns shown or filtered on.
+    #[test]
+    fn namespaces_are_asked_from_inside_only_for_their_columns() {
+        let wanted = |args: &[&str], filter: Option<&[&str]>| {
+            let q = filter.map(Query::accepting);
+            plan(args).unwrap().inside_wanted(q.as_ref())
+        };
+        assert!(!wanted(&[], None).any());
+        assert!(!wanted(&["--output-all"], None).any());
+        assert!(!wanted(&["-o", "NS,HOLDERS,CONTAINER"], Some(&["NS"])).any());
+        let w = wanted(&["-o", "+IFACES"], None);
+        assert!(w.net && !w.uts && !w.ipc);
+        let w = wanted(&["-o", "NS"], Some(&["hostname", "IPCOBJS"]));
+        assert!(w.uts && w.ipc && !w.net);
+    }
+
     #[test]
     fn tree_columns_and_flags() {
         let p = plan(&["-T", "-u", "-W", "-o", "NS,COMMAND,NSFS"]).unwrap();
