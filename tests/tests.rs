@@ -17,6 +17,7 @@ mod hostile_filter;
 mod hostile_locale;
 mod hostile_proc;
 mod hostile_stdio;
+mod inside;
 mod lsns;
 mod nsenter;
 mod races;

@@ -179,7 +179,7 @@ pub const DOC: ToolDoc = ToolDoc {
         ),
         (
             "Columns beyond util-linux",
-            "Two columns are not in util-linux, and so are never shown unless named with \
+            "Five columns are not in util-linux, and so are never shown unless named with \
              *--output* (*rlsns -o +CONTAINER,HOLDERS*); *--output-all* and *--list-columns* \
              show util-linux's thirteen. *CONTAINER*: the container of the PID, found from its \
              cgroups (/proc/_pid_/cgroup) as *rnsenter*(1) --target _runtime_:_id_ reads them: \
@@ -215,9 +215,29 @@ pub const DOC: ToolDoc = ToolDoc {
              (its member whose last NSpid is 1). *SUMMARY*: one line per row from the column \
              that fits its kind: user \"uid\" and the first three UIDMAP ranges (comma-joined, \
              +_n_ for more), time the OFFSETS, mnt \"_n_ mounts, / _source_ _fstype_\", pid \
-             \"level _n_, init _pid_\", cgroup the cgroup v2 path of its lowest PID as the reader \
-             sees it (usually the process that made it, so the namespace's root). Try \
+             \"level _n_, init _pid_\", uts the HOSTNAME, net the IFACES joined by \", \", ipc \
+             the IPCOBJS, cgroup the cgroup v2 path of its lowest PID as the reader sees it \
+             (usually the process that made it, so the namespace's root). Try \
              *rlsns -o NS,TYPE,NPROCS,SUMMARY*.",
+        ),
+        (
+            "What a namespace holds",
+            "Three columns tell what only the namespace itself can answer; rlsns asks it from a \
+             short-lived thread that joins it with *setns*(2) and ends afterwards, so rlsns \
+             itself never changes namespace, and only when a column or *--filter* names them. \
+             The thread opens the namespace through a process in it (/proc/_pid_/ns/_type_), \
+             else a bind mount of it, else a descriptor a process holds open. Empty for other \
+             kinds, for a namespace none of these reaches, and where the kernel refuses to \
+             enter (without CAP_SYS_ADMIN), with no message. *HOSTNAME* (uts): the node name, and the NIS \
+             domain name in parentheses when one is set (box (lab)). *IFACES* (net): each \
+             interface, by index, with its state as *ip -br link* shows it (the operational \
+             state: UP, DOWN, UNKNOWN, LOWERLAYERDOWN, ...) and its addresses with their prefix \
+             length, one interface per line (veth1 UP 192.168.77.2/24 fe80::4c3a:7bff:fe01:2/64; \
+             joined with commas by *--nowrap* and *--raw*); in JSON an array of objects with the \
+             keys name, state and addresses. *IPCOBJS* (ipc): how many System V shared memory \
+             segments, semaphore sets and message queues exist in it (shm 1, sem 0, msg 2, from \
+             /proc/sysvipc); in JSON an object {\"shm\":1,\"sem\":0,\"msg\":2}. POSIX message \
+             queues are not counted.",
         ),
         (
             "Ghost namespaces",
@@ -227,7 +247,8 @@ pub const DOC: ToolDoc = ToolDoc {
         (
             "JSON",
             "With *--json* empty cells are null, keys are lower-case column names, and numbers \
-             are unquoted except NETNSID. The tree views nest lines in \"children\" arrays.",
+             are unquoted except NETNSID; IFACES is an array of objects and IPCOBJS an object. \
+             The tree views nest lines in \"children\" arrays.",
         ),
     ],
     examples: &[
@@ -238,13 +259,17 @@ pub const DOC: ToolDoc = ToolDoc {
         ("rlsns -J | jq '.namespaces[] | select(.type == \"user\")'", "User namespaces, picked from the JSON output."),
         ("rlsns 4026531836", "The processes in namespace 4026531836."),
         ("rlsns -P -o NS,TYPE,HOLDERS", "Namespaces without processes, and what keeps each alive."),
+        ("rlsns -t net -o NS,TYPE,NPROCS,IFACES", "Network namespaces with their interfaces and addresses."),
+        ("rlsns -t uts -t ipc -o NS,TYPE,HOSTNAME,IPCOBJS", "Hostnames of uts namespaces, IPC objects of ipc namespaces."),
         ("rlsns -t pid -o NS,PID,CONTAINER,COMMAND", "PID namespaces with the container of each one's first process."),
         ("rlsns -t user -o NS,PID,LEVEL,UIDMAP,GIDMAP", "User namespaces, how deep each nests, and their id maps."),
         ("rlsns -P --all-mounts -o NS,TYPE,NSFS", "Namespaces without processes, also those bind-mounted only inside other mount namespaces."),
         ("rlsns --compare $$ 1234", "Which namespaces the shell shares with process 1234; exits 0 when it shares them all."),
     ],
     differences: &[
-        "*--threads*, *--compare*, *--all-mounts* and the columns CONTAINER and HOLDERS are rns extras; they are \
+        "*--threads*, *--compare*, *--all-mounts* and the columns CONTAINER, HOLDERS, HOSTNAME, \
+         IFACES, UIDMAP, GIDMAP, OFFSETS, MOUNTS, ROOT, IPCOBJS, LEVEL, INIT and SUMMARY are rns \
+         extras; they are \
          not in *--help* or *--list-columns*, which print util-linux's text, and an abbreviation \
          util-linux accepts keeps its meaning.",
         "Messages and *--version* use the name the program was called by: installed as *lsns* \

@@ -28,6 +28,10 @@ pub enum Col {
     /// rns extras (see [`EXTRA_COLUMNS`]).
     Container,
     Holders,
+    /// What only the namespace itself can tell, asked from inside it ([`super::inside`]).
+    Hostname,
+    Ifaces,
+    Ipcobjs,
     Uidmap,
     Gidmap,
     Offsets,
@@ -138,7 +142,7 @@ pub const COLUMNS: [Column; 13] = [
 
 /// Columns util-linux does not have (README "Beyond util-linux"). Reachable by `-o` (and
 /// usable in `-Q`), never part of `--output-all` or `-H`, which list util-linux's 13.
-pub(crate) const EXTRA_COLUMNS: [Column; 10] = [
+pub(crate) const EXTRA_COLUMNS: [Column; 13] = [
     Column {
         id: Col::Container,
         spec: spec("CONTAINER", 0.0, false, "container of the PID, as RUNTIME:ID (from its cgroups)", JsonType::String),
@@ -155,6 +159,33 @@ pub(crate) const EXTRA_COLUMNS: [Column; 10] = [
             let items = super::holders::holders(c.scan, c.ns);
             (!items.is_empty()).then(|| items.join(sep))
         },
+    },
+    Column {
+        id: Col::Hostname,
+        spec: spec(
+            "HOSTNAME",
+            0.0,
+            false,
+            "node name of a uts namespace, with its NIS domain name if set",
+            JsonType::String,
+        ),
+        get: |c| c.scan.inside.get(&c.ns.ino).and_then(super::inside::hostname_cell),
+    },
+    Column {
+        id: Col::Ifaces,
+        spec: ColumnSpec {
+            wrap: true,
+            ..spec("IFACES", 0.0, false, "interfaces of a network namespace: name, state, addresses", JsonType::Value)
+        },
+        get: |c| {
+            let sep = if c.no_wrap { "," } else { "\n" };
+            c.scan.inside.get(&c.ns.ino).and_then(|i| super::inside::ifaces_cell(i, sep, c.json))
+        },
+    },
+    Column {
+        id: Col::Ipcobjs,
+        spec: spec("IPCOBJS", 0.0, false, "System V IPC objects of an ipc namespace", JsonType::Value),
+        get: |c| c.scan.inside.get(&c.ns.ino).and_then(|i| super::inside::ipcobjs_cell(i, c.json)),
     },
     Column {
         id: Col::Uidmap,
@@ -332,13 +363,14 @@ mod tests {
     fn every_col_has_its_row() {
         use Col::*;
         let all = [
-            Ns, Type, Path, Nprocs, Pid, Ppid, Command, Uid, User, Netnsid, Nsfs, Pns, Ons, Container, Holders, Uidmap,
-            Gidmap, Offsets, Mounts, Root, Level, Init, Summary,
+            Ns, Type, Path, Nprocs, Pid, Ppid, Command, Uid, User, Netnsid, Nsfs, Pns, Ons, Container, Holders,
+            Hostname, Ifaces, Ipcobjs, Uidmap, Gidmap, Offsets, Mounts, Root, Level, Init, Summary,
         ];
         for col in all {
             match col {
                 Ns | Type | Path | Nprocs | Pid | Ppid | Command | Uid | User | Netnsid | Nsfs | Pns | Ons
-                | Container | Holders | Uidmap | Gidmap | Offsets | Mounts | Root | Level | Init | Summary => {
+                | Container | Holders | Hostname | Ifaces | Ipcobjs | Uidmap | Gidmap | Offsets | Mounts | Root
+                | Level | Init | Summary => {
                     assert_eq!(col.column().id, col)
                 }
             }

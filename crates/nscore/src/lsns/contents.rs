@@ -3,6 +3,7 @@
 //! column is shown or filtered on, through a process in the namespace; a process gone or a
 //! file the reader may not read gives an empty cell and no message.
 
+use super::inside;
 use super::model::Namespace;
 use super::scan::Scan;
 use crate::nstype::NsKind;
@@ -170,10 +171,16 @@ pub(crate) fn summary(c: &Row<'_>) -> Option<String> {
     }
 }
 
-/// SUMMARY of the kinds only the namespace itself can answer (uts: HOSTNAME, net: IFACES,
-/// ipc: IPCOBJS), asked from a worker that enters it: wired where those columns live.
-fn entered_summary(_c: &Row<'_>) -> Option<String> {
-    None
+/// SUMMARY of the kinds only the namespace itself can answer, as their columns say it on one
+/// line: uts HOSTNAME, net IFACES (interfaces joined by `, `), ipc IPCOBJS.
+fn entered_summary(c: &Row<'_>) -> Option<String> {
+    let inside = c.scan.inside.get(&c.ns.ino)?;
+    match c.ns.kind {
+        NsKind::Uts => inside::hostname_cell(inside),
+        NsKind::Net => inside::ifaces_cell(inside, ", ", false),
+        NsKind::Ipc => inside::ipcobjs_cell(inside, false),
+        _ => None,
+    }
 }
 
 /// The cgroup v2 path (`0::PATH`) of the row's process as the reader sees it.

@@ -7,6 +7,7 @@ pub mod columns;
 pub(crate) mod compare;
 pub(crate) mod contents;
 pub(crate) mod holders;
+mod inside;
 pub mod kernel;
 pub(crate) mod lookups;
 pub mod model;
@@ -49,7 +50,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'st
     let mut opts = plan.scan_options(query.as_ref());
     opts.threads = args.threads;
     opts.all_mounts = args.all_mounts;
-    let scan = match scan::scan(procfs, kernel, &opts) {
+    let mut scan = match scan::scan(procfs, kernel, &opts) {
         Ok(scan) => scan,
         Err(e) => {
             if let ScanError::Ioctl { warnings, .. } = &e {
@@ -59,6 +60,10 @@ pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'st
         }
     };
     print_warnings(&inv.prog, &scan.warnings);
+    let wanted = plan.inside_wanted(query.as_ref());
+    if wanted.any() {
+        scan.inside = inside::ask(&scan, wanted);
+    }
     let table = match plan.namespace.filter(|&ino| ino != 0) {
         Some(ino) => {
             let Some(ns) = scan.get(ino) else {
@@ -227,6 +232,22 @@ impl Plan {
             // With -p most representatives are not shown: their commands are read as needed.
             commands: self.task.is_none()
                 && (self.columns.contains(&Col::Command) || query.is_some_and(|q| q.has_holder("COMMAND"))),
+        }
+    }
+
+    /// The kinds whose namespaces are asked from inside: those HOSTNAME, IFACES or IPCOBJS
+    /// shows or the filter names.
+    pub(crate) fn inside_wanted(&self, query: Option<&Query>) -> inside::Wanted {
+        let asked = |col: Col| {
+            self.columns.contains(&col)
+                || query.is_some_and(|q| q.holders().iter().any(|h| Col::from_name(h) == Some(col)))
+        };
+        // SUMMARY says for uts, net and ipc rows what their own columns say.
+        let summary = asked(Col::Summary);
+        inside::Wanted {
+            uts: summary || asked(Col::Hostname),
+            net: summary || asked(Col::Ifaces),
+            ipc: summary || asked(Col::Ipcobjs),
         }
     }
 }
@@ -450,6 +471,25 @@ mod tests {
         assert!(o.relations && o.connect);
         assert!(opts(&["4026531837"], None).every_process);
         assert!(!opts(&["0"], None).every_process);
+    }
+
+    /// Namespaces are entered only for the inside columns shown or filtered on.
+    #[test]
+    fn namespaces_are_asked_from_inside_only_for_their_columns() {
+        let wanted = |args: &[&str], filter: Option<&[&str]>| {
+            let q = filter.map(Query::accepting);
+            plan(args).unwrap().inside_wanted(q.as_ref())
+        };
+        assert!(!wanted(&[], None).any());
+        assert!(!wanted(&["--output-all"], None).any());
+        assert!(!wanted(&["-o", "NS,HOLDERS,CONTAINER"], Some(&["NS"])).any());
+        let w = wanted(&["-o", "+IFACES"], None);
+        assert!(w.net && !w.uts && !w.ipc);
+        let w = wanted(&["-o", "NS"], Some(&["hostname", "IPCOBJS"]));
+        assert!(w.uts && w.ipc && !w.net);
+        // SUMMARY shows the inside columns' answers for uts, net and ipc rows.
+        let w = wanted(&["-o", "NS,TYPE,SUMMARY"], None);
+        assert!(w.uts && w.net && w.ipc);
     }
 
     #[test]

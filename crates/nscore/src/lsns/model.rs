@@ -72,6 +72,36 @@ pub enum Holder {
     Socket(i32, i32),
 }
 
+/// What a uts, net or ipc namespace answers when asked from inside (HOSTNAME, IFACES, IPCOBJS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Inside {
+    /// uts: node name and NIS domain name (`None` when unset, `(none)`).
+    Names(String, Option<String>),
+    /// net: interfaces by index.
+    Ifaces(Vec<Iface>),
+    /// ipc: System V shared memory segments, semaphore sets, message queues.
+    Ipc(IpcCounts),
+}
+
+/// One network interface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Iface {
+    pub index: i32,
+    pub name: String,
+    /// `ip -br link`'s state: the operstate (`UP`, `DOWN`, `UNKNOWN`, `LOWERLAYERDOWN`, ...).
+    pub state: &'static str,
+    /// `ADDRESS/PREFIX`, in the kernel's dump order.
+    pub addresses: Vec<String>,
+}
+
+/// System V IPC objects, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct IpcCounts {
+    pub shm: usize,
+    pub sem: usize,
+    pub msg: usize,
+}
+
 /// What to look for.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ScanOptions {

@@ -47,6 +47,8 @@ pub struct Scan {
     /// What the kernel said, asked ahead on several threads, by inode: the task directory
     /// asked through and the answer.
     answers: HashMap<u64, (String, Answer)>,
+    /// What HOSTNAME, IFACES and IPCOBJS show, asked from inside each namespace after the walk.
+    pub(crate) inside: HashMap<u64, super::model::Inside>,
     /// The first EMFILE, ENFILE or ENOMEM met outside the `/proc` readers (which remember
     /// their own, [`ProcDir::exhausted`]): an ioctl, a socket, a bind mount opened.
     exhausted: std::cell::Cell<Option<i32>>,
@@ -203,6 +205,7 @@ impl Scan {
             relatives: std::cell::OnceCell::new(),
             commands: RefCell::new(HashMap::new()),
             answers: HashMap::new(),
+            inside: HashMap::new(),
             exhausted: std::cell::Cell::new(None),
             kernel: &LIVE,
         }

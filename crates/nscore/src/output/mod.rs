@@ -22,6 +22,7 @@ mod tree;
 mod width;
 
 pub(crate) use json::JsonLayout;
+pub(crate) use text::json_quote;
 pub(crate) use text::Charset;
 
 /// How a column's cells are typed in JSON output (and in `-H`).

@@ -23,6 +23,7 @@ pub(crate) mod regex;
 pub(crate) mod signal;
 pub(crate) mod startup;
 pub(crate) mod tty;
+pub(crate) mod uts;
 
 pub use kernel::{Call, RecordingKernel};
 pub(crate) use kernel::{Kernel, LiveKernel};

@@ -1,5 +1,6 @@
 //! rtnetlink(7) `RTM_GETNSID`: the id a network namespace has in ours (`ip netns set NAME ID`),
-//! asked with the namespace's nsfs descriptor (`NETNSA_FD`).
+//! asked with the namespace's nsfs descriptor (`NETNSA_FD`); and the dumps (`RTM_GETLINK`,
+//! `RTM_GETADDR`) of the calling thread's network namespace, as raw messages.
 
 use super::errno;
 use nix::sys::socket::{recv, send, socket, AddressFamily, MsgFlags, SockFlag, SockProtocol, SockType};
@@ -8,6 +9,12 @@ use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 const RTM_NEWNSID: u16 = 88;
 const RTM_GETNSID: u16 = 90;
 const NLM_F_REQUEST: u16 = 1;
+/// NLM_F_ROOT | NLM_F_MATCH.
+const NLM_F_DUMP: u16 = 0x300;
+const NLMSG_ERROR: u16 = 2;
+const NLMSG_DONE: u16 = 3;
+pub(crate) const RTM_GETLINK: u16 = 18;
+pub(crate) const RTM_GETADDR: u16 = 22;
 const NETNSA_NSID: u16 = 1;
 const NETNSA_FD: u16 = 3;
 /// NLMSG_SPACE(sizeof(struct rtgenmsg)): header (16) + rtgenmsg (1) padded to 4.
@@ -45,6 +52,51 @@ impl RouteSocket {
         let mut res = [0u8; HEADER_SPACE + 24];
         let got = recv(self.fd.as_raw_fd(), &mut res, MsgFlags::empty()).map_err(errno)?;
         Ok(parse_nsid_reply(&res[..got]))
+    }
+}
+
+impl RouteSocket {
+    /// A dump of every object of a kind (`RTM_GETLINK` with a zeroed `ifinfomsg` of 16 bytes,
+    /// `RTM_GETADDR` with an `ifaddrmsg` of 8): the reply messages as the kernel sent them,
+    /// up to (without) `NLMSG_DONE`. An `NLMSG_ERROR` answer is `Err` with its errno.
+    pub(crate) fn dump(&self, request: u16, body_len: usize) -> Result<Vec<u8>, i32> {
+        let mut req = vec![0u8; 16 + body_len];
+        let len = req.len() as u32;
+        req[0..4].copy_from_slice(&len.to_ne_bytes());
+        req[4..6].copy_from_slice(&request.to_ne_bytes());
+        req[6..8].copy_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
+        req[8..12].copy_from_slice(&1u32.to_ne_bytes());
+        send(self.fd.as_raw_fd(), &req, MsgFlags::empty()).map_err(errno)?;
+        let mut messages = Vec::new();
+        let mut buf = vec![0u8; 32 * 1024];
+        loop {
+            let got = recv(self.fd.as_raw_fd(), &mut buf, MsgFlags::empty()).map_err(errno)?;
+            if got == 0 {
+                return Ok(messages);
+            }
+            let mut at = 0;
+            while at + 16 <= got {
+                let len = u32::from_ne_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]]) as usize;
+                let kind = u16::from_ne_bytes([buf[at + 4], buf[at + 5]]);
+                if len < 16 || at + len > got {
+                    return Ok(messages);
+                }
+                match kind {
+                    NLMSG_DONE => return Ok(messages),
+                    NLMSG_ERROR => {
+                        let code =
+                            buf.get(at + 16..at + 20).map_or(0, |b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
+                        return Err(if code < 0 { -code } else { libc::EIO });
+                    }
+                    _ => {
+                        // Kept 4-aligned, as NLMSG_ALIGN walks them.
+                        messages.extend_from_slice(&buf[at..at + len]);
+                        messages.resize((messages.len() + 3) & !3, 0);
+                    }
+                }
+                at += (len + 3) & !3;
+            }
+        }
     }
 }
 

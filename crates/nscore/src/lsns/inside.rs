@@ -1,0 +1,392 @@
+//! What only a namespace itself can tell (HOSTNAME, IFACES, IPCOBJS): asked by short-lived
+//! worker threads that setns(2) into a uts, net or ipc namespace (per-thread for these
+//! kinds) and end afterwards, so the main thread never changes namespace and a user or mount
+//! namespace is never entered. Parsers of the answers (netlink dumps, `/proc/sysvipc` text)
+//! are pure.
+
+use super::model::{Holder, Iface, Inside, IpcCounts};
+use super::scan::Scan;
+use crate::nstype::NsKind;
+use crate::sys::netlink::{RouteSocket, RTM_GETADDR, RTM_GETLINK};
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::os::fd::AsFd;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// At most this many workers ask at once.
+const WORKERS: usize = 4;
+
+/// Which kinds to ask about (the columns or filter name them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Wanted {
+    pub uts: bool,
+    pub net: bool,
+    pub ipc: bool,
+}
+
+impl Wanted {
+    fn wants(self, kind: NsKind) -> bool {
+        match kind {
+            NsKind::Uts => self.uts,
+            NsKind::Net => self.net,
+            NsKind::Ipc => self.ipc,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn any(self) -> bool {
+        self.uts || self.net || self.ipc
+    }
+}
+
+/// Where a namespace is opened from: a path below the `/proc` root (`PID/ns/<kind>` of a
+/// member, `PID/fd/FD` of a holder), or the path of a bind mount of its nsfs file.
+enum Door {
+    Proc(String),
+    Mount(PathBuf),
+}
+
+/// The doors to every wanted namespace of the scan, in order of preference: a member process,
+/// a bind mount, an open descriptor. A namespace with none of them is not asked.
+fn doors(scan: &Scan, wanted: Wanted) -> Vec<(u64, NsKind, Door)> {
+    let door = |ns: &super::model::Namespace| {
+        if let Some(p) = ns.rep {
+            return Some(Door::Proc(format!("{}/ns/{}", scan.procs[p].pid, ns.kind.name())));
+        }
+        let root = format!("{}:[{}]", ns.kind.name(), ns.ino);
+        if let Some(m) = scan.mounts.iter().find(|m| m.root == root) {
+            return Some(Door::Mount(m.target_path()));
+        }
+        scan.held.get(&ns.ino)?.iter().find_map(|h| match h {
+            Holder::Fd(pid, fd) => Some(Door::Proc(format!("{pid}/fd/{fd}"))),
+            Holder::Socket(..) => None,
+        })
+    };
+    scan.namespaces
+        .iter()
+        .filter(|ns| wanted.wants(ns.kind))
+        .filter_map(|ns| door(ns).map(|d| (ns.ino, ns.kind, d)))
+        .collect()
+}
+
+/// Asks every wanted namespace of the scan that has a door ([`doors`]), on a few worker
+/// threads: answers by inode. A namespace that cannot be asked (setns refused, process or
+/// mount gone, the door now leads to another namespace) has no answer.
+pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
+    let Some(dir) = scan.dir.as_ref() else { return HashMap::new() };
+    let jobs = doors(scan, wanted);
+    let proc_root = scan.procfs.root();
+    let next = AtomicUsize::new(0);
+    let answers = Mutex::new(HashMap::new());
+    std::thread::scope(|s| {
+        for _ in 0..WORKERS.min(jobs.len()) {
+            s.spawn(|| {
+                while let Some((ino, kind, door)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let file = match door {
+                        Door::Proc(path) => dir.open(path).ok(),
+                        Door::Mount(path) => std::fs::File::open(path).ok(),
+                    };
+                    // A pid reused or a mount replaced since the scan leads elsewhere.
+                    let Some(file) = file.filter(|f| f.metadata().is_ok_and(|m| m.ino() == *ino)) else { continue };
+                    // A refused setns leaves the worker where it was: it must not answer then.
+                    if crate::sys::ns::setns(file.as_fd(), kind.clone_flag()).is_err() {
+                        continue;
+                    }
+                    if let Some(answer) = ask_here(*kind, proc_root) {
+                        answers.lock().unwrap_or_else(|e| e.into_inner()).insert(*ino, answer);
+                    }
+                }
+            });
+        }
+    });
+    answers.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Asks the calling thread's namespace of `kind`.
+fn ask_here(kind: NsKind, proc_root: &Path) -> Option<Inside> {
+    match kind {
+        NsKind::Uts => {
+            let (node, domain) = crate::sys::uts::node_and_domain().ok()?;
+            let text = |b: Vec<u8>| crate::byte_text::carry_bytes(&b);
+            let domain = Some(text(domain)).filter(|d| !d.is_empty() && d != "(none)");
+            Some(Inside::Names(text(node), domain))
+        }
+        NsKind::Net => {
+            let socket = RouteSocket::open().ok()?;
+            let links = socket.dump(RTM_GETLINK, 16).ok()?;
+            let addrs = socket.dump(RTM_GETADDR, 8).ok()?;
+            Some(Inside::Ifaces(interfaces(&links, &addrs)))
+        }
+        NsKind::Ipc => {
+            // /proc/sysvipc shows the ipc namespace of the task that opens it.
+            let count =
+                |name: &str| std::fs::read(proc_root.join("sysvipc").join(name)).ok().map(|b| count_sysvipc(&b));
+            Some(Inside::Ipc(IpcCounts { shm: count("shm")?, sem: count("sem")?, msg: count("msg")? }))
+        }
+        _ => None,
+    }
+}
+
+/// Objects listed in a `/proc/sysvipc/{shm,sem,msg}` file: its lines after the header.
+pub(crate) fn count_sysvipc(text: &[u8]) -> usize {
+    text.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count().saturating_sub(1)
+}
+
+/// One netlink message: its type and its body (after the 16-byte header).
+fn messages(bytes: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let head = bytes.get(at..at + 16)?;
+        let len = u32::from_ne_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kind = u16::from_ne_bytes([head[4], head[5]]);
+        let body = bytes.get(at + 16..at.checked_add(len)?).filter(|_| len >= 16)?;
+        at += (len + 3) & !3;
+        Some((kind, body))
+    })
+}
+
+/// The route attributes (type, payload) that follow a message's fixed part.
+fn attributes(bytes: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let head = bytes.get(at..at + 4)?;
+        let len = u16::from_ne_bytes([head[0], head[1]]) as usize;
+        let kind = u16::from_ne_bytes([head[2], head[3]]) & 0x3fff;
+        let data = bytes.get(at + 4..at.checked_add(len)?).filter(|_| len >= 4)?;
+        at += (len + 3) & !3;
+        Some((kind, data))
+    })
+}
+
+const RTM_NEWLINK: u16 = 16;
+const RTM_NEWADDR: u16 = 20;
+const IFLA_IFNAME: u16 = 3;
+const IFLA_OPERSTATE: u16 = 16;
+const IFA_ADDRESS: u16 = 1;
+const IFA_LOCAL: u16 = 2;
+const IFF_UP: u32 = 1;
+
+/// The interfaces of an `RTM_GETLINK` dump, by index, with the addresses of an
+/// `RTM_GETADDR` dump.
+pub(crate) fn interfaces(links: &[u8], addrs: &[u8]) -> Vec<Iface> {
+    let mut ifaces: Vec<Iface> = messages(links)
+        .filter(|&(kind, body)| kind == RTM_NEWLINK && body.len() >= 16)
+        .map(|(_, body)| {
+            let index = i32::from_ne_bytes([body[4], body[5], body[6], body[7]]);
+            let flags = u32::from_ne_bytes([body[8], body[9], body[10], body[11]]);
+            let mut name = String::new();
+            let mut oper = None;
+            for (kind, data) in attributes(&body[16..]) {
+                match kind {
+                    IFLA_IFNAME => {
+                        let end = data.iter().position(|&b| b == 0).unwrap_or(data.len());
+                        name = crate::byte_text::carry_bytes(&data[..end]);
+                    }
+                    IFLA_OPERSTATE => oper = data.first().copied(),
+                    _ => {}
+                }
+            }
+            Iface { index, name, state: state(flags, oper), addresses: Vec::new() }
+        })
+        .collect();
+    ifaces.sort_by_key(|i| i.index);
+    for (index, address) in addresses(addrs) {
+        if let Some(iface) = ifaces.iter_mut().find(|i| i.index == index) {
+            iface.addresses.push(address);
+        }
+    }
+    ifaces
+}
+
+/// `ip -br link`'s state word: the operstate, or without one UP/DOWN by `IFF_UP`.
+fn state(flags: u32, operstate: Option<u8>) -> &'static str {
+    match operstate {
+        Some(0) => "UNKNOWN",
+        Some(1) => "NOTPRESENT",
+        Some(2) => "DOWN",
+        Some(3) => "LOWERLAYERDOWN",
+        Some(4) => "TESTING",
+        Some(5) => "DORMANT",
+        Some(6) => "UP",
+        _ if flags & IFF_UP != 0 => "UP",
+        _ => "DOWN",
+    }
+}
+
+/// (interface index, `ADDRESS/PREFIX`) of an `RTM_GETADDR` dump: the local address
+/// (`IFA_LOCAL`, else `IFA_ADDRESS`), as `ip` shows it.
+fn addresses(bytes: &[u8]) -> Vec<(i32, String)> {
+    messages(bytes)
+        .filter(|&(kind, body)| kind == RTM_NEWADDR && body.len() >= 8)
+        .filter_map(|(_, body)| {
+            let prefix = body[1];
+            let index = i32::from_ne_bytes([body[4], body[5], body[6], body[7]]);
+            let (mut local, mut address) = (None, None);
+            for (kind, data) in attributes(&body[8..]) {
+                match kind {
+                    IFA_LOCAL => local = Some(data),
+                    IFA_ADDRESS => address = Some(data),
+                    _ => {}
+                }
+            }
+            let ip = match local.or(address)? {
+                d if d.len() == 4 => Ipv4Addr::new(d[0], d[1], d[2], d[3]).to_string(),
+                d => Ipv6Addr::from(<[u8; 16]>::try_from(d).ok()?).to_string(),
+            };
+            Some((index, format!("{ip}/{prefix}")))
+        })
+        .collect()
+}
+
+/// HOSTNAME's cell: `node` or `node (domain)`.
+pub(crate) fn hostname_cell(inside: &Inside) -> Option<String> {
+    match inside {
+        Inside::Names(node, None) => Some(node.clone()),
+        Inside::Names(node, Some(domain)) => Some(format!("{node} ({domain})")),
+        _ => None,
+    }
+}
+
+/// IFACES's cell: one interface a line (`veth1 UP 10.0.0.1/24`), joined by `sep`; in JSON
+/// an array of `{"name","state","addresses"}` objects.
+pub(crate) fn ifaces_cell(inside: &Inside, sep: &str, json: bool) -> Option<String> {
+    let Inside::Ifaces(ifaces) = inside else { return None };
+    if json {
+        let quote = |s: &str| String::from_utf8_lossy(&crate::output::json_quote(s, false)).into_owned();
+        let items: Vec<String> = ifaces
+            .iter()
+            .map(|i| {
+                let addrs: Vec<String> = i.addresses.iter().map(|a| quote(a)).collect();
+                format!(
+                    "{{\"name\":{},\"state\":{},\"addresses\":[{}]}}",
+                    quote(&i.name),
+                    quote(i.state),
+                    addrs.join(",")
+                )
+            })
+            .collect();
+        return Some(format!("[{}]", items.join(",")));
+    }
+    let lines: Vec<String> = ifaces
+        .iter()
+        .map(|i| {
+            std::iter::once(i.name.as_str())
+                .chain([i.state])
+                .chain(i.addresses.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(sep))
+}
+
+/// IPCOBJS's cell: `shm 1, sem 0, msg 2`; in JSON `{"shm":1,"sem":0,"msg":2}`.
+pub(crate) fn ipcobjs_cell(inside: &Inside, json: bool) -> Option<String> {
+    let Inside::Ipc(c) = inside else { return None };
+    Some(if json {
+        format!("{{\"shm\":{},\"sem\":{},\"msg\":{}}}", c.shm, c.sem, c.msg)
+    } else {
+        format!("shm {}, sem {}, msg {}", c.shm, c.sem, c.msg)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(kind: u16, data: &[u8]) -> Vec<u8> {
+        let mut a = Vec::new();
+        a.extend_from_slice(&((4 + data.len()) as u16).to_ne_bytes());
+        a.extend_from_slice(&kind.to_ne_bytes());
+        a.extend_from_slice(data);
+        a.resize((a.len() + 3) & !3, 0);
+        a
+    }
+
+    fn message(kind: u16, body: &[u8]) -> Vec<u8> {
+        let mut m = Vec::new();
+        m.extend_from_slice(&((16 + body.len()) as u32).to_ne_bytes());
+        m.extend_from_slice(&kind.to_ne_bytes());
+        m.extend_from_slice(&[0; 10]);
+        m.extend_from_slice(body);
+        m.resize((m.len() + 3) & !3, 0);
+        m
+    }
+
+    fn link(index: i32, flags: u32, name: &str, oper: Option<u8>) -> Vec<u8> {
+        let mut body = vec![0u8; 16];
+        body[4..8].copy_from_slice(&index.to_ne_bytes());
+        body[8..12].copy_from_slice(&flags.to_ne_bytes());
+        body.extend(attr(IFLA_IFNAME, format!("{name}\0").as_bytes()));
+        if let Some(o) = oper {
+            body.extend(attr(IFLA_OPERSTATE, &[o]));
+        }
+        message(RTM_NEWLINK, &body)
+    }
+
+    fn addr(index: i32, prefix: u8, attrs: &[(u16, &[u8])]) -> Vec<u8> {
+        let mut body = vec![0u8; 8];
+        body[1] = prefix;
+        body[4..8].copy_from_slice(&index.to_ne_bytes());
+        for (k, d) in attrs {
+            body.extend(attr(*k, d));
+        }
+        message(RTM_NEWADDR, &body)
+    }
+
+    #[test]
+    fn interfaces_from_dumps() {
+        let links = [link(3, 1, "veth1", Some(6)), link(1, 0, "lo", Some(2)), link(2, 1, "dummy0", None)].concat();
+        let v6: [u8; 16] = "fe80::4c3a:7bff:fe01:2".parse::<Ipv6Addr>().unwrap().octets();
+        let addrs = [
+            addr(3, 24, &[(IFA_ADDRESS, &[192, 168, 77, 9]), (IFA_LOCAL, &[192, 168, 77, 2])]),
+            addr(3, 64, &[(IFA_ADDRESS, &v6)]),
+            addr(9, 8, &[(IFA_ADDRESS, &[10, 0, 0, 1])]),
+        ]
+        .concat();
+        let got = interfaces(&links, &addrs);
+        let one = |i: &Iface| format!("{} {} {} {:?}", i.index, i.name, i.state, i.addresses);
+        assert_eq!(
+            got.iter().map(one).collect::<Vec<_>>(),
+            ["1 lo DOWN []", "2 dummy0 UP []", "3 veth1 UP [\"192.168.77.2/24\", \"fe80::4c3a:7bff:fe01:2/64\"]"]
+        );
+        let inside = Inside::Ifaces(got);
+        assert_eq!(
+            ifaces_cell(&inside, ",", false).unwrap(),
+            "lo DOWN,dummy0 UP,veth1 UP 192.168.77.2/24 fe80::4c3a:7bff:fe01:2/64"
+        );
+        assert_eq!(
+            ifaces_cell(&inside, "\n", true).unwrap(),
+            r#"[{"name":"lo","state":"DOWN","addresses":[]},{"name":"dummy0","state":"UP","addresses":[]},{"name":"veth1","state":"UP","addresses":["192.168.77.2/24","fe80::4c3a:7bff:fe01:2/64"]}]"#
+        );
+    }
+
+    #[test]
+    fn truncated_messages_stop_the_walk() {
+        let mut links = link(1, 0, "lo", Some(0));
+        links.extend(&link(2, 0, "eth0", Some(2))[..20]);
+        let got = interfaces(&links, &[]);
+        assert_eq!(got.iter().map(|i| (i.name.as_str(), i.state)).collect::<Vec<_>>(), [("lo", "UNKNOWN")]);
+        assert_eq!(ifaces_cell(&Inside::Ifaces(Vec::new()), "\n", false), None);
+    }
+
+    #[test]
+    fn sysvipc_counts() {
+        let shm = b"       key      shmid perms       size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime        rss       swap\n         0          0   644       4096   100     0      0     0     0     0     0          0          0 1700000000       0       0\n";
+        assert_eq!(count_sysvipc(shm), 1);
+        assert_eq!(count_sysvipc(b"       key      semid perms      nsems\n"), 0);
+        assert_eq!(count_sysvipc(b""), 0);
+        let c = Inside::Ipc(IpcCounts { shm: 1, sem: 0, msg: 2 });
+        assert_eq!(ipcobjs_cell(&c, false).unwrap(), "shm 1, sem 0, msg 2");
+        assert_eq!(ipcobjs_cell(&c, true).unwrap(), r#"{"shm":1,"sem":0,"msg":2}"#);
+    }
+
+    #[test]
+    fn hostnames() {
+        assert_eq!(hostname_cell(&Inside::Names("box".into(), None)).unwrap(), "box");
+        assert_eq!(hostname_cell(&Inside::Names("box".into(), Some("lab".into()))).unwrap(), "box (lab)");
+    }
+}

@@ -1,0 +1,127 @@
+//! rlsns's columns that only a namespace itself can answer (HOSTNAME, IFACES, IPCOBJS), against
+//! what a throwaway world builds: hostnames in new uts namespaces, a veth pair with addresses
+//! between two new network namespaces, System V IPC objects in a new ipc namespace.
+
+use crate::common::*;
+
+/// Shell lines building the namespaces: `$U1` and `$U2` (uts), `$A` and `$B` (net, the veth
+/// pair between them, made inside `$A` so the host's namespace never holds it), `$I` (ipc);
+/// `x ARGS` runs rlsns with those pids and the inode numbers replaced by names.
+const SETUP: &str = r#"
+"$RUNSHARE" -u sh -c 'hostname box-one; exec sleep 1000' & U1=$!
+"$RUNSHARE" -u sh -c 'hostname box-two; domainname lab; exec sleep 1000' & U2=$!
+"$RUNSHARE" -n sleep 1000 & A=$!
+"$RUNSHARE" -n sleep 1000 & B=$!
+"$RUNSHARE" -i sh -c 'ipcmk -M 4096 >/dev/null; ipcmk -Q >/dev/null; ipcmk -Q >/dev/null; ipcmk -S 2 >/dev/null; exec sleep 1000' & I=$!
+sleep 0.5
+"$RNSENTER" -t $A -n ip link add veth0 address 4e:3a:7b:01:00:01 type veth peer name veth1 address 4e:3a:7b:01:00:02 netns $B
+"$RNSENTER" -t $A -n sh -c 'ip link set veth0 addrgenmode none && ip addr add 192.168.77.1/24 dev veth0 && ip link set veth0 up'
+"$RNSENTER" -t $B -n sh -c 'ip link set veth1 addrgenmode none && ip addr add 192.168.77.2/24 dev veth1 && ip addr add fd00:77::2/64 dev veth1 nodad && ip link set veth1 up'
+# the operstate follows the carrier a moment later
+for i in $(seq 50); do "$LSNS" -n -r -o IFACES -t net | grep -c 'veth.\\x20UP' | grep -qx 2 && break; sleep 0.1; done
+x() { "$LSNS" "$@" | sed "s/ $U1\b/ U1/; s/ $U2\b/ U2/; s/ $A\b/ A/; s/ $B\b/ B/; s/ $I\b/ I/; s/[0-9]\{10\}/INODE/g"; }
+"#;
+
+fn world(script: &str) -> Outcome {
+    let env = [("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare")), ("RNSENTER", ours("nsenter"))];
+    throwaway_world("rns-inside", "", &format!("{SETUP}{script}\nkill $U1 $U2 $A $B $I\n"), &env)
+}
+
+/// Every output mode, and the filter, show what each namespace holds.
+#[test]
+fn rlsns_asks_namespaces_from_inside() {
+    if !privileged("rlsns_asks_namespaces_from_inside") {
+        return;
+    }
+    let script = r#"
+x -p $U1 -t uts -o TYPE,HOSTNAME
+x -p $U2 -t uts -o PID,HOSTNAME -l
+x -p $B -t net -o PID,IFACES
+x -p $A -t net -o IFACES -r
+x -p $B -t net -W -o TYPE,IFACES
+x -p $I -t ipc -o TYPE,IPCOBJS -r
+x -p $B -J -t net -o PID,IFACES
+x -p $I -J -t ipc -o IPCOBJS,HOSTNAME,IFACES
+x -p $B -t net -T -o NS,TYPE,IFACES
+x -n -o TYPE,PID -Q 'HOSTNAME == "box-two (lab)" || IPCOBJS == "shm 1, sem 1, msg 2" || IFACES =~ ".*192.168.77.1/24.*"' | LC_ALL=C sort
+"#;
+    let want = r#"TYPE HOSTNAME
+uts  box-one
+PID HOSTNAME
+  U2 box-two (lab)
+PID IFACES
+  B lo DOWN
+    veth1 UP 192.168.77.2/24 fd00:77::2/64
+IFACES
+lo\x20DOWN,veth0\x20UP\x20192.168.77.1/24
+TYPE IFACES
+net  lo DOWN,veth1 UP 192.168.77.2/24 fd00:77::2/64
+TYPE IPCOBJS
+ipc shm\x201,\x20sem\x201,\x20msg\x202
+{
+   "namespaces": [
+      {
+         "pid": B,
+         "ifaces": [{"name":"lo","state":"DOWN","addresses":[]},{"name":"veth1","state":"UP","addresses":["192.168.77.2/24","fd00:77::2/64"]}]
+      }
+   ]
+}
+{
+   "namespaces": [
+      {
+         "ipcobjs": {"shm":1,"sem":1,"msg":2},
+         "hostname": null,
+         "ifaces": null
+      }
+   ]
+}
+NS         TYPE IFACES
+INODE net  lo DOWN
+                veth1 UP 192.168.77.2/24 fd00:77::2/64
+ipc   I
+net   A
+uts   U2
+"#;
+    let out = world(script);
+    assert_text(&format!("inside columns (stderr: {})", out.stderr), want, &out.stdout);
+}
+
+/// Without the privilege to enter, the cells are empty, with no message and status 0.
+#[test]
+fn rlsns_inside_columns_unprivileged_are_empty() {
+    if !privileged("rlsns_inside_columns_unprivileged_are_empty") {
+        return;
+    }
+    let script = r#"
+setpriv --reuid 65534 --regid 65534 --clear-groups "$LSNS" -n -r -o TYPE,HOSTNAME,IFACES,IPCOBJS -t uts -t net -t ipc >/tmp/out 2>&1
+echo "status $?"
+LC_ALL=C sort /tmp/out
+"#;
+    let out = world(script);
+    assert_text(&format!("unprivileged (stderr: {})", out.stderr), "status 0\nipc   \nnet   \nuts   \n", &out.stdout);
+}
+
+/// A namespace no process is in is asked through what holds it: a bind mount of its nsfs
+/// file, or a descriptor another process has open.
+#[test]
+fn rlsns_asks_process_less_namespaces() {
+    if !privileged("rlsns_asks_process_less_namespaces") {
+        return;
+    }
+    let script = r#"
+touch /tmp/netpin; "$RUNSHARE" --net=/tmp/netpin ip link set lo up
+"$RUNSHARE" -i sh -c 'ipcmk -Q >/dev/null; exec sleep 1000' & X=$!; sleep 0.3
+# opened before the holder starts, so it holds the namespace before X is killed
+exec 3</proc/$X/ns/ipc; sleep 1000 & H=$!; exec 3<&-; kill $X; wait $X 2>/dev/null
+x -P -o TYPE,NPROCS,NSFS,IFACES,IPCOBJS | LC_ALL=C sort -s -k1,1
+kill $H
+"#;
+    // sorted by kind (inode numbers are reused, so their order is not the order made)
+    let want = "\
+TYPE NPROCS NSFS        IFACES                         IPCOBJS
+ipc       0                                            shm 0, sem 0, msg 1
+net       0 /tmp/netpin lo UNKNOWN 127.0.0.1/8 ::1/128 
+";
+    let out = world(script);
+    assert_text(&format!("process-less (stderr: {})", out.stderr), want, &out.stdout);
+}
