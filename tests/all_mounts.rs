@@ -33,7 +33,8 @@ mkdir /tmp/z; touch /tmp/mntns3
 bind_mntns /tmp/mntns3 '
     mount -t tmpfs t /tmp/z && touch /tmp/z/n3 && "$RUNSHARE" --net=/tmp/z/n3 true &&
     stat -L -c %i /tmp/z/n3 > /tmp/net3'
-sleep 1000 3</tmp/mntns3 & F=$!; M3=$(ino /tmp/mntns3); umount -l /tmp/mntns3
+# the shell opens descriptor 3 before forking the holder, so umount cannot come first
+exec 3</tmp/mntns3; sleep 1000 & F=$!; exec 3<&-; M3=$(ino /tmp/mntns3); umount -l /tmp/mntns3
 for _ in $(seq 100); do [ -e /tmp/net2 ] && break; sleep 0.05; done
 M1=$(ino /tmp/mntns); NET1=$(cat /tmp/net1); NET2=$(cat /tmp/net2); MW=$(ino /proc/$W/ns/mnt)
 NET3=$(cat /tmp/net3)
@@ -60,11 +61,14 @@ echo "plain -P: [$("$LSNS" -n -r -P -o NS | row $NET1)]"
 want = "[mnt:%s]/tmp/x/netns" % sys.argv[2]
 for n in json.load(sys.stdin)["namespaces"]:
     if n["ns"] == int(sys.argv[1]): print(n["nsfs"] == want and n["holders"] == [want] and "json-ok" or n)' $NET1 $M1
+# as nobody, the mount namespaces cannot be entered or read: the same listing, no message
+nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups "$LSNS" "$@" 2>&1; echo "rc=$?"; }
+[ "$(nobody -n -r -o NS,TYPE,NSFS)" = "$(nobody --all-mounts -n -r -o NS,TYPE,NSFS)" ] && echo unprivileged-same
 kill $W $F
 "#
     );
     let out = throwaway_world("rns-allmounts", "", &script, &[("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))]);
     let want = "plain: []\nplain -P: []\n[mnt:M1]/tmp/x/netns\n[mnt:MW]/tmp/y/n2\n[mnt:M3]/tmp/z/n3\nnet 0 [mnt:M1]/tmp/x/netns\n\
-                net\nmnt /tmp/mntns\njson-ok\n";
+                net\nmnt /tmp/mntns\njson-ok\nunprivileged-same\n";
     assert_text(&format!("--all-mounts (stderr: {})", out.stderr), want, &out.stdout);
 }
