@@ -352,16 +352,16 @@ pub(crate) fn unmangle(field: &str) -> String {
 
 /// The nsfs entries of a mountinfo text.
 pub fn parse_mountinfo_nsfs(text: &str) -> Vec<NsfsMount> {
-    let mut mounts = Vec::new();
-    for line in text.lines() {
+    mountinfo_of_type(text, "nsfs").map(|(root, target)| NsfsMount { root, target }).collect()
+}
+
+/// (root, mount point) of the mountinfo entries of filesystem type `fstype`, unescaped.
+pub(crate) fn mountinfo_of_type<'a>(text: &'a str, fstype: &'a str) -> impl Iterator<Item = (String, String)> + 'a {
+    text.lines().filter_map(move |line| {
         let fields: Vec<&str> = line.split(' ').collect();
-        let Some(sep) = fields.iter().position(|f| *f == "-") else { continue };
-        if sep < 6 || fields.get(sep + 1) != Some(&"nsfs") {
-            continue;
-        }
-        mounts.push(NsfsMount { root: unmangle(fields[3]), target: unmangle(fields[4]) });
-    }
-    mounts
+        let sep = fields.iter().position(|f| *f == "-")?;
+        (sep >= 6 && fields.get(sep + 1) == Some(&fstype)).then(|| (unmangle(fields[3]), unmangle(fields[4])))
+    })
 }
 
 #[cfg(test)]
@@ -435,6 +435,8 @@ mod tests {
                 NsfsMount { root: "net:[4026532538]".into(), target: "/run/netns/demo".into() },
             ]
         );
+        let mqueue: Vec<_> = mountinfo_of_type("24 1 0:22 / /tmp/q\\040x rw - mqueue none rw\n", "mqueue").collect();
+        assert_eq!(mqueue, [("/".to_string(), "/tmp/q x".to_string())]);
     }
 
     fn fixture() -> ProcDir {
