@@ -125,3 +125,52 @@ net       0 /tmp/netpin lo UNKNOWN 127.0.0.1/8 ::1/128
     let out = world(script);
     assert_text(&format!("process-less (stderr: {})", out.stderr), want, &out.stdout);
 }
+
+/// POSIX message queues are counted where a mount of the ipc namespace's own mqueue instance
+/// is in the mount table of a process in it; a mount of another instance is not counted.
+#[test]
+fn rlsns_counts_posix_message_queues() {
+    if !privileged("rlsns_counts_posix_message_queues") {
+        return;
+    }
+    let script = r#"
+until_sleeping() { for i in $(seq 50); do [ "$(cat /proc/$1/comm)" = sleep ] && break; sleep 0.1; done; }
+mkdir /tmp/mq
+"$RUNSHARE" -i -m sh -c 'mount -t mqueue none /tmp/mq && touch /tmp/mq/q1 /tmp/mq/q2 && ipcmk -Q >/dev/null && exec sleep 1000' & Q=$!
+until_sleeping $Q
+# a new ipc namespace in Q's mount namespace, where Q's queues are mounted
+"$RNSENTER" -t $Q -m "$RUNSHARE" -i sleep 1000 & O=$!
+until_sleeping $O
+x -p $Q -t ipc -o NS,IPCOBJS
+x -p $Q -J -t ipc -o IPCOBJS
+x -p $O -t ipc -o TYPE,IPCOBJS
+x -p $O -J -t ipc -o IPCOBJS
+x -p $I -t ipc -o IPCOBJS
+x -n -o TYPE,NPROCS -Q 'IPCOBJS == "shm 0, sem 0, msg 1, mqueue 2"'
+kill $Q $O
+"#;
+    let want = r#"        NS IPCOBJS
+INODE shm 0, sem 0, msg 1, mqueue 2
+{
+   "namespaces": [
+      {
+         "ipcobjs": {"shm":0,"sem":0,"msg":1,"mqueue":2}
+      }
+   ]
+}
+TYPE IPCOBJS
+ipc  shm 0, sem 0, msg 0
+{
+   "namespaces": [
+      {
+         "ipcobjs": {"shm":0,"sem":0,"msg":0}
+      }
+   ]
+}
+IPCOBJS
+shm 1, sem 1, msg 2
+ipc   1
+"#;
+    let out = world(script);
+    assert_text(&format!("posix queues (stderr: {})", out.stderr), want, &out.stdout);
+}

@@ -236,8 +236,12 @@ pub const DOC: ToolDoc = ToolDoc {
              joined with commas by *--nowrap* and *--raw*); in JSON an array of objects with the \
              keys name, state and addresses. *IPCOBJS* (ipc): how many System V shared memory \
              segments, semaphore sets and message queues exist in it (shm 1, sem 0, msg 2, from \
-             /proc/sysvipc); in JSON an object {\"shm\":1,\"sem\":0,\"msg\":2}. POSIX message \
-             queues are not counted.",
+             /proc/sysvipc), then, where an mqueue filesystem of the namespace is mounted in \
+             the mount table of a process in it, how many POSIX message queues it holds (shm 1, \
+             sem 0, msg 2, mqueue 3); in JSON an object {\"shm\":1,\"sem\":0,\"msg\":2} with \
+             \"mqueue\":3 added when the POSIX queues are counted. A mount is taken as the \
+             namespace's own when one of its queues, opened read-only by name from inside the \
+             namespace, lies on it; an empty mount cannot be told apart and is not counted.",
         ),
         (
             "Ghost namespaces",

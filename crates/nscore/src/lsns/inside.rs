@@ -1,8 +1,8 @@
 //! What only a namespace itself can tell (HOSTNAME, IFACES, IPCOBJS): asked by short-lived
 //! worker threads that setns(2) into a uts, net or ipc namespace (per-thread for these
 //! kinds) and end afterwards, so the main thread never changes namespace and a user or mount
-//! namespace is never entered. Parsers of the answers (netlink dumps, `/proc/sysvipc` text)
-//! are pure.
+//! namespace is never entered. Parsers of the answers (netlink dumps, `/proc/sysvipc` text,
+//! mountinfo) are pure.
 
 use super::model::{Holder, Iface, Inside, IpcCounts};
 use super::scan::Scan;
@@ -11,6 +11,7 @@ use crate::sys::netlink::{RouteSocket, RTM_GETADDR, RTM_GETLINK};
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::AsFd;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,8 +51,9 @@ enum Door {
 }
 
 /// The doors to every wanted namespace of the scan, in order of preference: a member process,
-/// a bind mount, an open descriptor. A namespace with none of them is not asked.
-fn doors(scan: &Scan, wanted: Wanted) -> Vec<(u64, NsKind, Door)> {
+/// a bind mount, an open descriptor; with the member's pid when there is one. A namespace
+/// with none of them is not asked.
+fn doors(scan: &Scan, wanted: Wanted) -> Vec<(u64, NsKind, Door, Option<i32>)> {
     let door = |ns: &super::model::Namespace| {
         if let Some(p) = ns.rep {
             return Some(Door::Proc(format!("{}/ns/{}", scan.procs[p].pid, ns.kind.name())));
@@ -68,7 +70,7 @@ fn doors(scan: &Scan, wanted: Wanted) -> Vec<(u64, NsKind, Door)> {
     scan.namespaces
         .iter()
         .filter(|ns| wanted.wants(ns.kind))
-        .filter_map(|ns| door(ns).map(|d| (ns.ino, ns.kind, d)))
+        .filter_map(|ns| door(ns).map(|d| (ns.ino, ns.kind, d, ns.rep.map(|p| scan.procs[p].pid))))
         .collect()
 }
 
@@ -84,7 +86,7 @@ pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
     std::thread::scope(|s| {
         for _ in 0..WORKERS.min(jobs.len()) {
             s.spawn(|| {
-                while let Some((ino, kind, door)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                while let Some((ino, kind, door, member)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let file = match door {
                         Door::Proc(path) => dir.open(path).ok(),
                         Door::Mount(path) => std::fs::File::open(path).ok(),
@@ -95,7 +97,7 @@ pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
                     if crate::sys::ns::setns(file.as_fd(), kind.clone_flag()).is_err() {
                         continue;
                     }
-                    if let Some(answer) = ask_here(*kind, proc_root) {
+                    if let Some(answer) = ask_here(*kind, proc_root, *member) {
                         answers.lock().unwrap_or_else(|e| e.into_inner()).insert(*ino, answer);
                     }
                 }
@@ -105,8 +107,8 @@ pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
     answers.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Asks the calling thread's namespace of `kind`.
-fn ask_here(kind: NsKind, proc_root: &Path) -> Option<Inside> {
+/// Asks the calling thread's namespace of `kind`; `member` is a process in it.
+fn ask_here(kind: NsKind, proc_root: &Path, member: Option<i32>) -> Option<Inside> {
     match kind {
         NsKind::Uts => {
             let (node, domain) = crate::sys::uts::node_and_domain().ok()?;
@@ -124,10 +126,37 @@ fn ask_here(kind: NsKind, proc_root: &Path) -> Option<Inside> {
             // /proc/sysvipc shows the ipc namespace of the task that opens it.
             let count =
                 |name: &str| std::fs::read(proc_root.join("sysvipc").join(name)).ok().map(|b| count_sysvipc(&b));
-            Some(Inside::Ipc(IpcCounts { shm: count("shm")?, sem: count("sem")?, msg: count("msg")? }))
+            let mqueue = member.and_then(|pid| mqueue_count(proc_root, pid));
+            Some(Inside::Ipc(IpcCounts { shm: count("shm")?, sem: count("sem")?, msg: count("msg")?, mqueue }))
         }
         _ => None,
     }
+}
+
+/// The POSIX message queues of the calling thread's ipc namespace, read from an mqueue mount
+/// in `pid`'s mount table that is verified to be this namespace's own instance (an mqueue
+/// mount shows the instance of the ipc namespace that mounted it, whichever namespace the
+/// mount table belongs to). `None` when no mount of it can be verified.
+fn mqueue_count(proc_root: &Path, pid: i32) -> Option<usize> {
+    let mountinfo = std::fs::read(proc_root.join(format!("{pid}/mountinfo"))).ok()?;
+    let mountinfo = String::from_utf8_lossy(&mountinfo);
+    let root = proc_root.join(format!("{pid}/root"));
+    let mut targets = crate::proc::mountinfo_of_type(&mountinfo, "mqueue").map(|(_, target)| target);
+    targets.find_map(|target| verified_queue_count(&root.join(target.trim_start_matches('/'))))
+}
+
+/// The number of entries of the mqueue mount at `dir` when one of them, opened by name with
+/// mq_open(3) in the calling thread's ipc namespace, lies on the mount's device. An empty
+/// mount cannot be verified.
+fn verified_queue_count(dir: &Path) -> Option<usize> {
+    let dev = std::fs::metadata(dir).ok()?.dev();
+    let names: Vec<Vec<u8>> =
+        std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.file_name().as_bytes().to_vec())).collect();
+    let same = names.iter().find_map(|name| {
+        let queue = crate::sys::mqueue::open_existing(name).ok()?;
+        Some(std::fs::File::from(queue).metadata().ok()?.dev() == dev)
+    })?;
+    same.then_some(names.len())
 }
 
 /// Objects listed in a `/proc/sysvipc/{shm,sem,msg}` file: its lines after the header.
@@ -283,13 +312,15 @@ pub(crate) fn ifaces_cell(inside: &Inside, sep: &str, json: bool) -> Option<Stri
     (!lines.is_empty()).then(|| lines.join(sep))
 }
 
-/// IPCOBJS's cell: `shm 1, sem 0, msg 2`; in JSON `{"shm":1,"sem":0,"msg":2}`.
+/// IPCOBJS's cell: `shm 1, sem 0, msg 2` (`, mqueue 3` when the POSIX queues are known); in
+/// JSON `{"shm":1,"sem":0,"msg":2}` (with `"mqueue":3`).
 pub(crate) fn ipcobjs_cell(inside: &Inside, json: bool) -> Option<String> {
     let Inside::Ipc(c) = inside else { return None };
-    Some(if json {
-        format!("{{\"shm\":{},\"sem\":{},\"msg\":{}}}", c.shm, c.sem, c.msg)
-    } else {
-        format!("shm {}, sem {}, msg {}", c.shm, c.sem, c.msg)
+    Some(match (json, c.mqueue) {
+        (true, None) => format!("{{\"shm\":{},\"sem\":{},\"msg\":{}}}", c.shm, c.sem, c.msg),
+        (true, Some(q)) => format!("{{\"shm\":{},\"sem\":{},\"msg\":{},\"mqueue\":{q}}}", c.shm, c.sem, c.msg),
+        (false, None) => format!("shm {}, sem {}, msg {}", c.shm, c.sem, c.msg),
+        (false, Some(q)) => format!("shm {}, sem {}, msg {}, mqueue {q}", c.shm, c.sem, c.msg),
     })
 }
 
@@ -379,9 +410,12 @@ mod tests {
         assert_eq!(count_sysvipc(shm), 1);
         assert_eq!(count_sysvipc(b"       key      semid perms      nsems\n"), 0);
         assert_eq!(count_sysvipc(b""), 0);
-        let c = Inside::Ipc(IpcCounts { shm: 1, sem: 0, msg: 2 });
-        assert_eq!(ipcobjs_cell(&c, false).unwrap(), "shm 1, sem 0, msg 2");
-        assert_eq!(ipcobjs_cell(&c, true).unwrap(), r#"{"shm":1,"sem":0,"msg":2}"#);
+        let c = IpcCounts { shm: 1, sem: 0, msg: 2, mqueue: None };
+        assert_eq!(ipcobjs_cell(&Inside::Ipc(c), false).unwrap(), "shm 1, sem 0, msg 2");
+        assert_eq!(ipcobjs_cell(&Inside::Ipc(c), true).unwrap(), r#"{"shm":1,"sem":0,"msg":2}"#);
+        let c = Inside::Ipc(IpcCounts { mqueue: Some(3), ..c });
+        assert_eq!(ipcobjs_cell(&c, false).unwrap(), "shm 1, sem 0, msg 2, mqueue 3");
+        assert_eq!(ipcobjs_cell(&c, true).unwrap(), r#"{"shm":1,"sem":0,"msg":2,"mqueue":3}"#);
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub(crate) enum Inside {
     Names(String, Option<String>),
     /// net: interfaces by index.
     Ifaces(Vec<Iface>),
-    /// ipc: System V shared memory segments, semaphore sets, message queues.
+    /// ipc: System V shared memory segments, semaphore sets, message queues; POSIX queues.
     Ipc(IpcCounts),
 }
 
@@ -94,12 +94,14 @@ pub(crate) struct Iface {
     pub addresses: Vec<String>,
 }
 
-/// System V IPC objects, by kind.
+/// System V IPC objects, by kind, and POSIX message queues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct IpcCounts {
     pub shm: usize,
     pub sem: usize,
     pub msg: usize,
+    /// The queues of the namespace's mqueue instance, when a mount of it could be verified.
+    pub mqueue: Option<usize>,
 }
 
 /// What to look for.

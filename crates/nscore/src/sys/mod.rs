@@ -13,6 +13,7 @@ pub(crate) mod fd;
 pub(crate) mod kernel;
 pub(crate) mod locale;
 pub(crate) mod mount;
+pub(crate) mod mqueue;
 pub(crate) mod netlink;
 pub(crate) mod ns;
 pub(crate) mod passwd;
