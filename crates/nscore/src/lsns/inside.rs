@@ -152,10 +152,7 @@ fn verified_queue_count(dir: &Path) -> Option<usize> {
     let dev = std::fs::metadata(dir).ok()?.dev();
     let names: Vec<Vec<u8>> =
         std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.file_name().as_bytes().to_vec())).collect();
-    let same = names.iter().find_map(|name| {
-        let queue = crate::sys::mqueue::open_existing(name).ok()?;
-        Some(std::fs::File::from(queue).metadata().ok()?.dev() == dev)
-    })?;
+    let same = names.iter().find_map(|name| Some(crate::sys::mqueue::device_of_queue(name).ok()? == dev))?;
     same.then_some(names.len())
 }
 

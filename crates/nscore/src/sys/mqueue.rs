@@ -1,21 +1,21 @@
 //! mq_open(3) of an existing POSIX message queue, read-only: it resolves in the calling
 //! thread's ipc namespace's own mqueue instance, which tells that instance's device.
 
+use nix::mqueue::{mq_close, mq_open, MQ_OFlag};
+use nix::sys::stat::Mode;
 use std::ffi::CString;
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 
-/// Opens the existing queue `name` (no leading `/`) read-only and non-blocking, creating
-/// nothing. On Linux a queue descriptor is a file descriptor: dropping it closes the queue.
-pub(crate) fn open_existing(name: &[u8]) -> Result<OwnedFd, i32> {
+/// The device (`st_dev`) of the mqueue instance that holds the existing queue `name` (no
+/// leading `/`) for the calling thread: the queue is opened read-only and non-blocking, which
+/// creates nothing, and closed again.
+pub(crate) fn device_of_queue(name: &[u8]) -> Result<u64, i32> {
     let mut path = b"/".to_vec();
     path.extend_from_slice(name);
     let path = CString::new(path).map_err(|_| libc::EINVAL)?;
-    // SAFETY: path is a NUL-terminated string that outlives the call; without O_CREAT
-    // mq_open reads no further arguments.
-    let mqd = unsafe { libc::mq_open(path.as_ptr(), libc::O_RDONLY | libc::O_NONBLOCK) };
-    if mqd < 0 {
-        return Err(super::last_errno());
-    }
-    // SAFETY: mq_open returned a fresh descriptor that nobody else owns.
-    Ok(unsafe { OwnedFd::from_raw_fd(mqd) })
+    let queue = mq_open(path.as_c_str(), MQ_OFlag::O_RDONLY | MQ_OFlag::O_NONBLOCK, Mode::empty(), None)
+        .map_err(super::errno)?;
+    let stat = nix::sys::stat::fstat(queue.as_raw_fd()).map_err(super::errno);
+    let _ = mq_close(queue);
+    Ok(stat?.st_dev)
 }
