@@ -7,7 +7,7 @@
 use super::model::{Holder, Iface, Inside, IpcCounts};
 use super::scan::Scan;
 use crate::nstype::NsKind;
-use crate::sys::netlink::{RouteSocket, RTM_GETADDR, RTM_GETLINK};
+use crate::sys::netlink::{attributes, messages, RouteSocket, RTM_GETADDR, RTM_GETLINK};
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::AsFd;
@@ -159,32 +159,6 @@ fn verified_queue_count(dir: &Path) -> Option<usize> {
 /// Objects listed in a `/proc/sysvipc/{shm,sem,msg}` file: its lines after the header.
 pub(crate) fn count_sysvipc(text: &[u8]) -> usize {
     text.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count().saturating_sub(1)
-}
-
-/// One netlink message: its type and its body (after the 16-byte header).
-fn messages(bytes: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        let head = bytes.get(at..at + 16)?;
-        let len = u32::from_ne_bytes([head[0], head[1], head[2], head[3]]) as usize;
-        let kind = u16::from_ne_bytes([head[4], head[5]]);
-        let body = bytes.get(at + 16..at.checked_add(len)?).filter(|_| len >= 16)?;
-        at += (len + 3) & !3;
-        Some((kind, body))
-    })
-}
-
-/// The route attributes (type, payload) that follow a message's fixed part.
-fn attributes(bytes: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        let head = bytes.get(at..at + 4)?;
-        let len = u16::from_ne_bytes([head[0], head[1]]) as usize;
-        let kind = u16::from_ne_bytes([head[2], head[3]]) & 0x3fff;
-        let data = bytes.get(at + 4..at.checked_add(len)?).filter(|_| len >= 4)?;
-        at += (len + 3) & !3;
-        Some((kind, data))
-    })
 }
 
 const RTM_NEWLINK: u16 = 16;

@@ -76,11 +76,7 @@ impl RouteSocket {
             }
             let mut at = 0;
             while at + 16 <= got {
-                let len = u32::from_ne_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]]) as usize;
-                let kind = u16::from_ne_bytes([buf[at + 4], buf[at + 5]]);
-                if len < 16 || at + len > got {
-                    return Ok(messages);
-                }
+                let Some((kind, len)) = header_at(&buf[..got], at) else { return Ok(messages) };
                 match kind {
                     NLMSG_DONE => return Ok(messages),
                     NLMSG_ERROR => {
@@ -98,6 +94,40 @@ impl RouteSocket {
             }
         }
     }
+}
+
+/// The type and length of the netlink message at `at` of `bytes`, when the whole message
+/// (at least its 16-byte header) is there.
+fn header_at(bytes: &[u8], at: usize) -> Option<(u16, usize)> {
+    let head = bytes.get(at..at.checked_add(16)?)?;
+    let len = u32::from_ne_bytes([head[0], head[1], head[2], head[3]]) as usize;
+    let kind = u16::from_ne_bytes([head[4], head[5]]);
+    (len >= 16 && at.checked_add(len)? <= bytes.len()).then_some((kind, len))
+}
+
+/// The netlink messages of `bytes` (a [`RouteSocket::dump`]): each one's type and body (after
+/// the 16-byte header), up to the first that is cut short.
+pub(crate) fn messages(bytes: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let (kind, len) = header_at(bytes, at)?;
+        let body = &bytes[at + 16..at + len];
+        at += (len + 3) & !3;
+        Some((kind, body))
+    })
+}
+
+/// The route attributes (type, payload) that follow a message's fixed part.
+pub(crate) fn attributes(bytes: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let head = bytes.get(at..at + 4)?;
+        let len = u16::from_ne_bytes([head[0], head[1]]) as usize;
+        let kind = u16::from_ne_bytes([head[2], head[3]]) & 0x3fff;
+        let data = bytes.get(at + 4..at.checked_add(len)?).filter(|_| len >= 4)?;
+        at += (len + 3) & !3;
+        Some((kind, data))
+    })
 }
 
 /// Reads the nsid out of an `RTM_NEWNSID` reply.
