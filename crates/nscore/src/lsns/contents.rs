@@ -61,8 +61,13 @@ pub(crate) fn id_map(c: &Row<'_>, file: &str) -> Option<String> {
         c,
         &ranges,
         |r| format!("{{\"inside\":{},\"outside\":{},\"count\":{}}}", r.inside, r.outside, r.count),
-        |r| format!("{} {} {}", r.inside, r.outside, r.count),
+        range_text,
     )
+}
+
+/// An id-map range as UIDMAP shows it: `inside outside count`.
+fn range_text(r: &crate::proc::contents::IdRange) -> String {
+    format!("{} {} {}", r.inside, r.outside, r.count)
 }
 
 /// OFFSETS of a time namespace: `clock secs nsecs` per clock; with `-J` an array of objects.
@@ -144,8 +149,7 @@ pub(crate) fn summary(c: &Row<'_>) -> Option<String> {
     match c.ns.kind {
         NsKind::User => {
             let ranges = parse_id_map(&read(c, "uid_map")?);
-            let mut shown: Vec<String> =
-                ranges.iter().take(SUMMARY_RANGES).map(|r| format!("{} {} {}", r.inside, r.outside, r.count)).collect();
+            let mut shown: Vec<String> = ranges.iter().take(SUMMARY_RANGES).map(range_text).collect();
             if ranges.len() > SUMMARY_RANGES {
                 shown.push(format!("+{}", ranges.len() - SUMMARY_RANGES));
             }
