@@ -2,13 +2,15 @@
 //! `gen [--check]` writes (or checks) man/ and completions/ from the option tables;
 //! `install [--prefix DIR] [--as-util-linux]` builds and installs binaries, pages and completions;
 //! `bench` times rlsns against util-linux lsns in a world of many namespaces;
-//! `fuzz [TARGET] [--seconds N]` runs nscore's fuzz targets for a bounded time.
+//! `fuzz [TARGET] [--seconds N]` runs nscore's fuzz targets for a bounded time;
+//! `flake N [-- ARGS]` runs every test N times and lists each test that failed at least once.
 #![forbid(unsafe_code)]
 // Build tooling, not product code: it runs at development time on inputs the repository
 // holds, and a panic (with its message) is how it reports a broken invariant.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bench;
+mod flake;
 mod fuzz;
 mod install;
 
@@ -18,7 +20,8 @@ use std::path::{Path, PathBuf};
 const USAGE: &str = "usage: cargo xtask gen [--check]
        cargo xtask install [--prefix DIR] [--as-util-linux]
        cargo xtask bench [--sizes 1000,4000,16000] [--runs N] [--json FILE] [--lsns PATH]
-       cargo xtask fuzz [TARGET] [--seconds N] [--seed N] [--replay FILE] [--libfuzzer] [--list]";
+       cargo xtask fuzz [TARGET] [--seconds N] [--seed N] [--replay FILE] [--libfuzzer] [--list]
+       cargo xtask flake N [-- CARGO-TEST-ARGS]";
 
 /// The repository root (xtask lives one level below it).
 fn root() -> PathBuf {
@@ -67,6 +70,10 @@ fn main() -> anyhow::Result<()> {
         ["fuzz", rest @ ..] => {
             let rest: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
             fuzz::run(&root(), &fuzz::FuzzArgs::parse(&rest)?)
+        }
+        ["flake", rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+            flake::run(&root(), &flake::FlakeArgs::parse(&rest)?)
         }
         // Internal: pid 1 of the benchmark's world (see bench.rs).
         ["bench-world", rest @ ..] => bench::world(&rest.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
