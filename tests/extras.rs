@@ -460,3 +460,37 @@ kill $X
         "rlsns: cannot read the namespaces of PID 99999999: No such file or directory\nrlsns: --compare needs two PIDs\n"
     );
 }
+
+/// `--compare` never fails silently: a process whose links cannot be followed (PID 1 seen
+/// from a user namespace: EACCES) or are missing (a zombie keeps only its pid and user links)
+/// gets the message a PID that does not exist gets, and exit status 2, whatever the errno;
+/// `-t` of a link the zombie keeps still compares.
+#[test]
+fn rlsns_compare_never_fails_silently() {
+    if !privileged("rlsns_compare_never_fails_silently") {
+        return;
+    }
+    let script = r#"
+/usr/bin/unshare -U -r sh -c '"$LSNS" --compare $$ 1 -n; echo "rc=$?"; "$LSNS" --compare 1 $$ -t net -n; echo "rc=$?"'
+# a zombie: the child of a process that execs sleep, which never reaps it
+sh -c 'sh -c "exit 0" & exec sleep 1000' & P=$!
+Z=
+while [ -z "$Z" ] || ! grep -q '^State:.*Z' /proc/$Z/status; do Z=$(tr -d ' ' < /proc/$P/task/$P/children); done
+"$LSNS" --compare $$ $Z -n; echo "rc=$?"
+"$LSNS" --compare $Z $$ -t user -n -o RESULT 2>&1 | awk '{ print $NF }'; echo "rc=${PIPESTATUS[0]}"
+kill $P
+"#;
+    let out = world(script);
+    let zombie = out.stderr.lines().nth(2).and_then(|l| l.split("PID ").nth(1)).and_then(|l| l.split(':').next());
+    let zombie = zombie.unwrap_or("?");
+    assert_text("rlsns --compare exit statuses", "rc=2\nrc=2\nrc=2\nsame\nrc=0\n", &out.stdout);
+    assert_text(
+        "rlsns --compare messages",
+        &format!(
+            "rlsns: cannot read the namespaces of PID 1: Permission denied\n\
+             rlsns: cannot read the namespaces of PID 1: Permission denied\n\
+             rlsns: cannot read the namespaces of PID {zombie}: No such file or directory\n"
+        ),
+        &out.stderr,
+    );
+}

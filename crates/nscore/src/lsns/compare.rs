@@ -1,8 +1,10 @@
 //! `rlsns --compare PID1 PID2` (an rns extra): do two processes share their namespaces? One
 //! line per kind (`-t` selects kinds) with both identities, `DEV:INODE` of
 //! `/proc/PID/ns/<kind>` (the inode alone is unique only on one nsfs device), and `same`,
-//! `differs` or `unknown` (a link that cannot be read). Exit status 0 when every line is
-//! `same`, 1 otherwise, 2 when a process cannot be read at all.
+//! `differs` or `unknown` (a kind the kernel lacks). Exit status 0 when every line is `same`,
+//! 1 otherwise, 2 with a message when a process cannot be read: gone, a link that cannot be
+//! followed (EACCES for a process of another user namespace, whatever the errno), or a link
+//! missing that our own process has (a zombie).
 
 use crate::error::{Error, Result};
 use crate::lsns::args::LsnsArgs;
@@ -28,7 +30,7 @@ pub(crate) const COLUMNS: [ColumnSpec; 4] = [
 pub(crate) enum Verdict {
     Same,
     Differs,
-    /// One of the links could not be read (permission, or a kind the kernel lacks).
+    /// Neither process has the link: a kind the kernel lacks.
     Unknown,
 }
 
@@ -81,14 +83,33 @@ pub(crate) fn run(procfs: &ProcFs, (pid1, pid2): (i32, i32), args: &LsnsArgs, ou
             return Err(Error::io(format!("cannot read the namespaces of PID {pid}"), &e).with_status(2));
         }
     }
-    let dir = &dir;
-    let identity = |pid: i32| {
-        move |kind: NsKind| dir.stat(&format!("{pid}/ns/{}", kind.name())).map(|f| NsId { dev: f.dev, ino: f.ino })
-    };
-    let rows = compare(&kinds_of(args), identity(pid1), identity(pid2));
+    let kinds = kinds_of(args);
+    let mut ids: [Vec<Option<NsId>>; 2] = [Vec::new(), Vec::new()];
+    for (pid, ids) in [pid1, pid2].into_iter().zip(&mut ids) {
+        *ids = identities(&dir, pid, &kinds)
+            .map_err(|errno| Error::os(format!("cannot read the namespaces of PID {pid}"), errno).with_status(2))?;
+    }
+    let at = |ids: &Vec<Option<NsId>>, kind: NsKind| kinds.iter().position(|&k| k == kind).and_then(|i| ids[i]);
+    let rows = compare(&kinds, |k| at(&ids[0], k), |k| at(&ids[1], k));
     let format = args.format();
     crate::output::render(&table(&rows), &format, out).map_err(|e| Error::io("write error", &e))?;
     Ok(if rows.iter().all(|r| r.3 == Verdict::Same) { 0 } else { 1 })
+}
+
+/// The identity of each of `kinds` for `pid` (`None` where the kernel has no such kind: our
+/// own process lacks it too), or the errno that keeps the process from being compared: any
+/// failure to follow a link (EACCES for another user's process, whatever the errno), or a link
+/// missing that our own process has (a zombie keeps only its pid and user links).
+fn identities(dir: &crate::proc::ProcDir, pid: i32, kinds: &[NsKind]) -> std::result::Result<Vec<Option<NsId>>, i32> {
+    let mut ids = Vec::with_capacity(kinds.len());
+    for kind in kinds {
+        match dir.stat_or_errno(&format!("{pid}/ns/{}", kind.name())) {
+            Ok(f) => ids.push(Some(NsId { dev: f.dev, ino: f.ino })),
+            Err(libc::ENOENT) if dir.stat(&format!("self/ns/{}", kind.name())).is_none() => ids.push(None),
+            Err(errno) => return Err(errno),
+        }
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]

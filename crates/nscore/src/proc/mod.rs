@@ -165,7 +165,12 @@ impl ProcDir {
 
     /// stat(2) of `path` below the root, following a final symlink.
     pub(crate) fn stat(&self, path: &str) -> Option<FileId> {
-        stat_at(self.fd(), Path::new(path)).map_err(|e| self.note(e)).ok().map(|st| FileId::of(&st))
+        self.stat_or_errno(path).ok()
+    }
+
+    /// [`Self::stat`], with the errno of a failure.
+    pub(crate) fn stat_or_errno(&self, path: &str) -> Result<FileId, i32> {
+        stat_at(self.fd(), Path::new(path)).map_err(|e| self.note(e)).map(|st| FileId::of(&st))
     }
 
     /// Opens `path` below the root read-only (following symlinks: `PID/ns/net`, `PID/fd/3`).
