@@ -36,12 +36,11 @@ const LOGIN_NAME_MAX: usize = 256;
 /// tab, a control character), 0 for an empty name or one of zero-width characters only.
 ///
 /// A name that is not a valid multibyte string (bytes that are not UTF-8; any non-ASCII byte
-/// in the C locale) is shown as the number, as util-linux shows it in practice. Strictly, what
-/// util-linux does there is undefined: it takes mbstowcs's `(size_t)-1` for a success and
-/// measures the characters decoded before the bad byte followed by what its stack buffer
-/// held, which is almost always not printable (observed with 2.38.1 and 2.42.2: `héllo` or
-/// `日本語` in the C locale, `bad\xffname` in C.UTF-8 show the number; only names that repeat
-/// the same prefix many times over, whose traces are left in that buffer, can show otherwise).
+/// in the C locale) is measured as util-linux measures it on glibc: it takes mbstowcs's
+/// `(size_t)-1` for a success and measures its buffer, which holds the characters decoded
+/// before the bad byte; what follows them there is undefined (its stack), and in practice
+/// zeros, so the width is that of the part before the bad byte. `josé` in the C locale is
+/// shown (`jos\xc3\xa9` in a table, as util-linux escapes it), `日本語` there is not.
 pub(crate) fn id_name_is_shown(name: &[u8]) -> bool {
     ctype_is_utf8();
     let Ok(name) = std::ffi::CString::new(name) else {
@@ -49,15 +48,12 @@ pub(crate) fn id_name_is_shown(name: &[u8]) -> bool {
     };
     let mut wide: Vec<libc::wchar_t> = vec![0; LOGIN_NAME_MAX + 1];
     // SAFETY: name is NUL-terminated; mbstowcs writes at most LOGIN_NAME_MAX wide characters
-    // into a buffer of LOGIN_NAME_MAX + 1, whose last element stays 0.
+    // into a buffer of LOGIN_NAME_MAX + 1, whose last element stays 0. On a bad byte it has
+    // written the characters before it and returns (size_t)-1; the rest stays 0.
     let decoded = unsafe { mbstowcs(wide.as_mut_ptr(), name.as_ptr(), LOGIN_NAME_MAX) };
-    match decoded {
-        0 => false,
-        usize::MAX => false,
-        // SAFETY: wide holds `decoded` characters followed by a 0 (written by mbstowcs, or
-        // the last element); wcswidth reads at most LOGIN_NAME_MAX of them.
-        _ => unsafe { wcswidth(wide.as_ptr(), LOGIN_NAME_MAX) > 0 },
-    }
+    // SAFETY: wide holds what mbstowcs decoded followed by zeros (the last element is one);
+    // wcswidth reads at most LOGIN_NAME_MAX of them.
+    decoded != 0 && unsafe { wcswidth(wide.as_ptr(), LOGIN_NAME_MAX) > 0 }
 }
 
 extern "C" {
