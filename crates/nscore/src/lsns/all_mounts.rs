@@ -23,7 +23,6 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
-use std::path::PathBuf;
 
 /// A forked child inside a mount namespace, there until dropped.
 struct Helper {
@@ -66,7 +65,7 @@ fn enter(nsfs: &File) -> Option<Helper> {
     }
 }
 
-/// A mount namespace, and the process (of `procfs`) through which its mounts are read.
+/// A mount namespace, and the process (of `dir`) through which its mounts are read.
 struct Window<'a> {
     mntns: u64,
     pid: libc::pid_t,
@@ -78,11 +77,12 @@ impl Window<'_> {
         self.procfs.nsfs_mounts_of(&self.pid.to_string()).unwrap_or_default()
     }
 
-    fn open(&self, mount: &NsfsMount) -> Option<File> {
-        let target = mount.target_path();
-        let inside = target.strip_prefix("/").unwrap_or(&target);
-        let path: PathBuf = self.procfs.root().join(format!("{}/root", self.pid)).join(inside);
-        File::open(path).ok()
+    /// The namespace file with inode `ino` bound at `mount`'s target, resolved in the
+    /// process's root: a container's paths never lead out of it, nor to anything but that
+    /// file ([`crate::sys::at::open_nsfs_beneath`]).
+    fn open(&self, dir: &ProcDir, mount: &NsfsMount, ino: u64) -> Option<File> {
+        let root = dir.root_of(self.pid).ok()?;
+        crate::sys::at::open_nsfs_beneath(root.as_fd(), &mount.target_path(), ino).map_err(|e| dir.note(e)).ok()
     }
 }
 
@@ -93,7 +93,7 @@ impl Scan {
         let mut seen: HashSet<u64> = HashSet::new();
         seen.extend(dir.stat("self/ns/mnt").map(|f| f.ino));
         let procfs = self.procfs.clone();
-        let mut pending: Vec<(u64, File)> = self.processless_mount_namespaces(procfs.root());
+        let mut pending: Vec<(u64, File)> = self.processless_mount_namespaces(dir);
         for (mntns, pid) in self.mount_namespace_members(dir) {
             if seen.insert(mntns) {
                 self.read_window(dir, &Window { mntns, pid, procfs: &procfs }, opts, netlink, &mut pending);
@@ -129,10 +129,12 @@ impl Scan {
 
     /// Mount namespaces rlsns's own mount table binds, or a process holds open: an nsfs file
     /// of each.
-    fn processless_mount_namespaces(&self, procfs: &std::path::Path) -> Vec<(u64, File)> {
+    fn processless_mount_namespaces(&self, dir: &ProcDir) -> Vec<(u64, File)> {
         let mut found = Vec::new();
+        let own_root = crate::sys::at::own_root().map_err(|e| dir.note(e)).ok();
         for m in self.mounts.iter().filter(|m| m.root.starts_with("mnt:")) {
-            if let (Some(ino), Ok(file)) = (nsfs_root_ino(&m.root), File::open(m.target_path())) {
+            let (Some(ino), Some(root)) = (nsfs_root_ino(&m.root), own_root.as_ref()) else { continue };
+            if let Ok(file) = crate::sys::at::open_nsfs_beneath(root.as_fd(), &m.target_path(), ino) {
                 found.push((ino, file));
             }
         }
@@ -142,7 +144,7 @@ impl Scan {
                 continue;
             }
             let Some(Holder::Fd(pid, fd)) = holders.iter().find(|h| matches!(h, Holder::Fd(..))) else { continue };
-            let Ok(file) = File::open(procfs.join(format!("{pid}/fd/{fd}"))) else { continue };
+            let Ok(file) = dir.open_nsfs(&format!("{pid}/fd/{fd}"), ino) else { continue };
             if self.kernel.nstype(file.as_fd()) == Ok(libc::CLONE_NEWNS) {
                 found.push((ino, file));
             }
@@ -168,11 +170,13 @@ impl Scan {
         for mount in window.nsfs_mounts() {
             let Some(ino) = nsfs_root_ino(&mount.root) else { continue };
             if mount.root.starts_with("mnt:") {
-                pending.extend(window.open(&mount).map(|file| (ino, file)));
+                pending.extend(window.open(dir, &mount, ino).map(|file| (ino, file)));
             }
             if self.get(ino).is_none() {
-                let Some(file) = window.open(&mount) else { continue };
-                self.add_from_fd(opts, netlink, file.as_fd(), ino, true);
+                let Some(file) = window.open(dir, &mount, ino) else { continue };
+                if self.add_from_fd(opts, netlink, file.as_fd(), ino, true).is_some() {
+                    self.found_through_windows.insert(ino, file);
+                }
             }
             let target = format!("[mnt:{}]{}", window.mntns, mount.target);
             self.mounts.push(NsfsMount { root: mount.root, target });

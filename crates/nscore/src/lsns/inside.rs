@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -44,23 +43,29 @@ impl Wanted {
 }
 
 /// Where a namespace is opened from: a path below the `/proc` root (`PID/ns/<kind>` of a
-/// member, `PID/fd/FD` of a holder), or the path of a bind mount of its nsfs file.
-enum Door {
+/// member, `PID/fd/FD` of a holder), the path of a bind mount of its nsfs file in rlsns's own
+/// mount namespace, or the descriptor `--all-mounts` keeps for one bound in another.
+enum Door<'a> {
     Proc(String),
     Mount(PathBuf),
+    Held(&'a std::fs::File),
 }
 
 /// The doors to every wanted namespace of the scan, in order of preference: a member process,
 /// a bind mount, an open descriptor; with the member's pid when there is one. A namespace
 /// with none of them is not asked.
-fn doors(scan: &Scan, wanted: Wanted) -> Vec<(u64, NsKind, Door, Option<i32>)> {
+fn doors(scan: &Scan, wanted: Wanted) -> Vec<(u64, NsKind, Door<'_>, Option<i32>)> {
     let door = |ns: &super::model::Namespace| {
         if let Some(p) = ns.rep {
             return Some(Door::Proc(format!("{}/ns/{}", scan.procs[p].pid, ns.kind.name())));
         }
         let root = format!("{}:[{}]", ns.kind.name(), ns.ino);
-        if let Some(m) = scan.mounts.iter().find(|m| m.root == root) {
+        // Mounts of other mount namespaces (`[mnt:INODE]PATH`) are labels, not paths here.
+        if let Some(m) = scan.mounts.iter().find(|m| m.root == root && !m.target.starts_with("[mnt:")) {
             return Some(Door::Mount(m.target_path()));
+        }
+        if let Some(file) = scan.found_through_windows.get(&ns.ino) {
+            return Some(Door::Held(file));
         }
         scan.held.get(&ns.ino)?.iter().find_map(|h| match h {
             Holder::Fd(pid, fd) => Some(Door::Proc(format!("{pid}/fd/{fd}"))),
@@ -72,6 +77,19 @@ fn doors(scan: &Scan, wanted: Wanted) -> Vec<(u64, NsKind, Door, Option<i32>)> {
         .filter(|ns| wanted.wants(ns.kind))
         .filter_map(|ns| door(ns).map(|d| (ns.ino, ns.kind, d, ns.rep.map(|p| scan.procs[p].pid))))
         .collect()
+}
+
+/// Opens the namespace behind `door`: the nsfs file with inode `ino` and nothing else (a pid
+/// reused, a mount replaced or a descriptor swapped since the scan leads elsewhere).
+fn open_door(dir: &crate::proc::ProcDir, door: &Door<'_>, ino: u64) -> Option<std::fs::File> {
+    match door {
+        Door::Proc(path) => dir.open_nsfs(path, ino).ok(),
+        Door::Mount(path) => {
+            let root = crate::sys::at::own_root().ok()?;
+            crate::sys::at::open_nsfs_beneath(root.as_fd(), path, ino).map_err(|e| dir.note(e)).ok()
+        }
+        Door::Held(file) => file.try_clone().map_err(|e| dir.note(e.raw_os_error().unwrap_or(libc::EIO))).ok(),
+    }
 }
 
 /// Asks every wanted namespace of the scan that has a door ([`doors`]), on a few worker
@@ -87,12 +105,7 @@ pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
         for _ in 0..WORKERS.min(jobs.len()) {
             s.spawn(|| {
                 while let Some((ino, kind, door, member)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let file = match door {
-                        Door::Proc(path) => dir.open(path).ok(),
-                        Door::Mount(path) => std::fs::File::open(path).ok(),
-                    };
-                    // A pid reused or a mount replaced since the scan leads elsewhere.
-                    let Some(file) = file.filter(|f| f.metadata().is_ok_and(|m| m.ino() == *ino)) else { continue };
+                    let Some(file) = open_door(dir, door, *ino) else { continue };
                     // A refused setns leaves the worker where it was: it must not answer then.
                     if crate::sys::ns::setns(file.as_fd(), kind.clone_flag()).is_err() {
                         continue;
@@ -136,22 +149,27 @@ fn ask_here(kind: NsKind, proc_root: &Path, member: Option<i32>) -> Option<Insid
 /// The POSIX message queues of the calling thread's ipc namespace, read from an mqueue mount
 /// in `pid`'s mount table that is verified to be this namespace's own instance (an mqueue
 /// mount shows the instance of the ipc namespace that mounted it, whichever namespace the
-/// mount table belongs to). `None` when no mount of it can be verified.
+/// mount table belongs to). `None` when no mount of it can be verified. The mount points are
+/// the container's: only mounts on top at their path are tried, each resolved inside the
+/// process's root and checked to be mqueue before anything in it is read.
 fn mqueue_count(proc_root: &Path, pid: i32) -> Option<usize> {
     let mountinfo = std::fs::read(proc_root.join(format!("{pid}/mountinfo"))).ok()?;
-    let mountinfo = String::from_utf8_lossy(&mountinfo);
-    let root = proc_root.join(format!("{pid}/root"));
-    let mut targets = crate::proc::mountinfo_of_type(&mountinfo, "mqueue").map(|(_, target)| target);
-    targets.find_map(|target| verified_queue_count(&root.join(target.trim_start_matches('/'))))
+    let root = std::fs::File::open(proc_root.join(format!("{pid}/root"))).ok()?;
+    let points = crate::proc::visible_mounts_of_type(&mountinfo, b"mqueue");
+    points.iter().find_map(|point| verified_queue_count(root.as_fd(), Path::new(std::ffi::OsStr::from_bytes(point))))
 }
 
-/// The number of entries of the mqueue mount at `dir` when one of them, opened by name with
-/// mq_open(3) in the calling thread's ipc namespace, lies on the mount's device. An empty
-/// mount cannot be verified.
-fn verified_queue_count(dir: &Path) -> Option<usize> {
-    let dev = std::fs::metadata(dir).ok()?.dev();
-    let names: Vec<Vec<u8>> =
-        std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.file_name().as_bytes().to_vec())).collect();
+/// The number of entries of the mqueue mount at `point` below `root` when one of them,
+/// opened by name with mq_open(3) in the calling thread's ipc namespace, lies on the mount's
+/// device. An empty mount cannot be verified.
+fn verified_queue_count(root: std::os::fd::BorrowedFd<'_>, point: &Path) -> Option<usize> {
+    let dir = crate::sys::at::open_dir_beneath(root, point).ok()?;
+    if !crate::sys::mqueue::is_mqueue(dir.as_fd()) {
+        return None;
+    }
+    let dev = crate::sys::at::stat_fd(dir.as_fd()).ok()?.st_dev;
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    crate::sys::dir::Dir::from_fd(dir).for_each_name(|name| names.push(name.to_vec())).ok()?;
     let same = names.iter().find_map(|name| Some(crate::sys::mqueue::device_of_queue(name).ok()? == dev))?;
     same.then_some(names.len())
 }

@@ -49,6 +49,10 @@ pub struct Scan {
     answers: HashMap<u64, (String, Answer)>,
     /// What HOSTNAME, IFACES and IPCOBJS show, asked from inside each namespace after the walk.
     pub(crate) inside: HashMap<u64, super::model::Inside>,
+    /// Namespaces found only through another mount namespace's bind mounts (`--all-mounts`),
+    /// held open by inode: the window they were seen through is gone by the time the inside
+    /// columns ask them, and this is the way back in.
+    pub(crate) found_through_windows: HashMap<u64, File>,
     /// The first EMFILE, ENFILE or ENOMEM met outside the `/proc` readers (which remember
     /// their own, [`ProcDir::exhausted`]): an ioctl, a socket, a bind mount opened.
     exhausted: std::cell::Cell<Option<i32>>,
@@ -206,6 +210,7 @@ impl Scan {
             commands: RefCell::new(HashMap::new()),
             answers: HashMap::new(),
             inside: HashMap::new(),
+            found_through_windows: HashMap::new(),
             exhausted: std::cell::Cell::new(None),
             kernel: &LIVE,
         }
@@ -587,15 +592,20 @@ impl Scan {
     /// Namespaces bind-mounted somewhere (`unshare --net=FILE`, `ip netns add`).
     fn read_persistent(&mut self, opts: &ScanOptions, netlink: Option<&dyn NsidSource>) {
         let mounts = self.mounts.clone();
+        let mut root: Option<OwnedFd> = None;
         for m in &mounts {
             let Some(ino) = nsfs_root_ino(&m.root) else { continue };
             if self.get(ino).is_some() {
                 continue;
             }
-            let fd = match File::open(m.target_path()) {
+            if root.is_none() {
+                root = crate::sys::at::own_root().map_err(|e| self.note(e)).ok();
+            }
+            let Some(root) = &root else { continue };
+            let fd = match crate::sys::at::open_nsfs_beneath(root.as_fd(), &m.target_path(), ino) {
                 Ok(fd) => fd,
                 Err(e) => {
-                    self.note(e.raw_os_error().unwrap_or(0));
+                    self.note(e);
                     continue;
                 }
             };

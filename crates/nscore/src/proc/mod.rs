@@ -178,6 +178,18 @@ impl ProcDir {
         open_at(self.fd(), Path::new(path)).map_err(|e| self.note(e))
     }
 
+    /// Opens the namespace file with inode `ino` that `path` below the root leads to
+    /// (`PID/ns/net`, `PID/fd/3`), never anything else (a process may have put a FIFO at
+    /// that descriptor since): [`crate::sys::at::open_nsfs_in_proc`].
+    pub(crate) fn open_nsfs(&self, path: &str, ino: u64) -> Result<File, i32> {
+        crate::sys::at::open_nsfs_in_proc(self.fd(), Path::new(path), ino).map_err(|e| self.note(e))
+    }
+
+    /// The root directory of process `pid` (`PID/root`, `O_PATH`), to resolve its paths in.
+    pub(crate) fn root_of(&self, pid: i32) -> Result<std::os::fd::OwnedFd, i32> {
+        crate::sys::at::open_dir_path(self.fd(), Path::new(&format!("{pid}/root"))).map_err(|e| self.note(e))
+    }
+
     /// The first `max` bytes of a file below the root.
     pub(crate) fn read(&self, path: &str, max: usize) -> Option<Vec<u8>> {
         let file = self.open(path).ok()?;
@@ -369,9 +381,38 @@ pub(crate) fn mountinfo_of_type<'a>(text: &'a str, fstype: &'a str) -> impl Iter
     })
 }
 
+/// The mount points (mountinfo's unescaped field 5, as bytes) of the mounts of type `fstype`
+/// that are on top at their mount point: no later entry mounts over the same path (a FUSE or
+/// network filesystem mounted over `/dev/mqueue` is not mqueue, and may never answer).
+pub(crate) fn visible_mounts_of_type(mountinfo: &[u8], fstype: &[u8]) -> Vec<Vec<u8>> {
+    let mut on_top: Vec<(Vec<u8>, bool)> = Vec::new();
+    for line in mountinfo.split(|&b| b == b'\n') {
+        let fields: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+        let Some(sep) = fields.iter().position(|f| *f == b"-") else { continue };
+        if sep < 6 {
+            continue;
+        }
+        let point = carried_bytes(&unmangle(&carry_bytes(fields[4])));
+        let is_type = fields.get(sep + 1) == Some(&fstype);
+        on_top.retain(|(p, _)| *p != point);
+        on_top.push((point, is_type));
+    }
+    on_top.into_iter().filter(|(_, is_type)| *is_type).map(|(point, _)| point).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visible_mounts_are_the_ones_on_top() {
+        let text = b"30 1 0:5 / /dev rw - tmpfs t rw\n\
+                     31 30 0:6 / /dev/mqueue rw - mqueue mqueue rw\n\
+                     32 31 0:7 / /dev/mqueue rw - fuse x rw\n\
+                     33 1 0:8 / /m\\040q\xff rw - mqueue mqueue rw\n";
+        assert_eq!(visible_mounts_of_type(text, b"mqueue"), [b"/m q\xff".to_vec()]);
+        assert_eq!(visible_mounts_of_type(text, b"fuse"), [b"/dev/mqueue".to_vec()]);
+    }
 
     #[test]
     fn stat_with_parenthesis_in_comm() {

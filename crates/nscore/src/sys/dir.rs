@@ -25,6 +25,11 @@ impl Dir {
         Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
     }
 
+    /// A directory already open for reading.
+    pub(crate) fn from_fd(fd: OwnedFd) -> Dir {
+        Dir { fd }
+    }
+
     /// Calls `each` with the name of every entry but `.` and `..`, in directory order.
     pub fn for_each_name(&self, mut each: impl FnMut(&[u8])) -> Result<(), i32> {
         let mut buf = [0u8; 4096];

@@ -19,3 +19,11 @@ pub(crate) fn device_of_queue(name: &[u8]) -> Result<u64, i32> {
     let _ = mq_close(queue);
     Ok(stat?.st_dev)
 }
+
+/// `MQUEUE_MAGIC` (linux/magic.h).
+const MQUEUE_MAGIC: i64 = 0x1980_0202;
+
+/// Whether the open directory `dir` is (the root of) an mqueue filesystem.
+pub(crate) fn is_mqueue(dir: std::os::fd::BorrowedFd<'_>) -> bool {
+    super::at::fs_type(dir) == Ok(MQUEUE_MAGIC)
+}
