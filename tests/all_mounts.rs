@@ -72,3 +72,73 @@ kill $W $F
                 net\nmnt /tmp/mntns\njson-ok\nunprivileged-same\n";
     assert_text(&format!("--all-mounts (stderr: {})", out.stderr), want, &out.stdout);
 }
+
+/// A namespace found only through another mount namespace's bind mount, with no process and
+/// no bind in rlsns's own mount table, still gets its inside columns: rlsns enters it through
+/// the descriptor `--all-mounts` opened, not through its `[mnt:INODE]PATH` label.
+#[test]
+fn rlsns_all_mounts_namespaces_have_their_inside_columns() {
+    if !privileged("rlsns_all_mounts_namespaces_have_their_inside_columns") {
+        return;
+    }
+    let script = format!(
+        "{WORLD}{}",
+        r#"
+row() { awk -v ns="$1" '$1 == ns { $1 = ""; print substr($0, 2) }'; }
+"$LSNS" -P --all-mounts -n -r -o NS,TYPE,IFACES | row $NET1
+"$LSNS" -P --all-mounts -n -r -o NS,TYPE,IFACES | row $NET3
+"$LSNS" --all-mounts -n -r -o NS,SUMMARY -t net | row $NET1
+kill $W $F
+"#
+    );
+    let out = throwaway_world("rns-allmounts", "", &script, &[("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))]);
+    assert_text(
+        &format!("inside columns (stderr: {})", out.stderr),
+        "net lo\\x20DOWN\nnet lo\\x20DOWN\nlo\\x20DOWN\n",
+        &out.stdout,
+    );
+}
+
+/// The container's part: a process in a mount namespace of its own binds a network namespace
+/// at x/y/ns and a mount namespace at x/y/mnt, covers x with a tmpfs (the binds stay in its
+/// mountinfo) and puts something else at both paths: a FIFO, a symlink to a namespace of the
+/// host's pid 1 (absolute, so it would resolve from rlsns's root), a symlink to a host file, a
+/// device node. `rlsns --all-mounts` finishes, lists nothing under another kind, opens no
+/// host file (no `Unsupported ioctl` message) and no device.
+#[test]
+fn rlsns_all_mounts_opens_only_the_nsfs_file_mountinfo_names() {
+    if !privileged("rlsns_all_mounts_opens_only_the_nsfs_file_mountinfo_names") {
+        return;
+    }
+    let script = r#"
+echo host > /tmp/hostfile
+for what in fifo link-ns link-host device; do
+    mkdir /tmp/$what; mkfifo /tmp/$what/ready
+    "$RUNSHARE" -m --propagation private sh -c '
+        what=$1; c=/tmp/$what
+        mkdir -p $c/x/y && touch $c/x/y/ns $c/x/y/mnt && "$RUNSHARE" --net=$c/x/y/ns true || exit 1
+        for _ in $(seq 50); do "$RUNSHARE" --mount=$c/x/y/mnt true 2>/dev/null && break; done
+        stat -L -c %i $c/x/y/ns > $c/net && mount -t tmpfs cover $c/x && mkdir $c/x/y || exit 1
+        case $what in
+        fifo) mkfifo $c/x/y/ns $c/x/y/mnt ;;
+        link-ns) ln -s /proc/1/ns/user $c/x/y/ns; ln -s /proc/1/ns/mnt $c/x/y/mnt ;;
+        link-host) ln -s /tmp/hostfile $c/x/y/ns; ln -s /tmp/hostfile $c/x/y/mnt ;;
+        device) mknod $c/x/y/ns c 1 3; mknod $c/x/y/mnt c 1 5 ;;
+        esac
+        echo ready > $c/ready
+        exec sleep 1000' sh $what & C=$!
+    read state < /tmp/$what/ready
+    NET=$(cat /tmp/$what/net)
+    timeout 20 "$LSNS" --all-mounts -n -r -o NS,TYPE > /tmp/$what/out 2> /tmp/$what/err; rc=$?
+    echo "$what $state rc=$rc stderr=[$(cat /tmp/$what/err)] net-as=[$(awk -v ns=$NET '$1 == ns && $2 != "net"' /tmp/$what/out)]"
+    kill $C; wait $C
+done
+"#;
+    let out =
+        throwaway_world("rns-hostile-paths", "", script, &[("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))]);
+    let want: String = ["fifo", "link-ns", "link-host", "device"]
+        .iter()
+        .map(|what| format!("{what} ready rc=0 stderr=[] net-as=[]\n"))
+        .collect();
+    assert_text(&format!("hostile mount paths (stderr: {})", out.stderr), &want, &out.stdout);
+}
