@@ -174,3 +174,38 @@ ipc   1
     let out = world(script);
     assert_text(&format!("posix queues (stderr: {})", out.stderr), want, &out.stdout);
 }
+
+/// A container that stalls whoever reads its files: a FUSE filesystem whose server never
+/// answers, mounted over its mqueue directory (that mount is not mqueue: IPCOBJS counts no
+/// queues and asks nothing of it) or over the directory above it (the path leads into FUSE:
+/// the worker asking that namespace stalls, and past its deadline the cell stays empty). The
+/// listing completes either way, and the host's row is whole.
+#[test]
+fn rlsns_inside_columns_outlast_a_stalled_filesystem() {
+    if !privileged("rlsns_inside_columns_outlast_a_stalled_filesystem") {
+        return;
+    }
+    let script = r#"
+[ -c /dev/fuse ] || mknod /tmp/fuse c 10 229
+fuse=/dev/fuse; [ -c /dev/fuse ] || fuse=/tmp/fuse
+for over in q/m q; do
+    mkdir -p /tmp/$over.up; mkfifo /tmp/$over.up/ready
+    "$RUNSHARE" -m -i --propagation private sh -c '
+        mkdir -p /tmp/q/m && mount -t mqueue mq /tmp/q/m && touch /tmp/q/m/q1 || exit 1
+        exec 3<>"$2" && mount -t fuse -o fd=3,rootmode=40000,user_id=0,group_id=0 stall /tmp/$1 || exit 1
+        echo ready > /tmp/$1.up/ready
+        exec sleep 1000' sh $over $fuse & C=$!
+    read state < /tmp/$over.up/ready
+    timeout 60 "$LSNS" -n -r -o NS,SUMMARY -t ipc > /tmp/out; rc=$?
+    # the host's own objects are its business: only that its cell is there
+    host=$(awk -v ns=$(stat -L -c %i /proc/self/ns/ipc) '$1 == ns { print $2 }' /tmp/out | grep -q '^shm\\x20[0-9]' && echo whole)
+    echo "over /tmp/$over: $state rc=$rc host=[$host] container=[$(awk -v ns=$(stat -L -c %i /proc/$C/ns/ipc) '$1 == ns { print $2 }' /tmp/out)]"
+    kill $C; wait $C
+done
+"#;
+    let env = [("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))];
+    let out = throwaway_world("rns-stall", "", script, &env);
+    let want = "over /tmp/q/m: ready rc=0 host=[whole] container=[shm\\x200,\\x20sem\\x200,\\x20msg\\x200]\n\
+                over /tmp/q: ready rc=0 host=[whole] container=[]\n";
+    assert_text(&format!("stalled FUSE (stderr: {})", out.stderr), want, &out.stdout);
+}

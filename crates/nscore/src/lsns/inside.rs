@@ -9,12 +9,13 @@ use super::scan::Scan;
 use crate::nstype::NsKind;
 use crate::sys::netlink::{attributes, messages, RouteSocket, RTM_GETADDR, RTM_GETLINK};
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// At most this many workers ask at once.
 const WORKERS: usize = 4;
@@ -92,36 +93,143 @@ fn open_door(dir: &crate::proc::ProcDir, door: &Door<'_>, ino: u64) -> Option<st
     }
 }
 
-/// Asks every wanted namespace of the scan that has a door ([`doors`]), on a few worker
-/// threads: answers by inode. A namespace that cannot be asked (setns refused, process or
-/// mount gone, the door now leads to another namespace) has no answer.
-pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
-    let Some(dir) = scan.dir.as_ref() else { return HashMap::new() };
-    let jobs = doors(scan, wanted);
-    let proc_root = scan.procfs.root();
-    let next = AtomicUsize::new(0);
-    let answers = Mutex::new(HashMap::new());
-    std::thread::scope(|s| {
-        for _ in 0..WORKERS.min(jobs.len()) {
-            s.spawn(|| {
-                while let Some((ino, kind, door, member)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let Some(file) = open_door(dir, door, *ino) else { continue };
-                    // A refused setns leaves the worker where it was: it must not answer then.
-                    if crate::sys::ns::setns(file.as_fd(), kind.clone_flag()).is_err() {
-                        continue;
-                    }
-                    if let Some(answer) = ask_here(*kind, proc_root, *member) {
-                        answers.lock().unwrap_or_else(|e| e.into_inner()).insert(*ino, answer);
-                    }
-                }
-            });
-        }
-    });
-    answers.into_inner().unwrap_or_else(|e| e.into_inner())
+/// How long one namespace may take to answer. What a container controls can stall the worker
+/// that asks it for good (a FUSE server that never answers, mounted over its mqueue
+/// directory; a network filesystem): past this its cells stay empty and the listing goes on
+/// without that worker, which is left behind (it ends with the process).
+const DEADLINE: Duration = Duration::from_secs(5);
+
+/// Workers left behind before no more namespaces are asked: a host of many stalling
+/// namespaces costs at most this many deadlines, not one each.
+const MAX_STALLED: usize = 8;
+
+/// A namespace handed to a worker: its door already opened (on the main thread, which never
+/// blocks on one: [`open_door`]).
+struct Job {
+    id: usize,
+    kind: NsKind,
+    file: std::fs::File,
+    member: Option<i32>,
 }
 
-/// Asks the calling thread's namespace of `kind`; `member` is a process in it.
-fn ask_here(kind: NsKind, proc_root: &Path, member: Option<i32>) -> Option<Inside> {
+/// A worker's answer to job `id`, and the first shortage of descriptors or memory it met (an
+/// answer it then lacks is no answer: the tool says so).
+struct Done {
+    worker: usize,
+    id: usize,
+    answer: Option<Inside>,
+    exhausted: Option<i32>,
+}
+
+/// A worker thread: where its jobs go, and the job it has (since when).
+struct Worker {
+    id: usize,
+    jobs: mpsc::SyncSender<Job>,
+    busy: Option<(usize, Instant)>,
+}
+
+impl Worker {
+    /// A thread that asks each job's namespace from inside it (setns(2) of the thread alone)
+    /// until its job channel closes.
+    fn spawn(id: usize, proc_root: &Path, done: &mpsc::Sender<Done>) -> Option<Worker> {
+        let (jobs, inbox) = mpsc::sync_channel::<Job>(1);
+        let (proc_root, done) = (proc_root.to_path_buf(), done.clone());
+        let body = move || {
+            for job in inbox {
+                let noted = Noted::default();
+                // A refused setns leaves the worker where it was: it must not answer then.
+                let answer = match crate::sys::ns::setns(job.file.as_fd(), job.kind.clone_flag()) {
+                    Ok(()) => ask_here(job.kind, &proc_root, job.member, &noted),
+                    Err(_) => None,
+                };
+                drop(job.file);
+                if done.send(Done { worker: id, id: job.id, answer, exhausted: noted.0.get() }).is_err() {
+                    return;
+                }
+            }
+        };
+        std::thread::Builder::new().spawn(body).ok()?;
+        Some(Worker { id, jobs, busy: None })
+    }
+}
+
+/// The first shortage of descriptors or memory a worker's reads met.
+#[derive(Default)]
+struct Noted(std::cell::Cell<Option<i32>>);
+
+impl Noted {
+    fn note(&self, errno: i32) -> i32 {
+        if crate::sys::fd::is_exhaustion(errno) && self.0.get().is_none() {
+            self.0.set(Some(errno));
+        }
+        errno
+    }
+
+    fn note_io(&self, e: std::io::Error) -> i32 {
+        self.note(e.raw_os_error().unwrap_or(libc::EIO))
+    }
+}
+
+/// Asks every wanted namespace of the scan that has a door ([`doors`]), on a few worker
+/// threads: answers by inode. A namespace that cannot be asked (setns refused, process or
+/// mount gone, the door now leads to another namespace) or does not answer within
+/// [`DEADLINE`] has no answer.
+pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
+    let mut answers = HashMap::new();
+    let Some(dir) = scan.dir.as_ref() else { return answers };
+    let jobs = doors(scan, wanted);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    let mut workers: Vec<Worker> = Vec::new();
+    let (mut next, mut stalled, mut spawned) = (0, 0, 0);
+    loop {
+        // Every idle worker (up to WORKERS of them) gets the next namespace that opens.
+        while next < jobs.len() && stalled < MAX_STALLED {
+            let idle = match workers.iter().position(|w| w.busy.is_none()) {
+                Some(w) => w,
+                None if workers.len() < WORKERS => {
+                    spawned += 1;
+                    let Some(worker) = Worker::spawn(spawned, scan.procfs.root(), &done_tx) else { break };
+                    workers.push(worker);
+                    workers.len() - 1
+                }
+                None => break,
+            };
+            let (ino, kind, door, member) = &jobs[next];
+            let id = next;
+            next += 1;
+            let Some(file) = open_door(dir, door, *ino) else { continue };
+            if workers[idle].jobs.send(Job { id, kind: *kind, file, member: *member }).is_ok() {
+                workers[idle].busy = Some((id, Instant::now()));
+            }
+        }
+        let Some(oldest) = workers.iter().filter_map(|w| w.busy.map(|(_, since)| since)).min() else { break };
+        match done_rx.recv_timeout((oldest + DEADLINE).saturating_duration_since(Instant::now())) {
+            Ok(done) => {
+                let Some(worker) = workers.iter_mut().find(|w| w.id == done.worker) else { continue };
+                worker.busy = None;
+                if let Some(errno) = done.exhausted {
+                    dir.note(errno);
+                }
+                if let Some(answer) = done.answer {
+                    answers.insert(jobs[done.id].0, answer);
+                }
+            }
+            Err(_) => {
+                // Whoever is past the deadline is left behind: its channel closes, and an
+                // answer it may still send finds no worker to belong to.
+                let now = Instant::now();
+                let before = workers.len();
+                workers.retain(|w| !w.busy.is_some_and(|(_, since)| now >= since + DEADLINE));
+                stalled += before - workers.len();
+            }
+        }
+    }
+    answers
+}
+
+/// Asks the calling thread's namespace of `kind`; `member` is a process in it. Shortages of
+/// descriptors or memory go to `noted`.
+fn ask_here(kind: NsKind, proc_root: &Path, member: Option<i32>, noted: &Noted) -> Option<Inside> {
     match kind {
         NsKind::Uts => {
             let (node, domain) = crate::sys::uts::node_and_domain().ok()?;
@@ -130,16 +238,18 @@ fn ask_here(kind: NsKind, proc_root: &Path, member: Option<i32>) -> Option<Insid
             Some(Inside::Names(text(node), domain))
         }
         NsKind::Net => {
-            let socket = RouteSocket::open().ok()?;
-            let links = socket.dump(RTM_GETLINK, 16).ok()?;
-            let addrs = socket.dump(RTM_GETADDR, 8).ok()?;
+            let socket = RouteSocket::open().map_err(|e| noted.note(e)).ok()?;
+            let links = socket.dump(RTM_GETLINK, 16).map_err(|e| noted.note(e)).ok()?;
+            let addrs = socket.dump(RTM_GETADDR, 8).map_err(|e| noted.note(e)).ok()?;
             Some(Inside::Ifaces(interfaces(&links, &addrs)))
         }
         NsKind::Ipc => {
             // /proc/sysvipc shows the ipc namespace of the task that opens it.
-            let count =
-                |name: &str| std::fs::read(proc_root.join("sysvipc").join(name)).ok().map(|b| count_sysvipc(&b));
-            let mqueue = member.and_then(|pid| mqueue_count(proc_root, pid));
+            let count = |name: &str| {
+                let text = std::fs::read(proc_root.join("sysvipc").join(name)).map_err(|e| noted.note_io(e)).ok()?;
+                Some(count_sysvipc(&text))
+            };
+            let mqueue = member.and_then(|pid| mqueue_count(proc_root, pid, noted));
             Some(Inside::Ipc(IpcCounts { shm: count("shm")?, sem: count("sem")?, msg: count("msg")?, mqueue }))
         }
         _ => None,
@@ -152,25 +262,29 @@ fn ask_here(kind: NsKind, proc_root: &Path, member: Option<i32>) -> Option<Insid
 /// mount table belongs to). `None` when no mount of it can be verified. The mount points are
 /// the container's: only mounts on top at their path are tried, each resolved inside the
 /// process's root and checked to be mqueue before anything in it is read.
-fn mqueue_count(proc_root: &Path, pid: i32) -> Option<usize> {
-    let mountinfo = std::fs::read(proc_root.join(format!("{pid}/mountinfo"))).ok()?;
-    let root = std::fs::File::open(proc_root.join(format!("{pid}/root"))).ok()?;
+fn mqueue_count(proc_root: &Path, pid: i32, noted: &Noted) -> Option<usize> {
+    let mountinfo = std::fs::read(proc_root.join(format!("{pid}/mountinfo"))).map_err(|e| noted.note_io(e)).ok()?;
+    let root = std::fs::File::open(proc_root.join(format!("{pid}/root"))).map_err(|e| noted.note_io(e)).ok()?;
     let points = crate::proc::visible_mounts_of_type(&mountinfo, b"mqueue");
-    points.iter().find_map(|point| verified_queue_count(root.as_fd(), Path::new(std::ffi::OsStr::from_bytes(point))))
+    points.iter().find_map(|point| verified_queue_count(root.as_fd(), Path::new(OsStr::from_bytes(point)), noted))
 }
 
 /// The number of entries of the mqueue mount at `point` below `root` when one of them,
 /// opened by name with mq_open(3) in the calling thread's ipc namespace, lies on the mount's
 /// device. An empty mount cannot be verified.
-fn verified_queue_count(root: std::os::fd::BorrowedFd<'_>, point: &Path) -> Option<usize> {
-    let dir = crate::sys::at::open_dir_beneath(root, point).ok()?;
+fn verified_queue_count(root: std::os::fd::BorrowedFd<'_>, point: &Path, noted: &Noted) -> Option<usize> {
+    let dir = crate::sys::at::open_dir_beneath(root, point).map_err(|e| noted.note(e)).ok()?;
     if !crate::sys::mqueue::is_mqueue(dir.as_fd()) {
         return None;
     }
     let dev = crate::sys::at::stat_fd(dir.as_fd()).ok()?.st_dev;
     let mut names: Vec<Vec<u8>> = Vec::new();
-    crate::sys::dir::Dir::from_fd(dir).for_each_name(|name| names.push(name.to_vec())).ok()?;
-    let same = names.iter().find_map(|name| Some(crate::sys::mqueue::device_of_queue(name).ok()? == dev))?;
+    crate::sys::dir::Dir::from_fd(dir)
+        .for_each_name(|name| names.push(name.to_vec()))
+        .map_err(|e| noted.note(e))
+        .ok()?;
+    let verified = |name: &Vec<u8>| crate::sys::mqueue::device_of_queue(name).map_err(|e| noted.note(e)).ok();
+    let same = names.iter().find_map(|name| Some(verified(name)? == dev))?;
     same.then_some(names.len())
 }
 

@@ -382,10 +382,14 @@ pub(crate) fn mountinfo_of_type<'a>(text: &'a str, fstype: &'a str) -> impl Iter
 }
 
 /// The mount points (mountinfo's unescaped field 5, as bytes) of the mounts of type `fstype`
-/// that are on top at their mount point: no later entry mounts over the same path (a FUSE or
-/// network filesystem mounted over `/dev/mqueue` is not mqueue, and may never answer).
+/// that nothing is mounted over at that same path: no mount whose parent is that mount has
+/// the same mount point (a FUSE or network filesystem mounted over `/dev/mqueue` is not
+/// mqueue, and may never answer). A mount hidden by one over a directory above it is not
+/// found this way; whoever reads through the path needs a deadline all the same.
 pub(crate) fn visible_mounts_of_type(mountinfo: &[u8], fstype: &[u8]) -> Vec<Vec<u8>> {
-    let mut on_top: Vec<(Vec<u8>, bool)> = Vec::new();
+    /// (mount id, parent id, mount point, of the type)
+    type Entry<'a> = (&'a [u8], &'a [u8], Vec<u8>, bool);
+    let mut mounts: Vec<Entry<'_>> = Vec::new();
     for line in mountinfo.split(|&b| b == b'\n') {
         let fields: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
         let Some(sep) = fields.iter().position(|f| *f == b"-") else { continue };
@@ -393,11 +397,10 @@ pub(crate) fn visible_mounts_of_type(mountinfo: &[u8], fstype: &[u8]) -> Vec<Vec
             continue;
         }
         let point = carried_bytes(&unmangle(&carry_bytes(fields[4])));
-        let is_type = fields.get(sep + 1) == Some(&fstype);
-        on_top.retain(|(p, _)| *p != point);
-        on_top.push((point, is_type));
+        mounts.push((fields[0], fields[1], point, fields.get(sep + 1) == Some(&fstype)));
     }
-    on_top.into_iter().filter(|(_, is_type)| *is_type).map(|(point, _)| point).collect()
+    let covered = |id: &[u8], point: &[u8]| mounts.iter().any(|(_, parent, p, _)| *parent == id && p == point);
+    mounts.iter().filter(|(id, _, point, of_type)| *of_type && !covered(id, point)).map(|m| m.2.clone()).collect()
 }
 
 #[cfg(test)]
@@ -412,6 +415,9 @@ mod tests {
                      33 1 0:8 / /m\\040q\xff rw - mqueue mqueue rw\n";
         assert_eq!(visible_mounts_of_type(text, b"mqueue"), [b"/m q\xff".to_vec()]);
         assert_eq!(visible_mounts_of_type(text, b"fuse"), [b"/dev/mqueue".to_vec()]);
+        // Listed before the mount it covers: the parent decides, not the order.
+        let text = b"32 31 0:7 / /q rw - fuse x rw\n31 30 0:6 / /q rw - mqueue mqueue rw\n";
+        assert!(visible_mounts_of_type(text, b"mqueue").is_empty());
     }
 
     #[test]
