@@ -103,8 +103,9 @@ kill $W $F
 /// at x/y/ns and a mount namespace at x/y/mnt, covers x with a tmpfs (the binds stay in its
 /// mountinfo) and puts something else at both paths: a FIFO, a symlink to a namespace of the
 /// host's pid 1 (absolute, so it would resolve from rlsns's root), a symlink to a host file, a
-/// device node. `rlsns --all-mounts` finishes, lists nothing under another kind, opens no
-/// host file (no `Unsupported ioctl` message) and no device.
+/// device node; or covers x with a FUSE filesystem whose server never answers. `rlsns
+/// --all-mounts` finishes, lists nothing under another kind, opens no host file (no
+/// `Unsupported ioctl` message) and no device.
 #[test]
 fn rlsns_all_mounts_opens_only_the_nsfs_file_mountinfo_names() {
     if !privileged("rlsns_all_mounts_opens_only_the_nsfs_file_mountinfo_names") {
@@ -112,13 +113,19 @@ fn rlsns_all_mounts_opens_only_the_nsfs_file_mountinfo_names() {
     }
     let script = r#"
 echo host > /tmp/hostfile
-for what in fifo link-ns link-host device; do
+FUSE=/dev/fuse; [ -c $FUSE ] || { FUSE=/tmp/fuse; mknod $FUSE c 10 229; }; export FUSE
+for what in fifo link-ns link-host device fuse; do
     mkdir /tmp/$what; mkfifo /tmp/$what/ready
     "$RUNSHARE" -m --propagation private sh -c '
         what=$1; c=/tmp/$what
         mkdir -p $c/x/y && touch $c/x/y/ns $c/x/y/mnt && "$RUNSHARE" --net=$c/x/y/ns true || exit 1
         for _ in $(seq 50); do "$RUNSHARE" --mount=$c/x/y/mnt true 2>/dev/null && break; done
-        stat -L -c %i $c/x/y/ns > $c/net && mount -t tmpfs cover $c/x && mkdir $c/x/y || exit 1
+        stat -L -c %i $c/x/y/ns > $c/net || exit 1
+        if [ $what = fuse ]; then
+            exec 3<>"$FUSE" && mount -t fuse -o fd=3,rootmode=40000,user_id=0,group_id=0 stall $c/x || exit 1
+        else
+            mount -t tmpfs cover $c/x && mkdir $c/x/y || exit 1
+        fi
         case $what in
         fifo) mkfifo $c/x/y/ns $c/x/y/mnt ;;
         link-ns) ln -s /proc/1/ns/user $c/x/y/ns; ln -s /proc/1/ns/mnt $c/x/y/mnt ;;
@@ -136,7 +143,7 @@ done
 "#;
     let out =
         throwaway_world("rns-hostile-paths", "", script, &[("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))]);
-    let want: String = ["fifo", "link-ns", "link-host", "device"]
+    let want: String = ["fifo", "link-ns", "link-host", "device", "fuse"]
         .iter()
         .map(|what| format!("{what} ready rc=0 stderr=[] net-as=[]\n"))
         .collect();

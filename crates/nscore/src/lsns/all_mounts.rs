@@ -77,12 +77,27 @@ impl Window<'_> {
         self.procfs.nsfs_mounts_of(&self.pid.to_string()).unwrap_or_default()
     }
 
-    /// The namespace file with inode `ino` bound at `mount`'s target, resolved in the
-    /// process's root: a container's paths never lead out of it, nor to anything but that
-    /// file ([`crate::sys::at::open_nsfs_beneath`]).
-    fn open(&self, dir: &ProcDir, mount: &NsfsMount, ino: u64) -> Option<File> {
+    /// The namespace file bound at each mount's target (`None` where it is not there any
+    /// more), resolved in the process's root: a container's paths never lead out of it, nor to
+    /// anything but that file ([`crate::sys::at::open_nsfs_beneath`]). Resolving a path can
+    /// still stall for good in a filesystem the container mounted (a FUSE server that never
+    /// answers, over a directory on the way), so the opens run on a thread of their own, and
+    /// past [`super::inside::DEADLINE`] the window is given up (`None`), that thread left behind.
+    fn open_all(&self, dir: &ProcDir, mounts: &[(NsfsMount, u64)]) -> Option<Vec<Option<File>>> {
         let root = dir.root_of(self.pid).ok()?;
-        crate::sys::at::open_nsfs_beneath(root.as_fd(), &mount.target_path(), ino).map_err(|e| dir.note(e)).ok()
+        let paths: Vec<(std::path::PathBuf, u64)> = mounts.iter().map(|(m, ino)| (m.target_path(), *ino)).collect();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let opener = move || {
+            let opened: Vec<Result<File, i32>> =
+                paths.iter().map(|(path, ino)| crate::sys::at::open_nsfs_beneath(root.as_fd(), path, *ino)).collect();
+            let _ = tx.send(opened);
+        };
+        std::thread::Builder::new()
+            .spawn(opener)
+            .map_err(|e| dir.note(e.raw_os_error().unwrap_or(libc::EAGAIN)))
+            .ok()?;
+        let opened = rx.recv_timeout(super::inside::DEADLINE).ok()?;
+        Some(opened.into_iter().map(|r| r.map_err(|e| dir.note(e)).ok()).collect())
     }
 }
 
@@ -94,18 +109,20 @@ impl Scan {
         seen.extend(dir.stat("self/ns/mnt").map(|f| f.ino));
         let procfs = self.procfs.clone();
         let mut pending: Vec<(u64, File)> = self.processless_mount_namespaces(dir);
+        let mut stalled = 0;
         for (mntns, pid) in self.mount_namespace_members(dir) {
-            if seen.insert(mntns) {
-                self.read_window(dir, &Window { mntns, pid, procfs: &procfs }, opts, netlink, &mut pending);
+            if stalled < super::inside::MAX_STALLED && seen.insert(mntns) {
+                let window = Window { mntns, pid, procfs: &procfs };
+                stalled += usize::from(!self.read_window(dir, &window, opts, netlink, &mut pending));
             }
         }
         while let Some((mntns, nsfs)) = pending.pop() {
-            if !seen.insert(mntns) {
+            if stalled >= super::inside::MAX_STALLED || !seen.insert(mntns) {
                 continue;
             }
             if let Some(helper) = enter(&nsfs) {
                 let window = Window { mntns, pid: helper.pid, procfs: &procfs };
-                self.read_window(dir, &window, opts, netlink, &mut pending);
+                stalled += usize::from(!self.read_window(dir, &window, opts, netlink, &mut pending));
             }
         }
     }
@@ -153,7 +170,8 @@ impl Scan {
     }
 
     /// Adds what the nsfs mounts seen through `window` hold, and the mounts themselves
-    /// (qualified); mount namespaces they bind go to `pending`.
+    /// (qualified); mount namespaces they bind go to `pending`. False when the window's
+    /// paths did not open within the deadline.
     fn read_window(
         &mut self,
         dir: &ProcDir,
@@ -161,25 +179,37 @@ impl Scan {
         opts: &ScanOptions,
         netlink: Option<&dyn NsidSource>,
         pending: &mut Vec<(u64, File)>,
-    ) {
+    ) -> bool {
         // The pid must still be a process in that namespace: a member may have exited (its
         // pid reused), and a /proc of another pid namespace names our helper otherwise.
         if dir.stat(&format!("{}/ns/mnt", window.pid)).map(|f| f.ino) != Some(window.mntns) {
-            return;
+            return true;
         }
-        for mount in window.nsfs_mounts() {
-            let Some(ino) = nsfs_root_ino(&mount.root) else { continue };
-            if mount.root.starts_with("mnt:") {
-                pending.extend(window.open(dir, &mount, ino).map(|file| (ino, file)));
-            }
-            if self.get(ino).is_none() {
-                let Some(file) = window.open(dir, &mount, ino) else { continue };
-                if self.add_from_fd(opts, netlink, file.as_fd(), ino, true).is_some() {
+        let mounts: Vec<(NsfsMount, u64)> =
+            window.nsfs_mounts().into_iter().filter_map(|m| nsfs_root_ino(&m.root).map(|ino| (m, ino))).collect();
+        if mounts.is_empty() {
+            return true;
+        }
+        let Some(files) = window.open_all(dir, &mounts) else { return false };
+        for ((mount, ino), file) in mounts.into_iter().zip(files) {
+            if let Some(file) = file {
+                let added = if self.get(ino).is_none() {
+                    self.add_from_fd(opts, netlink, file.as_fd(), ino, true)
+                } else {
+                    None
+                };
+                if mount.root.starts_with("mnt:") {
+                    pending.push((ino, file));
+                } else if added
+                    .is_some_and(|i| matches!(self.namespaces[i].kind, NsKind::Uts | NsKind::Net | NsKind::Ipc))
+                {
+                    // Kept for the inside columns (these kinds only): no other way leads back.
                     self.found_through_windows.insert(ino, file);
                 }
             }
             let target = format!("[mnt:{}]{}", window.mntns, mount.target);
             self.mounts.push(NsfsMount { root: mount.root, target });
         }
+        true
     }
 }

@@ -97,11 +97,11 @@ fn open_door(dir: &crate::proc::ProcDir, door: &Door<'_>, ino: u64) -> Option<st
 /// that asks it for good (a FUSE server that never answers, mounted over its mqueue
 /// directory; a network filesystem): past this its cells stay empty and the listing goes on
 /// without that worker, which is left behind (it ends with the process).
-const DEADLINE: Duration = Duration::from_secs(5);
+pub(super) const DEADLINE: Duration = Duration::from_secs(5);
 
 /// Workers left behind before no more namespaces are asked: a host of many stalling
 /// namespaces costs at most this many deadlines, not one each.
-const MAX_STALLED: usize = 8;
+pub(super) const MAX_STALLED: usize = 8;
 
 /// A namespace handed to a worker: its door already opened (on the main thread, which never
 /// blocks on one: [`open_door`]).
