@@ -136,3 +136,60 @@ check no-message "$(cat /tmp/err)" ""
     let out = world(script);
     assert_text(&format!("unprivileged (stderr: {})", out.stderr), "unprivileged-ok\nno-message-ok\n", &out.stdout);
 }
+
+/// Contents that are true for any bytes and any namespace, each checked against what the
+/// kernel shows otherwise (`nsenter ... cat`, `/proc/PID/mountinfo`):
+/// - OFFSETS of a time namespace whose member unshared another one for its children (that
+///   member's `timens_offsets` are its children's, not its own);
+/// - LEVEL and INIT of a pid namespace whose init's command name has a `\377` byte;
+/// - MOUNTS and ROOT of a mount namespace with a mount point that has a `\377` byte, and with
+///   `top src` (mountinfo's `top\040src`) mounted on `/`;
+/// - IPCOBJS' POSIX queues on an mqueue mount at a path with a `\377` byte;
+/// - IFACES in JSON of an interface named `n\377`: the byte itself, as HOSTNAME and COMMAND.
+#[test]
+fn rlsns_contents_are_true_for_any_bytes() {
+    if !privileged("rlsns_contents_are_true_for_any_bytes") {
+        return;
+    }
+    let script = r#"
+FF=$(printf '\377')
+# time: T1 with its own offsets, whose second member unshares T2 for its children
+"$RS" -T --monotonic=-5 --boottime=123 -f sh -c 'sleep 1000 & exec "$0" -T --monotonic=77 -f sleep 1000' "$RS" & T=$!
+T1=$(kid $T); T2=$(kid $T1)
+for _ in $(seq 200); do [ -n "$T2" ] && [ "$(ino /proc/$T1/ns/time_for_children)" != "$(ino /proc/$T1/ns/time)" ] && break; sleep 0.05; T2=$(kid $T1); done
+"$LSNS" -n -r -t time -o NS,PID,OFFSETS | while read -r ns pid offsets; do
+    want=$(nsenter -t $pid -T cat /proc/self/timens_offsets | tr -s ' ' | sed 's/ /\\x20/g' | paste -sd,)
+    [ "$offsets" = "$want" ] || echo "time $ns of pid $pid: got [$offsets] want [$want]"
+done
+check time-rows "$("$LSNS" -n -r -t time -o NS | wc -l)" 3
+# pid: an init named s\377
+cp /bin/sleep "/tmp/s$FF"
+"$RS" -p -f "/tmp/s$FF" 1000 & P=$!
+P1=$(kid $P)
+PNS=$(ino /proc/$P1/ns/pid)
+check pid-level-init "$("$LSNS" -n -r -o LEVEL,INIT -Q "NS == $PNS")" "1 $P1"
+# mnt: a mount point with \377, and "top src" on /
+"$RS" -m --propagation private sh -c 'mkdir "/tmp/m$1" && mount -t tmpfs t "/tmp/m$1" && mount -t tmpfs "top src" / && exec sleep 1000' sh "$FF" & M=$!
+for _ in $(seq 200); do grep -q "top.040src" /proc/$M/mountinfo 2>/dev/null && break; sleep 0.05; done
+MNS=$(ino /proc/$M/ns/mnt)
+check mnt-mounts-root "$("$LSNS" -n -r -o MOUNTS,ROOT -Q "NS == $MNS")" "$(wc -l < /proc/$M/mountinfo) top\x20src\x20tmpfs"
+# ipc: a queue on an mqueue mount at /tmp/q\377
+mkfifo /tmp/ipc-ready
+"$RS" -m -i --propagation private sh -c 'mkdir "/tmp/q$1" && mount -t mqueue mq "/tmp/q$1" && touch "/tmp/q$1/a" "/tmp/q$1/b" && echo > /tmp/ipc-ready && exec sleep 1000' sh "$FF" & I=$!
+read _ < /tmp/ipc-ready
+INS=$(ino /proc/$I/ns/ipc)
+check ipc-mqueue "$("$LSNS" -n -r -o IPCOBJS -Q "NS == $INS")" 'shm\x200,\x20sem\x200,\x20msg\x200,\x20mqueue\x202'
+# net: an interface named n\377, in JSON
+mkfifo /tmp/net-ready
+"$RS" -n sh -c 'ip link add "n$1" type veth peer name p0 && echo > /tmp/net-ready && exec sleep 1000' sh "$FF" & N=$!
+read _ < /tmp/net-ready
+"$LSNS" -J -o IFACES -p $N -t net | grep -c "\"name\":\"n$FF\""
+kill $T $P $M $I $N
+"#;
+    let out = world(script);
+    assert_text(
+        &format!("contents for any bytes (stderr: {})", out.stderr),
+        "time-rows-ok\npid-level-init-ok\nmnt-mounts-root-ok\nipc-mqueue-ok\n1\n",
+        &out.stdout,
+    );
+}

@@ -33,11 +33,15 @@ pub(crate) struct Row<'a> {
     pub json: bool,
 }
 
-/// `PID/<name>` of the row's process as text.
+/// `PID/<name>` of the row's process as text: its bytes carried as they are (a command name,
+/// a mount point or a cgroup need not be UTF-8; the parsers split on ASCII only).
 fn read(c: &Row<'_>, name: &str) -> Option<String> {
-    let pid = c.pid?;
-    let bytes = c.scan.dir.as_ref()?.read(&format!("{pid}/{name}"), READ_MAX)?;
-    String::from_utf8(bytes).ok()
+    read_of(c.scan, c.pid?, name)
+}
+
+fn read_of(scan: &Scan, pid: i32, name: &str) -> Option<String> {
+    let bytes = scan.dir.as_ref()?.read(&format!("{pid}/{name}"), READ_MAX)?;
+    Some(crate::byte_text::carry_bytes(&bytes))
 }
 
 /// A cell of records: with `-J` a JSON array of the records as objects (`as_json`), else
@@ -75,13 +79,25 @@ pub(crate) fn offsets(c: &Row<'_>) -> Option<String> {
     if c.ns.kind != NsKind::Time {
         return None;
     }
-    let clocks = parse_time_offsets(&read(c, "timens_offsets")?);
+    let clocks = parse_time_offsets(&read_of(c.scan, offsets_reader(c)?, "timens_offsets")?);
     records(
         c,
         &clocks,
         |o| format!("{{\"clock\":\"{}\",\"secs\":{},\"nsecs\":{}}}", o.clock, o.secs, o.nsecs),
         |o| format!("{} {} {}", o.clock, o.secs, o.nsecs),
     )
+}
+
+/// The process whose `timens_offsets` are the namespace's own: that file shows the offsets
+/// of the namespace a process's *children* get (`time_for_children`), which is not its own
+/// after it unshared one (`unshare -T` runs in the old namespace, its children in the new).
+/// The row's process first, then the other members; none when every member made children a
+/// namespace of their own.
+fn offsets_reader(c: &Row<'_>) -> Option<i32> {
+    let dir = c.scan.dir.as_ref()?;
+    let members = c.ns.procs.iter().map(|&p| c.scan.procs[p].pid);
+    let gives_it_to_children = |pid: &i32| dir.ns(*pid, "time_for_children") == Some(c.ns.ino);
+    c.pid.into_iter().chain(members).find(gives_it_to_children)
 }
 
 /// MOUNTS and ROOT of a mount namespace: the number of mounts and `source fstype` at `/`.
@@ -132,7 +148,7 @@ fn init_of(scan: &Scan, ns: &Namespace) -> Option<i32> {
     let mut pids: Vec<i32> = ns.procs.iter().map(|&p| scan.procs[p].pid).collect();
     pids.sort_unstable();
     pids.into_iter().find(|pid| {
-        let status = dir.read(&format!("{pid}/status"), READ_MAX).and_then(|b| String::from_utf8(b).ok());
+        let status = dir.read(&format!("{pid}/status"), READ_MAX).map(|b| crate::byte_text::carry_bytes(&b));
         status.and_then(|s| parse_nspid(&s)).is_some_and(|nspid| nspid.last() == Some(&1))
     })
 }

@@ -132,6 +132,11 @@ impl World {
                 let text = format!("{}:[{ino}]", kind.name());
                 std::fs::hard_link(root.join(format!("nsfs/{ino}")), dir.join("ns").join(&text)).unwrap();
                 std::os::unix::fs::symlink(&text, dir.join("ns").join(kind.name())).unwrap();
+                // As the kernel does for a process that has not unshared since: its children
+                // get its own time namespace.
+                if kind == NsKind::Time {
+                    std::os::unix::fs::symlink(&text, dir.join("ns/time_for_children")).unwrap();
+                }
             }
         }
         let kernel = Box::leak(Box::new(FixtureKernel { root: root.clone(), by_file, spaces: kinds }));

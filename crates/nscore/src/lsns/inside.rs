@@ -86,7 +86,7 @@ fn open_door(dir: &crate::proc::ProcDir, door: &Door<'_>, ino: u64) -> Option<st
     match door {
         Door::Proc(path) => dir.open_nsfs(path, ino).ok(),
         Door::Mount(path) => {
-            let root = crate::sys::at::own_root().ok()?;
+            let root = crate::sys::at::own_root().map_err(|e| dir.note(e)).ok()?;
             crate::sys::at::open_nsfs_beneath(root.as_fd(), path, ino).map_err(|e| dir.note(e)).ok()
         }
         Door::Held(file) => file.try_clone().map_err(|e| dir.note(e.raw_os_error().unwrap_or(libc::EIO))).ok(),
@@ -387,7 +387,9 @@ pub(crate) fn hostname_cell(inside: &Inside) -> Option<String> {
 pub(crate) fn ifaces_cell(inside: &Inside, sep: &str, json: bool) -> Option<String> {
     let Inside::Ifaces(ifaces) = inside else { return None };
     if json {
-        let quote = |s: &str| String::from_utf8_lossy(&crate::output::json_quote(s, false)).into_owned();
+        // The quoted bytes stay carried: a name that is not UTF-8 reaches the output as it
+        // is, as COMMAND and HOSTNAME do in JSON.
+        let quote = |s: &str| crate::byte_text::carry_bytes(&crate::output::json_quote(s, false));
         let items: Vec<String> = ifaces
             .iter()
             .map(|i| {

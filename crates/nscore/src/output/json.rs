@@ -176,7 +176,9 @@ fn literal(json: JsonType, data: &str) -> Vec<u8> {
         JsonType::String => text::json_quote(data, false),
         JsonType::Number => data.as_bytes().to_vec(),
         JsonType::ArrayString => text::json_quote(data, false),
-        JsonType::Value => data.as_bytes().to_vec(),
+        // JSON text built by a column (an array, an object): the strings in it carry their
+        // bytes (a name that is not UTF-8), written as they are, as a String cell's are.
+        JsonType::Value => crate::byte_text::carried_bytes(data),
         JsonType::Boolean => {
             let falsy = data.is_empty() || data.starts_with(['0', 'N', 'n']);
             if falsy { "false" } else { "true" }.into()

@@ -47,11 +47,12 @@ pub(crate) fn parse_time_offsets(text: &str) -> Vec<ClockOffset> {
 }
 
 /// What a mount table says: how many mounts, and what is mounted at `/` (source and
-/// filesystem type, as mountinfo prints them), from the last line whose mount point is `/`
-/// (the top of the stack there).
+/// filesystem type, their octal escapes decoded as findmnt shows them), from the mount at `/`
+/// that no other mount at `/` stacks on (the top of the stack there).
 pub(crate) fn mountinfo_summary(text: &str) -> (usize, Option<(String, String)>) {
     let mut count = 0;
-    let mut root = None;
+    // (mount id, parent id, fstype, source) of each mount at `/`
+    let mut at_root: Vec<(&str, &str, &str, &str)> = Vec::new();
     for line in text.lines().filter(|l| !l.is_empty()) {
         count += 1;
         let fields: Vec<&str> = line.split(' ').collect();
@@ -62,11 +63,12 @@ pub(crate) fn mountinfo_summary(text: &str) -> (usize, Option<(String, String)>)
         if let Some(dash) = fields.iter().skip(6).position(|&f| f == "-") {
             let rest = &fields[6 + dash + 1..];
             if let (Some(fstype), Some(source)) = (rest.first(), rest.get(1)) {
-                root = Some((source.to_string(), fstype.to_string()));
+                at_root.push((fields[0], fields[1], fstype, source));
             }
         }
     }
-    (count, root)
+    let on_top = at_root.iter().rev().find(|(id, ..)| !at_root.iter().any(|(_, parent, ..)| parent == id));
+    (count, on_top.map(|(_, _, fstype, source)| (super::unmangle(source), super::unmangle(fstype))))
 }
 
 /// The `NSpid:` fields of a `status` file: the process's pid in the pid namespace of the
