@@ -193,3 +193,44 @@ kill $T $P $M $I $N
         &out.stdout,
     );
 }
+
+/// Short of descriptors, every cell is right or the shortage is said: ten namespaces with a
+/// hostname and `lo` up, listed with SUMMARY (the inside columns' workers open sockets and
+/// files) at every `ulimit -n` from 4 to 32, three times each, with and without
+/// `--all-mounts`. A run either prints what an unlimited run prints, with status 0 and
+/// nothing on stderr, or fails with a message; never a silent empty cell.
+#[test]
+fn rlsns_contents_short_of_descriptors_are_right_or_said() {
+    if !privileged("rlsns_contents_short_of_descriptors_are_right_or_said") {
+        return;
+    }
+    let script = r#"
+# one FIFO per namespace: a FIFO's writers that meet one reader at once would be read as one
+for i in $(seq 10); do
+    mkfifo /tmp/up$i
+    "$RS" -u -n -i sh -c "hostname box$i && ip link set lo up && echo > /tmp/up$i && exec sleep 1000" &
+done
+for i in $(seq 10); do read _ < /tmp/up$i; done
+for opt in "" --all-mounts; do
+    want=$("$LSNS" -n -o NS,SUMMARY $opt)
+    # the reference itself is whole: ten hostnames, and lo up in (at least) the ten namespaces
+    echo "$(echo "$want" | grep -c ' box[0-9]*$') $([ "$(echo "$want" | grep -c 'lo UNKNOWN')" -ge 10 ] && echo lo)" > /tmp/whole
+    ok=0 said=0
+    for lim in $(seq 4 32); do for run in 1 2 3; do
+        got=$(sh -c "ulimit -n $lim; exec \"\$0\" -n -o NS,SUMMARY $opt" "$LSNS" 2>/tmp/err); rc=$?
+        if [ $rc = 0 ] && [ "$got" = "$want" ] && [ ! -s /tmp/err ]; then ok=$((ok + 1))
+        elif [ $rc != 0 ] && grep -q 'Too many open files' /tmp/err; then said=$((said + 1))
+        else echo "ulimit -n $lim $opt: rc=$rc stderr=[$(cat /tmp/err)]"; diff <(echo "$want") <(echo "$got") | head -5
+        fi
+    done; done
+    echo "[$opt] $(cat /tmp/whole); $((ok + said)) runs; right: $([ $ok -gt 0 ] && echo some); said: $([ $said -gt 0 ] && echo some)"
+done
+kill $(jobs -p)
+"#;
+    let out = world(script);
+    assert_text(
+        &format!("ulimit -n 4..32 (stderr: {})", out.stderr),
+        "[] 10 lo; 87 runs; right: some; said: some\n[--all-mounts] 10 lo; 87 runs; right: some; said: some\n",
+        &out.stdout,
+    );
+}
