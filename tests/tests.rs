@@ -11,6 +11,7 @@ mod all_mounts;
 mod contents;
 mod docs;
 mod extras;
+mod hostile_container;
 mod hostile_env;
 mod hostile_fds;
 mod hostile_filter;

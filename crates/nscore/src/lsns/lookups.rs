@@ -37,16 +37,19 @@ impl Scan {
     }
 
     /// NSFS: the targets of nsfs mounts of this namespace, joined by `sep`, a target left out
-    /// when util-linux's substring test finds it already in the list.
+    /// when util-linux's substring test finds it already in the list. A target's own control
+    /// bytes are carried (`byte_text::carry_controls`): whoever may mount chooses the path,
+    /// and a newline in it must not pass for a second target.
     pub(crate) fn nsfs_paths(&self, ns: &Namespace, sep: char) -> Option<String> {
         let root = format!("{}:[{}]", ns.kind.name(), ns.ino);
         let mut out: Option<String> = None;
         for m in self.mounts.iter().filter(|m| m.root == root) {
+            let target = crate::byte_text::carry_controls(&m.target);
             match &mut out {
-                None => out = Some(m.target.clone()),
-                Some(set) if !path_included(set, &m.target, sep) => {
+                None => out = Some(target),
+                Some(set) if !path_included(set, &target, sep) => {
                     set.push(sep);
-                    set.push_str(&m.target);
+                    set.push_str(&target);
                 }
                 Some(_) => {}
             }

@@ -196,6 +196,17 @@ mod tests {
         assert_eq!(json_quote(&s, false), json);
     }
 
+    // A value of a multi-line cell (`byte_text::carry_controls`): its own newline prints as
+    // in a one-line cell, and only the cell's separators break lines.
+    #[test]
+    fn carried_control_bytes_print_as_the_bytes() {
+        let value = crate::byte_text::carry_controls("a\nb\u{1b}é");
+        assert_eq!(carried_bytes(&value), "a\nb\u{1b}é".as_bytes());
+        assert_eq!(encode(&format!("{value}\nc"), Charset::Utf8, true), ("a\\x0ab\\x1bé\nc".into(), 12));
+        assert_eq!(raw_escape(&value), "a\\x0ab\\x1b\\xc3\\xa9");
+        assert_eq!(json_quote(&value, false), "\"a\\nb\\u001bé\"".as_bytes());
+    }
+
     // As 2.42.2 aligned `LC_ALL=C.UTF-8 lsns -t uts -o COMMAND,NS` over command lines with
     // `🚀 rocket`, `✅ ❌ ⭐ ⚡` and `misc ⺀ 〿 \u{3040} \u{a4cf}` (the last two unassigned).
     #[test]
