@@ -315,7 +315,9 @@ pub(crate) fn interfaces(links: &[u8], addrs: &[u8]) -> Vec<Iface> {
                 match kind {
                     IFLA_IFNAME => {
                         let end = data.iter().position(|&b| b == 0).unwrap_or(data.len());
-                        name = crate::byte_text::carry_bytes(&data[..end]);
+                        // One interface a line of IFACES: the kernel refuses a blank in a
+                        // name, and should a newline pass, it must not start another line.
+                        name = crate::byte_text::carry_controls(&crate::byte_text::carry_bytes(&data[..end]));
                     }
                     IFLA_OPERSTATE => oper = data.first().copied(),
                     _ => {}
@@ -507,6 +509,17 @@ mod tests {
         let got = interfaces(&links, &[]);
         assert_eq!(got.iter().map(|i| (i.name.as_str(), i.state)).collect::<Vec<_>>(), [("lo", "UNKNOWN")]);
         assert_eq!(ifaces_cell(&Inside::Ifaces(Vec::new()), "\n", false), None);
+    }
+
+    // The kernel refuses such a name; were one to come, it stays on its interface's line.
+    #[test]
+    fn a_newline_in_a_name_stays_on_its_line() {
+        let inside =
+            Inside::Ifaces(interfaces(&[link(1, 1, "a\nb\u{1b}", Some(6)), link(2, 1, "c", Some(6))].concat(), &[]));
+        let cell = ifaces_cell(&inside, "\n", false).unwrap();
+        let lines: Vec<Vec<u8>> = cell.split('\n').map(crate::byte_text::carried_bytes).collect();
+        assert_eq!(lines, [&b"a\nb\x1b UP"[..], b"c UP"]);
+        assert!(ifaces_cell(&inside, "\n", true).unwrap().starts_with(r#"[{"name":"a\nb\u001b","#));
     }
 
     #[test]
