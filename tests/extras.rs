@@ -115,7 +115,7 @@ fn hierarchy(name: &str) -> Option<std::path::PathBuf> {
 
 /// Whether this host has every hierarchy a test simulates containers in (a v2-only host has
 /// no v1 `pids` or `systemd`); says so when not.
-fn have_hierarchies(test: &str, names: &[&str]) -> bool {
+pub(crate) fn have_hierarchies(test: &str, names: &[&str]) -> bool {
     let missing: Vec<&&str> = names.iter().filter(|n| hierarchy(n).is_none()).collect();
     if !missing.is_empty() {
         eprintln!("skip: {test} simulates containers in cgroup hierarchies this host lacks: {missing:?}");
@@ -124,7 +124,7 @@ fn have_hierarchies(test: &str, names: &[&str]) -> bool {
 }
 
 /// A fresh 64-hex-digit id (two kernel uuids without their dashes).
-fn random_id() -> String {
+pub(crate) fn random_id() -> String {
     let uuid = || std::fs::read_to_string("/proc/sys/kernel/random/uuid").expect("a uuid").trim().replace('-', "");
     format!("{}{}", uuid(), uuid())
 }
@@ -133,7 +133,7 @@ fn random_id() -> String {
 /// Dropping it (also when a test fails) kills every process in those cgroups, waits until
 /// they are empty, and removes the directories it created, deepest first: nothing is left
 /// on the host.
-struct ContainerWorld {
+pub(crate) struct ContainerWorld {
     _lock: std::sync::MutexGuard<'static, ()>,
     made: Vec<std::path::PathBuf>,
     leaves: Vec<std::path::PathBuf>,
@@ -141,7 +141,7 @@ struct ContainerWorld {
 }
 
 impl ContainerWorld {
-    fn new() -> ContainerWorld {
+    pub(crate) fn new() -> ContainerWorld {
         let lock = CGROUP_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         ContainerWorld { _lock: lock, made: Vec::new(), leaves: Vec::new(), children: Vec::new() }
     }
@@ -164,7 +164,7 @@ impl ContainerWorld {
     /// Starts a container "init" in new pid and UTS namespaces (`sh`, pid 1 there, with
     /// CTR_ROLE=init and host name `name`): it moves itself into `cgroups` (made here), then
     /// forks a child (`sleep`, CTR_ROLE=child) that is in them too. Returns when both run.
-    fn start(&mut self, name: &str, cgroups: &[&str]) {
+    pub(crate) fn start(&mut self, name: &str, cgroups: &[&str]) {
         let dirs: Vec<String> = cgroups.iter().map(|c| self.cgroup(c).display().to_string()).collect();
         let script = format!(
             "for d in {}; do echo 0 > \"$d/cgroup.procs\" || exit 1; done\n\

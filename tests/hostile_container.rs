@@ -4,6 +4,7 @@
 //! that, taken as a separator, would add a line to a table or an item to a JSON array.
 
 use crate::common::*;
+use crate::extras::{have_hierarchies, random_id, ContainerWorld};
 
 /// Prints, for the namespace whose inode is `argv[1]` in rlsns's JSON on stdin (trees walked),
 /// its NSFS and HOLDERS as Python reprs; fails, as `json.load` does, on JSON that does not parse.
@@ -109,4 +110,50 @@ kill $S1 $S2
          -- -J --tree=process\n{json} None\n"
     );
     assert_text(&format!("a newline in another mount namespace (stderr: {})", out.stderr), &want, &out.stdout);
+}
+
+/// Two containers whose cgroups are named with a terminal escape (`ESC ]0;...BEL` sets a
+/// terminal's title), a process in each: rnsenter's "matches several containers" shows both
+/// names escaped (`\x1b`, `\x07`), as rlsns's CONTAINER column shows them, and the argument
+/// as typed.
+#[test]
+fn cgroup_names_reach_the_several_containers_message_escaped() {
+    let test = "cgroup_names_reach_the_several_containers_message_escaped";
+    if !privileged(test) || !have_hierarchies(test, &["unified"]) {
+        return;
+    }
+    let name = format!("rns-{}", &random_id()[..8]);
+    let mut world = ContainerWorld::new();
+    world.start("ctr-cg1", &[&format!("unified/lxc.payload.{name}\x1b]0;CG1\x07")]);
+    world.start("ctr-cg2", &[&format!("unified/lxc.payload.{name}\x1b]0;CG2\x07")]);
+    let out = run_ours("nsenter", &["-t", &format!("lxc:{name}"), "-u", "true"]);
+    let (cg1, cg2) = (format!(r"lxc:{name}\x1b]0;CG1\x07"), format!(r"lxc:{name}\x1b]0;CG2\x07"));
+    let want = format!("nsenter: 'lxc:{name}' matches several containers: {cg1}, {cg2}\n");
+    assert_text(&format!("stderr of `{}`", out.command), &want, &out.stderr);
+    assert_eq!((out.stdout.as_str(), out.status), ("", 1), "{out:?}");
+    let out = run_ours("lsns", &["-t", "pid", "-n", "-o", "CONTAINER"]);
+    let lines: Vec<&str> = out.stdout.lines().map(str::trim_end).collect();
+    assert!(lines.contains(&cg1.as_str()) && lines.contains(&cg2.as_str()), "{out:?}");
+}
+
+/// One name, with a terminal escape, in two places: on the host and inside another container
+/// (a container that may create cgroups named one like its neighbour). rnsenter refuses it,
+/// and its "different places" message shows both names escaped.
+#[test]
+fn cgroup_names_reach_the_nested_message_escaped() {
+    let test = "cgroup_names_reach_the_nested_message_escaped";
+    if !privileged(test) || !have_hierarchies(test, &["unified"]) {
+        return;
+    }
+    let (name, outer) = (format!("rns-{}", &random_id()[..8]), format!("rns-{}", &random_id()[..8]));
+    let mut world = ContainerWorld::new();
+    world.start("ctr-host", &[&format!("unified/lxc.payload.{name}\x1b]0;N\x07")]);
+    world.start("ctr-nested", &[&format!("unified/lxc.payload.{outer}\x1b]2;O\x07/lxc.payload.{name}\x1b]0;N\x07")]);
+    let out = run_ours("nsenter", &["-t", &format!("lxc:{name}"), "-u", "true"]);
+    let want = format!(
+        "nsenter: lxc:{name}\\x1b]0;N\\x07 is the name of containers in different places: \
+         on the host, inside lxc:{outer}\\x1b]2;O\\x07\n"
+    );
+    assert_text(&format!("stderr of `{}`", out.command), &want, &out.stderr);
+    assert_eq!((out.stdout.as_str(), out.status), ("", 1), "{out:?}");
 }

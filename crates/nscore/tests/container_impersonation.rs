@@ -6,6 +6,7 @@
 // Test code: a panic (unwrap, expect, assert, panic!) is how a test reports its failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use nscore::enter::args::unresolved_message;
 use nscore::proc::container::{find_init, ContainerSpec, Runtime, Unresolved};
 use nscore::proc::ProcFs;
 use std::path::{Path, PathBuf};
@@ -58,7 +59,7 @@ fn a_name_made_inside_another_container_is_refused() {
     assert_eq!(container.runtime, Runtime::Docker);
     assert_eq!(places.len(), 2);
     assert_eq!(
-        result.unwrap_err().message(&spec("docker:3f2a")),
+        unresolved_message(&result.unwrap_err(), &spec("docker:3f2a")),
         "docker:3f2a9c4b5d6e is the name of containers in different places: on the host, inside docker:e1d2c3b4a596"
     );
 }

@@ -9,7 +9,8 @@ use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
 use crate::number;
-use crate::proc::container::ContainerSpec;
+use crate::output::safe_encode;
+use crate::proc::container::{Container, ContainerSpec, Unresolved};
 use crate::proc::ProcFs;
 use std::ffi::OsString;
 use std::fs::File;
@@ -294,7 +295,35 @@ pub(crate) fn parse_target(arg: &str) -> Result<libc::pid_t> {
 /// `-t RUNTIME:ID-PREFIX` (an rns extra): the init of the one container whose cgroups name
 /// it, found in `proc` (see [`crate::proc::container`]).
 fn container_init(proc: &ProcFs, spec: &ContainerSpec) -> Result<libc::pid_t> {
-    crate::proc::container::find_init(proc, spec).map_err(|why| Error::msg(why.message(spec)))
+    crate::proc::container::find_init(proc, spec).map_err(|why| Error::msg(unresolved_message(&why, spec)))
+}
+
+/// rnsenter's words when `spec` names no single container. The argument is quoted as given,
+/// as util-linux quotes what the user typed; the names come from cgroups, which a container
+/// may create and name as it likes (`lxc.payload.x\e]0;title\a`), so they are shown as rlsns's
+/// CONTAINER cells show them (`lxc:x\x1b]0;title\x07`), never raw on the user's terminal.
+pub fn unresolved_message(why: &Unresolved, spec: &ContainerSpec) -> String {
+    match why {
+        Unresolved::None => format!("no container matches '{}'", spec.text),
+        Unresolved::Several(list) => {
+            let shorts: Vec<String> = list.iter().map(Container::short).collect();
+            let unique = shorts.iter().collect::<std::collections::BTreeSet<_>>().len() == shorts.len();
+            let names: Vec<String> = if unique { shorts } else { list.iter().map(|c| c.to_string()).collect() };
+            let names: Vec<String> = names.iter().map(|n| safe_encode(n)).collect();
+            format!("'{}' matches several containers: {}", spec.text, names.join(", "))
+        }
+        Unresolved::Nested(container, places) => {
+            let places: Vec<String> = places
+                .iter()
+                .map(|outer| match outer.last() {
+                    None => "on the host".to_string(),
+                    Some(c) => format!("inside {}", safe_encode(&c.short())),
+                })
+                .collect();
+            let name = safe_encode(&container.short());
+            format!("{name} is the name of containers in different places: {}", places.join(", "))
+        }
+    }
 }
 
 /// The pieces of `PID[:INODE]`: the pid when it is valid, the inode when one was read (0 counts
@@ -445,6 +474,40 @@ mod tests {
             assert!(!split_target(bad.as_bytes()).2, "{bad}");
         }
         assert_eq!(parse_target("abc"), Err(Error::msg("invalid PID argument")));
+    }
+
+    /// The words for a container spec that names none, or several (fixture /proc trees).
+    #[test]
+    fn unresolved_container_messages() {
+        let fixture = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc-containers"));
+        let message = |arg: &str| {
+            let spec = ContainerSpec::parse(arg).unwrap();
+            crate::proc::container::find_init(&fixture, &spec).map_err(|why| unresolved_message(&why, &spec))
+        };
+        assert_eq!(message("lxc:we"), Err("'lxc:we' matches several containers: lxc:web, lxc:web2".into()));
+        assert_eq!(
+            message("docker:3f"),
+            Err("'docker:3f' matches several containers: docker:3f2a9c4b5d6e, docker:3f9900001111".into())
+        );
+        assert_eq!(message("docker:ab"), Err("no container matches 'docker:ab'".into()));
+    }
+
+    /// Names a container gave its cgroups reach the terminal escaped, as rlsns's cells show them;
+    /// the argument is quoted as typed.
+    #[test]
+    fn container_names_in_messages_are_escaped() {
+        let lxc = |id: &str| Container { runtime: crate::proc::container::Runtime::Lxc, id: id.into(), pod: None };
+        let spec = ContainerSpec::parse("lxc:evil\u{1b}").unwrap();
+        let several = Unresolved::Several(vec![lxc("evil\u{1b}]0;CG1\u{7}"), lxc("evil\u{1b}]0;CG2\u{7}")]);
+        assert_eq!(
+            unresolved_message(&several, &spec),
+            "'lxc:evil\u{1b}' matches several containers: lxc:evil\\x1b]0;CG1\\x07, lxc:evil\\x1b]0;CG2\\x07"
+        );
+        let nested = Unresolved::Nested(lxc("evil\n"), vec![vec![], vec![lxc("outer\u{9b}")]]);
+        assert_eq!(
+            unresolved_message(&nested, &spec),
+            "lxc:evil\\x0a is the name of containers in different places: on the host, inside lxc:outer\\xc2\\x9b"
+        );
     }
 
     #[test]

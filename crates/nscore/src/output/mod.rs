@@ -23,6 +23,7 @@ mod width;
 
 pub(crate) use json::JsonLayout;
 pub(crate) use text::json_quote;
+pub(crate) use text::safe_encode;
 pub(crate) use text::Charset;
 
 /// How a column's cells are typed in JSON output (and in `-H`).

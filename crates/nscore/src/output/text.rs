@@ -87,6 +87,14 @@ pub(crate) fn encode(s: &str, charset: Charset, keep_newlines: bool) -> (String,
     (out, width)
 }
 
+/// A value from `/proc` or a container quoted in a message (a container's name, a shell a
+/// target's environment names): [`encode`]d in the user's locale, as a table cell shows it,
+/// so a message shows what rlsns's cells show and no control byte reaches the terminal. An
+/// argument the user typed is quoted as given instead, as util-linux quotes it.
+pub(crate) fn safe_encode(s: &str) -> String {
+    encode(s, Charset::from_env(), false).0
+}
+
 /// Width in cells of `s` once safe-encoded.
 pub(crate) fn width(s: &str, charset: Charset) -> usize {
     encode(s, charset, false).1

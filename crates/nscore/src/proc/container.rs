@@ -323,7 +323,8 @@ pub(crate) struct Member {
     pub start: u64,
 }
 
-/// Why a [`ContainerSpec`] found no single container.
+/// Why a [`ContainerSpec`] found no single container (rnsenter words it:
+/// [`crate::enter::args::unresolved_message`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unresolved {
     None,
@@ -333,31 +334,6 @@ pub enum Unresolved {
     /// container gave cgroups of its own another container's name. Each place is the list of
     /// containers around (empty: the host).
     Nested(Container, Vec<Vec<Container>>),
-}
-
-impl Unresolved {
-    /// The message rnsenter prints.
-    pub fn message(&self, spec: &ContainerSpec) -> String {
-        match self {
-            Unresolved::None => format!("no container matches '{}'", spec.text),
-            Unresolved::Several(list) => {
-                let shorts: Vec<String> = list.iter().map(Container::short).collect();
-                let unique = shorts.iter().collect::<std::collections::BTreeSet<_>>().len() == shorts.len();
-                let names: Vec<String> = if unique { shorts } else { list.iter().map(|c| c.to_string()).collect() };
-                format!("'{}' matches several containers: {}", spec.text, names.join(", "))
-            }
-            Unresolved::Nested(container, places) => {
-                let places: Vec<String> = places
-                    .iter()
-                    .map(|outer| match outer.last() {
-                        None => "on the host".to_string(),
-                        Some(c) => format!("inside {}", c.short()),
-                    })
-                    .collect();
-                format!("{} is the name of containers in different places: {}", container.short(), places.join(", "))
-            }
-        }
-    }
 }
 
 /// The processes of every container that `spec` matches, by container.
