@@ -157,3 +157,25 @@ fn cgroup_names_reach_the_nested_message_escaped() {
     assert_text(&format!("stderr of `{}`", out.command), &want, &out.stderr);
     assert_eq!((out.stdout.as_str(), out.status), ("", 1), "{out:?}");
 }
+
+/// Without a program rnsenter runs the login shell, and with `-e` that is the target's $SHELL:
+/// a container that names it with a terminal escape and makes it fail sees the name escaped in
+/// `failed to execute`. A program the user names is quoted as typed, as util-linux quotes it.
+#[test]
+fn a_shell_the_target_names_is_escaped_in_messages() {
+    if !privileged("a_shell_the_target_names_is_escaped_in_messages") {
+        return;
+    }
+    let script = r#"
+mkfifo /tmp/ready
+SHELL=$'/nonexistent/\e]0;x\a' sh -c 'echo > /tmp/ready; exec sleep 1000' & S=$!
+read -r _ < /tmp/ready
+"$NSENTER" -t $S -u -e 2>&1; echo "rc=$?"
+"$NSENTER" -t $S -u $'/nonexistent/\e]0;y\a' 2>&1; echo "rc=$?"
+kill $S
+"#;
+    let out = throwaway_world("rns-shell", "", script, &[("NSENTER", ours("nsenter"))]);
+    let want = "rnsenter: failed to execute /nonexistent/\\x1b]0;x\\x07: No such file or directory\nrc=127\n\
+                rnsenter: failed to execute /nonexistent/\x1b]0;y\x07: No such file or directory\nrc=127\n";
+    assert_text(&format!("a shell named by the target (stderr: {})", out.stderr), want, &out.stdout);
+}

@@ -2,7 +2,9 @@
 //! shell when none is given; and, when they forked, wait for the child and leave the way it
 //! left (its exit status, or its fatal signal re-raised on ourselves).
 
+use crate::byte_text::carry_bytes;
 use crate::error::{text_with, Error};
+use crate::output::safe_encode;
 use crate::sys::process::{self, ChildState};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -24,7 +26,8 @@ fn passwd_shell(uid: libc::uid_t) -> Option<OsString> {
 }
 
 /// Executes `program` (`argv[0]` first) or, when it is empty, the login shell as `-<basename>`.
-/// Returns only on failure: `failed to execute <name>`, exit 127 for ENOENT, else 126.
+/// Returns only on failure: `failed to execute <name>`, exit 127 for ENOENT, else 126 (a
+/// program named as given, a shell escaped).
 pub(crate) fn exec_program_or_shell(program: &[OsString]) -> Error {
     let (file, argv, name) = match program.first() {
         Some(file) => (file.clone(), program.to_vec(), file.clone()),
@@ -41,7 +44,11 @@ pub(crate) fn exec_program_or_shell(program: &[OsString]) -> Error {
                 relative.push(&shell);
                 relative
             };
-            (file, vec![OsString::from_vec(arg0)], shell)
+            // The shell is no argument the user typed: $SHELL and the password database are
+            // the target's after `rnsenter -e` or once in its mount namespace, so a message
+            // shows its name escaped, as a table cell would show it.
+            let name = OsString::from(safe_encode(&carry_bytes(shell.as_bytes())));
+            (file, vec![OsString::from_vec(arg0)], name)
         }
     };
     let errno = process::execvp(&file, &argv);
