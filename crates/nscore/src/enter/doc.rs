@@ -44,7 +44,7 @@ pub const DOC: ToolDoc = ToolDoc {
         ("root", "The root directory: _dir_, or the target's root (/proc/_pid_/root)."),
         ("wd", "The working directory: _dir_, or the target's (/proc/_pid_/cwd); resolved before entering."),
         ("wdns", "The working directory, resolved after entering the namespaces and changing root. Cannot be combined with *--wd*."),
-        ("env", "Replace the environment with the target's (/proc/_pid_/environ)."),
+        ("env", "Replace the environment with the target's (/proc/_pid_/environ), byte for byte: *LD_PRELOAD* and *PATH* included (see *Security*)."),
         ("no-fork", "Even when entering a PID namespace: then only the children of _program_ are in it."),
         ("join-cgroup", "Move into the target's cgroup first (cgroup v2 only)."),
     ],
@@ -83,6 +83,19 @@ pub const DOC: ToolDoc = ToolDoc {
              rnsenter says so (no container matches 'docker:3f2a'; 'docker:3f' matches several \
              containers: ...) and exits 1. A _pid_, with or without :_inode_, keeps util-linux's \
              meaning, and so does a word before the colon that is not a runtime.",
+        ),
+        (
+            "Security",
+            "rnsenter usually runs as root and enters processes that are not trusted. With \
+             *--env* the program gets the target's environment byte for byte, *LD_PRELOAD*, \
+             *LD_LIBRARY_PATH* and *PATH* included: the dynamic loader of a program run as root \
+             then loads the libraries the target names. In the target's mount namespace \
+             (*--mount*, *--all*) or root (*--root*) _program_ is looked up in the target's file \
+             system, so it runs the target's own binaries. Both are by design, in *nsenter*(1) as \
+             here: leave out *--env* when the target's environment is not to be trusted. What \
+             the target names in messages (its cgroup names in those of *Containers*, the shell \
+             its $SHELL names) is escaped, as in a table cell (\\x1b for an escape \
+             character), never printed raw to the terminal.",
         ),
         (
             "Signals",
