@@ -147,7 +147,9 @@ pub const DOC: ToolDoc = ToolDoc {
          representative's parent. The default may change between releases, so scripts should \
          name the output mode (*--list* or *--tree*) and the columns (*--output*).",
         "The *NSFS* column (shown by default with *--type net*) may hold several mount points, \
-         one per line; *--nowrap* joins them with commas.",
+         one per line; *--nowrap* joins them with commas. A newline or other control character \
+         inside one mount point is shown escaped (\\x0a; \\n inside its JSON string), so \
+         every line is one mount point.",
         "Run as an ordinary user, *rlsns* sees only the processes whose namespace links it may \
          read, so the list can be incomplete. A /proc mounted from another PID namespace shows \
          that namespace's processes.",
@@ -276,6 +278,9 @@ pub const DOC: ToolDoc = ToolDoc {
          extras; they are \
          not in *--help* or *--list-columns*, which print util-linux's text, and an abbreviation \
          util-linux accepts keeps its meaning.",
+        "A mount point with a newline in it is one line of *NSFS*, the newline escaped as \
+         \\x0a; util-linux's table breaks the line there, and its JSON (2.42) keeps only the \
+         part before it.",
         "Messages and *--version* use the name the program was called by: installed as *lsns* \
          (for instance with *cargo xtask install --as-util-linux*), it answers exactly as \
          util-linux *lsns* 2.42 does; called *rlsns*, messages start with \"rlsns:\". \
