@@ -267,7 +267,7 @@ pub(crate) const DOCS: [(&str, &str); COLUMNS.len()] = {
 
 /// The container a process is in, from its `/proc/PID/cgroup`.
 fn container_of(scan: &Scan, pid: i32) -> Option<crate::proc::container::Container> {
-    let text = std::fs::read_to_string(scan.procfs.root().join(format!("{pid}/cgroup"))).ok()?;
+    let text = crate::proc::container::read_carried(&scan.procfs.root().join(format!("{pid}/cgroup")))?;
     crate::proc::container::from_cgroup(&text)
 }
 

@@ -344,10 +344,9 @@ pub(crate) fn members(procfs: &ProcFs, spec: &ContainerSpec) -> BTreeMap<Contain
         let name = entry.file_name();
         let Some(pid) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
         // A process gone while we read is simply not a member.
-        let Ok(cgroup) = std::fs::read_to_string(entry.path().join("cgroup")) else { continue };
+        let Some(cgroup) = read_carried(&entry.path().join("cgroup")) else { continue };
         let Some(container) = from_cgroup(&cgroup).filter(|c| spec.matches(c)) else { continue };
-        let Some(member) = std::fs::read_to_string(entry.path().join("stat")).ok().and_then(|s| parse_member(&s))
-        else {
+        let Some(member) = read_carried(&entry.path().join("stat")).and_then(|s| parse_member(&s)) else {
             continue;
         };
         if member.pid == pid {
@@ -355,6 +354,12 @@ pub(crate) fn members(procfs: &ProcFs, spec: &ContainerSpec) -> BTreeMap<Contain
         }
     }
     found
+}
+
+/// A `/proc/PID` file as text, its bytes carried as they are: a cgroup path or a command name
+/// that is not UTF-8 still names its container (a process is not skipped for it).
+pub(crate) fn read_carried(path: &std::path::Path) -> Option<String> {
+    std::fs::read(path).ok().map(|bytes| crate::byte_text::carry_bytes(&bytes))
 }
 
 /// pid, ppid and start time from a `/proc/PID/stat` line (the command, in parentheses, may
@@ -402,7 +407,7 @@ pub fn find_init(procfs: &ProcFs, spec: &ContainerSpec) -> Result<i32, Unresolve
     let places_of = |container: &Container| -> BTreeSet<Vec<Container>> {
         let pids = found.get(container).map(Vec::as_slice).unwrap_or_default();
         pids.iter()
-            .filter_map(|m| std::fs::read_to_string(procfs.root().join(format!("{}/cgroup", m.pid))).ok())
+            .filter_map(|m| read_carried(&procfs.root().join(format!("{}/cgroup", m.pid))))
             .filter_map(|text| outer_containers(&text))
             .collect()
     };

@@ -141,6 +141,13 @@ fn an_exact_name_beats_longer_ones() {
     assert_eq!(find("lxc:we"), Err(vec!["lxc:web".into(), "lxc:web2".into()]));
 }
 
+/// A cgroup path and a command name that are not UTF-8 (fixture 310, `lxc.payload.b\xffd`,
+/// command `in\xfft`) still name their container: /proc text is read as bytes.
+#[test]
+fn bytes_that_are_not_utf8_name_their_container() {
+    assert_eq!(find("lxc:b"), Ok(310));
+}
+
 #[test]
 fn none_or_several() {
     assert_eq!(find("docker:3f"), Err(vec!["docker:3f2a9c4b5d6e".into(), "docker:3f9900001111".into()]));
