@@ -228,9 +228,14 @@ pub const DOC: ToolDoc = ToolDoc {
              short-lived thread that joins it with *setns*(2) and ends afterwards, so rlsns \
              itself never changes namespace, and only when a column or *--filter* names them. \
              The thread opens the namespace through a process in it (/proc/_pid_/ns/_type_), \
-             else a bind mount of it, else a descriptor a process holds open. Empty for other \
-             kinds, for a namespace none of these reaches, and where the kernel refuses to \
-             enter (without CAP_SYS_ADMIN), with no message. *HOSTNAME* (uts): the node name, and the NIS \
+             else a bind mount of it, else a descriptor a process holds open (or, with \
+             *--all-mounts*, the bind mount in another mount namespace it was found by), and \
+             opens nothing but that namespace file: a path a container controls is resolved \
+             inside its root and never followed to a FIFO, a device or a host file. Empty for \
+             other kinds, for a namespace none of these reaches, where the kernel refuses to \
+             enter (without CAP_SYS_ADMIN), and for a namespace that does not answer within \
+             five seconds (a filesystem of its that never answers), with no message; the \
+             listing goes on. *HOSTNAME* (uts): the node name, and the NIS \
              domain name in parentheses when one is set (box (lab)). *IFACES* (net): each \
              interface, by index, with its state as *ip -br link* shows it (the operational \
              state: UP, DOWN, UNKNOWN, LOWERLAYERDOWN, ...) and its addresses with their prefix \
