@@ -19,6 +19,7 @@ mod hostile_proc;
 mod hostile_stdio;
 mod inside;
 mod lsns;
+mod no_pidfd;
 mod nsenter;
 mod races;
 mod reliability;
