@@ -22,6 +22,7 @@ mod lsns;
 mod no_pidfd;
 mod nsenter;
 mod races;
+mod reaping;
 mod reliability;
 mod scale;
 mod unshare;
