@@ -29,31 +29,50 @@ fn passwd_shell(uid: libc::uid_t) -> Option<OsString> {
 /// Returns only on failure: `failed to execute <name>`, exit 127 for ENOENT, else 126 (a
 /// program named as given, a shell escaped).
 pub(crate) fn exec_program_or_shell(program: &[OsString]) -> Error {
-    let (file, argv, name) = match program.first() {
-        Some(file) => (file.clone(), program.to_vec(), file.clone()),
-        None => {
-            let shell = login_shell();
-            let base = shell.as_bytes().rsplit(|&b| b == b'/').next().unwrap_or(b"sh");
-            let mut arg0 = b"-".to_vec();
-            arg0.extend_from_slice(base);
-            // util-linux runs the shell with execl(3), which searches no PATH: `SHELL=sh` is ./sh.
-            let file = if shell.as_bytes().contains(&b'/') {
-                shell.clone()
-            } else {
-                let mut relative = OsString::from("./");
-                relative.push(&shell);
-                relative
-            };
-            // The shell is no argument the user typed: $SHELL and the password database are
-            // the target's after `rnsenter -e` or once in its mount namespace, so a message
-            // shows its name escaped, as a table cell would show it.
-            let name = OsString::from(safe_encode(&carry_bytes(shell.as_bytes())));
-            (file, vec![OsString::from_vec(arg0)], name)
+    Execution::of(program).run()
+}
+
+/// What execvp(3) will be given, decided before the exec itself so that a caller can do its
+/// last step between the two (runshare lets its bind helper go only then).
+pub(crate) struct Execution {
+    file: OsString,
+    argv: Vec<OsString>,
+    /// The name in the failure message.
+    name: OsString,
+}
+
+impl Execution {
+    /// `program` (`argv[0]` first) or, when it is empty, the login shell as `-<basename>`.
+    pub(crate) fn of(program: &[OsString]) -> Execution {
+        if let Some(file) = program.first() {
+            return Execution { file: file.clone(), argv: program.to_vec(), name: file.clone() };
         }
-    };
-    let errno = process::execvp(&file, &argv);
-    let status = if errno == libc::ENOENT { 127 } else { 126 };
-    Error::os(text_with("failed to execute {}", &[OsStr::new(&name)]), errno).with_status(status)
+        let shell = login_shell();
+        let base = shell.as_bytes().rsplit(|&b| b == b'/').next().unwrap_or(b"sh");
+        let mut arg0 = b"-".to_vec();
+        arg0.extend_from_slice(base);
+        // util-linux runs the shell with execl(3), which searches no PATH: `SHELL=sh` is ./sh.
+        let file = if shell.as_bytes().contains(&b'/') {
+            shell.clone()
+        } else {
+            let mut relative = OsString::from("./");
+            relative.push(&shell);
+            relative
+        };
+        // The shell is no argument the user typed: $SHELL and the password database are the
+        // target's after `rnsenter -e` or once in its mount namespace, so a message shows its
+        // name escaped, as a table cell would show it.
+        let name = OsString::from(safe_encode(&carry_bytes(shell.as_bytes())));
+        Execution { file, argv: vec![OsString::from_vec(arg0)], name }
+    }
+
+    /// execvp(3). Returns only on failure: `failed to execute <name>`, exit 127 for ENOENT,
+    /// else 126.
+    pub(crate) fn run(self) -> Error {
+        let errno = process::execvp(&self.file, &self.argv);
+        let status = if errno == libc::ENOENT { 127 } else { 126 };
+        Error::os(text_with("failed to execute {}", &[OsStr::new(&self.name)]), errno).with_status(status)
+    }
 }
 
 /// What a forking parent does once its child is gone: its exit status, or its fatal signal

@@ -1,7 +1,8 @@
 //! pipe(2) pairs, close-on-exec, that runshare uses to hold its helper children back until
-//! the moment util-linux releases them (an end of file also tells a helper its parent is gone),
-//! and what the bind helper needs to share one with us at a single descriptor of ours: a pipe
-//! made where stdin and stdout were, our write end taken from there, and the waits around it.
+//! the moment util-linux releases them (an end of file also tells a helper that the program
+//! was executed, or its parent is gone), and what the bind helper needs to share one with us
+//! at a single descriptor of ours: a pipe made where stdin and stdout were, our write end
+//! taken from there, and the wait for its readers to leave.
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -36,12 +37,6 @@ pub(crate) fn open_writer(pid: libc::pid_t, fd: RawFd) -> Result<File, i32> {
     let got = super::ns::pidfd_getfd(pidfd.as_fd(), fd);
     drop(pidfd);
     got.map(File::from).map_err(|_| proc_err)
-}
-
-/// Blocks until process `pid` (our parent, not reaped before we look) has exited.
-pub(crate) fn wait_exit(pid: libc::pid_t) {
-    let Ok(pidfd) = super::ns::pidfd_open(pid) else { return };
-    poll_until_not_interrupted(PollFd::new(pidfd.as_fd(), PollFlags::POLLIN));
 }
 
 /// Blocks until nobody reads the pipe `writer` writes to any more (poll(2) reports POLLERR).

@@ -1,8 +1,11 @@
 //! The two helper processes of unshare(1), forked before unshare(2) so they keep the original
 //! namespaces and privileges: one bind-mounts the persistent namespace files, one writes range
 //! id maps. Each costs us one descriptor at a time, as util-linux's eventfd: the id-map helper
-//! waits on an eventfd, the bind helper on a pipe of its own that we hold the write end of,
-//! so it also learns when we die or give up (end of file) and never outlives a failed run.
+//! waits on an eventfd, the bind helper on a pipe that we hold the write end of, so that it
+//! also learns when the program was executed (end of file, close-on-exec) and never outlives
+//! a failed run. Both stay our children until we reap them: no pidfd is needed to follow
+//! them (a kernel before 5.3 or a seccomp profile may refuse pidfds), and no helper is left
+//! for an init to reap unless the program was to be executed in place (see [`BindHelper`]).
 
 use super::steps;
 use crate::error::{Error, Result};
@@ -42,118 +45,140 @@ fn read_byte(file: &mut File) -> Option<u8> {
 
 const GO: u8 = 1;
 const ROLLBACK: u8 = 2;
+const DETACH: u8 = 3;
 
-/// The bind helper, at one descriptor of ours as util-linux's eventfd (so it works at
-/// `ulimit -n 4`): a child that makes a pipe on its stdin and stdout, forks the grandchild
-/// that will keep or take back the mounts, and stops; we take our write end of the pipe and
-/// let it go on. On `GO` it bind-mounts `/proc/<our pid>/ns/*` on the targets in the original
-/// mount namespace and exits with the outcome. The grandchild (nobody has to reap it after
-/// we exec) then reads: if the process that was to exec the program reports a failure
-/// (`ROLLBACK`) it takes the mounts back; end of file (the program was exec'd, or the binds
-/// failed) keeps them. The child dies with us (parent-death signal).
+/// How far the bind helper, our child, has gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Waiting for `GO`; nothing is bound.
+    Ready,
+    /// Bound, and reading the pipe for what to do with the mounts.
+    Bound,
+}
+
+/// The bind helper: a child reading a pipe we hold the write end of (one descriptor of ours
+/// when two are free; at `ulimit -n 4` the child makes the pipe on its stdin and stdout and we
+/// take our end through `/proc/<pid>/fd` or pidfd_getfd(2)). It dies with us (parent-death
+/// signal), and reads:
+///
+/// * `GO`, where util-linux binds (after unshare(2) and the id maps): it bind-mounts
+///   `/proc/<our pid>/ns/*` on the targets in the original mount namespace. On failure it
+///   reports and exits with its status; on success it stops (SIGSTOP), so that we learn it
+///   from waitpid(2) (`WUNTRACED`) and continue it.
+/// * Then `ROLLBACK` (we gave up) takes the mounts back and end of file (the program was
+///   executed: our end is close-on-exec; or we died) keeps them; it exits and we reap it.
+/// * Or `DETACH`, only from a runshare about to exec in place: it forks a keeper that alone
+///   reads on (`ROLLBACK` or end of file as above) and exits, so that we reap it before
+///   execve(2) and the program inherits no child. Only a failed exec needs the keeper; it
+///   leaves as an orphan, for init to reap.
+///
+/// With `--fork` the program's process holds a copy of our end and we close ours once it is
+/// released: the helper reads its end of file or `ROLLBACK` and we reap it, no keeper needed.
 pub(crate) struct BindHelper {
-    /// Our write end; the reader is the child until it has bound, then the grandchild.
+    /// Our write end.
     release: Option<File>,
-    /// The child, until reaped.
-    child: Option<libc::pid_t>,
+    /// Our child, until reaped; `None` in the forked program and once detached.
+    child: Option<(libc::pid_t, Stage)>,
 }
 
 impl BindHelper {
     pub(crate) fn spawn(binds: Vec<(PathBuf, PathBuf)>, prog: &str) -> Result<BindHelper> {
         let ppid = process::getpid();
+        // Two descriptors of ours while the child is forked, where they are free.
+        let own_pipe = pipe::pipe().ok();
         match process::fork().map_err(fork_failed)? {
             Forked::Child => {
                 if signal::set_parent_death_signal(libc::SIGKILL).is_err() || process::getppid() != ppid {
                     process::exit_now(1);
                 }
-                let (mut release, writer) = match pipe::pipe_on_stdin_stdout() {
-                    Ok((r, w)) if r.as_raw_fd() == 0 && w.as_raw_fd() == 1 => (r, w),
-                    Ok(_) => process::exit_now(1),
-                    Err(e) => {
-                        report(&Error::os("pipe failed", e), prog);
-                        process::exit_now(1);
-                    }
-                };
-                // The grandchild that will keep or take back the mounts, forked first so a
-                // fork failure comes before any mount; it reads only once we are gone.
-                let me = process::getpid();
-                match process::fork() {
-                    Ok(Forked::Child) => {
+                let reader = match own_pipe {
+                    Some((reader, writer)) => {
                         drop(writer);
-                        pipe::wait_exit(me);
-                        if read_byte(&mut release) == Some(ROLLBACK) {
-                            steps::unbind(&mut LiveKernel, &binds);
-                        }
-                        process::exit_now(0);
+                        reader
                     }
-                    Ok(Forked::Parent { .. }) => {}
-                    Err(e) => {
-                        report(&fork_failed(e), prog);
-                        process::exit_now(1);
-                    }
-                }
-                // Stopped until our parent holds its write end (it sees us stop in waitpid).
-                let _ = process::kill(me, libc::SIGSTOP);
-                drop(writer);
-                if read_byte(&mut release) != Some(GO) {
-                    process::exit_now(0);
-                }
-                match steps::bind_persistent(&mut LiveKernel, &binds) {
-                    Ok(()) => process::exit_now(0),
-                    Err(e) => {
-                        report(&e, prog);
-                        process::exit_now(e.status());
-                    }
-                }
+                    None => pipe_for_parent(prog),
+                };
+                bind_and_wait(reader, &binds, prog)
             }
             Forked::Parent { child } => {
-                let mut helper = BindHelper { release: None, child: Some(child) };
-                match process::wait_child(child, true) {
-                    Ok(ChildState::Stopped(_)) => {}
-                    Ok(ChildState::Exited(status)) if status != 0 => {
-                        helper.child = None;
-                        return Err(Error::Silent(status));
+                let mut helper = BindHelper { release: None, child: Some((child, Stage::Ready)) };
+                helper.release = Some(match own_pipe {
+                    Some((reader, writer)) => {
+                        drop(reader);
+                        writer
                     }
-                    _ => {
-                        helper.child = None;
-                        return Err(Error::Silent(1));
-                    }
-                }
-                let opened = pipe::open_writer(child, 1);
-                let _ = process::kill(child, libc::SIGCONT);
-                helper.release = Some(opened.map_err(|e| Error::os("pipe failed", e))?);
+                    None => take_writer(&mut helper, child)?,
+                });
                 Ok(helper)
             }
         }
     }
 
-    /// Lets the helper bind and waits for it; a failure it reported exits with its status.
+    /// Lets the helper bind and waits until it has (it stopped) or failed (it exited, after
+    /// its message: its status becomes ours).
     pub(crate) fn bind(&mut self) -> Result<()> {
-        let (Some(release), Some(child)) = (self.release.as_mut(), self.child.take()) else {
+        let (Some(release), Some((child, Stage::Ready))) = (self.release.as_mut(), self.child) else {
             return Ok(());
         };
         write_quietly(release, GO);
-        match process::wait_child(child, false) {
-            Ok(ChildState::Exited(0)) => Ok(()),
-            Ok(ChildState::Exited(status)) => {
-                self.release = None;
-                Err(Error::Silent(status))
-            }
-            _ => {
-                self.release = None;
-                Err(Error::Silent(1))
+        loop {
+            match process::wait_child(child, true) {
+                Ok(ChildState::Stopped(libc::SIGSTOP)) => {
+                    self.child = Some((child, Stage::Bound));
+                    let _ = process::kill(child, libc::SIGCONT);
+                    return Ok(());
+                }
+                // Stopped by someone else (job control) before it was done: it goes on.
+                Ok(ChildState::Stopped(_)) => {
+                    let _ = process::kill(child, libc::SIGCONT);
+                }
+                other => {
+                    self.child = None;
+                    self.release = None;
+                    let status = match other {
+                        Ok(ChildState::Exited(status)) if status != 0 => status,
+                        _ => 1,
+                    };
+                    return Err(Error::Silent(status));
+                }
             }
         }
     }
 
-    /// In the forked program, continued by the parent once the helper has bound: the helper
+    /// Last before execve(2) in place: hands the mounts to the helper's keeper and reaps the
+    /// helper. A helper that could not fork its keeper took the mounts back and said why.
+    pub(crate) fn detach(&mut self) -> Result<()> {
+        let (Some(release), Some((child, Stage::Bound))) = (self.release.as_mut(), self.child) else {
+            return Ok(());
+        };
+        write_quietly(release, DETACH);
+        self.child = None;
+        match process::wait_child(child, false) {
+            Ok(ChildState::Exited(0)) => Ok(()),
+            // Our end stays: a keeper forked before the helper died is told to take back.
+            Ok(ChildState::Exited(status)) => Err(Error::Silent(status)),
+            _ => Err(Error::Silent(1)),
+        }
+    }
+
+    /// In the forked program, released by the parent once the helper has bound: the helper
     /// is no child of ours, and our end now decides about the mounts.
     pub(crate) fn bound_by_parent(&mut self) {
         self.child = None;
     }
 
+    /// In the waiting parent, once the program is released: our end closes (the program's
+    /// copy decides now), and the helper is reaped when it has read the program's end of file
+    /// or `ROLLBACK`.
+    pub(crate) fn reap_after_program(mut self) {
+        self.release = None;
+        if let Some((child, _)) = self.child.take() {
+            let _ = process::wait_child(child, false);
+        }
+    }
+
     /// Closes our end without a word: in a process that neither execs the program nor
-    /// decides about the mounts (the waiting parent, the id-map helper).
+    /// decides about the mounts (the id-map helper).
     pub(crate) fn forget(mut self) {
         self.release.take();
         self.child.take();
@@ -162,21 +187,101 @@ impl BindHelper {
 
 impl Drop for BindHelper {
     /// Giving up, before or after the binds (the program could not be started): the helper
-    /// takes back what it bound; wait until it is gone. An exec'd program never runs this, and
-    /// its close-on-exec end of file tells the helper to keep the mounts.
+    /// takes back what it bound; we wait until it is gone. An exec'd program never runs this,
+    /// and its close-on-exec end of file tells the helper (or keeper) to keep the mounts.
     fn drop(&mut self) {
-        if let Some(mut release) = self.release.take() {
-            if self.child.is_none() {
+        let release = self.release.take();
+        match (self.child.take(), release) {
+            (Some((child, Stage::Ready)), _) => {
+                // Nothing bound: it may go the short way (it may also be stopped).
+                let _ = process::kill(child, libc::SIGKILL);
+                let _ = process::wait_child(child, false);
+            }
+            (Some((child, Stage::Bound)), release) => {
+                if let Some(mut release) = release {
+                    write_quietly(&mut release, ROLLBACK);
+                }
+                let _ = process::kill(child, libc::SIGCONT);
+                let _ = process::wait_child(child, false);
+            }
+            // The forked program, or a detached run whose exec failed: whoever reads (the
+            // helper, the keeper) takes the mounts back and is gone when poll(2) says so.
+            (None, Some(mut release)) => {
                 write_quietly(&mut release, ROLLBACK);
                 pipe::wait_readers_gone(&release);
             }
-        }
-        if let Some(child) = self.child.take() {
-            // Not released: end of file (above) sends it away; a stopped one is killed.
-            let _ = process::kill(child, libc::SIGKILL);
-            let _ = process::wait_child(child, false);
+            (None, None) => {}
         }
     }
+}
+
+/// In the helper when we could not make the pipe ourselves (no two descriptors free): a pipe
+/// on its stdin and stdout, and stopped until the parent has taken its write end; returns the
+/// read end.
+fn pipe_for_parent(prog: &str) -> File {
+    let (reader, writer) = match pipe::pipe_on_stdin_stdout() {
+        Ok((r, w)) if r.as_raw_fd() == 0 && w.as_raw_fd() == 1 => (r, w),
+        Ok(_) => process::exit_now(1),
+        Err(e) => {
+            report(&Error::os("pipe failed", e), prog);
+            process::exit_now(1);
+        }
+    };
+    let _ = process::kill(process::getpid(), libc::SIGSTOP);
+    drop(writer);
+    reader
+}
+
+/// In the parent: waits for the helper of [`pipe_for_parent`] to stop, takes our write end
+/// from its descriptor 1 and lets it go on.
+fn take_writer(helper: &mut BindHelper, child: libc::pid_t) -> Result<File> {
+    match process::wait_child(child, true) {
+        Ok(ChildState::Stopped(_)) => {}
+        other => {
+            // Reaped (its message is out, if any).
+            helper.child = None;
+            return Err(Error::Silent(match other {
+                Ok(ChildState::Exited(status)) if status != 0 => status,
+                _ => 1,
+            }));
+        }
+    }
+    let opened = pipe::open_writer(child, 1);
+    let _ = process::kill(child, libc::SIGCONT);
+    opened.map_err(|e| Error::os("pipe failed", e))
+}
+
+/// The helper's life once it holds its read end: see [`BindHelper`].
+fn bind_and_wait(mut reader: File, binds: &[(PathBuf, PathBuf)], prog: &str) -> ! {
+    // End of file: the parent gave up before the binds.
+    if read_byte(&mut reader) != Some(GO) {
+        process::exit_now(0);
+    }
+    if let Err(e) = steps::bind_persistent(&mut LiveKernel, binds) {
+        report(&e, prog);
+        process::exit_now(e.status());
+    }
+    // Stopped until our parent has seen that we bound (waitpid(2) with WUNTRACED).
+    let _ = process::kill(process::getpid(), libc::SIGSTOP);
+    match read_byte(&mut reader) {
+        Some(ROLLBACK) => steps::unbind(&mut LiveKernel, binds),
+        Some(DETACH) => match process::fork() {
+            // The keeper: no parent-death signal (fork(2) clears it), so it outlives us.
+            Ok(Forked::Child) => {
+                if read_byte(&mut reader) == Some(ROLLBACK) {
+                    steps::unbind(&mut LiveKernel, binds);
+                }
+            }
+            Ok(Forked::Parent { .. }) => {}
+            Err(e) => {
+                steps::unbind(&mut LiveKernel, binds);
+                report(&fork_failed(e), prog);
+                process::exit_now(1);
+            }
+        },
+        _ => {}
+    }
+    process::exit_now(0)
 }
 
 /// Writes one byte to a pipe whose reader may be gone, without dying of SIGPIPE.

@@ -161,7 +161,8 @@ fn wait_until_bound(mask: &SavedMask) -> Result<()> {
 }
 
 /// In the parent: has the namespaces bound, then lets the program go on (or kills it when the
-/// binds failed), and waits for its end.
+/// binds failed), reaps the bind helper once the program has exec'd or failed, and waits for
+/// the program's end.
 fn wait_for_program(
     a: &UnshareArgs,
     child: libc::pid_t,
@@ -181,8 +182,8 @@ fn wait_for_program(
             let _ = process::wait_child(child, false);
             return Err(e);
         }
-        b.forget();
         let _ = process::kill(child, libc::SIGUSR1);
+        b.reap_after_program();
     }
     child_outcome(process::wait_child(child, false))
 }
@@ -198,8 +199,9 @@ fn child_outcome(state: std::result::Result<ChildState, i32>) -> Result<i32> {
 }
 
 /// The process that execs: `--kill-child`, then the ordered setup, capabilities and exec.
-/// On any failure the persistent binds are taken back (the helper's Drop).
-fn exec_side(a: &UnshareArgs, plan: &IdPlan, bind: Option<BindHelper>, parent: Option<OwnedFd>) -> Result<i32> {
+/// On any failure the persistent binds are taken back (the helper's Drop); in place, the bind
+/// helper is reaped right before execve(2), its keeper left to read our end of file.
+fn exec_side(a: &UnshareArgs, plan: &IdPlan, mut bind: Option<BindHelper>, parent: Option<OwnedFd>) -> Result<i32> {
     if let Some(sig) = a.kill_child {
         signal::set_parent_death_signal(sig).map_err(|e| Error::os("prctl failed", e))?;
         if let Some(pidfd) = parent {
@@ -219,7 +221,11 @@ fn exec_side(a: &UnshareArgs, plan: &IdPlan, bind: Option<BindHelper>, parent: O
     if let Some(environment) = &a.environment {
         replace_environment(environment)?;
     }
-    let err = exec::exec_program_or_shell(&a.program);
+    let execution = exec::Execution::of(&a.program);
+    if let Some(b) = bind.as_mut() {
+        b.detach()?;
+    }
+    let err = execution.run();
     drop(bind);
     Err(err)
 }
