@@ -8,15 +8,19 @@
 //! the kernel's dump stalls and never ends. So each socket is connected to the kernel (port
 //! 0), which makes the kernel refuse datagrams from any other port; a datagram is read only
 //! when its sender is the kernel, a message only when it answers this socket's request (its
-//! port and sequence number).
+//! port and sequence number); and one answer may read at most [`ANSWER_BYTES`] for at most
+//! [`ANSWER_TIME`].
 
 use super::errno;
+use nix::errno::Errno;
 use nix::sys::socket::{
-    connect, getsockname, recvfrom, send, socket, AddressFamily, MsgFlags, NetlinkAddr, SockFlag, SockProtocol,
-    SockType,
+    connect, getsockname, recvfrom, send, setsockopt, socket, sockopt, AddressFamily, MsgFlags, NetlinkAddr, SockFlag,
+    SockProtocol, SockType,
 };
+use nix::sys::time::{TimeVal, TimeValLike};
 use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 const RTM_NEWNSID: u16 = 88;
 const RTM_GETNSID: u16 = 90;
@@ -31,6 +35,18 @@ const NETNSA_NSID: u16 = 1;
 const NETNSA_FD: u16 = 3;
 /// NLMSG_SPACE(sizeof(struct rtgenmsg)): header (16) + rtgenmsg (1) padded to 4.
 const HEADER_SPACE: usize = 20;
+
+/// The most one answer may read, every datagram counted: the link dump of 10,001 veth
+/// interfaces is 15 MB (1.5 KB a message) and that of 18,400 addresses on them 1.5 MB, so
+/// this is over four times the largest dump of such a host. It bounds the memory one
+/// namespace's answer takes (a dump is kept whole until it is parsed).
+const ANSWER_BYTES: usize = 64 << 20;
+
+/// The longest one answer may take: the kernel dumps the links of 10,001 veth interfaces in
+/// 1.1 s on an idle machine with 2 cores (rlsns lists them and 10,000 addresses in 1.2 to
+/// 2.3 s, a debug build), so this leaves room for a loaded one. Once the socket is connected,
+/// only the kernel can make an answer slow (RTNL held long by others).
+const ANSWER_TIME: Duration = Duration::from_secs(10);
 
 /// A `NETLINK_ROUTE` socket connected to the kernel.
 #[derive(Debug)]
@@ -56,7 +72,8 @@ impl RouteSocket {
 
     /// The nsid of the network namespace behind `ns` (`-1`: none assigned), or `None` when
     /// the kernel does not answer with an `RTM_NEWNSID` whose first attribute is `NETNSA_NSID`;
-    /// `Err(errno)` when it could not be asked (send(2) or recv(2) failed).
+    /// `Err(errno)` when it could not be asked (send(2) or recv(2) failed, or no answer came
+    /// within the bounds: ETIMEDOUT, EMSGSIZE).
     pub(crate) fn nsid(&self, ns: BorrowedFd<'_>) -> Result<Option<i32>, i32> {
         let mut req = [0u8; HEADER_SPACE + 8];
         let len = req.len() as u32;
@@ -74,7 +91,8 @@ impl RouteSocket {
 
     /// A dump of every object of a kind (`RTM_GETLINK` with a zeroed `ifinfomsg` of 16 bytes,
     /// `RTM_GETADDR` with an `ifaddrmsg` of 8): the reply messages as the kernel sent them,
-    /// up to (without) `NLMSG_DONE`. An `NLMSG_ERROR` answer is `Err` with its errno.
+    /// up to (without) `NLMSG_DONE`. An `NLMSG_ERROR` answer is `Err` with its errno; so is
+    /// a dump that does not end within the bounds (ETIMEDOUT, EMSGSIZE).
     pub(crate) fn dump(&self, request: u16, body_len: usize) -> Result<Vec<u8>, i32> {
         let mut req = vec![0u8; 16 + body_len];
         let len = req.len() as u32;
@@ -97,16 +115,25 @@ impl RouteSocket {
 
     /// Reads the kernel's answer to request `seq` in datagrams of up to `buf_len` bytes,
     /// handing each of its messages (header included) to `take` until `take` gives the
-    /// result. Whatever else arrives is skipped (see [`accepted`]).
+    /// result. Whatever else arrives is skipped (see [`accepted`]), within the [`Budget`].
     fn answer<T>(
         &self,
         seq: u32,
         buf_len: usize,
         mut take: impl FnMut(u16, &[u8]) -> Option<Result<T, i32>>,
     ) -> Result<T, i32> {
+        let mut budget = Budget::new(Instant::now());
         let mut buf = vec![0u8; buf_len];
         loop {
-            let (got, sender) = recvfrom::<NetlinkAddr>(self.fd.as_raw_fd(), &mut buf).map_err(errno)?;
+            // A recv waits at most until the deadline (SO_RCVTIMEO; 0 would mean forever).
+            let left = budget.time_left(Instant::now())?;
+            let micros = i64::try_from(left.as_micros()).unwrap_or(i64::MAX).max(1);
+            setsockopt(&self.fd, sockopt::ReceiveTimeout, &TimeVal::microseconds(micros)).map_err(errno)?;
+            let (got, sender) = recvfrom::<NetlinkAddr>(self.fd.as_raw_fd(), &mut buf).map_err(|e| match e {
+                Errno::EAGAIN => libc::ETIMEDOUT,
+                e => errno(e),
+            })?;
+            budget.spend(got)?;
             for (kind, message) in accepted(sender.map(|a| a.pid()), &buf[..got], self.port, seq) {
                 if let Some(result) = take(kind, message) {
                     return result;
@@ -130,6 +157,33 @@ fn collect(messages: &mut Vec<u8>, kind: u16, message: &[u8]) -> Option<Result<(
             messages.resize((messages.len() + 3) & !3, 0);
             None
         }
+    }
+}
+
+/// What one answer may still read and how long it may still wait.
+#[derive(Debug)]
+struct Budget {
+    read: usize,
+    deadline: Instant,
+}
+
+impl Budget {
+    fn new(now: Instant) -> Budget {
+        Budget { read: 0, deadline: now + ANSWER_TIME }
+    }
+
+    /// The time left to wait, or ETIMEDOUT when it is spent.
+    fn time_left(&self, now: Instant) -> Result<Duration, i32> {
+        Some(self.deadline.saturating_duration_since(now)).filter(|left| !left.is_zero()).ok_or(libc::ETIMEDOUT)
+    }
+
+    /// Counts a datagram of `bytes`: EMSGSIZE once the answer has read more than [`ANSWER_BYTES`].
+    fn spend(&mut self, bytes: usize) -> Result<(), i32> {
+        self.read = self.read.saturating_add(bytes);
+        if self.read > ANSWER_BYTES {
+            return Err(libc::EMSGSIZE);
+        }
+        Ok(())
     }
 }
 
@@ -287,6 +341,20 @@ mod tests {
         let odd = message(NLMSG_ERROR, 1, 1, &0i32.to_ne_bytes());
         assert_eq!(collect(&mut kept, NLMSG_ERROR, &odd), Some(Err(libc::EIO)));
         assert_eq!(kept, link);
+    }
+
+    #[test]
+    fn an_answer_is_bounded_in_bytes_and_time() {
+        let start = Instant::now();
+        let mut budget = Budget::new(start);
+        assert_eq!(budget.time_left(start), Ok(ANSWER_TIME));
+        assert_eq!(budget.time_left(start + ANSWER_TIME - Duration::from_millis(1)), Ok(Duration::from_millis(1)));
+        assert_eq!(budget.time_left(start + ANSWER_TIME), Err(libc::ETIMEDOUT));
+        assert_eq!(budget.time_left(start + ANSWER_TIME * 2), Err(libc::ETIMEDOUT));
+        assert_eq!(budget.spend(ANSWER_BYTES - 1), Ok(()));
+        assert_eq!(budget.spend(1), Ok(()));
+        assert_eq!(budget.spend(1), Err(libc::EMSGSIZE));
+        assert_eq!(budget.spend(usize::MAX), Err(libc::EMSGSIZE));
     }
 
     /// The kernel itself refuses another socket's datagrams to ours (it is connected), and
