@@ -16,6 +16,7 @@ mod hostile_env;
 mod hostile_fds;
 mod hostile_filter;
 mod hostile_locale;
+mod hostile_netlink;
 mod hostile_proc;
 mod hostile_stdio;
 mod inside;
