@@ -19,6 +19,7 @@ mod hostile_locale;
 mod hostile_proc;
 mod hostile_stdio;
 mod inside;
+mod l10n;
 mod lsns;
 mod nsenter;
 mod races;

@@ -93,7 +93,8 @@ impl Error {
                     None => out.extend_from_slice(text.as_bytes()),
                 }
                 if let Some(e) = errno {
-                    out.extend_from_slice(format!(": {}", strerror(*e)).as_bytes());
+                    out.extend_from_slice(b": ");
+                    out.extend_from_slice(&strerror(*e));
                 }
                 out.push(b'\n');
                 out
@@ -145,8 +146,8 @@ pub(crate) fn text_with(template: &str, args: &[&OsStr]) -> OsString {
 }
 
 /// glibc's text for an errno, as `err(3)` prints it (`Operation not permitted`), without the
-/// ` (os error N)` that Rust's `io::Error` adds.
-pub(crate) fn strerror(errno: i32) -> String {
+/// ` (os error N)` that Rust's `io::Error` adds: bytes in the user's language and codeset.
+pub(crate) fn strerror(errno: i32) -> Vec<u8> {
     crate::sys::strerror(errno)
 }
 
@@ -165,7 +166,7 @@ mod tests {
             Error::Usage("/bin/lsns: invalid option -- 'x'".into()).render("lsns"),
             "/bin/lsns: invalid option -- 'x'\nTry 'lsns --help' for more information.\n"
         );
-        assert_eq!(strerror(libc::ENOENT), "No such file or directory");
+        assert_eq!(strerror(libc::ENOENT), b"No such file or directory");
         let path = OsStr::from_bytes(b"/\xff");
         assert_eq!(
             Error::os(text_with("mount {} on {} failed", &[path, OsStr::new("/x")]), libc::ENOENT).render_bytes("u"),

@@ -31,18 +31,21 @@ pub(crate) use kernel::{Kernel, LiveKernel};
 
 use std::ffi::CStr;
 
-/// glibc's `strerror` text for an errno (what `err(3)` prints). A raw call: nix's
-/// `Errno::desc` is a table of its own, not glibc's (locale-dependent) wording.
-pub(crate) fn strerror(errno: i32) -> String {
-    let mut buf = [0 as libc::c_char; 256];
+/// glibc's `strerror` text for an errno (what `err(3)` prints), in the language of the
+/// user's LC_MESSAGES and the codeset of their LC_CTYPE: bytes, as glibc gives them (Latin-1
+/// in a `de_DE` ISO-8859-1 locale). A raw call: nix's `Errno::desc` is a table of its own,
+/// not glibc's (locale-dependent) wording.
+pub(crate) fn strerror(errno: i32) -> Vec<u8> {
+    locale::select();
+    let mut buf = [0 as libc::c_char; 1024];
     // SAFETY: buf is valid for its length; the GNU strerror_r variant is not exposed by the
     // libc crate, the XSI one (`__xpg_strerror_r`) fills buf with a NUL-terminated string.
     let rc = unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) };
     if rc != 0 {
-        return format!("Unknown error {errno}");
+        return format!("Unknown error {errno}").into_bytes();
     }
     // SAFETY: strerror_r succeeded, so buf holds a NUL-terminated string.
-    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_bytes().to_vec()
 }
 
 /// The errno of the last failed libc call.
