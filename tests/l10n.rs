@@ -1,17 +1,29 @@
-//! util-linux's languages (#20): strerror texts in the user's language, as util-linux prints
-//! them from the system's catalogs.
+//! util-linux's languages (#20): `--help`, `--version` and strerror texts in the user's
+//! language, as util-linux prints them from the system's catalogs.
 //!
 //! Compared with util-linux 2.38.1 (`/usr/bin`) in locales generated for the test (LOCPATH,
-//! [`crate::common::locales`]).
+//! [`crate::common::locales`]), for the strings 2.38.1 and 2.42 share.
 
-use crate::common::locales::{assert_bytes, locpath, run_in, Bytes};
+use crate::common::locales::{assert_bytes, locpath, run_in, Bytes, LOCALES};
 use crate::common::ours;
 use std::path::Path;
+
+const TOOLS: [&str; 3] = ["unshare", "nsenter", "lsns"];
 
 /// util-linux 2.38.1's binary for `util`, if installed.
 fn theirs(util: &str) -> Option<String> {
     let path = format!("/usr/bin/{util}");
     Path::new(&path).exists().then_some(path)
+}
+
+/// The generated locales whose language util-linux 2.38.1 has a catalog for (Korean it has
+/// not: ko_KR serves glibc's messages only).
+fn languages() -> impl Iterator<Item = &'static str> {
+    LOCALES.iter().map(|l| l.0).filter(|l| !l.starts_with("ko_"))
+}
+
+fn lines(text: &[u8]) -> Vec<&[u8]> {
+    text.split(|&b| b == b'\n').collect()
 }
 
 fn show(line: &[u8]) -> String {
@@ -22,6 +34,103 @@ fn show(line: &[u8]) -> String {
 fn both(loc: &Path, util: &str, args: &[&str], env: &[(&str, &str)]) -> Option<(Bytes, Bytes)> {
     let theirs = theirs(util)?;
     Some((run_in(loc, &theirs, util, args, env), run_in(loc, ours(util), util, args, env)))
+}
+
+/// `--help` in each language: util-linux 2.42's text cut into its msgids and each looked up,
+/// as util-linux 2.38.1 looks up the same msgids in the same catalog. The two releases' help
+/// texts differ (2.42 has new options and, for nsenter, new widths), so the comparison is by
+/// line: each line rns prints is one util-linux 2.38.1 prints in that language, or a line of
+/// a msgid only 2.42 has (2.38.1's catalog has no translation for it, so it is English, as
+/// util-linux 2.42 would print it with that catalog), or a `-h`/`-V`/`-H` line whose
+/// translated help util-linux pads to another width. And no line 2.38.1 translates is left
+/// in English.
+#[test]
+fn help_in_every_language_is_util_linux_translation() {
+    let Some(loc) = locpath("help_in_every_language_is_util_linux_translation") else { return };
+    for util in TOOLS {
+        let Some((theirs_c, ours_c)) = both(loc, util, &["--help"], &[("LC_ALL", "C")]) else {
+            eprintln!("skip: /usr/bin/{util} is not installed");
+            continue;
+        };
+        let (theirs_c, ours_c) = (lines(&theirs_c.stdout), lines(&ours_c.stdout));
+        for lang in languages() {
+            let Some((theirs_l, ours_l)) = both(loc, util, &["--help"], &[("LANG", lang)]) else { continue };
+            assert_eq!((theirs_l.status, ours_l.status), (0, 0), "{util} --help in {lang}");
+            assert!(ours_l.stderr.is_empty(), "{util} --help in {lang}: {}", show(&ours_l.stderr));
+            let (theirs_l, ours_l) = (lines(&theirs_l.stdout), lines(&ours_l.stdout));
+            // English lines of msgids only 2.42 has: a line 2.38.1 does not print, and the
+            // continuation lines of such an option (2.38.1 may share a continuation with
+            // an option of another synopsis: `--map-users`).
+            let mut only_2_42 = vec![false; ours_l.len()];
+            for (i, line) in ours_l.iter().enumerate() {
+                let continued = i > 0 && only_2_42[i - 1] && line.starts_with(&[b' '; 20]);
+                only_2_42[i] = ours_c.contains(line) && (continued || !theirs_c.contains(line));
+            }
+            let mut translated = 0;
+            for (i, line) in ours_l.iter().enumerate() {
+                if theirs_l.contains(line) {
+                    translated += usize::from(!theirs_c.contains(line));
+                    continue;
+                }
+                let repadded = [" -h, --help", " -V, --version", " -H, --list-columns"].iter().any(|option| {
+                    let help = |l: &&[u8]| l.strip_prefix(option.as_bytes()).map(|h| h.trim_ascii_start().to_vec());
+                    help(line).is_some_and(|h| theirs_l.iter().filter_map(help).any(|t| t == h))
+                });
+                assert!(
+                    only_2_42[i] || repadded,
+                    "{util} --help in {lang}: util-linux 2.38.1 prints no line {:?}\n(theirs:\n{})",
+                    show(line),
+                    show(&theirs_l.join(&b'\n'))
+                );
+            }
+            // Every line both releases print in English and 2.38.1 translates is translated.
+            for (i, english) in ours_l.iter().enumerate() {
+                if !english.is_empty() && !only_2_42[i] && theirs_c.contains(english) && !theirs_l.contains(english) {
+                    panic!("{util} --help in {lang}: {:?} left in English", show(english));
+                }
+            }
+            assert!(translated >= 3, "{util} --help in {lang}: only {translated} translated lines");
+        }
+    }
+}
+
+/// The environments glibc resolves: each language as LANG, and the rules between the
+/// variables (LC_ALL over LC_MESSAGES over LANG; LANGUAGE first unless the locale is C;
+/// LC_MESSAGES alone; a category naming a missing locale, which leaves all of them C; a
+/// codeset that cannot hold the language, which glibc transliterates).
+fn environments() -> Vec<Vec<(&'static str, &'static str)>> {
+    let mut envs: Vec<Vec<(&str, &str)>> = LOCALES.iter().map(|l| vec![("LANG", l.0)]).collect();
+    envs.extend([
+        vec![("LC_MESSAGES", "de_DE.UTF-8")],
+        vec![("LC_ALL", "uk_UA.UTF-8"), ("LC_MESSAGES", "de_DE.UTF-8"), ("LANG", "fr_FR.UTF-8")],
+        vec![("LANG", "de_DE.UTF-8"), ("LC_MESSAGES", "ja_JP.UTF-8")],
+        vec![("LANG", "de_DE.UTF-8"), ("LANGUAGE", "fr:ru")],
+        vec![("LANG", "ru_RU.UTF-8"), ("LANGUAGE", "xx:zh_CN")],
+        vec![("LC_ALL", "C"), ("LANGUAGE", "fr")],
+        vec![("LANG", "de_DE.UTF-8"), ("LC_TIME", "xx_YY.UTF-8")],
+        vec![("LC_CTYPE", "C"), ("LC_MESSAGES", "ru_RU.UTF-8")],
+        vec![("LC_CTYPE", "C"), ("LC_MESSAGES", "ko_KR.UTF-8")],
+        vec![("LC_CTYPE", "de_DE"), ("LC_MESSAGES", "uk_UA.UTF-8")],
+        vec![("LANG", "de_DE"), ("LC_MESSAGES", "fr_FR.UTF-8")],
+    ]);
+    envs
+}
+
+/// `--version`'s first line is util-linux's `_("%s from %s\n")` with the release rns matches.
+#[test]
+fn version_line_in_every_language_is_util_linux_translation() {
+    let Some(loc) = locpath("version_line_in_every_language_is_util_linux_translation") else { return };
+    for env in environments() {
+        for util in TOOLS {
+            let Some((theirs, ours)) = both(loc, util, &["-V"], &env) else { continue };
+            let expected = String::from_utf8_lossy(&theirs.stdout).replace("util-linux 2.38.1", "util-linux 2.42.3");
+            let ours_text = String::from_utf8_lossy(&ours.stdout);
+            let mut ours_lines = ours_text.split_inclusive('\n');
+            assert_eq!(ours_lines.next(), Some(expected.as_str()), "{util} -V in {env:?}");
+            assert!(ours_lines.next().is_some_and(|l| l.starts_with("rns ")), "{util} -V in {env:?}: {ours_text}");
+            assert!(theirs.stdout.is_ascii() || !ours.stdout.is_ascii(), "{util} -V in {env:?}");
+        }
+    }
 }
 
 /// glibc's strerror text in the user's language and codeset, passed through as bytes: in

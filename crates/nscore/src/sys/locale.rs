@@ -9,9 +9,10 @@ use std::sync::OnceLock;
 /// Selects the user's locale, once, as util-linux's tools select it first thing:
 /// `setlocale(LC_ALL, "")`, glibc's own resolution of `LC_ALL`, each `LC_*` and `LANG` (and
 /// `LOCPATH`), for every category: LC_CTYPE (the charset), LC_MESSAGES (the language of
-/// strerror(3)), LC_COLLATE (regular expressions). When any category names a locale that
-/// cannot be loaded, that call fails as a whole and the process stays in the C locale: ASCII
-/// and English, even when `LC_CTYPE` or `LANG` alone names an installed locale.
+/// strerror(3) and of the catalogs [`super::gettext`] reads), LC_COLLATE (regular
+/// expressions). When any category names a locale that cannot be loaded, that call fails as
+/// a whole and the process stays in the C locale: ASCII and English, even when `LC_CTYPE`
+/// or `LANG` alone names an installed locale.
 pub(crate) fn select() {
     ctype_is_utf8();
 }

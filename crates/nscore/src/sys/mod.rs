@@ -10,6 +10,7 @@ pub(crate) mod cgroup;
 pub mod dir;
 pub(crate) mod environ;
 pub(crate) mod fd;
+pub(crate) mod gettext;
 pub(crate) mod kernel;
 pub(crate) mod locale;
 pub(crate) mod mount;
@@ -42,7 +43,10 @@ pub(crate) fn strerror(errno: i32) -> Vec<u8> {
     // libc crate, the XSI one (`__xpg_strerror_r`) fills buf with a NUL-terminated string.
     let rc = unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) };
     if rc != 0 {
-        return format!("Unknown error {errno}").into_bytes();
+        // An errno glibc has no text for: strerror's own `_("Unknown error ")` and the number.
+        let mut text = gettext::translate(gettext::Domain::Libc, "Unknown error ");
+        text.extend_from_slice(errno.to_string().as_bytes());
+        return text;
     }
     // SAFETY: strerror_r succeeded, so buf holds a NUL-terminated string.
     unsafe { CStr::from_ptr(buf.as_ptr()) }.to_bytes().to_vec()
