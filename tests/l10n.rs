@@ -1,5 +1,6 @@
-//! util-linux's languages (#20): `--help`, `--version` and strerror texts in the user's
-//! language, as util-linux prints them from the system's catalogs.
+//! util-linux's languages (#20): `--help`, `--version`, getopt's diagnostics, the
+//! `Try ... --help` hint and strerror texts in the user's language, as util-linux prints
+//! them from the system's catalogs.
 //!
 //! Compared with util-linux 2.38.1 (`/usr/bin`) in locales generated for the test (LOCPATH,
 //! [`crate::common::locales`]), for the strings 2.38.1 and 2.42 share.
@@ -94,6 +95,31 @@ fn help_in_every_language_is_util_linux_translation() {
     }
 }
 
+/// Every kind of glibc getopt diagnostic, in each tool's own option set (argument
+/// vectors whose answer 2.38.1 and 2.42 share; an ambiguity whose possibilities are the
+/// same in both), and the hint after it.
+const USAGE_ERRORS: &[(&str, &[&str])] = &[
+    ("unshare", &["--bogus"]),
+    ("unshare", &["--bogus=\u{e9}"]),
+    ("unshare", &["-x"]),
+    ("unshare", &["-S"]),
+    ("unshare", &["--setuid"]),
+    ("unshare", &["--fork=1"]),
+    ("unshare", &["--k"]),
+    ("nsenter", &["--bogus"]),
+    ("nsenter", &["-\u{e9}"]),
+    ("nsenter", &["-t"]),
+    ("nsenter", &["--target"]),
+    ("nsenter", &["--all=1"]),
+    ("nsenter", &["--p"]),
+    ("lsns", &["--bogus"]),
+    ("lsns", &["-x"]),
+    ("lsns", &["-o"]),
+    ("lsns", &["--output"]),
+    ("lsns", &["--json=1"]),
+    ("lsns", &["--no"]),
+];
+
 /// The environments glibc resolves: each language as LANG, and the rules between the
 /// variables (LC_ALL over LC_MESSAGES over LANG; LANGUAGE first unless the locale is C;
 /// LC_MESSAGES alone; a category naming a missing locale, which leaves all of them C; a
@@ -114,6 +140,20 @@ fn environments() -> Vec<Vec<(&'static str, &'static str)>> {
         vec![("LANG", "de_DE"), ("LC_MESSAGES", "fr_FR.UTF-8")],
     ]);
     envs
+}
+
+#[test]
+fn usage_errors_in_every_language_are_glibc_and_util_linux_translations() {
+    let Some(loc) = locpath("usage_errors_in_every_language_are_glibc_and_util_linux_translations") else { return };
+    for env in environments() {
+        for (util, args) in USAGE_ERRORS {
+            let Some((theirs, ours)) = both(loc, util, args, &env) else { continue };
+            let what = format!("{util} {args:?} in {env:?}");
+            assert_bytes(&format!("stderr of {what}"), &theirs.stderr, &ours.stderr);
+            assert_bytes(&format!("stdout of {what}"), &theirs.stdout, &ours.stdout);
+            assert_eq!(theirs.status, ours.status, "{what}");
+        }
+    }
 }
 
 /// `--version`'s first line is util-linux's `_("%s from %s\n")` with the release rns matches.
