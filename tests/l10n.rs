@@ -1,6 +1,6 @@
 //! util-linux's languages (#20): `--help`, `--version`, getopt's diagnostics, the
-//! `Try ... --help` hint and strerror texts in the user's language, as util-linux prints
-//! them from the system's catalogs.
+//! `Try ... --help` hint, strerror texts and the `-H` column descriptions in the user's
+//! language, as util-linux prints them from the system's catalogs.
 //!
 //! Compared with util-linux 2.38.1 (`/usr/bin`) in locales generated for the test (LOCPATH,
 //! [`crate::common::locales`]), for the strings 2.38.1 and 2.42 share.
@@ -192,5 +192,39 @@ fn strerror_is_glibcs_bytes_in_the_locales_codeset() {
         if lang == "de_DE" {
             assert!(ours.stderr.ends_with(b"ung\xfcltig\n"), "{}", show(&ours.stderr));
         }
+    }
+}
+
+/// `-H`'s descriptions are util-linux's column descriptions in the user's language: 2.38.1
+/// has no `-H` but lists the same msgids under "Available output columns" in `--help`
+/// (` %11s  %s` of name and translated description).
+#[test]
+fn list_columns_descriptions_in_every_language_are_util_linux_translations() {
+    let Some(loc) = locpath("list_columns_descriptions_in_every_language_are_util_linux_translations") else { return };
+    let Some(lsns) = theirs("lsns") else { return };
+    for lang in languages().filter(|l| l.ends_with("UTF-8")).chain(["C"]) {
+        let env = [("LANG", lang)];
+        let help = run_in(loc, &lsns, "lsns", &["--help"], &env).stdout;
+        let listed = run_in(loc, ours("lsns"), "lsns", &["-H"], &env);
+        assert_eq!(listed.status, 0, "in {lang}");
+        let ours: Vec<(String, String)> = String::from_utf8(listed.stdout)
+            .unwrap_or_else(|e| panic!("-H in {lang}: {e}"))
+            .lines()
+            .map(|line| {
+                let (name, rest) = line.trim_start().split_once(' ').unwrap_or_default();
+                let (_type, description) = rest.trim_start().split_once(' ').unwrap_or_default();
+                (name.to_string(), description.trim_start().to_string())
+            })
+            .collect();
+        let help = String::from_utf8(help).unwrap_or_else(|e| panic!("lsns --help in {lang}: {e}"));
+        let mut compared = 0;
+        for line in help.lines().filter(|l| l.len() > 14 && l.is_char_boundary(12) && l.is_char_boundary(14)) {
+            let (name, description) = (line[..12].trim_start(), &line[14..]);
+            if let Some((_, ours)) = ours.iter().find(|(n, _)| n == name && !name.is_empty()) {
+                assert_eq!(ours, description, "-H description of {name} in {lang}");
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 13, "-H in {lang}: {ours:?}");
     }
 }
