@@ -3,10 +3,12 @@
 //! language, as util-linux prints them from the system's catalogs.
 //!
 //! Compared with util-linux 2.38.1 (`/usr/bin`) in locales generated for the test (LOCPATH,
-//! [`crate::common::locales`]), for the strings 2.38.1 and 2.42 share.
+//! [`crate::common::locales`]), for the strings 2.38.1 and 2.42 share; what only 2.42 has
+//! comes from a catalog this test writes and compiles with msgfmt(1), bound over the
+//! system's in a throwaway mount namespace.
 
 use crate::common::locales::{assert_bytes, locpath, run_in, Bytes, LOCALES};
-use crate::common::ours;
+use crate::common::{ours, privileged, throwaway_world};
 use std::path::Path;
 
 const TOOLS: [&str; 3] = ["unshare", "nsenter", "lsns"];
@@ -226,5 +228,164 @@ fn list_columns_descriptions_in_every_language_are_util_linux_translations() {
             }
         }
         assert_eq!(compared, 13, "-H in {lang}: {ours:?}");
+    }
+}
+
+/// A catalog of msgids only util-linux 2.42 has (and a few it shares), as a translator would
+/// write it: a Japanese `--version` that reorders its arguments, a multi-line option whose
+/// translation is one entry, a format that does not fit (an English fallback rather than a
+/// crash: msgfmt without `-c` compiles it).
+const PO: &str = r#"msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+
+#, c-format
+msgid "%s from %s\n"
+msgstr "%2$s の %1$s\n"
+
+msgid "\nUsage:\n"
+msgstr "\n使い方:\n"
+
+msgid "\nOptions:\n"
+msgstr "\nオプション:\n"
+
+#, c-format
+msgid " %s [options] [<namespace ID>]\n"
+msgstr " %s [オプション] [<名前空間ID>]\n"
+
+msgid " -Q, --filter <expr>    apply display filter\n"
+msgstr " -Q, --filter <式>      表示フィルターを適用します\n"
+
+msgid "list the available columns"
+msgstr "利用可能な列を一覧表示します"
+
+msgid "display this help"
+msgstr "このヘルプを表示します"
+
+#, c-format
+msgid "\nFor more details see %s.\n"
+msgstr "\n詳しくは %s を参照してください。\n"
+
+msgid "namespace identifier (inode number)"
+msgstr "名前空間識別子 (inode 番号)"
+
+msgid " -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n"
+msgstr " -N, --net-socket <fd>         ソケットのネットワーク名前空間に入ります (--target が必要)\n"
+
+msgid "     --user-parent             enter parent user namespace\n"
+msgstr "     --user-parent             親ユーザー名前空間に入ります\n"
+
+msgid " --owner <uid>:<gid>       set the user namespace owner (implies --user)\n"
+msgstr " --owner <uid>:<gid>       ユーザー名前空間の所有者を設定します (--user を含む)\n"
+
+msgid ""
+" --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)\n"
+"                             defaults to SIGKILL\n"
+msgstr ""
+" --kill-child[=<signame>]  終了時に fork した子プロセスを kill します\n"
+"                           (--fork を含む)\n"
+"                           デフォルトは SIGKILL\n"
+
+msgid "Try '%s --help' for more information.\n"
+msgstr "%s %s %n\n"
+"#;
+
+/// The translations of [`PO`] as they must appear: (msgid as printed in English, expected).
+const EXPECTED: &[(&str, &str)] = &[
+    ("\nUsage:\n", "\n使い方:\n"),
+    ("\nOptions:\n", "\nオプション:\n"),
+    (" lsns [options] [<namespace ID>]\n", " lsns [オプション] [<名前空間ID>]\n"),
+    (" -Q, --filter <expr>    apply display filter\n", " -Q, --filter <式>      表示フィルターを適用します\n"),
+    (" -H, --list-columns     list the available columns\n", " -H, --list-columns     利用可能な列を一覧表示します\n"),
+    (" -h, --help             display this help\n", " -h, --help             このヘルプを表示します\n"),
+    (" -h, --help                    display this help\n", " -h, --help                    このヘルプを表示します\n"),
+    (" -h, --help                display this help\n", " -h, --help                このヘルプを表示します\n"),
+    ("\nFor more details see lsns(8).\n", "\n詳しくは lsns(8) を参照してください。\n"),
+    ("\nFor more details see nsenter(1).\n", "\n詳しくは nsenter(1) を参照してください。\n"),
+    ("\nFor more details see unshare(1).\n", "\n詳しくは unshare(1) を参照してください。\n"),
+    ("<integer> namespace identifier (inode number)\n", "<integer> 名前空間識別子 (inode 番号)\n"),
+    (
+        " -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n",
+        " -N, --net-socket <fd>         ソケットのネットワーク名前空間に入ります (--target が必要)\n",
+    ),
+    (
+        "     --user-parent             enter parent user namespace\n",
+        "     --user-parent             親ユーザー名前空間に入ります\n",
+    ),
+    (
+        " --owner <uid>:<gid>       set the user namespace owner (implies --user)\n",
+        " --owner <uid>:<gid>       ユーザー名前空間の所有者を設定します (--user を含む)\n",
+    ),
+    (
+        " --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)\n                             defaults to SIGKILL\n",
+        " --kill-child[=<signame>]  終了時に fork した子プロセスを kill します\n                           (--fork を含む)\n                           デフォルトは SIGKILL\n",
+    ),
+];
+
+/// Strings util-linux 2.38.1 lacks, from a catalog the test compiles and binds over
+/// `/usr/share/locale/ja/LC_MESSAGES` in a throwaway mount namespace (hiding the system's):
+/// each is found, chunk for chunk, where util-linux 2.42 prints it; everything else stays
+/// English, and a translation whose format does not fit its arguments is not used.
+#[test]
+fn catalog_entries_only_util_linux_2_42_has_are_found() {
+    if !privileged("catalog_entries_only_util_linux_2_42_has_are_found") {
+        return;
+    }
+    let Some(loc) = locpath("catalog_entries_only_util_linux_2_42_has_are_found") else { return };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("l10n-catalog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("util-linux.po"), PO).unwrap();
+    let msgfmt = std::process::Command::new("msgfmt")
+        .arg("-o")
+        .arg(dir.join("util-linux.mo"))
+        .arg(dir.join("util-linux.po"))
+        .status();
+    match msgfmt {
+        Ok(s) if s.success() => {}
+        other => {
+            if std::env::var_os("CI").is_some_and(|v| v == "true") {
+                panic!("msgfmt failed: {other:?} (ci-test.sh installs gettext)");
+            }
+            eprintln!("skip: msgfmt failed: {other:?}");
+            return;
+        }
+    }
+    // Each tool's C output, then the same in Japanese with the bound catalog; RS-separated.
+    let runs: &[(&str, &[&str])] = &[
+        ("lsns", &["--help"]),
+        ("lsns", &["-H"]),
+        ("lsns", &["-V"]),
+        ("lsns", &["--bogus"]),
+        ("nsenter", &["--help"]),
+        ("unshare", &["--help"]),
+    ];
+    let mut script = String::from(
+        "unset LC_ALL\n\
+         mount --bind \"$CATALOG\" /usr/share/locale/ja/LC_MESSAGES || exit 99\n\
+         run() { local bin=$1 name=$2; shift 2; (exec -a \"$name\" \"$bin\" \"$@\") 2>&1; }\n",
+    );
+    for (util, args) in runs {
+        let args = args.join(" ");
+        let bin = ours(util);
+        script.push_str(&format!(
+            "printf '\\036\\n'; LC_ALL=C run {bin} {util} {args}\nprintf '\\036\\n'; LANG=ja_JP.UTF-8 run {bin} {util} {args}\n"
+        ));
+    }
+    let catalog = dir.to_string_lossy().into_owned();
+    let out =
+        throwaway_world("rns-l10n", "", &script, &[("CATALOG", catalog.as_str()), ("LOCPATH", &loc.to_string_lossy())]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status, 0, "{out:?}");
+    let parts: Vec<&str> = out.stdout.split("\u{1e}\n").skip(1).collect();
+    assert_eq!(parts.len(), 2 * runs.len(), "{out:?}");
+    for (i, (util, args)) in runs.iter().enumerate() {
+        let (c, ja) = (parts[2 * i], parts[2 * i + 1]);
+        let what = format!("{util} {args:?} with the test's Japanese catalog");
+        let expected = match args[0] {
+            "-V" => c.replacen("lsns from util-linux 2.42.3\n", "util-linux 2.42.3 の lsns\n", 1),
+            _ => EXPECTED.iter().fold(c.to_string(), |text, (english, translated)| text.replace(english, translated)),
+        };
+        assert!(expected != c || args[0] == "--bogus", "{what}: nothing to translate in {c}");
+        crate::common::assert_text(&what, &expected, ja);
     }
 }
