@@ -13,6 +13,12 @@ command -v groff >/dev/null || need+=(groff-base)
 command -v mandoc >/dev/null || need+=(mandoc)
 command -v zsh >/dev/null || need+=(zsh)
 command -v fish >/dev/null || need+=(fish)
+# tests/l10n.rs: localedef and the locale sources (the tests generate the locales they run
+# in, tests/common/locales.rs), the catalogs of util-linux and glibc, msgfmt
+command -v localedef >/dev/null && [ -d /usr/share/i18n/locales ] || need+=(locales)
+[ -e /usr/share/locale/de/LC_MESSAGES/libc.mo ] || need+=(libc-l10n)
+[ -e /usr/share/locale/de/LC_MESSAGES/util-linux.mo ] || need+=(util-linux-locales)
+command -v msgfmt >/dev/null || need+=(gettext)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

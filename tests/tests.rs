@@ -20,6 +20,7 @@ mod hostile_netlink;
 mod hostile_proc;
 mod hostile_stdio;
 mod inside;
+mod l10n;
 mod lsns;
 mod no_pidfd;
 mod nsenter;

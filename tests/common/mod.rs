@@ -2,6 +2,8 @@
 //! and decide whether a privileged test may run here.
 #![allow(dead_code)]
 
+pub mod locales;
+
 use std::ffi::OsStr;
 use std::os::unix::process::CommandExt;
 use std::path::Path;

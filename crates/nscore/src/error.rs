@@ -1,6 +1,7 @@
 //! util-linux's error shapes (`err(3)`, `errx(3)`, getopt's diagnostics, numeric parse errors)
 //! and the exit status each carries.
 
+use crate::catalog::{trf, Arg};
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -11,7 +12,8 @@ pub enum Error {
     /// `err(3)`/`errx(3)`: `<prog>: <text>[: <strerror(errno)>]`. The text is bytes, not
     /// UTF-8: a path or argument in it is printed as given, like util-linux's `%s`.
     Msg { text: OsString, errno: Option<i32>, status: i32 },
-    /// A getopt diagnostic (already carrying `argv[0]` as invoked), then
+    /// A getopt diagnostic (already carrying `argv[0]` as invoked, in the user's language,
+    /// its bytes carried: [`crate::byte_text::carry_bytes`]), then
     /// `Try '<prog> --help' for more information.`; exit 1.
     Usage(String),
     /// Exit with this status and print nothing (util-linux does this in a few places, e.g.
@@ -93,16 +95,21 @@ impl Error {
                     None => out.extend_from_slice(text.as_bytes()),
                 }
                 if let Some(e) = errno {
-                    out.extend_from_slice(format!(": {}", strerror(*e)).as_bytes());
+                    out.extend_from_slice(b": ");
+                    out.extend_from_slice(&strerror(*e));
                 }
                 out.push(b'\n');
                 out
             }
             // Without text only the hint (nsenter's `-Z` without SELinux: getopt accepted it).
             Error::Usage(text) => {
-                let hint = format!("Try '{prog} --help' for more information.\n");
-                let text = if text.is_empty() { hint } else { format!("{text}\n{hint}") };
-                crate::byte_text::carried_bytes(&text)
+                let mut out = crate::byte_text::carried_bytes(text);
+                if !out.is_empty() {
+                    out.push(b'\n');
+                }
+                let prog = crate::byte_text::carried_bytes(prog);
+                out.extend(trf("Try '%s --help' for more information.\n", &[Arg::Str(&prog)]));
+                out
             }
             Error::Silent(_) => Vec::new(),
             Error::Chain(errors) => errors.iter().flat_map(|e| e.render_bytes(prog)).collect(),
@@ -145,8 +152,8 @@ pub(crate) fn text_with(template: &str, args: &[&OsStr]) -> OsString {
 }
 
 /// glibc's text for an errno, as `err(3)` prints it (`Operation not permitted`), without the
-/// ` (os error N)` that Rust's `io::Error` adds.
-pub(crate) fn strerror(errno: i32) -> String {
+/// ` (os error N)` that Rust's `io::Error` adds: bytes in the user's language and codeset.
+pub(crate) fn strerror(errno: i32) -> Vec<u8> {
     crate::sys::strerror(errno)
 }
 
@@ -165,7 +172,7 @@ mod tests {
             Error::Usage("/bin/lsns: invalid option -- 'x'".into()).render("lsns"),
             "/bin/lsns: invalid option -- 'x'\nTry 'lsns --help' for more information.\n"
         );
-        assert_eq!(strerror(libc::ENOENT), "No such file or directory");
+        assert_eq!(strerror(libc::ENOENT), b"No such file or directory");
         let path = OsStr::from_bytes(b"/\xff");
         assert_eq!(
             Error::os(text_with("mount {} on {} failed", &[path, OsStr::new("/x")]), libc::ENOENT).render_bytes("u"),

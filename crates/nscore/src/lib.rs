@@ -8,6 +8,7 @@
 #![allow(rustdoc::private_intra_doc_links)]
 
 pub mod byte_text;
+pub(crate) mod catalog;
 pub mod cli;
 pub mod enter;
 pub(crate) mod error;

@@ -7,6 +7,7 @@
 //! (`-h` prints help even when a later option is bad), and callers keep that order.
 
 use crate::byte_text::carry_bytes;
+use crate::catalog::{libc_trf, Arg};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
@@ -41,14 +42,16 @@ pub enum Ordering {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item<Id> {
     Opt(Id, Option<OsString>),
-    /// A getopt diagnostic, already formatted as glibc prints it (without the newline). The
-    /// tool prints it and then its "Try '... --help'" line, exit 1.
+    /// A getopt diagnostic, already formatted as glibc prints it, in the user's language
+    /// (without the newline; bytes that are not UTF-8 carried, [`carry_bytes`]). The tool
+    /// prints it and then its "Try '... --help'" line, exit 1.
     Error(String),
 }
 
 /// A getopt_long run over one argument vector.
 pub struct Getopt<'a, Id: Copy> {
-    argv0: String,
+    /// `argv[0]` as invoked, which starts every message.
+    argv0: Vec<u8>,
     args: Vec<OsString>,
     specs: &'a [OptSpec<Id>],
     ordering: Ordering,
@@ -65,7 +68,7 @@ pub struct Getopt<'a, Id: Copy> {
 impl<'a, Id: Copy> Getopt<'a, Id> {
     /// `args` is the whole argv, `argv[0]` included (it prefixes getopt's messages as invoked).
     pub fn new(args: Vec<OsString>, specs: &'a [OptSpec<Id>], ordering: Ordering) -> Self {
-        let argv0 = args.first().map(|a| carry_bytes(a.as_bytes())).unwrap_or_default();
+        let argv0 = args.first().map(|a| a.as_bytes().to_vec()).unwrap_or_default();
         // POSIXLY_CORRECT turns glibc's permuting off, as it does for every getopt caller.
         let ordering = if std::env::var_os("POSIXLY_CORRECT").is_some() { Ordering::RequireOrder } else { ordering };
         let core = specs.len();
@@ -110,7 +113,7 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
             if at_end {
                 self.end_cluster();
             }
-            return Item::Error(format!("{}: invalid option -- '{}'", self.argv0, char_display(&arg, pos)));
+            return self.error("%s: invalid option -- '%c'\n", &[Arg::Char(arg[pos])]);
         };
         match spec.has_arg {
             HasArg::No => {
@@ -136,10 +139,25 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
                     self.next += 1;
                     Item::Opt(spec.id, Some(value))
                 } else {
-                    Item::Error(format!("{}: option requires an argument -- '{}'", self.argv0, c))
+                    self.error("%s: option requires an argument -- '%c'\n", &[Arg::Char(arg[pos])])
                 }
             }
         }
+    }
+
+    /// glibc's diagnostic `msgid` (from its `libc` domain, as glibc's getopt looks it up),
+    /// `argv[0]` as its first argument and `args` after it; an option character is its one
+    /// byte (of a UTF-8 sequence, the first).
+    fn error(&self, msgid: &str, args: &[Arg<'_>]) -> Item<Id> {
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(Arg::Str(&self.argv0));
+        all.extend_from_slice(args);
+        let mut text = libc_trf(msgid, &all);
+        // The tool adds the newline, with the "Try ... --help" line after it.
+        if text.last() == Some(&b'\n') {
+            text.pop();
+        }
+        Item::Error(carry_bytes(&text))
     }
 
     fn end_cluster(&mut self) {
@@ -155,7 +173,6 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
             Some(eq) => (&body[..eq], Some(OsString::from_vec(body[eq + 1..].to_vec()))),
             None => (body, None),
         };
-        let shown = carry_bytes(body);
         let exact = self.specs.iter().find(|s| s.long.map(str::as_bytes) == Some(name));
         let spec = match exact {
             Some(spec) => spec,
@@ -169,24 +186,27 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
                     candidates = prefixed(extra);
                 }
                 match candidates.as_slice() {
-                    [] => return Item::Error(format!("{}: unrecognized option '--{}'", self.argv0, shown)),
+                    [] => return self.error("%s: unrecognized option '%s%s'\n", &[Arg::Str(b"--"), Arg::Str(body)]),
                     [one] => *one,
                     many => {
-                        let list: String =
-                            many.iter().map(|s| format!(" '--{}'", s.long.unwrap_or_default())).collect();
-                        return Item::Error(format!(
-                            "{}: option '--{}' is ambiguous; possibilities:{}",
-                            self.argv0, shown, list
-                        ));
+                        // glibc prints the translated start, then each possibility and the
+                        // newline with formats of its own, untranslated.
+                        let mut text = libc_trf(
+                            "%s: option '%s%s' is ambiguous; possibilities:",
+                            &[Arg::Str(&self.argv0), Arg::Str(b"--"), Arg::Str(body)],
+                        );
+                        for s in many {
+                            text.extend_from_slice(format!(" '--{}'", s.long.unwrap_or_default()).as_bytes());
+                        }
+                        return Item::Error(carry_bytes(&text));
                     }
                 }
             }
         };
         let full = spec.long.unwrap_or_default();
         match (spec.has_arg, value) {
-            (HasArg::No, Some(_)) => {
-                Item::Error(format!("{}: option '--{}' doesn't allow an argument", self.argv0, full))
-            }
+            (HasArg::No, Some(_)) => self
+                .error("%s: option '%s%s' doesn't allow an argument\n", &[Arg::Str(b"--"), Arg::Str(full.as_bytes())]),
             (HasArg::No, None) => Item::Opt(spec.id, None),
             (HasArg::Optional, value) => Item::Opt(spec.id, value),
             (HasArg::Required, Some(value)) => Item::Opt(spec.id, Some(value)),
@@ -196,17 +216,14 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
                     self.next += 1;
                     Item::Opt(spec.id, Some(value))
                 } else {
-                    Item::Error(format!("{}: option '--{}' requires an argument", self.argv0, full))
+                    self.error(
+                        "%s: option '%s%s' requires an argument\n",
+                        &[Arg::Str(b"--"), Arg::Str(full.as_bytes())],
+                    )
                 }
             }
         }
     }
-}
-
-/// The option character as glibc prints it: the byte itself (of a UTF-8 sequence, its first
-/// byte), carried as message text (`byte_text::carry_bytes`).
-fn char_display(arg: &[u8], pos: usize) -> String {
-    carry_bytes(&arg[pos..=pos])
 }
 
 impl<Id: Copy> Iterator for Getopt<'_, Id> {

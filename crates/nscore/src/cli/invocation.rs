@@ -1,6 +1,8 @@
 //! One run of a tool as its command line gives it: the argument vector, the program name its
 //! messages start with, and the answers to `--help` and `--version` that end a run early.
 
+use crate::catalog::{trf, Arg};
+use crate::cli::usage::Chunk;
 use crate::error::{Error, Result};
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
@@ -34,20 +36,21 @@ pub fn program_name(argv0: &OsStr) -> String {
     crate::byte_text::carry_bytes(base)
 }
 
-/// Answers `--help` (util-linux's text, `%s` standing for the program name) and `--version`
-/// on stdout; `None` then, else the arguments to run with.
+/// Answers `--help` (util-linux's usage text, in the user's language) and `--version` on
+/// stdout; `None` then, else the arguments to run with.
 pub(crate) fn arguments<T>(
     inv: &Invocation,
     out: &mut dyn Write,
     parsed: crate::cli::Parsed<T>,
-    usage: &str,
+    usage: &[Chunk],
 ) -> Result<Option<T>> {
+    let prog = crate::byte_text::carried_bytes(&inv.prog);
     let text = match parsed {
         crate::cli::Parsed::Run(args) => return Ok(Some(args)),
-        crate::cli::Parsed::Help => usage.replace("%s", &inv.prog),
-        crate::cli::Parsed::Version => version_text(&inv.prog),
+        crate::cli::Parsed::Help => crate::cli::usage::render(usage, &prog),
+        crate::cli::Parsed::Version => version_text(&prog),
     };
-    out.write_all(&crate::byte_text::carried_bytes(&text)).map_err(|e| Error::io("write error", &e))?;
+    out.write_all(&text).map_err(|e| Error::io("write error", &e))?;
     Ok(None)
 }
 
@@ -55,9 +58,13 @@ pub(crate) fn arguments<T>(
 pub(crate) const UTIL_LINUX_VERSION: &str = "2.42.3";
 
 /// `--version`: util-linux's line first, as scripts parse it (`lsns from util-linux 2.42.3`,
-/// with the name called by), then what rns is on a line of its own (`rns 0.1.0`).
-pub(crate) fn version_text(prog: &str) -> String {
-    format!("{prog} from util-linux {UTIL_LINUX_VERSION}\nrns {}\n", env!("CARGO_PKG_VERSION"))
+/// with the name called by; `_("%s from %s\n")`, translated as util-linux's is), then what
+/// rns is on a line of its own (`rns 0.1.0`).
+pub(crate) fn version_text(prog: &[u8]) -> Vec<u8> {
+    let package = format!("util-linux {UTIL_LINUX_VERSION}");
+    let mut text = trf("%s from %s\n", &[Arg::Str(prog), Arg::Str(package.as_bytes())]);
+    text.extend_from_slice(format!("rns {}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+    text
 }
 
 #[cfg(test)]
@@ -80,7 +87,7 @@ mod tests {
 
     #[test]
     fn version_starts_with_util_linux_line() {
-        let v = version_text("lsns");
+        let v = String::from_utf8(version_text(b"lsns")).unwrap();
         let first = v.lines().next().unwrap();
         assert_eq!(first, "lsns from util-linux 2.42.3");
         assert_eq!(first.split(' ').nth(3), Some("2.42.3"));

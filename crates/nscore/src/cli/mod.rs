@@ -5,6 +5,7 @@
 
 pub mod getopt;
 pub mod invocation;
+pub(crate) mod usage;
 
 use crate::nstype::{NsKind, KINDS};
 use getopt::{HasArg, OptSpec};

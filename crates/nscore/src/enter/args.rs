@@ -5,6 +5,7 @@
 
 use super::targets::{reopen, NsTable, Opener};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
+use crate::cli::usage::Chunk;
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
@@ -114,41 +115,38 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
 ];
 
 /// `nsenter --help` of 2.42.2, with `%s` for the program name.
-pub(crate) const USAGE: &str = "
-Usage:
- %s [options] [<program> [<argument>...]]
-
-Run a program with namespaces of other processes.
-
-Options:
- -a, --all                     enter all namespaces
- -t, --target <PID>            target process to get namespaces from
- -m, --mount[=<file>|=:<nsid>] enter mount namespace
- -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)
- -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace
- -n, --net[=<file>|=:<nsid>]   enter network namespace
- -N, --net-socket <fd>         enter socket's network namespace (needs --target)
- -p, --pid[=<file>|=:<nsid>]   enter pid namespace
- -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace
- -U, --user[=<file>|=:<nsid>]  enter user namespace
-     --user-parent             enter parent user namespace
- -T, --time[=<file>|=:<nsid>]  enter time namespace
- -S, --setuid[=<uid>]          set uid in entered namespace
- -G, --setgid[=<gid>]          set gid in entered namespace
-     --preserve-credentials    do not touch uids or gids
-     --keep-caps               retain capabilities granted in user namespaces
- -r, --root[=<dir>]            set the root directory
- -w, --wd[=<dir>]              set the working directory
- -W, --wdns <dir>              set the working directory in namespace
- -e, --env                     inherit environment variables from target process
- -F, --no-fork                 do not fork before exec'ing <program>
- -c, --join-cgroup             join the cgroup of the target process
-
- -h, --help                    display this help
- -V, --version                 display version
-
-For more details see nsenter(1).
-";
+pub(crate) const USAGE: &[Chunk] = &[
+    Chunk::Header,
+    Chunk::Synopsis(" %s [options] [<program> [<argument>...]]\n"),
+    Chunk::Separator,
+    Chunk::Text("Run a program with namespaces of other processes.\n"),
+    Chunk::Options,
+    Chunk::Text(" -a, --all                     enter all namespaces\n"),
+    Chunk::Text(" -t, --target <PID>            target process to get namespaces from\n"),
+    Chunk::Text(" -m, --mount[=<file>|=:<nsid>] enter mount namespace\n"),
+    Chunk::Text(" -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)\n"),
+    Chunk::Text(" -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace\n"),
+    Chunk::Text(" -n, --net[=<file>|=:<nsid>]   enter network namespace\n"),
+    Chunk::Text(" -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n"),
+    Chunk::Text(" -p, --pid[=<file>|=:<nsid>]   enter pid namespace\n"),
+    Chunk::Text(" -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace\n"),
+    Chunk::Text(" -U, --user[=<file>|=:<nsid>]  enter user namespace\n"),
+    Chunk::Text("     --user-parent             enter parent user namespace\n"),
+    Chunk::Text(" -T, --time[=<file>|=:<nsid>]  enter time namespace\n"),
+    Chunk::Text(" -S, --setuid[=<uid>]          set uid in entered namespace\n"),
+    Chunk::Text(" -G, --setgid[=<gid>]          set gid in entered namespace\n"),
+    Chunk::Text("     --preserve-credentials    do not touch uids or gids\n"),
+    Chunk::Text("     --keep-caps               retain capabilities granted in user namespaces\n"),
+    Chunk::Text(" -r, --root[=<dir>]            set the root directory\n"),
+    Chunk::Text(" -w, --wd[=<dir>]              set the working directory\n"),
+    Chunk::Text(" -W, --wdns <dir>              set the working directory in namespace\n"),
+    Chunk::Text(" -e, --env                     inherit environment variables from target process\n"),
+    Chunk::Text(" -F, --no-fork                 do not fork before exec'ing <program>\n"),
+    Chunk::Text(" -c, --join-cgroup             join the cgroup of the target process\n"),
+    Chunk::Separator,
+    Chunk::HelpOptions(31),
+    Chunk::ManTail("nsenter(1)"),
+];
 
 /// `-S`/`-G`: a number, or `follow` (the owner of `/proc/<pid>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

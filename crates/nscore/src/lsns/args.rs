@@ -4,6 +4,7 @@
 use super::columns;
 use crate::byte_text::{carried_bytes, carry_bytes};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
+use crate::cli::usage::Chunk;
 use crate::cli::{OptDef, ToolDoc, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::{NsKind, KINDS};
@@ -100,33 +101,30 @@ pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
 ];
 
 /// `lsns --help`, with `%s` for the program name.
-pub(crate) const USAGE: &str = "
-Usage:
- %s [options] [<namespace ID>]
-
-List system namespaces.
-
-Options:
- -J, --json             use JSON output format
- -l, --list             use list format output
- -n, --noheadings       don't print headings
- -o, --output <list>    define which output columns to use
-     --output-all       output all columns
- -P, --persistent       namespaces without processes
- -p, --task <pid>       print process namespaces
- -Q, --filter <expr>    apply display filter
- -r, --raw              use the raw output format
- -u, --notruncate       don't truncate text in columns
- -W, --nowrap           don't use multi-line representation
- -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)
- -T, --tree[=<rel>]     use tree format (parent, owner, or process)
-
- -H, --list-columns     list the available columns
- -h, --help             display this help
- -V, --version          display version
-
-For more details see lsns(8).
-";
+pub(crate) const USAGE: &[Chunk] = &[
+    Chunk::Header,
+    Chunk::Synopsis(" %s [options] [<namespace ID>]\n"),
+    Chunk::Separator,
+    Chunk::Text("List system namespaces.\n"),
+    Chunk::Options,
+    Chunk::Text(" -J, --json             use JSON output format\n"),
+    Chunk::Text(" -l, --list             use list format output\n"),
+    Chunk::Text(" -n, --noheadings       don't print headings\n"),
+    Chunk::Text(" -o, --output <list>    define which output columns to use\n"),
+    Chunk::Text("     --output-all       output all columns\n"),
+    Chunk::Text(" -P, --persistent       namespaces without processes\n"),
+    Chunk::Text(" -p, --task <pid>       print process namespaces\n"),
+    Chunk::Text(" -Q, --filter <expr>    apply display filter\n"),
+    Chunk::Text(" -r, --raw              use the raw output format\n"),
+    Chunk::Text(" -u, --notruncate       don't truncate text in columns\n"),
+    Chunk::Text(" -W, --nowrap           don't use multi-line representation\n"),
+    Chunk::Text(" -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)\n"),
+    Chunk::Text(" -T, --tree[=<rel>]     use tree format (parent, owner, or process)\n"),
+    Chunk::Separator,
+    Chunk::ListColumns(24),
+    Chunk::HelpOptions(24),
+    Chunk::ManTail("lsns(8)"),
+];
 
 /// rlsns's manual prose (see [`ToolDoc`]).
 pub const DOC: ToolDoc = ToolDoc {

@@ -316,6 +316,8 @@ pub(crate) fn list_columns(
 }
 
 /// The `--list-columns` table of `columns`: name (right-aligned), JSON type label, description.
+/// A description is util-linux's msgid, looked up as lsns looks it up when it prints the list
+/// (`_(infos[i].help)`); names and types are never translated.
 pub(crate) fn list_columns_table(columns: &[ColumnSpec]) -> Table {
     let text = |name: &'static str, right: bool| ColumnSpec {
         name,
@@ -329,7 +331,11 @@ pub(crate) fn list_columns_table(columns: &[ColumnSpec]) -> Table {
     let mut table = Table::new(vec![text("HOLDER", true), text("TYPE", false), text("DESCRIPTION", false)]);
     for col in columns {
         table.push(
-            vec![Some(col.name.to_string()), Some(col.json.label().to_string()), Some(col.help.to_string())],
+            vec![
+                Some(col.name.to_string()),
+                Some(col.json.label().to_string()),
+                Some(crate::byte_text::carry_bytes(&crate::catalog::tr(col.help))),
+            ],
             None,
         );
     }

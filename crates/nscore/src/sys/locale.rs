@@ -6,11 +6,18 @@
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
-/// Whether the user's locale is UTF-8. The locale is selected once, as util-linux's tools
-/// select it first thing: `setlocale(LC_ALL, "")`, glibc's own resolution of `LC_ALL`, each
-/// `LC_*` and `LANG` (and `LOCPATH`). When any category names a locale that cannot be loaded,
-/// that call fails as a whole and the process stays in the C locale: ASCII, even when
-/// `LC_CTYPE` or `LANG` alone names a UTF-8 locale.
+/// Selects the user's locale, once, as util-linux's tools select it first thing:
+/// `setlocale(LC_ALL, "")`, glibc's own resolution of `LC_ALL`, each `LC_*` and `LANG` (and
+/// `LOCPATH`), for every category: LC_CTYPE (the charset), LC_MESSAGES (the language of
+/// strerror(3) and of the catalogs [`super::gettext`] reads), LC_COLLATE (regular
+/// expressions). When any category names a locale that cannot be loaded, that call fails as
+/// a whole and the process stays in the C locale: ASCII and English, even when `LC_CTYPE`
+/// or `LANG` alone names an installed locale.
+pub(crate) fn select() {
+    ctype_is_utf8();
+}
+
+/// Whether the user's locale is UTF-8 (selecting it first, see [`select`]).
 pub(crate) fn ctype_is_utf8() -> bool {
     static UTF8: OnceLock<bool> = OnceLock::new();
     *UTF8.get_or_init(|| {

@@ -10,6 +10,7 @@ pub(crate) mod cgroup;
 pub mod dir;
 pub(crate) mod environ;
 pub(crate) mod fd;
+pub(crate) mod gettext;
 pub(crate) mod kernel;
 pub(crate) mod locale;
 pub(crate) mod mount;
@@ -31,18 +32,24 @@ pub(crate) use kernel::{Kernel, LiveKernel};
 
 use std::ffi::CStr;
 
-/// glibc's `strerror` text for an errno (what `err(3)` prints). A raw call: nix's
-/// `Errno::desc` is a table of its own, not glibc's (locale-dependent) wording.
-pub(crate) fn strerror(errno: i32) -> String {
-    let mut buf = [0 as libc::c_char; 256];
+/// glibc's `strerror` text for an errno (what `err(3)` prints), in the language of the
+/// user's LC_MESSAGES and the codeset of their LC_CTYPE: bytes, as glibc gives them (Latin-1
+/// in a `de_DE` ISO-8859-1 locale). A raw call: nix's `Errno::desc` is a table of its own,
+/// not glibc's (locale-dependent) wording.
+pub(crate) fn strerror(errno: i32) -> Vec<u8> {
+    locale::select();
+    let mut buf = [0 as libc::c_char; 1024];
     // SAFETY: buf is valid for its length; the GNU strerror_r variant is not exposed by the
     // libc crate, the XSI one (`__xpg_strerror_r`) fills buf with a NUL-terminated string.
     let rc = unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) };
     if rc != 0 {
-        return format!("Unknown error {errno}");
+        // An errno glibc has no text for: strerror's own `_("Unknown error ")` and the number.
+        let mut text = gettext::translate(gettext::Domain::Libc, "Unknown error ");
+        text.extend_from_slice(errno.to_string().as_bytes());
+        return text;
     }
     // SAFETY: strerror_r succeeded, so buf holds a NUL-terminated string.
-    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_bytes().to_vec()
 }
 
 /// The errno of the last failed libc call.

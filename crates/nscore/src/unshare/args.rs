@@ -6,6 +6,7 @@ use super::id_source::{carried_value, user_or_group, whitelisted, IdSource};
 use super::signal_name::signal_by_name;
 use super::subid::{ranges_of, subid};
 use crate::cli::getopt::{Getopt, HasArg, Item, Ordering};
+use crate::cli::usage::Chunk;
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, Result};
 use crate::nstype::NsKind;
@@ -239,60 +240,53 @@ pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
 ];
 
 /// `unshare --help` of util-linux 2.42.2, with `%s` for the program name.
-pub(crate) const USAGE: &str = "
-Usage:
- %s [options] [<program> [<argument>...]]
-
-Run a program with some namespaces unshared from the parent.
-
-Options:
- -m, --mount[=<file>]      unshare mounts namespace
- -u, --uts[=<file>]        unshare UTS namespace (hostname etc)
- -i, --ipc[=<file>]        unshare System V IPC namespace
- -n, --net[=<file>]        unshare network namespace
- -p, --pid[=<file>]        unshare pid namespace
- -U, --user[=<file>]       unshare user namespace
- -C, --cgroup[=<file>]     unshare cgroup namespace
- -T, --time[=<file>]       unshare time namespace
-
- --mount-proc[=<dir>]      mount proc filesystem first (implies --mount)
- --mount-binfmt[=<dir>]    mount binfmt filesystem first (implies --user and --mount)
- -l, --load-interp <file>  load binfmt definition in the namespace (implies --mount-binfmt)
- --propagation slave|shared|private|unchanged
-                           modify mount propagation in mount namespace
- -R, --root <dir>          run the command with root directory set to <dir>
- -w, --wd <dir>            change working directory to <dir>
-
- -S, --setuid <uid>        set uid in entered namespace
- -G, --setgid <gid>        set gid in entered namespace
- --map-user <uid>|<name>   map current user to uid (implies --user)
- --map-group <gid>|<name>  map current group to gid (implies --user)
- -r, --map-root-user       map current user to root (implies --user)
- -c, --map-current-user    map current user to itself (implies --user)
- --map-auto                map users and groups automatically (implies --user)
- --map-subids              map the first block of user IDs owned by euid (implies --user)
- --map-users <inneruid>:<outeruid>:<count>
-                           map count users from outeruid to inneruid (implies --user)
- --map-groups <innergid>:<outergid>:<count>
-                           map count groups from outergid to innergid (implies --user)
- --owner <uid>:<gid>       set the user namespace owner (implies --user)
-
- -f, --fork                fork before launching <program>
- --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)
-                             defaults to SIGKILL
- --forward-signals         forward SIGTERM and SIGINT to child (implies --fork)
-
- --setgroups allow|deny    control the setgroups syscall in user namespaces
- --keep-caps               retain capabilities granted in user namespaces
-
- --monotonic <offset>      set clock monotonic offset (seconds) in time namespaces
- --boottime <offset>       set clock boottime offset (seconds) in time namespaces
-
- -h, --help                display this help
- -V, --version             display version
-
-For more details see unshare(1).
-";
+pub(crate) const USAGE: &[Chunk] = &[
+    Chunk::Header,
+    Chunk::Synopsis(" %s [options] [<program> [<argument>...]]\n"),
+    Chunk::Separator,
+    Chunk::Text("Run a program with some namespaces unshared from the parent.\n"),
+    Chunk::Options,
+    Chunk::Text(" -m, --mount[=<file>]      unshare mounts namespace\n"),
+    Chunk::Text(" -u, --uts[=<file>]        unshare UTS namespace (hostname etc)\n"),
+    Chunk::Text(" -i, --ipc[=<file>]        unshare System V IPC namespace\n"),
+    Chunk::Text(" -n, --net[=<file>]        unshare network namespace\n"),
+    Chunk::Text(" -p, --pid[=<file>]        unshare pid namespace\n"),
+    Chunk::Text(" -U, --user[=<file>]       unshare user namespace\n"),
+    Chunk::Text(" -C, --cgroup[=<file>]     unshare cgroup namespace\n"),
+    Chunk::Text(" -T, --time[=<file>]       unshare time namespace\n"),
+    Chunk::Separator,
+    Chunk::Text(" --mount-proc[=<dir>]      mount proc filesystem first (implies --mount)\n"),
+    Chunk::Text(" --mount-binfmt[=<dir>]    mount binfmt filesystem first (implies --user and --mount)\n"),
+    Chunk::Text(" -l, --load-interp <file>  load binfmt definition in the namespace (implies --mount-binfmt)\n"),
+    Chunk::Text(" --propagation slave|shared|private|unchanged\n                           modify mount propagation in mount namespace\n"),
+    Chunk::Text(" -R, --root <dir>          run the command with root directory set to <dir>\n"),
+    Chunk::Text(" -w, --wd <dir>            change working directory to <dir>\n"),
+    Chunk::Separator,
+    Chunk::Text(" -S, --setuid <uid>        set uid in entered namespace\n"),
+    Chunk::Text(" -G, --setgid <gid>        set gid in entered namespace\n"),
+    Chunk::Text(" --map-user <uid>|<name>   map current user to uid (implies --user)\n"),
+    Chunk::Text(" --map-group <gid>|<name>  map current group to gid (implies --user)\n"),
+    Chunk::Text(" -r, --map-root-user       map current user to root (implies --user)\n"),
+    Chunk::Text(" -c, --map-current-user    map current user to itself (implies --user)\n"),
+    Chunk::Text(" --map-auto                map users and groups automatically (implies --user)\n"),
+    Chunk::Text(" --map-subids              map the first block of user IDs owned by euid (implies --user)\n"),
+    Chunk::Text(" --map-users <inneruid>:<outeruid>:<count>\n                           map count users from outeruid to inneruid (implies --user)\n"),
+    Chunk::Text(" --map-groups <innergid>:<outergid>:<count>\n                           map count groups from outergid to innergid (implies --user)\n"),
+    Chunk::Text(" --owner <uid>:<gid>       set the user namespace owner (implies --user)\n"),
+    Chunk::Separator,
+    Chunk::Text(" -f, --fork                fork before launching <program>\n"),
+    Chunk::Text(" --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)\n                             defaults to SIGKILL\n"),
+    Chunk::Text(" --forward-signals         forward SIGTERM and SIGINT to child (implies --fork)\n"),
+    Chunk::Separator,
+    Chunk::Text(" --setgroups allow|deny    control the setgroups syscall in user namespaces\n"),
+    Chunk::Text(" --keep-caps               retain capabilities granted in user namespaces\n"),
+    Chunk::Separator,
+    Chunk::Text(" --monotonic <offset>      set clock monotonic offset (seconds) in time namespaces\n"),
+    Chunk::Text(" --boottime <offset>       set clock boottime offset (seconds) in time namespaces\n"),
+    Chunk::Separator,
+    Chunk::HelpOptions(27),
+    Chunk::ManTail("unshare(1)"),
+];
 
 /// Where binfmt_misc lives when `--mount-binfmt`/`--load-interp` name no directory.
 pub(crate) const BINFMT_MISC: &str = "/proc/sys/fs/binfmt_misc";

@@ -195,7 +195,7 @@ impl<'a> Lexer<'a> {
                 Err(errno) => Token::InvalidNumber(format!(
                     "\"{}\" token error: {}",
                     self.text(start),
-                    crate::error::strerror(errno)
+                    crate::byte_text::carry_bytes(&crate::error::strerror(errno))
                 )),
             };
         }
