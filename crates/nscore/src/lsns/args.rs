@@ -244,6 +244,24 @@ pub const DOC: ToolDoc = ToolDoc {
              namespace, lies on it; an empty mount cannot be told apart and is not counted.",
         ),
         (
+            "Three numbers",
+            "A namespace has up to three numbers, and they identify different things. *NS* is the \
+             inode number of its nsfs file (what /proc/_pid_/ns/_type_ links to, net:[4026531840]): \
+             *lsns* and *rlsns* _namespace_, *--filter*, PNS, ONS, NSFS mount roots and stat(1) \
+             use it. It stays the same while the namespace lives, but once the namespace is gone \
+             the kernel may give it to a new one. *NETNSID* (net only) is not the namespace's own \
+             number but the one rlsns's network namespace assigned to it (RTM_GETNSID): another \
+             network namespace may know it by another number or none (*unassigned*). ip(8) uses \
+             it (*ip netns set* _name_ _netnsid_, link-netnsid in *ip link*); it is assigned on \
+             demand and goes when either namespace goes. *ID* (an rns extra, shown only when \
+             named: *rlsns -o NS,TYPE,ID*) is the 64-bit number the kernel gives every namespace \
+             of any kind when it is made (NS_GET_ID, Linux 6.18) and never gives another one \
+             while the system runs; it does not survive a reboot. *rnsenter*(1) and util-linux \
+             *nsenter*(1) 2.42 take it (*--net=:*_ID_). ID is a number in JSON and can be used in \
+             *--filter*; it is empty where the kernel has no NS_GET_ID, and is asked for only \
+             when the column or the filter names it.",
+        ),
+        (
             "Ghost namespaces",
             "In the *--tree=owner* and *--tree=parent* views a parent or owner namespace that has \
              no visible process is still drawn, found through *ioctl_ns*(2) from its children.",
@@ -268,10 +286,11 @@ pub const DOC: ToolDoc = ToolDoc {
         ("rlsns -t pid -o NS,PID,CONTAINER,COMMAND", "PID namespaces with the container of each one's first process."),
         ("rlsns -t user -o NS,PID,LEVEL,UIDMAP,GIDMAP", "User namespaces, how deep each nests, and their id maps."),
         ("rlsns -P --all-mounts -o NS,TYPE,NSFS", "Namespaces without processes, also those bind-mounted only inside other mount namespaces."),
+        ("rlsns -l -o NS,TYPE,ID", "Every namespace with its inode number and its ID, which the kernel never reuses."),
         ("rlsns --compare $$ 1234", "Which namespaces the shell shares with process 1234; exits 0 when it shares them all."),
     ],
     differences: &[
-        "*--threads*, *--compare*, *--all-mounts* and the columns CONTAINER, HOLDERS, HOSTNAME, \
+        "*--threads*, *--compare*, *--all-mounts* and the columns ID, CONTAINER, HOLDERS, HOSTNAME, \
          IFACES, UIDMAP, GIDMAP, OFFSETS, MOUNTS, ROOT, IPCOBJS, LEVEL, INIT and SUMMARY are rns \
          extras; they are \
          not in *--help* or *--list-columns*, which print util-linux's text, and an abbreviation \
