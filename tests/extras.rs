@@ -463,17 +463,24 @@ kill $P
     assert_eq!(lines[2], "TID");
 }
 
-/// `--compare`: one line per kind, exit 0 only when all are shared; -t, -J, -r apply.
+/// `--compare`: one line per kind, exit 0 only when all are shared; -t, -J, -r apply; each
+/// namespace's ID (NS_GET_ID) beside its DEV:INODE.
 #[test]
 fn rlsns_compare() {
-    if !privileged("rlsns_compare") {
+    if !privileged("rlsns_compare") || !crate::common::python3(module_path!()) {
         return;
     }
     let script = r#"
-unshare -u -n sleep 1000 & X=$!; sleep 0.3
-"$LSNS" --compare $$ $X -n -r | awk '{ print $1, $4 }'; echo "rc=$?${PIPESTATUS[0]}"
-"$LSNS" --compare $$ $X -t uts -t mnt | sed -E 's/[0-9]+:[0-9]+/D:I/g' | tr -s ' '; echo "rc=${PIPESTATUS[0]}"
+nsid() { /usr/bin/python3 -c 'import fcntl, os, struct, sys
+print(struct.unpack("Q", fcntl.ioctl(os.open(sys.argv[1], os.O_RDONLY), 0x8008b70d, bytes(8)))[0])' "$1"; }
+mkfifo /tmp/ready
+unshare -u -n sh -c 'echo > /tmp/ready; exec sleep 1000' & X=$!
+read _ < /tmp/ready
+"$LSNS" --compare $$ $X -n -r | awk '{ print $1, $6 }'; echo "rc=$?${PIPESTATUS[0]}"
+"$LSNS" --compare $$ $X -t uts -t mnt | sed -E 's/[0-9]+:[0-9]+/D:I/g; s/ [0-9]+ / N /g' | tr -s ' '; echo "rc=${PIPESTATUS[0]}"
+[ "$("$LSNS" --compare $$ $X -t uts -n -r | awk '{ print $3, $5 }')" = "$(nsid /proc/$$/ns/uts) $(nsid /proc/$X/ns/uts)" ] && echo ids-ok
 "$LSNS" --compare $$ $$ -t net -J | grep -c '"result": "same"'; echo "rc=${PIPESTATUS[0]}"
+"$LSNS" --compare $$ $$ -t net -J | grep -c "\"id2\": $(nsid /proc/$$/ns/net),"
 "$LSNS" --compare $$ 99999999; echo "rc=$?"
 "$LSNS" --compare $$; echo "rc=$?"
 kill $X
@@ -481,8 +488,10 @@ kill $X
     let out = world(script);
     let stdout = &out.stdout;
     let want = "mnt same\nnet differs\npid same\nuts differs\nipc same\nuser same\ncgroup same\ntime same\nrc=01\n\
-                TYPE NS1 NS2 RESULT\nmnt D:I D:I same\nuts D:I D:I differs\nrc=1\n\
+                TYPE NS1 ID1 NS2 ID2 RESULT\nmnt D:I N D:I N same\nuts D:I N D:I N differs\nrc=1\n\
+                ids-ok\n\
                 1\nrc=0\n\
+                1\n\
                 rc=2\n\
                 rc=1\n";
     assert_text("rlsns --compare", want, stdout);
