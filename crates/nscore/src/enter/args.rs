@@ -245,7 +245,7 @@ fn parse_options(
             Opt::Ns(kind) => {
                 let path = value.as_deref().map(strip_leading_eq);
                 match path.and_then(nsid::id_text) {
-                    Some(id) => nsid::enable_by_id(&mut args.namespaces, kind, id, handles)?,
+                    Some(id) => nsid::enable_by_id(&mut args.namespaces, kind, id, handles, proc)?,
                     None => args.namespaces.enable(kind, path, open)?,
                 }
             }

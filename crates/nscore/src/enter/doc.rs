@@ -74,9 +74,21 @@ pub const DOC: ToolDoc = ToolDoc {
              _nsid_ alone, as util-linux *nsenter* 2.42 does; an _nsid_ that is not a decimal \
              number is \"failed to parse nsid: _nsid_\", and a namespace that cannot be opened \
              is \"cannot open namespace of id _nsid_\" with the reason (exit status 1). Linux \
-             6.19 opens such a handle, also of a namespace of another kind, which setns(2) then \
-             refuses (reassociate to namespace 'ns/uts' failed: Invalid argument). Linux 6.18 \
-             refuses it: \"Stale file handle\".",
+             6.19 opens such a handle. Linux 6.18 refuses it (\"Stale file handle\"), and there \
+             rnsenter does more than util-linux: it looks for the namespace with that ID among \
+             those it can see, where *rlsns* finds namespaces (the nsfs bind mounts of its mount \
+             table, the /proc/_pid_/ns links of every process, the namespace files and sockets \
+             processes hold open), and enters it. Each is asked its ID without being opened; the \
+             one found is opened as a file and checked to be that namespace (its inode and \
+             NS_GET_ID), since 6.18 does not open even a complete handle of someone else's \
+             namespace for a caller in a PID namespace of its own (a container). Only when none \
+             of them has the ID, or it may not read them (another user's processes), does it \
+             fail as util-linux does, with \"Stale file handle\". A namespace it finds but may \
+             not enter fails when it is entered (reassociate to namespace 'ns/net' failed: \
+             Operation not permitted) rather than when it is opened, and, as with 6.19, an ID of \
+             a namespace of another kind is opened and then refused (reassociate to namespace \
+             'ns/uts' failed: Invalid argument). rnsenter searches only where the kernel shows \
+             it refuses an ID alone, so from 6.19 on it does exactly what util-linux does.",
         ),
         (
             "Credentials and id maps",
@@ -110,6 +122,7 @@ pub const DOC: ToolDoc = ToolDoc {
     examples: &[
         ("rnsenter -t PID -a", "A shell in every namespace of process PID."),
         ("rnsenter -t PID -n ip address", "The network addresses seen by process PID."),
+        ("rnsenter --net=:$(rlsns -n -o ID -t net -p PID) ip link", "The network interfaces of the network namespace of process PID, named by its ID."),
         ("rnsenter --net=/run/netns/blue ss -tln", "Listening TCP sockets of the network namespace named blue by ip-netns(8)."),
         ("rnsenter -t PID -m -u -i -n -p -r -w ps -ef", "Processes as a container whose init is PID sees them, from its root and working directory."),
         ("rnsenter -t PID -U --preserve-credentials id", "Your ids as seen in the user namespace of PID."),
@@ -125,6 +138,9 @@ pub const DOC: ToolDoc = ToolDoc {
         "*--follow-context* (*-Z*, SELinux) is not supported, as in util-linux built without SELinux.",
         "*--target* also takes _runtime_:_id_ (see *Containers*); util-linux would reject such a \
          target as an invalid PID argument.",
+        "On Linux 6.18, *--net=:*_nsid_ (any namespace option) enters the namespace with that ID \
+         when rnsenter can see it, where util-linux fails with \"Stale file handle\" (see \
+         *Namespaces by ID*).",
     ],
     see_also: &["runshare(1)", "rlsns(8)", "nsenter(1)", "setns(2)", "clone(2)", "namespaces(7)", "pidfd_open(2)", "ip-netns(8)"],
 };

@@ -3,14 +3,23 @@
 //!
 //! util-linux fills the handle with the ID alone. Linux 6.19 finds a namespace by its ID;
 //! 6.18 finds one only by ID, kind and inode number together, and answers ESTALE to a handle
-//! without them (`nsenter: cannot open namespace of id N: Stale file handle`).
+//! without them (`nsenter: cannot open namespace of id N: Stale file handle`). There rns looks
+//! for the namespace with that ID where rlsns finds namespaces (asking each nsfs file its ID
+//! with name_to_handle_at(2), which opens nothing) and opens the file that has it: the user
+//! gets the namespace 6.19 would give. Not its full handle: 6.18 decodes, for a caller in a
+//! pid namespace other than the initial one, the handles of the caller's own namespaces
+//! only, and a container is such a caller. rns looks only once the kernel has shown that it
+//! refuses an ID alone (with the ID of our own mount namespace, which exists), so on 6.19 an
+//! ID that names nothing fails as util-linux's does, without a search.
 
 use super::targets::NsTable;
 use crate::error::{text_with, Error, Result};
 use crate::nstype::NsKind;
-use crate::sys::{NsHandle, NsfsHandles};
+use crate::proc::{parse_ns_link, FileId, ProcDir, ProcFs};
+use crate::sys::{ns, NsHandle, NsfsHandles};
+use std::collections::HashSet;
 use std::ffi::OsStr;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -44,6 +53,7 @@ pub(crate) fn enable_by_id(
     kind: NsKind,
     text: &OsStr,
     handles: &mut dyn NsfsHandles,
+    proc: &ProcFs,
 ) -> Result<()> {
     let id = parse_nsid(text)?;
     let door = match table.door.take() {
@@ -51,7 +61,7 @@ pub(crate) fn enable_by_id(
         None => NsfsDoor::open(handles).map_err(|e| Error::os("failed to fill namespace file handle", e))?,
     };
     table.slot_mut(kind).fd = None;
-    let opened = door.open_id(handles, id);
+    let opened = door.open_id(handles, proc, kind, id);
     table.door = Some(door);
     table.set_fd(kind, opened.map_err(|e| Error::os(format!("cannot open namespace of id {id}"), e))?);
     Ok(())
@@ -66,10 +76,155 @@ impl NsfsDoor {
         Ok(NsfsDoor { mount, own })
     }
 
-    /// The namespace with ID `id`, through the handle of the ID alone, as util-linux opens it.
-    fn open_id(&self, handles: &mut dyn NsfsHandles, id: u64) -> std::result::Result<OwnedFd, i32> {
-        handles.open_by_handle(self.mount.as_fd(), &NsHandle::id_only(self.own.handle_type, id))
+    /// The namespace with ID `id`: the handle of the ID alone, as util-linux opens it; where
+    /// the kernel refuses that (6.18), the nsfs file with that ID that [`find_visible`] finds,
+    /// at the descriptor number util-linux's open would have taken, or ESTALE as util-linux
+    /// gets it when none is visible.
+    fn open_id(
+        &self,
+        handles: &mut dyn NsfsHandles,
+        proc: &ProcFs,
+        kind: NsKind,
+        id: u64,
+    ) -> std::result::Result<OwnedFd, i32> {
+        match handles.open_by_handle(self.mount.as_fd(), &NsHandle::id_only(self.own.handle_type, id)) {
+            Err(libc::ESTALE) if !self.takes_id_only(handles) => {
+                let found = find_visible(handles, proc, self.own.handle_type, kind, id).ok_or(libc::ESTALE)?;
+                crate::sys::fd::to_lowest(found)
+            }
+            opened => opened,
+        }
     }
+
+    /// Whether this kernel opens a handle that holds only an ID (Linux 6.19), asked with the
+    /// ID of our own mount namespace, which exists and which we may open.
+    fn takes_id_only(&self, handles: &mut dyn NsfsHandles) -> bool {
+        handles.open_by_handle(self.mount.as_fd(), &NsHandle::id_only(self.own.handle_type, self.own.ns_id)).is_ok()
+    }
+}
+
+/// A search for the namespace with one ID: each namespace met (by inode) is asked for its
+/// handle once, and a file is opened only when its handle names that ID on nsfs.
+struct Search<'a> {
+    handles: &'a mut dyn NsfsHandles,
+    nsfs_type: i32,
+    id: u64,
+    asked: HashSet<u64>,
+}
+
+impl Search<'_> {
+    /// Whether the namespace file with inode `ino` that `path` below `dir` leads to has the ID
+    /// looked for (asked once per namespace).
+    fn has_id(&mut self, dir: BorrowedFd<'_>, path: &Path, ino: u64) -> bool {
+        if !self.asked.insert(ino) {
+            return false;
+        }
+        self.handles.handle_at(dir, path).is_ok_and(|h| h.handle_type == self.nsfs_type && h.ns_id == self.id)
+    }
+
+    /// `file` if it is the namespace looked for: between the handle and the open a namespace
+    /// may have ended and its inode gone to a new one, but never its ID.
+    fn verified(&self, file: impl Into<OwnedFd>) -> Option<OwnedFd> {
+        let fd = file.into();
+        (ns::ns_get_id(fd.as_fd()) == Ok(self.id)).then_some(fd)
+    }
+
+    /// The namespace behind `PID/...` below the procfs root, when it has the ID: opened only
+    /// if it still is the nsfs file with inode `ino` ([`ProcDir::open_nsfs`]).
+    fn in_proc(&mut self, dir: &ProcDir, path: &str, ino: u64) -> Option<OwnedFd> {
+        if !self.has_id(dir.fd(), Path::new(path), ino) {
+            return None;
+        }
+        self.verified(dir.open_nsfs(path, ino).ok()?)
+    }
+
+    /// The `ns/<kind>` link of each process.
+    fn links(&mut self, dir: &ProcDir, pids: &[i32], kind: NsKind) -> Option<OwnedFd> {
+        pids.iter().find_map(|pid| {
+            let ino = dir.ns(*pid, kind.name())?;
+            self.in_proc(dir, &format!("{pid}/ns/{}", kind.name()), ino)
+        })
+    }
+
+    /// The descriptors of each process that `keep` keeps, and what `ask` finds through them.
+    fn descriptors(
+        &mut self,
+        dir: &ProcDir,
+        pids: &[i32],
+        keep: impl Fn(&FileId) -> bool,
+        ask: &mut dyn FnMut(&mut Self, i32, i32, FileId) -> Option<OwnedFd>,
+    ) -> Option<OwnedFd> {
+        for &pid in pids {
+            let mut kept = Vec::new();
+            dir.for_each_fd(pid, |num, file| {
+                if keep(&file) {
+                    kept.push((num, file));
+                }
+            });
+            if let Some(found) = kept.into_iter().find_map(|(num, file)| ask(self, pid, num, file)) {
+                return Some(found);
+            }
+        }
+        None
+    }
+}
+
+/// The namespace with ID `id` among those rnsenter can see, looked for where rlsns finds
+/// namespaces, cheapest first: the nsfs bind mounts of our mount table, the `ns/<kind>` link
+/// of each process (`kind`: the option's), the nsfs files processes hold open, the links of
+/// the other kinds, the network namespaces of the sockets processes hold (pidfd_getfd(2),
+/// SIOCGSKNS). A namespace of another kind than `kind` is found too, as Linux 6.19 finds it
+/// from the ID alone; setns(2) then refuses it, as it does there.
+fn find_visible(
+    handles: &mut dyn NsfsHandles,
+    proc: &ProcFs,
+    nsfs_type: i32,
+    kind: NsKind,
+    id: u64,
+) -> Option<OwnedFd> {
+    let mut search = Search { handles, nsfs_type, id, asked: HashSet::new() };
+    if let (Ok(mounts), Ok(root)) = (proc.nsfs_mounts(), crate::sys::at::own_root()) {
+        for m in &mounts {
+            let Some(ino) = parse_ns_link(m.root.as_bytes()) else { continue };
+            let path = m.target_path();
+            if search.has_id(root.as_fd(), &path, ino) {
+                // A path someone else may control: opened as rlsns opens bind mounts.
+                let file = crate::sys::at::open_nsfs_beneath(root.as_fd(), &path, ino).ok();
+                if let Some(found) = file.and_then(|f| search.verified(f)) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    let dir = proc.open().ok()?;
+    let pids = dir.pids().ok()?;
+    if let Some(found) = search.links(&dir, &pids, kind) {
+        return Some(found);
+    }
+    let nsfs_dev = dir.stat(&format!("self/ns/{}", kind.name())).map(|f| f.dev);
+    let held = |file: &FileId| Some(file.dev) == nsfs_dev;
+    let mut ask_fd = |search: &mut Search<'_>, pid: i32, num: i32, file: FileId| {
+        search.in_proc(&dir, &format!("{pid}/fd/{num}"), file.ino)
+    };
+    if let Some(found) = search.descriptors(&dir, &pids, held, &mut ask_fd) {
+        return Some(found);
+    }
+    for other in NsKind::ENTER_ORDER.into_iter().filter(|&k| k != kind) {
+        if let Some(found) = search.links(&dir, &pids, other) {
+            return Some(found);
+        }
+    }
+    let mut ask_socket = |search: &mut Search<'_>, pid: i32, num: i32, _: FileId| {
+        let pidfd = ns::pidfd_open(pid).ok()?;
+        let socket = ns::pidfd_getfd(pidfd.as_fd(), num).ok()?;
+        let netns = ns::socket_netns(socket.as_fd()).ok()?;
+        let ino = crate::sys::at::stat_fd(netns.as_fd()).ok()?.st_ino;
+        if !search.has_id(netns.as_fd(), Path::new(""), ino) {
+            return None;
+        }
+        search.verified(netns)
+    };
+    search.descriptors(&dir, &pids, FileId::is_socket, &mut ask_socket)
 }
 
 #[cfg(test)]
@@ -77,7 +232,6 @@ mod tests {
     use super::*;
     use crate::sys::LiveHandles;
     use std::fs::File;
-    use std::os::fd::BorrowedFd;
 
     /// A kernel of either behaviour, made from the running one (6.18 or later): `takes_id_only`
     /// opens a handle of the ID alone as 6.19 does (the namespace with that ID among
@@ -138,7 +292,7 @@ mod tests {
     fn enable(kernel: &mut Kernel, kind: NsKind, arg: &str) -> Result<NsTable> {
         let mut table = NsTable::default();
         let id = id_text(OsStr::new(arg)).expect("an :ID argument");
-        enable_by_id(&mut table, kind, id, kernel).map(|()| table)
+        enable_by_id(&mut table, kind, id, kernel, &ProcFs::live()).map(|()| table)
     }
 
     fn inode_of(table: &NsTable, kind: NsKind) -> u64 {
@@ -166,13 +320,25 @@ mod tests {
         assert_eq!(inode_of(&table, NsKind::Net), u64::from(uts.ns_inum));
     }
 
-    /// On 6.18 the handle of the ID alone is refused, and so is the ID: util-linux's answer.
+    /// On 6.18 the handle of the ID alone is refused: the namespace is found among those
+    /// visible (here through our own /proc/PID/ns links) and opened by its full handle; an ID
+    /// nothing visible has fails as util-linux's does there.
     #[test]
-    fn where_the_kernel_wants_more_than_the_id_it_is_util_linux() {
+    fn where_the_kernel_wants_more_than_the_id_the_namespace_is_found() {
         let Some(mut kernel) = Kernel::new(false) else { return };
-        let net = kernel.own(NsKind::Net);
-        let e = enable(&mut kernel, NsKind::Net, &format!(":{}", net.ns_id)).unwrap_err();
-        assert_eq!(e, Error::os(format!("cannot open namespace of id {}", net.ns_id), libc::ESTALE));
+        for kind in [NsKind::Net, NsKind::Uts, NsKind::Mnt] {
+            let own = kernel.own(kind);
+            let table = enable(&mut kernel, kind, &format!(":{}", own.ns_id)).unwrap();
+            assert_eq!(inode_of(&table, kind), u64::from(own.ns_inum), "{kind:?}");
+        }
+        let asked = kernel.handles_asked;
+        let e = enable(&mut kernel, NsKind::Net, ":0").unwrap_err();
+        assert_eq!(e, Error::os("cannot open namespace of id 0", libc::ESTALE));
+        assert!(kernel.handles_asked > asked, "nothing was looked for");
+        // Of another kind, it is found, as 6.19 finds it.
+        let uts = kernel.own(NsKind::Uts);
+        let table = enable(&mut kernel, NsKind::Net, &format!(":{}", uts.ns_id)).unwrap();
+        assert_eq!(inode_of(&table, NsKind::Net), u64::from(uts.ns_inum));
     }
 
     #[test]
