@@ -503,8 +503,9 @@ nsenter -n/tmp/uts true; echo $?
 /// `--<kind>=:ID` with the IDs rlsns shows (`-o ID`). Linux 6.18 refuses util-linux's handle
 /// of the ID alone (ESTALE); rnsenter then finds the namespace where rlsns finds namespaces
 /// and opens it: one with processes, one a bind mount keeps, one only an open descriptor
-/// keeps (each told apart by the MTU of its loopback). An ID of another kind is opened and
-/// refused by setns(2), as Linux 6.19 does it; an ID nothing has is util-linux's message.
+/// keeps (each told apart by the MTU of its loopback), at the descriptor number util-linux's
+/// open takes. An ID of another kind is opened and refused by setns(2), as Linux 6.19 does it;
+/// an ID nothing has is util-linux's message.
 /// (What 6.19 does with the ID alone is `enter::nsid`'s unit tests.)
 #[test]
 fn namespaces_by_id() {
@@ -528,6 +529,8 @@ HELD=$("$LSNS" -n -o ID -t net -p $M)
 exec 3</proc/$M/ns/net; sleep 1000 & H=$!; exec 3<&-; kill $M; wait $M 2>/dev/null
 nsenter --net=:$HELD ip -o link show lo | grep -o 'mtu [0-9]*'
 [ "$(nsenter --net=:$NET ls /proc/self/fd)" = "$(nsenter --net=/proc/$N/ns/net ls /proc/self/fd)" ] && echo same-descriptors
+# util-linux's numbers: its pidfd of itself (3) closed, its nsfs descriptor 4, the namespace 3, the target's pidfd 5
+nsenter -u:$UTS -t $N -N 99 true 2>&1
 nsenter --uts=:$NET true; echo "rc=$?"
 nsenter --net=:18446744073709551615 true; echo "rc=$?"
 nsenter --net=:0 true; echo "rc=$?"
@@ -537,7 +540,8 @@ kill $N $H
     );
     expect_world(
         &script,
-        "mtu 1501\nlive\nlive\nmtu 1501\nmtu 1502\nmtu 1503\nsame-descriptors\nrc=1\nrc=1\nrc=1\n",
+        "mtu 1501\nlive\nlive\nmtu 1501\nmtu 1502\nmtu 1503\nsame-descriptors\n\
+         nsenter: pidfd_getfd(5, 99): Bad file descriptor\nrc=1\nrc=1\nrc=1\n",
         "nsenter: reassociate to namespace 'ns/uts' failed: Invalid argument\n\
          nsenter: cannot open namespace of id 18446744073709551615: Stale file handle\n\
          nsenter: cannot open namespace of id 0: Stale file handle\n",
