@@ -4,7 +4,7 @@
 _rlsns_values() {
     case $1 in
         -p|--task) compgen -W "$(cd /proc 2>/dev/null && printf '%s ' [0-9]*)" -- "$2" ;;
-        -o|--output) _rlsns_list "$2" 'NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS CONTAINER HOLDERS HOSTNAME IFACES IPCOBJS UIDMAP GIDMAP OFFSETS MOUNTS ROOT LEVEL INIT SUMMARY' ;;
+        -o|--output) _rlsns_list "$2" 'NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS ID CONTAINER HOLDERS HOSTNAME IFACES IPCOBJS UIDMAP GIDMAP OFFSETS MOUNTS ROOT LEVEL INIT SUMMARY' ;;
         -Q|--filter) : ;;
         -t|--type) compgen -W 'mnt net ipc user pid uts cgroup time' -- "$2" ;;
         -T|--tree) compgen -W 'owner parent process' -- "$2" ;;

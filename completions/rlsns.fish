@@ -4,7 +4,7 @@
 function __rlsns_output_list
     set -l token (commandline -ct | string replace -r -- '^(--[^=]*=|-[^-])' '')
     set -l head (string match -r -- '^.*,|^\+' $token)
-    for w in NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS CONTAINER HOLDERS HOSTNAME IFACES IPCOBJS UIDMAP GIDMAP OFFSETS MOUNTS ROOT LEVEL INIT SUMMARY
+    for w in NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS ID CONTAINER HOLDERS HOSTNAME IFACES IPCOBJS UIDMAP GIDMAP OFFSETS MOUNTS ROOT LEVEL INIT SUMMARY
         printf '%s%s\n' "$head" $w
     end
 end

@@ -399,6 +399,37 @@ kill $H $S $U $P
     assert_text(&format!("HOLDERS (stderr: {})", out.stderr), want, &out.stdout);
 }
 
+/// ID: each namespace's NS_GET_ID, as python asks the kernel for it, a JSON number, usable in
+/// `-Q`; also for a namespace a bind mount keeps; never the same for two namespaces.
+#[test]
+fn rlsns_id_column() {
+    if !privileged("rlsns_id_column") || !crate::common::python3(module_path!()) {
+        return;
+    }
+    let script = r#"
+nsid() { /usr/bin/python3 -c 'import fcntl, os, struct, sys
+print(struct.unpack("Q", fcntl.ioctl(os.open(sys.argv[1], os.O_RDONLY), 0x8008b70d, bytes(8)))[0])' "$1"; }
+mkfifo /tmp/ready
+unshare -n sh -c 'echo > /tmp/ready; exec sleep 1000' & N=$!
+read _ < /tmp/ready
+ID=$(nsid /proc/$N/ns/net)
+[ "$("$LSNS" -n -o ID -t net -p $N)" = "$ID" ] && echo column-ok || echo "column: $("$LSNS" -o NS,ID -t net -p $N) (want $ID)"
+[ "$("$LSNS" -n -r -o NS -Q "ID == $ID")" = "$(stat -L -c %i /proc/$N/ns/net)" ] && echo filter-ok || echo "filter: $("$LSNS" -n -r -o NS,ID -Q "ID == $ID")"
+"$LSNS" -J -t net -p $N -o NS,ID | /usr/bin/python3 -c 'import json, sys
+n = json.load(sys.stdin)["namespaces"][0]
+print(n["id"] == int(sys.argv[1]) and "json-ok" or n)' $ID
+touch /tmp/keep; unshare --net=/tmp/keep true
+[ "$("$LSNS" -P -n -r -o NSFS,ID)" = "/tmp/keep $(nsid /tmp/keep)" ] && echo persistent-ok || echo "persistent: $("$LSNS" -P -r -o NSFS,ID)"
+"$LSNS" -n -r -o ID | awk 'NF != 1 { bad = 1 } END { print bad ? "an empty ID" : "every-row-ok" }'
+[ -z "$("$LSNS" -n -r -o ID | sort | uniq -d)" ] && echo unique-ok || echo "repeated: $("$LSNS" -n -r -o ID | sort | uniq -d)"
+kill $N
+"#;
+    let out = world(script);
+    let want = "column-ok\nfilter-ok\njson-ok\npersistent-ok\nevery-row-ok\nunique-ok\n";
+    assert_text(&format!("ID (stderr: {})", out.stderr), want, &out.stdout);
+    assert_eq!((out.stderr.as_str(), out.status), ("", 0), "{out:?}");
+}
+
 /// `--threads`: a thread that called unshare(2) shows its namespace (util-linux scans only
 /// thread-group leaders, and so do we without the option).
 #[test]
@@ -432,17 +463,24 @@ kill $P
     assert_eq!(lines[2], "TID");
 }
 
-/// `--compare`: one line per kind, exit 0 only when all are shared; -t, -J, -r apply.
+/// `--compare`: one line per kind, exit 0 only when all are shared; -t, -J, -r apply; each
+/// namespace's ID (NS_GET_ID) beside its DEV:INODE.
 #[test]
 fn rlsns_compare() {
-    if !privileged("rlsns_compare") {
+    if !privileged("rlsns_compare") || !crate::common::python3(module_path!()) {
         return;
     }
     let script = r#"
-unshare -u -n sleep 1000 & X=$!; sleep 0.3
-"$LSNS" --compare $$ $X -n -r | awk '{ print $1, $4 }'; echo "rc=$?${PIPESTATUS[0]}"
-"$LSNS" --compare $$ $X -t uts -t mnt | sed -E 's/[0-9]+:[0-9]+/D:I/g' | tr -s ' '; echo "rc=${PIPESTATUS[0]}"
+nsid() { /usr/bin/python3 -c 'import fcntl, os, struct, sys
+print(struct.unpack("Q", fcntl.ioctl(os.open(sys.argv[1], os.O_RDONLY), 0x8008b70d, bytes(8)))[0])' "$1"; }
+mkfifo /tmp/ready
+unshare -u -n sh -c 'echo > /tmp/ready; exec sleep 1000' & X=$!
+read _ < /tmp/ready
+"$LSNS" --compare $$ $X -n -r | awk '{ print $1, $6 }'; echo "rc=$?${PIPESTATUS[0]}"
+"$LSNS" --compare $$ $X -t uts -t mnt | sed -E 's/[0-9]+:[0-9]+/D:I/g; s/ [0-9]+ / N /g' | tr -s ' '; echo "rc=${PIPESTATUS[0]}"
+[ "$("$LSNS" --compare $$ $X -t uts -n -r | awk '{ print $3, $5 }')" = "$(nsid /proc/$$/ns/uts) $(nsid /proc/$X/ns/uts)" ] && echo ids-ok
 "$LSNS" --compare $$ $$ -t net -J | grep -c '"result": "same"'; echo "rc=${PIPESTATUS[0]}"
+"$LSNS" --compare $$ $$ -t net -J | grep -c "\"id2\": $(nsid /proc/$$/ns/net),"
 "$LSNS" --compare $$ 99999999; echo "rc=$?"
 "$LSNS" --compare $$; echo "rc=$?"
 kill $X
@@ -450,8 +488,10 @@ kill $X
     let out = world(script);
     let stdout = &out.stdout;
     let want = "mnt same\nnet differs\npid same\nuts differs\nipc same\nuser same\ncgroup same\ntime same\nrc=01\n\
-                TYPE NS1 NS2 RESULT\nmnt D:I D:I same\nuts D:I D:I differs\nrc=1\n\
+                TYPE NS1 ID1 NS2 ID2 RESULT\nmnt D:I N D:I N same\nuts D:I N D:I N differs\nrc=1\n\
+                ids-ok\n\
                 1\nrc=0\n\
+                1\n\
                 rc=2\n\
                 rc=1\n";
     assert_text("rlsns --compare", want, stdout);

@@ -263,11 +263,21 @@ fn net_socket_parse_errors() {
 fn namespace_file_that_cannot_be_opened() {
     compare("nsenter", &["-n/nonexistent", "true"]);
     compare("nsenter", &["--net=/nonexistent", "true"]);
-    // No `=:NSID` in the reference build: the argument is a file name.
-    compare("nsenter", &["--net=:123", "true"]);
     compare("nsenter", &["-m/nonexistent", "-u/nonexistent", "true"]);
     // -r keeps the `=`: `-r=/` is the directory "=/".
     compare("nsenter", &["-r=/", "true"]);
+}
+
+/// `--<kind>=:ID` that is no ID: util-linux 2.42's `failed to parse nsid: <text>` (also for
+/// `:` alone), before anything is opened; a file whose name starts with `:` is `./:name`.
+#[test]
+fn namespace_ids_that_do_not_parse() {
+    expect(&["--net=:abc", "true"], "", "nsenter: failed to parse nsid: abc\n", 1);
+    expect(&["-n:", "true"], "", "nsenter: failed to parse nsid: \n", 1);
+    expect(&["--uts==:-1", "true"], "", "nsenter: failed to parse nsid: -1\n", 1);
+    expect(&["-U:12x", "-n/nonexistent", "true"], "", "nsenter: failed to parse nsid: 12x\n", 1);
+    expect(&["-m=:18446744073709551616", "true"], "", "nsenter: failed to parse nsid: 18446744073709551616\n", 1);
+    expect(&["--net=./:123", "true"], "", "nsenter: cannot open ./:123: No such file or directory\n", 1);
 }
 
 /// 2.42 messages where 2.38.1 words them otherwise or runs the program.
@@ -487,6 +497,92 @@ nsenter -u/tmp/uts -u/tmp/uts hostname
 nsenter --uts=/tmp/net true; echo $?
 nsenter -n/tmp/uts true; echo $?
 "#,
+    );
+}
+
+/// `--<kind>=:ID` with the IDs rlsns shows (`-o ID`). Linux 6.18 refuses util-linux's handle
+/// of the ID alone (ESTALE); rnsenter then finds the namespace where rlsns finds namespaces
+/// and opens it: one with processes, one a bind mount keeps, one only an open descriptor
+/// keeps (each told apart by the MTU of its loopback), at the descriptor number util-linux's
+/// open takes. An ID of another kind is opened and refused by setns(2), as Linux 6.19 does it;
+/// an ID nothing has is util-linux's message.
+/// (What 6.19 does with the ID alone is `enter::nsid`'s unit tests.)
+#[test]
+fn namespaces_by_id() {
+    let script = format!(
+        r#"LSNS='{lsns}'
+mtu() {{ ip -o link show lo | grep -o 'mtu [0-9]*'; }}
+mkfifo /tmp/ready
+/usr/bin/unshare -n -u sh -c 'ip link set lo mtu 1501; hostname live; echo > /tmp/ready; exec sleep 1000' & N=$!
+read _ < /tmp/ready
+NET=$("$LSNS" -n -o ID -t net -p $N); UTS=$("$LSNS" -n -o ID -t uts -p $N)
+nsenter --net=:$NET ip -o link show lo | grep -o 'mtu [0-9]*'
+nsenter -n:$NET -u=:$UTS hostname
+nsenter -u:$UTS --net==:$NET sh -c "hostname; ip -o link show lo | grep -o 'mtu [0-9]*'"
+touch /tmp/keep; /usr/bin/unshare --net=/tmp/keep ip link set lo mtu 1502
+KEPT=$("$LSNS" -P -n -r -o NSFS,ID | awk '$1 == "/tmp/keep" {{ print $2 }}')
+nsenter --net=:$KEPT ip -o link show lo | grep -o 'mtu [0-9]*'
+/usr/bin/unshare -n sh -c 'ip link set lo mtu 1503; echo > /tmp/ready; exec sleep 1000' & M=$!
+read _ < /tmp/ready
+HELD=$("$LSNS" -n -o ID -t net -p $M)
+# the shell opens the descriptor before forking the holder: a child opening it could lose the race with kill
+exec 3</proc/$M/ns/net; sleep 1000 & H=$!; exec 3<&-; kill $M; wait $M 2>/dev/null
+nsenter --net=:$HELD ip -o link show lo | grep -o 'mtu [0-9]*'
+[ "$(nsenter --net=:$NET ls /proc/self/fd)" = "$(nsenter --net=/proc/$N/ns/net ls /proc/self/fd)" ] && echo same-descriptors
+# util-linux's numbers: its pidfd of itself (3) closed, its nsfs descriptor 4, the namespace 3, the target's pidfd 5
+nsenter -u:$UTS -t $N -N 99 true 2>&1
+nsenter --uts=:$NET true; echo "rc=$?"
+nsenter --net=:18446744073709551615 true; echo "rc=$?"
+nsenter --net=:0 true; echo "rc=$?"
+kill $N $H
+"#,
+        lsns = ours("lsns")
+    );
+    expect_world(
+        &script,
+        "mtu 1501\nlive\nlive\nmtu 1501\nmtu 1502\nmtu 1503\nsame-descriptors\n\
+         nsenter: pidfd_getfd(5, 99): Bad file descriptor\nrc=1\nrc=1\nrc=1\n",
+        "nsenter: reassociate to namespace 'ns/uts' failed: Invalid argument\n\
+         nsenter: cannot open namespace of id 18446744073709551615: Stale file handle\n\
+         nsenter: cannot open namespace of id 0: Stale file handle\n",
+        0,
+    );
+}
+
+/// As an ordinary user: a namespace a bind mount keeps is found (its file is there for all to
+/// open) and setns(2) refuses it; one whose files only root may follow is not seen, and the
+/// answer is util-linux's on 6.18.
+#[test]
+fn namespaces_by_id_unprivileged() {
+    if !privileged("namespaces_by_id_unprivileged") {
+        return;
+    }
+    let setpriv = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    let probe = run_as("/usr/bin/setpriv", "setpriv", &[&setpriv[..], &[ours("nsenter"), "-V"]].concat());
+    if probe.status != 0 {
+        eprintln!("skip: {} is not executable for uid 65534", ours("nsenter"));
+        return;
+    }
+    let script = format!(
+        r#"LSNS='{lsns}'
+mkfifo /tmp/ready
+touch /tmp/keep; /usr/bin/unshare --net=/tmp/keep true
+KEPT=$("$LSNS" -P -n -r -o NSFS,ID | awk '$1 == "/tmp/keep" {{ print $2 }}')
+/usr/bin/unshare -n sh -c 'echo > /tmp/ready; exec sleep 1000' & N=$!
+read _ < /tmp/ready
+NET=$("$LSNS" -n -o ID -t net -p $N)
+setpriv {s} nsenter --net=:$KEPT true; echo "rc=$?"
+setpriv {s} nsenter --net=:$NET true 2>&1 | sed "s/ $NET:/ NET:/"
+kill $N
+"#,
+        lsns = ours("lsns"),
+        s = setpriv.join(" "),
+    );
+    expect_world(
+        &script,
+        "rc=1\nnsenter: cannot open namespace of id NET: Stale file handle\n",
+        "nsenter: reassociate to namespace 'ns/net' failed: Operation not permitted\n",
+        0,
     );
 }
 

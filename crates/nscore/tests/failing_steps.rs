@@ -138,7 +138,7 @@ fn rnsenter_stops_at_any_failing_step() {
     ];
     let parse = || {
         let mut open = |p: &std::ffi::OsStr| std::fs::File::open(p);
-        match nscore::enter::args::parse(&argv(&args), &mut open).unwrap() {
+        match nscore::enter::args::parse(&argv(&args), &mut open, &mut nscore::sys::LiveHandles).unwrap() {
             nscore::enter::args::Parsed::Run(a) => *a,
             _ => panic!("{args:?}"),
         }

@@ -3,6 +3,7 @@
 //! and `-w<dir>` are opened right away, `-t PID:INODE` is checked right away, so a bad option
 //! after a missing file is never reached, and the loop here keeps that order.
 
+use super::nsid;
 use super::targets::{reopen, NsTable, Opener};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
 use crate::cli::usage::Chunk;
@@ -13,6 +14,7 @@ use crate::number;
 use crate::output::safe_encode;
 use crate::proc::container::{Container, ContainerSpec, Unresolved};
 use crate::proc::ProcFs;
+use crate::sys::NsfsHandles;
 use std::ffi::OsString;
 use std::fs::File;
 
@@ -40,9 +42,10 @@ pub enum Opt {
     FollowContext,
 }
 
-/// A namespace option (`-n`, `--net[=<file>]`), from the kind table.
+/// A namespace option (`-n`, `--net[=<file>|=:<nsid>]`), from the kind table: a file, or
+/// (nsenter 2.42) `:` and a namespace ID.
 const fn ns(kind: NsKind, help: &'static str) -> OptDef<Opt> {
-    OptDef::namespace(Opt::Ns(kind), kind, help)
+    OptDef { value_name: "file|:nsid", ..OptDef::namespace(Opt::Ns(kind), kind, help) }
 }
 
 /// The options in util-linux's `longopts` order, which is the order glibc lists the
@@ -192,19 +195,31 @@ pub struct NsenterArgs {
 pub type Parsed = crate::cli::Parsed<Box<NsenterArgs>>;
 
 /// [`parse_in`] with the live `/proc` (for the fuzz target and tests).
-pub fn parse(argv: &[OsString], open: Opener<'_>) -> Result<Parsed> {
-    parse_in(argv, &ProcFs::live(), open)
+pub fn parse(argv: &[OsString], open: Opener<'_>, handles: &mut dyn NsfsHandles) -> Result<Parsed> {
+    parse_in(argv, &ProcFs::live(), open, handles)
 }
 
 /// Runs nsenter's getopt loop over `argv` (`argv[0]` included), acting on each option in order;
-/// `-t RUNTIME:ID` looks for the container in `proc`.
-pub(crate) fn parse_in(argv: &[OsString], proc: &ProcFs, open: Opener<'_>) -> Result<Parsed> {
+/// `-t RUNTIME:ID` looks for the container in `proc`; files are opened with `open`,
+/// namespaces named by ID (`--net=:ID`) through `handles`.
+pub(crate) fn parse_in(
+    argv: &[OsString],
+    proc: &ProcFs,
+    open: Opener<'_>,
+    handles: &mut dyn NsfsHandles,
+) -> Result<Parsed> {
     let mut values = Vec::new();
-    parse_options(argv, proc, open, &mut values).map_err(|e| e.with_raw_args(&values))
+    parse_options(argv, proc, open, handles, &mut values).map_err(|e| e.with_raw_args(&values))
 }
 
 /// The loop of [`parse_in`], keeping the option values it has seen for its messages.
-fn parse_options(argv: &[OsString], proc: &ProcFs, open: Opener<'_>, values: &mut Vec<OsString>) -> Result<Parsed> {
+fn parse_options(
+    argv: &[OsString],
+    proc: &ProcFs,
+    open: Opener<'_>,
+    handles: &mut dyn NsfsHandles,
+    values: &mut Vec<OsString>,
+) -> Result<Parsed> {
     let mut specs = crate::cli::getopt_specs(OPTIONS);
     specs.push(OptSpec { id: Opt::FollowContext, short: Some('Z'), long: None, has_arg: HasArg::No });
     let mut getopt = Getopt::new(argv.to_vec(), &specs, Ordering::RequireOrder);
@@ -228,7 +243,10 @@ fn parse_options(argv: &[OsString], proc: &ProcFs, open: Opener<'_>, values: &mu
             }
             Opt::Ns(kind) => {
                 let path = value.as_deref().map(strip_leading_eq);
-                args.namespaces.enable(kind, path, open)?;
+                match path.and_then(nsid::id_text) {
+                    Some(id) => nsid::enable_by_id(&mut args.namespaces, kind, id, handles, proc)?,
+                    None => args.namespaces.enable(kind, path, open)?,
+                }
             }
             Opt::NetSocket => args.socket_fd = parse_fd(&text())?,
             Opt::Setuid => set_id(&mut args.uid, &text(), "failed to parse uid")?,
@@ -400,8 +418,33 @@ mod tests {
                 File::open("/dev/null")
             }
         };
-        let parsed = parse(&argv(args), &mut open);
+        let parsed = parse(&argv(args), &mut open, &mut NoHandles);
         (parsed, opened.into_inner())
+    }
+
+    /// A kernel without nsfs file handles: `:ID` fails where util-linux fills its template.
+    struct NoHandles;
+
+    impl NsfsHandles for NoHandles {
+        fn own_mnt_namespace(&mut self) -> std::result::Result<std::os::fd::OwnedFd, i32> {
+            Err(libc::ENOSYS)
+        }
+
+        fn handle_at(
+            &mut self,
+            _: std::os::fd::BorrowedFd<'_>,
+            _: &std::path::Path,
+        ) -> std::result::Result<crate::sys::NsHandle, i32> {
+            Err(libc::ENOSYS)
+        }
+
+        fn open_by_handle(
+            &mut self,
+            _: std::os::fd::BorrowedFd<'_>,
+            _: &crate::sys::NsHandle,
+        ) -> std::result::Result<std::os::fd::OwnedFd, i32> {
+            Err(libc::ENOSYS)
+        }
     }
 
     fn run(args: &[&str]) -> Box<NsenterArgs> {
@@ -430,10 +473,24 @@ mod tests {
     }
 
     #[test]
-    fn nsid_form_is_a_file_name() {
-        let (r, opened) = p(&["--net=:123"]);
+    fn nsid_form_names_a_namespace_by_id() {
+        // Every namespace option, long and short, attached with or without `=`: the ID is
+        // parsed first, then the handle template is filled (here it cannot be).
+        let fill = Error::os("failed to fill namespace file handle", libc::ENOSYS);
+        for arg in
+            ["--net=:123", "--net==:123", "-n:123", "-n=:123", "-m:1", "-u:1", "-i:1", "-p:1", "-C:1", "-U:1", "-T:1"]
+        {
+            let (r, opened) = p(&[arg]);
+            assert_eq!(r.unwrap_err(), fill, "{arg}");
+            assert!(opened.is_empty(), "{arg}: {opened:?}");
+        }
+        assert_eq!(err(&["-n:abc", "-u/missing"]), Error::msg("failed to parse nsid: abc"));
+        assert_eq!(err(&["--uts=:"]), Error::msg("failed to parse nsid: "));
+        assert_eq!(err(&["-n/missing", "-n:abc"]), Error::os("cannot open /missing", libc::ENOENT));
+        // A file whose name starts with a colon is given with a directory.
+        let (r, opened) = p(&["--net=./:123"]);
         assert!(r.is_ok());
-        assert_eq!(opened, [":123"]);
+        assert_eq!(opened, ["./:123"]);
     }
 
     #[test]

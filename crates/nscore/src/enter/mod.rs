@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod doc;
+pub(crate) mod nsid;
 pub(crate) mod targets;
 
 use crate::cli::invocation::Invocation;
@@ -44,7 +45,7 @@ impl Roots {
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     let roots = Roots::live();
     let mut open = |path: &OsStr| File::open(path);
-    let parsed = parse_in(&inv.argv, &roots.proc, &mut open)?;
+    let parsed = parse_in(&inv.argv, &roots.proc, &mut open, &mut sys::LiveHandles)?;
     let Some(args) = crate::cli::invocation::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
     out.flush().map_err(|e| Error::io("write error", &e))?;
     run(*args, &roots, &mut LiveKernel)
@@ -377,6 +378,7 @@ pub fn run(mut args: NsenterArgs, roots: &Roots, kernel: &mut dyn Kernel) -> Res
 
     let second_pass = enter_all(kernel, table, pidfd.as_ref().map(|f| f.as_fd()))?;
     drop(pidfd);
+    table.door = None;
     settle_inside(kernel, &mut args, files)?;
     if fork {
         if let Some(status) = fork_and_wait()? {

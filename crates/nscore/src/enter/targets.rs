@@ -21,11 +21,14 @@ pub(crate) struct NsSlot {
 #[derive(Debug)]
 pub struct NsTable {
     pub(super) slots: Vec<NsSlot>,
+    /// What `--<kind>=:ID` opens namespaces through, once one was given; closed after entering.
+    pub(super) door: Option<super::nsid::NsfsDoor>,
 }
 
 impl Default for NsTable {
     fn default() -> Self {
-        NsTable { slots: NsKind::ENTER_ORDER.iter().map(|&kind| NsSlot { kind, enabled: false, fd: None }).collect() }
+        let slots = NsKind::ENTER_ORDER.iter().map(|&kind| NsSlot { kind, enabled: false, fd: None }).collect();
+        NsTable { slots, door: None }
     }
 }
 

@@ -161,7 +161,7 @@ pub const DOC: ToolDoc = ToolDoc {
         ("raw", "Implies *--nowrap*."),
         ("type", "May be given more than once."),
         ("threads", "Not only each process's namespaces are read but every thread's: a thread that called unshare(2) or setns(2) and so is in a namespace of its own is listed, as a process whose PID is the thread id and whose PPID is its process. Without it (as in util-linux) such a namespace is missed. Not in util-linux."),
-        ("compare", "The two processes are given as _pid_ operands (*rlsns --compare 1234 5678*); one line per kind (*--type* selects kinds) with columns TYPE, NS1 and NS2 (the namespace of each process as _dev_:_inode_ of /proc/_pid_/ns/_type_, since an inode number is unique only on one nsfs device) and RESULT (*same*, *differs*, or *unknown* for a kind the kernel lacks). *--json*, *--raw* and *--noheadings* apply. Exit status 0 when every line is *same*, 1 otherwise, 2 with a message when a process cannot be read: it does not exist, a link of it cannot be followed (another user's process), or it lacks a link that rlsns's own process has (a zombie). Not in util-linux."),
+        ("compare", "The two processes are given as _pid_ operands (*rlsns --compare 1234 5678*); one line per kind (*--type* selects kinds) with columns TYPE, NS1, ID1, NS2, ID2 (the namespace of each process as _dev_:_inode_ of /proc/_pid_/ns/_type_, since an inode number is unique only on one nsfs device, each followed by the namespace's ID, empty on a kernel without NS_GET_ID; see *Three numbers*) and RESULT (*same*, *differs*, or *unknown* for a kind the kernel lacks; where both namespaces have an ID, the IDs decide, since an inode may pass to a new namespace between the two reads). *--json*, *--raw* and *--noheadings* apply. Exit status 0 when every line is *same*, 1 otherwise, 2 with a message when a process cannot be read: it does not exist, a link of it cannot be followed (another user's process), or it lacks a link that rlsns's own process has (a zombie). Not in util-linux."),
         ("all-mounts", "Bind mounts of namespace files are looked for in every mount namespace *rlsns* can reach, not only in its own: through a process in it (/proc/_pid_/mountinfo, its mount points opened below /proc/_pid_/root), or, for a mount namespace without processes that a bind mount or an open descriptor keeps, through a short-lived child process that enters it with setns(2) (*rlsns* itself never changes namespace). A namespace kept only by such a mount, like a network namespace a container runtime bound inside a container whose processes are gone, is listed as a persistent one (*--persistent* finds it); *NSFS* and *HOLDERS* show the mount as [mnt:_inode_]_path_: the mount namespace that holds it, then the mount point as seen in that namespace (mounts of rlsns's own mount namespace stay plain paths). A mount namespace that cannot be entered or read (not root, gone) is skipped silently. Not in util-linux."),
         ("tree", "*owner* (the default when _rel_ is omitted) nests namespaces under the user namespace that owns them; *parent* nests pid and user namespaces under their parents; *process* draws the process tree, as the default output does."),
     ],
@@ -249,6 +249,24 @@ pub const DOC: ToolDoc = ToolDoc {
              namespace, lies on it; an empty mount cannot be told apart and is not counted.",
         ),
         (
+            "Three numbers",
+            "A namespace has up to three numbers, and they identify different things. *NS* is the \
+             inode number of its nsfs file (what /proc/_pid_/ns/_type_ links to, net:[4026531840]): \
+             *lsns* and *rlsns* _namespace_, *--filter*, PNS, ONS, NSFS mount roots and stat(1) \
+             use it. It stays the same while the namespace lives, but once the namespace is gone \
+             the kernel may give it to a new one. *NETNSID* (net only) is not the namespace's own \
+             number but the one rlsns's network namespace assigned to it (RTM_GETNSID): another \
+             network namespace may know it by another number or none (*unassigned*). ip(8) uses \
+             it (*ip netns set* _name_ _netnsid_, link-netnsid in *ip link*); it is assigned on \
+             demand and goes when either namespace goes. *ID* (an rns extra, shown only when \
+             named: *rlsns -o NS,TYPE,ID*) is the 64-bit number the kernel gives every namespace \
+             of any kind when it is made (NS_GET_ID, Linux 6.18) and never gives another one \
+             while the system runs; it does not survive a reboot. *rnsenter*(1) and util-linux \
+             *nsenter*(1) 2.42 take it (*--net=:*_ID_). ID is a number in JSON and can be used in \
+             *--filter*; it is empty where the kernel has no NS_GET_ID, and is asked for only \
+             when the column or the filter names it.",
+        ),
+        (
             "Ghost namespaces",
             "In the *--tree=owner* and *--tree=parent* views a parent or owner namespace that has \
              no visible process is still drawn, found through *ioctl_ns*(2) from its children.",
@@ -273,10 +291,11 @@ pub const DOC: ToolDoc = ToolDoc {
         ("rlsns -t pid -o NS,PID,CONTAINER,COMMAND", "PID namespaces with the container of each one's first process."),
         ("rlsns -t user -o NS,PID,LEVEL,UIDMAP,GIDMAP", "User namespaces, how deep each nests, and their id maps."),
         ("rlsns -P --all-mounts -o NS,TYPE,NSFS", "Namespaces without processes, also those bind-mounted only inside other mount namespaces."),
+        ("rlsns -l -o NS,TYPE,ID", "Every namespace with its inode number and its ID, which the kernel never reuses."),
         ("rlsns --compare $$ 1234", "Which namespaces the shell shares with process 1234; exits 0 when it shares them all."),
     ],
     differences: &[
-        "*--threads*, *--compare*, *--all-mounts* and the columns CONTAINER, HOLDERS, HOSTNAME, \
+        "*--threads*, *--compare*, *--all-mounts* and the columns ID, CONTAINER, HOLDERS, HOSTNAME, \
          IFACES, UIDMAP, GIDMAP, OFFSETS, MOUNTS, ROOT, IPCOBJS, LEVEL, INIT and SUMMARY are rns \
          extras; they are \
          not in *--help* or *--list-columns*, which print util-linux's text, and an abbreviation \

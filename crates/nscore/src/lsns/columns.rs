@@ -26,6 +26,7 @@ pub enum Col {
     Pns,
     Ons,
     /// rns extras (see [`EXTRA_COLUMNS`]).
+    Id,
     Container,
     Holders,
     /// What only the namespace itself can tell, asked from inside it ([`super::inside`]).
@@ -142,7 +143,12 @@ pub const COLUMNS: [Column; 13] = [
 
 /// Columns util-linux does not have (README "Beyond util-linux"). Reachable by `-o` (and
 /// usable in `-Q`), never part of `--output-all` or `-H`, which list util-linux's 13.
-pub(crate) const EXTRA_COLUMNS: [Column; 13] = [
+pub(crate) const EXTRA_COLUMNS: [Column; 14] = [
+    Column {
+        id: Col::Id,
+        spec: spec("ID", 0.0, true, "namespace ID (NS_GET_ID), never reused while the system runs", JsonType::Number),
+        get: |c| c.ns.ns_id.map(|id| id.to_string()),
+    },
     Column {
         id: Col::Container,
         spec: spec("CONTAINER", 0.0, false, "container of the PID, as RUNTIME:ID (from its cgroups)", JsonType::String),
@@ -363,12 +369,12 @@ mod tests {
     fn every_col_has_its_row() {
         use Col::*;
         let all = [
-            Ns, Type, Path, Nprocs, Pid, Ppid, Command, Uid, User, Netnsid, Nsfs, Pns, Ons, Container, Holders,
+            Ns, Type, Path, Nprocs, Pid, Ppid, Command, Uid, User, Netnsid, Nsfs, Pns, Ons, Id, Container, Holders,
             Hostname, Ifaces, Ipcobjs, Uidmap, Gidmap, Offsets, Mounts, Root, Level, Init, Summary,
         ];
         for col in all {
             match col {
-                Ns | Type | Path | Nprocs | Pid | Ppid | Command | Uid | User | Netnsid | Nsfs | Pns | Ons
+                Ns | Type | Path | Nprocs | Pid | Ppid | Command | Uid | User | Netnsid | Nsfs | Pns | Ons | Id
                 | Container | Holders | Hostname | Ifaces | Ipcobjs | Uidmap | Gidmap | Offsets | Mounts | Root
                 | Level | Init | Summary => {
                     assert_eq!(col.column().id, col)

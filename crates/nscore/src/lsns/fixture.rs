@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::os::fd::{BorrowedFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A namespace of the world: its inode, kind, parent and owner (inodes), and the uid
 /// NS_GET_OWNER_UID gives for a user namespace.
@@ -34,7 +35,13 @@ struct FixtureKernel {
     by_file: HashMap<u64, u64>,
     /// Namespace inode -> (kind, parent, owner, owner uid).
     spaces: HashMap<u64, (NsKind, Option<u64>, Option<u64>, u32)>,
+    /// Whether NS_GET_ID is known (Linux 6.18); a namespace's ID is then its inode less
+    /// [`ID_BASE`], so IDs and inodes are told apart in the tables.
+    has_ns_get_id: AtomicBool,
 }
+
+/// What the world's kernel subtracts from an inode number to make a namespace's ID.
+const ID_BASE: u64 = 4026531000;
 
 impl FixtureKernel {
     fn file(&self, ino: u64) -> PathBuf {
@@ -75,6 +82,13 @@ impl NsQueries for FixtureKernel {
             (NsKind::User, _, _, uid) => Ok(uid),
             _ => Err(libc::EINVAL),
         }
+    }
+
+    fn ns_id(&self, ns: BorrowedFd<'_>) -> Result<u64, i32> {
+        if !self.has_ns_get_id.load(Ordering::Relaxed) {
+            return Err(libc::ENOTTY);
+        }
+        Ok(self.inode(ns)? - ID_BASE)
     }
 
     fn nsid_source(&self) -> Result<Box<dyn NsidSource>, i32> {
@@ -139,7 +153,12 @@ impl World {
                 }
             }
         }
-        let kernel = Box::leak(Box::new(FixtureKernel { root: root.clone(), by_file, spaces: kinds }));
+        let kernel = Box::leak(Box::new(FixtureKernel {
+            root: root.clone(),
+            by_file,
+            spaces: kinds,
+            has_ns_get_id: AtomicBool::new(true),
+        }));
         World { root, kernel }
     }
 
@@ -279,6 +298,37 @@ fn parent_and_owner_columns() {
 4026532300 uts             0 4026532299
 ";
     assert_eq!(got, want, "\n{got}");
+}
+
+/// ID is NS_GET_ID's answer for every namespace, also one no process is in (USER2, reached
+/// by ioctl from UTS2 in the owner tree), and an empty cell (null in JSON) on a kernel
+/// without NS_GET_ID, with no message.
+#[test]
+fn id_column() {
+    let world = world("ids");
+    let got = world.lsns(&["-l", "-t", "user", "-t", "uts", "-o", "NS,TYPE,ID"]).unwrap();
+    let want = "        NS TYPE   ID
+4026531837 user  837
+4026531838 uts   838
+4026532200 user 1200
+4026532300 uts  1300
+";
+    assert_eq!(got, want, "\n{got}");
+    let got = world.lsns(&["--tree=owner", "-t", "user", "-t", "uts", "-o", "NS,ID"]).unwrap();
+    let want = "\
+NS               ID
+4026531837      837
+|-4026531838    838
+|-4026532200   1200
+`-4026532299   1299
+  `-4026532300 1300
+";
+    assert_eq!(got, want, "\n{got}");
+    let got = world.lsns(&["-J", "-t", "uts", "-o", "NS,ID"]).unwrap();
+    assert!(got.contains("\"ns\": 4026531838,\n         \"id\": 838\n"), "{got}");
+    world.kernel.has_ns_get_id.store(false, Ordering::Relaxed);
+    let got = world.lsns(&["-J", "-t", "uts", "-o", "NS,ID"]).unwrap();
+    assert!(got.contains("\"ns\": 4026531838,\n         \"id\": null\n"), "{got}");
 }
 
 /// LEVEL and INIT: user namespaces counted by NS_GET_PARENT steps up to the reader's own

@@ -1,6 +1,7 @@
 //! The kernel's answers about namespaces that lsns asks for (ioctl_ns(2): NS_GET_USERNS,
-//! NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID; rtnetlink's RTM_GETNSID), behind a trait
-//! so the owner and parent trees, PNS, ONS and NETNSID can be worked out from a fixture.
+//! NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID, NS_GET_ID; rtnetlink's RTM_GETNSID), behind
+//! a trait so the owner and parent trees, PNS, ONS, NETNSID and ID can be worked out from a
+//! fixture.
 
 use crate::sys::netlink::RouteSocket;
 use crate::sys::ns::{self as nsio, NsIoctl};
@@ -17,6 +18,8 @@ pub trait NsQueries: Sync + std::fmt::Debug {
     fn nstype(&self, ns: BorrowedFd<'_>) -> Result<libc::c_int, i32>;
     /// NS_GET_OWNER_UID: the uid that created a user namespace.
     fn owner_uid(&self, ns: BorrowedFd<'_>) -> Result<libc::uid_t, i32>;
+    /// NS_GET_ID: the namespace's 64-bit ID (ENOTTY before Linux 6.18).
+    fn ns_id(&self, ns: BorrowedFd<'_>) -> Result<u64, i32>;
     /// Somewhere to ask RTM_GETNSID (a netlink socket: one per thread, as answers on a
     /// shared one could cross).
     fn nsid_source(&self) -> Result<Box<dyn NsidSource>, i32>;
@@ -50,6 +53,10 @@ impl NsQueries for LiveKernel {
 
     fn owner_uid(&self, ns: BorrowedFd<'_>) -> Result<libc::uid_t, i32> {
         nsio::ns_get_owner_uid(ns)
+    }
+
+    fn ns_id(&self, ns: BorrowedFd<'_>) -> Result<u64, i32> {
+        nsio::ns_get_id(ns)
     }
 
     fn nsid_source(&self) -> Result<Box<dyn NsidSource>, i32> {

@@ -221,6 +221,7 @@ impl Plan {
         ScanOptions {
             kinds: self.kinds,
             netnsid: self.columns.contains(&Col::Netnsid) || query.is_some_and(|q| q.has_holder("NETNSID")),
+            ids: self.columns.contains(&Col::Id) || filtered_on(&[Col::Id]),
             connect,
             // HOLDERS names child and owned namespaces: it needs the relations too.
             relations: connect
@@ -461,7 +462,11 @@ mod tests {
             plan(args).unwrap().scan_options(q.as_ref())
         };
         let o = opts(&[], None);
-        assert!(!o.relations && !o.netnsid && !o.connect && !o.every_process);
+        assert!(!o.relations && !o.netnsid && !o.ids && !o.connect && !o.every_process);
+        // ID is an extra: never in --output-all, asked for only when named.
+        assert!(!opts(&["--output-all"], None).ids);
+        assert!(opts(&["-o", "NS,TYPE,ID"], None).ids && !opts(&["-o", "NS,TYPE,ID"], None).relations);
+        assert!(opts(&["-l"], Some(&["id"])).ids);
         assert!(opts(&["-o", "+PNS"], None).relations);
         assert!(opts(&["--output-all"], None).relations && opts(&["--output-all"], None).netnsid);
         assert!(opts(&["-l"], Some(&["ons"])).relations);

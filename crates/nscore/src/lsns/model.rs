@@ -39,6 +39,8 @@ pub struct Namespace {
     pub owner_ino: u64,
     /// RTM_GETNSID's answer (`-1`: unassigned); `None` when not asked or no answer.
     pub netnsid: Option<i32>,
+    /// NS_GET_ID's answer (Linux 6.18); `None` when not asked or no answer.
+    pub ns_id: Option<u64>,
     /// NS_GET_OWNER_UID, the UID shown when no process is a member.
     pub uid_fallback: u32,
     /// Entries of parent and owner, once connected.
@@ -111,6 +113,8 @@ pub(crate) struct ScanOptions {
     pub kinds: [bool; 8],
     /// Ask RTM_GETNSID (only when NETNSID is shown or filtered on).
     pub netnsid: bool,
+    /// Ask NS_GET_ID (only when ID is shown or filtered on).
+    pub ids: bool,
     /// Ask NS_GET_PARENT and NS_GET_USERNS about the namespaces processes show (PNS, ONS and
     /// the owner and parent trees need them). Namespaces found through descriptors and mounts
     /// are always asked: that is how util-linux finds their owners and parents.

@@ -4,7 +4,7 @@
 //!
 //! The pass is linear: `/proc` is opened once and every `PID/ns/<name>` is read relative to
 //! it (by [`walk`], on several threads); namespaces are indexed by inode, and the kernel is
-//! asked about a namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID, through
+//! asked about a namespace (NS_GET_PARENT, NS_GET_USERNS, RTM_GETNSID, NS_GET_ID, through
 //! [`NsQueries`]) once, when it is first seen, and only when a column, filter or tree needs
 //! the answer.
 //!
@@ -102,9 +102,30 @@ fn related_of(
 struct Answer {
     /// Requests the kernel did not know, in the order they were made.
     unsupported: Vec<&'static str>,
-    /// Parent and owner inodes (0: none) and nsid; `None` when the process was gone or its
-    /// pid had passed to another process; `Err(errno)` ends the scan, as it ends util-linux's.
-    outcome: Result<Option<(u64, u64, Option<i32>)>, i32>,
+    /// `None` when the process was gone or its pid had passed to another process;
+    /// `Err(errno)` ends the scan, as it ends util-linux's.
+    outcome: Result<Option<Facts>, i32>,
+}
+
+/// What was asked about a namespace, as far as the scan wanted it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Facts {
+    /// Parent and owner inodes (0: none or not asked).
+    parent: u64,
+    owner: u64,
+    netnsid: Option<i32>,
+    id: Option<u64>,
+}
+
+/// Whether the scan asks the kernel about a namespace of `kind` that a process shows.
+fn wanted(opts: &ScanOptions, kind: NsKind) -> bool {
+    opts.relations || opts.ids || (kind == NsKind::Net && opts.netnsid)
+}
+
+/// NS_GET_ID when the scan wants it; a kernel without it (ENOTTY) or any failure leaves the
+/// cell empty, as a failed RTM_GETNSID does.
+fn id_of(kernel: &dyn NsQueries, opts: &ScanOptions, fd: BorrowedFd<'_>) -> Option<u64> {
+    opts.ids.then(|| kernel.ns_id(fd).ok()).flatten()
 }
 
 /// Asks the kernel, through `<task_dir>/ns/<kind>`, about the namespace `ino` for what the
@@ -138,13 +159,13 @@ fn ask_about(
             Err(e) if is_gone(e) => Ok(0),
             Err(e) => Err(e),
         };
-        let (pino, oino) = if opts.relations { (ask(Rel::Parent)?, ask(Rel::Owner)?) } else { (0, 0) };
+        let (parent, owner) = if opts.relations { (ask(Rel::Parent)?, ask(Rel::Owner)?) } else { (0, 0) };
         let netnsid = match netlink.filter(|_| kind == NsKind::Net).map(|nl| nl.nsid(fd.as_fd())) {
             Some(Err(e)) if crate::sys::fd::is_exhaustion(e) => return Err(e),
             Some(answer) => answer.ok().flatten(),
             None => None,
         };
-        Ok(Some((pino, oino, netnsid)))
+        Ok(Some(Facts { parent, owner, netnsid, id: id_of(kernel, opts, fd.as_fd()) }))
     })();
     Answer { unsupported, outcome }
 }
@@ -167,8 +188,7 @@ fn ask_ahead(
     for proc in procs {
         for kind in NsKind::LSNS_ORDER {
             let ino = proc.ns[kind.index()];
-            let wanted = opts.relations || (kind == NsKind::Net && opts.netnsid);
-            if ino != 0 && wanted && seen.insert(ino) {
+            if ino != 0 && wanted(opts, kind) && seen.insert(ino) {
                 asks.push((proc.pid, kind, ino, None));
             }
         }
@@ -341,6 +361,7 @@ impl Scan {
             parent_ino: 0,
             owner_ino: 0,
             netnsid: None,
+            ns_id: None,
             uid_fallback: 0,
             related: [None, None],
             from_fd: false,
@@ -384,6 +405,7 @@ impl Scan {
             },
             _ => None,
         };
+        let id = id_of(self.kernel, opts, fd);
         let uid = match self.kernel.owner_uid(fd) {
             Ok(uid) => uid,
             Err(e) => {
@@ -398,6 +420,7 @@ impl Scan {
             ns.parent_ino = pino;
             ns.owner_ino = oino;
             ns.netnsid = netnsid;
+            ns.ns_id = id;
             ns.uid_fallback = uid;
             ns.from_fd = true;
             ns.queried = true;
@@ -469,8 +492,7 @@ impl Scan {
                 continue;
             }
             let idx = self.insert(ino, kind);
-            let wanted = opts.relations || (kind == NsKind::Net && opts.netnsid);
-            if self.namespaces[idx].queried || !wanted {
+            if self.namespaces[idx].queried || !wanted(opts, kind) {
                 continue;
             }
             // Asked already, on the walk's threads, through this process.
@@ -481,11 +503,12 @@ impl Scan {
             for request in answer.unsupported {
                 self.unsupported(request);
             }
-            let Some((pino, oino, netnsid)) = answer.outcome? else { continue };
+            let Some(facts) = answer.outcome? else { continue };
             let ns = &mut self.namespaces[idx];
-            ns.parent_ino = pino;
-            ns.owner_ino = oino;
-            ns.netnsid = netnsid;
+            ns.parent_ino = facts.parent;
+            ns.owner_ino = facts.owner;
+            ns.netnsid = facts.netnsid;
+            ns.ns_id = facts.id;
             ns.queried = true;
         }
         Ok(())
@@ -636,7 +659,7 @@ pub(crate) fn scan(procfs: &ProcFs, kernel: &'static dyn NsQueries, opts: &ScanO
     let walk = walk::walk(&dir, opts, scan.nsfs_dev, &pids);
     drop(pids);
     scan.check(&dir)?;
-    if opts.relations || opts.netnsid {
+    if opts.relations || opts.netnsid || opts.ids {
         scan.answers = ask_ahead(kernel, &dir, opts, netlink.as_deref(), &walk.procs);
     }
     scan.procs = walk.procs;
@@ -677,7 +700,7 @@ mod tests {
     #[test]
     fn answers_asked_ahead_are_those_asked_one_by_one() {
         let dir = ProcFs::live().open().unwrap();
-        let opts = ScanOptions { kinds: [true; 8], relations: true, netnsid: true, ..Default::default() };
+        let opts = ScanOptions { kinds: [true; 8], relations: true, netnsid: true, ids: true, ..Default::default() };
         let walk = walk::walk(&dir, &opts, None, &dir.pids().unwrap());
         let shared = LIVE.nsid_source().ok();
         let ahead = ask_ahead(&LIVE, &dir, &opts, shared.as_deref(), &walk.procs);

@@ -173,6 +173,7 @@ mod tests {
         let opts = ScanOptions {
             kinds,
             netnsid: false,
+            ids: false,
             connect: false,
             relations: false,
             every_process: true,

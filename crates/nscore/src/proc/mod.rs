@@ -120,7 +120,8 @@ impl NsfsMount {
 pub(crate) const CMDLINE_READ_MAX: usize = 8192;
 
 impl ProcDir {
-    fn fd(&self) -> BorrowedFd<'_> {
+    /// The root's descriptor, to resolve `PID/...` paths against.
+    pub(crate) fn fd(&self) -> BorrowedFd<'_> {
         self.dir.as_fd()
     }
 

@@ -1,14 +1,14 @@
 //! Descriptor plumbing that std does not offer: opening a file onto standard input
 //! (close(2) + open(2) without `O_CLOEXEC`), which `nsenter --join-cgroup` does by accident
 //! and we do on purpose, to behave the same; writing stderr as C does; how many descriptors
-//! this process may still open.
+//! this process may still open; moving a descriptor to the lowest free number.
 
 use super::{check, errno};
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::sys::resource::{getrlimit, Resource};
 use nix::sys::stat::Mode;
 use std::fs::File;
-use std::os::fd::FromRawFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::Path;
 
 /// Closes fd 0 and opens `path` read-only in its place (the lowest free descriptor), inherited
@@ -79,6 +79,17 @@ pub(crate) fn free_descriptors() -> usize {
     limit.saturating_sub(open)
 }
 
+/// `fd` moved to the lowest free number (close-on-exec), the number an open(2) made now would
+/// get: where util-linux opens one file, rns may have opened others meanwhile and closed them
+/// again, and messages print descriptor numbers.
+pub(crate) fn to_lowest(fd: OwnedFd) -> Result<OwnedFd, i32> {
+    let lowest = fcntl(fd.as_raw_fd(), FcntlArg::F_DUPFD_CLOEXEC(0)).map_err(errno)?;
+    // SAFETY: the fcntl above made this descriptor and nobody else owns it.
+    let lowest = unsafe { OwnedFd::from_raw_fd(lowest) };
+    // The one not kept is closed when dropped.
+    Ok(if lowest.as_raw_fd() < fd.as_raw_fd() { lowest } else { fd })
+}
+
 /// A descriptor standing for the working directory (`AT_FDCWD`).
 fn cwd() -> std::os::fd::BorrowedFd<'static> {
     // SAFETY: AT_FDCWD is a valid directory argument to every *at(2) call, never closed.
@@ -108,5 +119,19 @@ mod tests {
         assert!(before != usize::MAX && after + 40 <= before, "before {before}, after {after}");
         assert!(is_exhaustion(libc::EMFILE) && is_exhaustion(libc::ENFILE) && is_exhaustion(libc::ENOMEM));
         assert!(!is_exhaustion(libc::ENOENT));
+    }
+
+    #[test]
+    fn a_descriptor_moves_down_to_a_free_number() {
+        let (first, second) = (File::open("/proc/self/stat").unwrap(), File::open("/").unwrap());
+        let (freed, was) = (first.as_raw_fd(), second.as_raw_fd());
+        drop(first);
+        let moved = to_lowest(second.into()).unwrap();
+        // Other tests open descriptors meanwhile: the number freed may be taken again, but a
+        // higher one never comes back, and it is still the same file.
+        assert!(moved.as_raw_fd() <= was, "{} from {was}, {freed} freed", moved.as_raw_fd());
+        let root = nix::sys::stat::stat("/").unwrap();
+        let st = nix::sys::stat::fstat(moved.as_raw_fd()).unwrap();
+        assert_eq!((st.st_dev, st.st_ino), (root.st_dev, root.st_ino));
     }
 }

@@ -1,5 +1,6 @@
 //! The one door to the kernel: every `unsafe` block and raw system call of rns lives below
-//! this module (setns(2), unshare(2), ioctl_ns(2), pidfd_open(2), mount(2), prctl(2), ...).
+//! this module (setns(2), unshare(2), ioctl_ns(2), pidfd_open(2), open_by_handle_at(2),
+//! mount(2), prctl(2), ...).
 //! Everything else in nscore calls these safe wrappers, so it can be read, and for the
 //! decisions it makes, tested without root through [`Kernel`]'s recording fake.
 
@@ -11,6 +12,7 @@ pub mod dir;
 pub(crate) mod environ;
 pub(crate) mod fd;
 pub(crate) mod gettext;
+pub(crate) mod handle;
 pub(crate) mod kernel;
 pub(crate) mod locale;
 pub(crate) mod mount;
@@ -27,6 +29,7 @@ pub(crate) mod startup;
 pub(crate) mod tty;
 pub(crate) mod uts;
 
+pub use handle::{LiveHandles, NsHandle, NsfsHandles};
 pub use kernel::{Call, RecordingKernel};
 pub(crate) use kernel::{Kernel, LiveKernel};
 

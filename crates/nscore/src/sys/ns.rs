@@ -1,5 +1,5 @@
-//! Namespace system calls: ioctl_ns(2) queries on nsfs files, setns(2), unshare(2), pidfds
-//! (pidfd_open(2), pidfd_getfd(2)) and the socket ioctl SIOCGSKNS.
+//! Namespace system calls: ioctl_ns(2) queries on nsfs files (NS_GET_ID included), setns(2),
+//! unshare(2), pidfds (pidfd_open(2), pidfd_getfd(2)) and the socket ioctl SIOCGSKNS.
 
 use super::{check, errno};
 use nix::sched::CloneFlags;
@@ -13,6 +13,8 @@ pub(crate) const NS_GET_PARENT: libc::c_ulong = nix::request_code_none!(NSIO, 0x
 pub(crate) const NS_GET_NSTYPE: libc::c_ulong = nix::request_code_none!(NSIO, 0x3);
 /// `_IO(NSIO, 0x4)` as the kernel defines it, although it writes a `uid_t` through its argument.
 pub(crate) const NS_GET_OWNER_UID: libc::c_ulong = nix::request_code_none!(NSIO, 0x4);
+/// `_IOR(NSIO, 13, __u64)` (Linux 6.18): the namespace's 64-bit ID.
+pub(crate) const NS_GET_ID: libc::c_ulong = nix::request_code_read!(NSIO, 13, std::mem::size_of::<u64>());
 /// Returns a net namespace fd for a socket fd (linux/sockios.h).
 const SIOCGSKNS: libc::c_ulong = 0x894C;
 
@@ -25,6 +27,7 @@ mod request {
     nix::ioctl_none_bad!(ns_get_nstype, super::NS_GET_NSTYPE);
     nix::ioctl_read_bad!(ns_get_owner_uid, super::NS_GET_OWNER_UID, libc::uid_t);
     nix::ioctl_none_bad!(siocgskns, super::SIOCGSKNS);
+    nix::ioctl_read_bad!(ns_get_id, super::NS_GET_ID, u64);
 }
 
 /// The namespace ioctls, named as util-linux names them in its messages.
@@ -70,6 +73,15 @@ pub(crate) fn ns_get_owner_uid(ns: BorrowedFd<'_>) -> Result<libc::uid_t, i32> {
     Ok(uid)
 }
 
+/// `NS_GET_ID`: the namespace's ID, which (unlike its inode number) the kernel never gives to
+/// another namespace while it runs. ENOTTY before Linux 6.18.
+pub(crate) fn ns_get_id(ns: BorrowedFd<'_>) -> Result<u64, i32> {
+    let mut id: u64 = 0;
+    // SAFETY: the kernel writes one __u64 through the pointer, which is valid for that.
+    unsafe { request::ns_get_id(ns.as_raw_fd(), &mut id) }.map_err(errno)?;
+    Ok(id)
+}
+
 /// setns(2): join the namespace(s) behind `fd` (an nsfs file or, with a mask, a pidfd).
 pub(crate) fn setns(fd: BorrowedFd<'_>, nstype: libc::c_int) -> Result<(), i32> {
     // Bits nix does not name (or 0: any type) go to the kernel as given.
@@ -113,5 +125,6 @@ mod tests {
     #[test]
     fn requests_are_those_of_linux_nsfs_h() {
         assert_eq!([NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID], [0xb701, 0xb702, 0xb703, 0xb704]);
+        assert_eq!(NS_GET_ID, 0x8008_b70d);
     }
 }

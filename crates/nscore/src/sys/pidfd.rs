@@ -1,14 +1,16 @@
 //! Process file descriptors beyond pidfd_open(2): the pidfs inode check behind
-//! `nsenter -t PID:INODE`, the `PIDFD_GET_USER_NAMESPACE` ioctl, whether the process was
-//! reaped (pidfd_send_signal(2) with signal 0), and whether setns(2) accepts a pidfd at all
-//! (Linux 5.8). Raw calls: nix has no pidfd_send_signal(2), and `PIDFD_GET_USER_NAMESPACE`
-//! must pass a zero argument (pidfs answers EINVAL to any other), which nix's no-argument
-//! ioctl wrappers leave undefined.
+//! `nsenter -t PID:INODE`, the `PIDFD_GET_USER_NAMESPACE` and `PIDFD_GET_MNT_NAMESPACE`
+//! ioctls, whether the process was reaped (pidfd_send_signal(2) with signal 0), and whether
+//! setns(2) accepts a pidfd at all (Linux 5.8). Raw calls: nix has no pidfd_send_signal(2),
+//! and the `PIDFD_GET_*_NAMESPACE` requests must pass a zero argument (pidfs answers EINVAL to
+//! any other), which nix's no-argument ioctl wrappers leave undefined.
 
 use super::check;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
-/// `PIDFS_IOCTL_MAGIC` 0xFF, `_IO(0xFF, 9)` (linux/pidfd.h, Linux 6.11).
+/// `PIDFS_IOCTL_MAGIC` 0xFF, `_IO(0xFF, 3)` (linux/pidfd.h, Linux 6.11).
+const PIDFD_GET_MNT_NAMESPACE: libc::c_ulong = (0xFF << 8) | 3;
+/// `_IO(0xFF, 9)`, as `PIDFD_GET_MNT_NAMESPACE`.
 const PIDFD_GET_USER_NAMESPACE: libc::c_ulong = (0xFF << 8) | 9;
 /// `PID_FS_MAGIC` (linux/magic.h): pidfds on kernels whose inode numbers identify a process.
 const PIDFS_MAGIC: libc::c_long = 0x5049_4446;
@@ -40,8 +42,19 @@ pub(crate) fn reaped(pidfd: BorrowedFd<'_>) -> bool {
 
 /// `PIDFD_GET_USER_NAMESPACE`: an nsfs fd on the user namespace of the process.
 pub(crate) fn user_namespace(pidfd: BorrowedFd<'_>) -> Result<OwnedFd, i32> {
+    namespace_of(pidfd, PIDFD_GET_USER_NAMESPACE)
+}
+
+/// `PIDFD_GET_MNT_NAMESPACE`: an nsfs fd on the mount namespace of the process (every kernel
+/// has mount namespaces, whatever its configuration).
+pub(crate) fn mnt_namespace(pidfd: BorrowedFd<'_>) -> Result<OwnedFd, i32> {
+    namespace_of(pidfd, PIDFD_GET_MNT_NAMESPACE)
+}
+
+/// One of the `PIDFD_GET_*_NAMESPACE` requests.
+fn namespace_of(pidfd: BorrowedFd<'_>, request: libc::c_ulong) -> Result<OwnedFd, i32> {
     // SAFETY: the request takes no argument and returns a new fd or -1.
-    let fd = check(unsafe { libc::ioctl(pidfd.as_raw_fd(), PIDFD_GET_USER_NAMESPACE as _, 0) } as libc::c_long)?;
+    let fd = check(unsafe { libc::ioctl(pidfd.as_raw_fd(), request as _, 0) } as libc::c_long)?;
     // SAFETY: fresh fd owned by nobody else (nsfs fds from ioctls are close-on-exec).
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
