@@ -33,6 +33,11 @@ pub fn install(root: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Resul
         bail!("cargo build --release failed");
     }
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    place(&target.join("release"), prefix, as_util_linux)
+}
+
+/// Installs the binaries built in `release` and the generated files under `prefix`.
+fn place(release: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Result<()> {
     let bin = prefix.join("bin");
     std::fs::create_dir_all(&bin).with_context(|| format!("creating {}", bin.display()))?;
     // Every tool with a manual (the three binaries of the root package), whether or not its
@@ -40,7 +45,7 @@ pub fn install(root: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Resul
     let tools = docgen::tool_docs();
     for doc in tools {
         let name = doc.name;
-        let from = target.join("release").join(name);
+        let from = release.join(name);
         let to = bin.join(name);
         // A running binary cannot be overwritten in place (ETXTBSY): replace the file instead.
         let _ = std::fs::remove_file(&to);
@@ -69,6 +74,46 @@ pub fn install(root: &Path, prefix: &Path, as_util_linux: bool) -> anyhow::Resul
                     println!("installed {}", to.display());
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// `cargo xtask uninstall`: removes what `install` put under `prefix`, and nothing else: the
+/// util-linux names (`lsns`, its page, its completions) only where they are the links and
+/// files `--as-util-linux` made, so the system's own tools come back and are never removed.
+pub fn uninstall(prefix: &Path) -> anyhow::Result<()> {
+    let remove = |path: &Path| -> anyhow::Result<()> {
+        match std::fs::remove_file(path) {
+            Ok(()) => {
+                println!("removed {}", path.display());
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
+        }
+    };
+    let links_to = |link: &Path, target: &str| std::fs::read_link(link).is_ok_and(|t| t == Path::new(target));
+    for doc in docgen::tool_docs() {
+        let (name, section) = (doc.name, doc.section);
+        if links_to(&prefix.join("bin").join(doc.replaces), name) {
+            remove(&prefix.join("bin").join(doc.replaces))?;
+        }
+        let page = prefix.join(format!("share/man/man{section}/{}.{section}", doc.replaces));
+        if links_to(&page, &format!("{name}.{section}")) {
+            remove(&page)?;
+        }
+        for (path, text) in util_linux_completions(name, doc.replaces) {
+            let path = prefix.join(path);
+            if std::fs::read_to_string(&path).is_ok_and(|t| t == text) {
+                remove(&path)?;
+            }
+        }
+        remove(&prefix.join("bin").join(name))?;
+    }
+    for file in docgen::generate() {
+        if let Some(rel) = destination(&file.path) {
+            remove(&prefix.join(rel))?;
         }
     }
     Ok(())
@@ -104,4 +149,53 @@ fn link(link: &Path, target: &Path) -> anyhow::Result<()> {
     std::os::unix::fs::symlink(target, link).with_context(|| format!("linking {}", link.display()))?;
     println!("linked {} -> {}", link.display(), target.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of the prefix, relative, sorted (links as `path -> target`).
+    fn files(prefix: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut dirs = vec![prefix.to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let rel = path.strip_prefix(prefix).unwrap().display().to_string();
+                match std::fs::read_link(&path) {
+                    Ok(target) => found.push(format!("{rel} -> {}", target.display())),
+                    Err(_) if path.is_dir() => dirs.push(path),
+                    Err(_) => found.push(rel),
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// uninstall takes back exactly what install put there, `--as-util-linux` links included,
+    /// and leaves a util-linux tool of the prefix that is no link of ours alone.
+    #[test]
+    fn uninstall_removes_what_install_placed() {
+        let base = std::env::temp_dir().join(format!("rns-xtask-install-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (release, prefix) = (base.join("release"), base.join("prefix"));
+        std::fs::create_dir_all(&release).unwrap();
+        for doc in docgen::tool_docs() {
+            std::fs::write(release.join(doc.name), "binary").unwrap();
+        }
+        std::fs::create_dir_all(prefix.join("bin")).unwrap();
+        std::fs::write(prefix.join("bin/other"), "someone else's").unwrap();
+        place(&release, &prefix, true).unwrap();
+        assert!(files(&prefix).contains(&"bin/lsns -> rlsns".to_string()), "{:?}", files(&prefix));
+        uninstall(&prefix).unwrap();
+        assert_eq!(files(&prefix), ["bin/other"]);
+        // A real lsns in the prefix (no link of ours) stays.
+        place(&release, &prefix, false).unwrap();
+        std::fs::write(prefix.join("bin/lsns"), "util-linux").unwrap();
+        uninstall(&prefix).unwrap();
+        assert_eq!(files(&prefix), ["bin/lsns", "bin/other"]);
+        let _ = std::fs::remove_dir_all(&base);
+    }
 }

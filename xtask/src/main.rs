@@ -1,6 +1,7 @@
 //! cargo xtask: project chores.
 //! `gen [--check]` writes (or checks) man/ and completions/ from the option tables;
 //! `install [--prefix DIR] [--as-util-linux]` builds and installs binaries, pages and completions;
+//! `uninstall [--prefix DIR]` removes what install put there;
 //! `bench` times rlsns against util-linux lsns in a world of many namespaces;
 //! `fuzz [TARGET] [--seconds N]` runs nscore's fuzz targets for a bounded time;
 //! `flake N [-- ARGS]` runs every test N times and lists each test that failed at least once.
@@ -19,9 +20,24 @@ use std::path::{Path, PathBuf};
 
 const USAGE: &str = "usage: cargo xtask gen [--check]
        cargo xtask install [--prefix DIR] [--as-util-linux]
+       cargo xtask uninstall [--prefix DIR]
        cargo xtask bench [--sizes 1000,4000,16000] [--runs N] [--json FILE] [--lsns PATH]
        cargo xtask fuzz [TARGET] [--seconds N] [--seed N] [--replay FILE] [--libfuzzer] [--list]
        cargo xtask flake N [-- CARGO-TEST-ARGS]";
+
+/// `--prefix DIR` or `--prefix=DIR` of an uninstall (default /usr/local, as install's).
+fn prefix_of(args: &[&str]) -> anyhow::Result<PathBuf> {
+    let mut prefix = PathBuf::from("/usr/local");
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--prefix" => prefix = PathBuf::from(args.next().context("--prefix needs a directory")?),
+            a if a.starts_with("--prefix=") => prefix = PathBuf::from(&a["--prefix=".len()..]),
+            other => bail!("unknown uninstall option {other}\n{USAGE}"),
+        }
+    }
+    Ok(prefix)
+}
 
 /// The repository root (xtask lives one level below it).
 fn root() -> PathBuf {
@@ -49,6 +65,11 @@ fn main() -> anyhow::Result<()> {
             eprintln!("xtask: generated docs are out of date: run `cargo xtask gen` and commit man/ and completions/");
             std::process::exit(1)
         }
+        [] | ["help" | "-h" | "--help", ..] | [_, "-h" | "--help", ..] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        ["uninstall", rest @ ..] => install::uninstall(&prefix_of(rest)?),
         ["install", rest @ ..] => {
             let mut prefix = PathBuf::from("/usr/local");
             let mut as_util_linux = false;
