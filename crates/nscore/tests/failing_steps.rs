@@ -1,5 +1,5 @@
 //! A step that fails stops everything after it: for every state-changing call of runshare's
-//! and rnsenter's sequences (PARITY §1.2, §2.2), the recording kernel fails that call, and the
+//! and rnsenter's sequences (util-linux 2.42's order of operations), the recording kernel fails that call, and the
 //! run must report an error with that call as the last one made. So no mount, chroot,
 //! setuid or exec ever follows a failure, whichever step it was; only a failed persistent bind
 //! is followed by the unmounts that take back the binds made before it.

@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn hole_around_single_id() {
-        // Observed with 2.42.2 (PARITY §1.4, §4b).
+        // Observed with 2.42.2.
         let r = [MapRange::new(0, 100000, 65536)];
         assert_eq!(lines(&with_single_id(&r, 0, Some(0))), "0 0 1\n1 100000 65535\n");
         let r = [MapRange::new(1, 100000, 100)];
