@@ -107,10 +107,17 @@ fn prose_sections(doc: &ToolDoc) -> Roff {
         roff.text(inline(text));
     }
     roff.control("SH", ["EXAMPLES"]);
-    for (command, what) in doc.examples {
-        roff.control("TP", []);
+    // The command on a line of its own, its description indented below it: a long command
+    // (as a .TP tag) would run on into its description.
+    for (i, (command, what)) in doc.examples.iter().enumerate() {
+        // (a paragraph macro right after .SH is one too many for mandoc)
+        if i > 0 {
+            roff.control("PP", []);
+        }
         roff.text([bold(*command)]);
+        roff.control("RS", []);
         roff.text(inline(what));
+        roff.control("RE", []);
     }
     roff.control("SH", ["DIFFERENCES FROM UTIL-LINUX"]);
     paragraphs(&mut roff, doc.differences);

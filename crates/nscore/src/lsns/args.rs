@@ -179,9 +179,10 @@ pub const DOC: ToolDoc = ToolDoc {
         ),
         (
             "Columns beyond util-linux",
-            "Five columns are not in util-linux, and so are never shown unless named with \
-             *--output* (*rlsns -o +CONTAINER,HOLDERS*); *--output-all* and *--list-columns* \
-             show util-linux's thirteen. *CONTAINER*: the container of the PID, found from its \
+            "The columns util-linux lacks (*CONTAINER* and *HOLDERS* here, *ID* under \
+             *Three numbers*, and those of the next two sections) are never shown unless named \
+             with *--output* (*rlsns -o +CONTAINER,HOLDERS*); *--output-all* and \
+             *--list-columns* show util-linux's thirteen. *CONTAINER*: the container of the PID, found from its \
              cgroups (/proc/_pid_/cgroup) as *rnsenter*(1) --target _runtime_:_id_ reads them: \
              _runtime_:_id_ with a hex id cut to 12 digits (docker:3f2a9c4b5d6e, also \
              containerd, crio, podman, and k8s for a pod's container) or a full name (lxc:web, \
@@ -196,7 +197,7 @@ pub const DOC: ToolDoc = ToolDoc {
              *--all-mounts*; the kinds of *--type*).",
         ),
         (
-            "What a namespace holds",
+            "What a namespace holds, read from /proc",
             "More columns, rns extras shown only when named with *--output* (never by \
              *--output-all* or *--list-columns*), tell what a namespace holds, read from \
              /proc/_pid_ of a process in it without entering it; empty for rows of other kinds, \
@@ -205,7 +206,9 @@ pub const DOC: ToolDoc = ToolDoc {
              (/proc/_pid_/uid_map, gid_map), _inside_ _outside_ _count_ per line (joined with \
              commas by *--nowrap* and *--raw*; in JSON an array of objects with the keys inside, \
              outside and count). *OFFSETS* (time): _clock_ _secs_ _nsecs_ per clock, from \
-             /proc/_pid_/timens_offsets (JSON: objects with clock, secs, nsecs). *MOUNTS* (mnt): \
+             /proc/_pid_/timens_offsets of a member whose children get this namespace (the file \
+             describes the children's, /proc/_pid_/ns/time_for_children; JSON: objects with \
+             clock, secs, nsecs). *MOUNTS* (mnt): \
              the number of mounts in /proc/_pid_/mountinfo; *ROOT* (mnt): _source_ _fstype_ of \
              the mount on / (the top one). *LEVEL* (pid, user): how deep the namespace nests below \
              the reader's own of that kind (0 for its own): for pid namespaces from the NSpid \
@@ -221,7 +224,7 @@ pub const DOC: ToolDoc = ToolDoc {
              *rlsns -o NS,TYPE,NPROCS,SUMMARY*.",
         ),
         (
-            "What a namespace holds",
+            "What a namespace holds, asked from inside",
             "Three columns tell what only the namespace itself can answer; rlsns asks it from a \
              short-lived thread that joins it with *setns*(2) and ends afterwards, so rlsns \
              itself never changes namespace, and only when a column or *--filter* names them. \

@@ -99,7 +99,7 @@ pub const DOC: ToolDoc = ToolDoc {
         ("runshare --fork --pid --mount-proc ps -ef", "ps in a new PID namespace sees itself as PID 1 (run as root, or add *-r*)."),
         ("touch /root/uts-ns; runshare --uts=/root/uts-ns hostname demo; rnsenter --uts=/root/uts-ns hostname; umount /root/uts-ns", "A persistent UTS namespace: its host name outlives the process that set it."),
         ("runshare -r --map-users=auto --map-groups=auto id", "A user namespace with your subordinate id ranges mapped."),
-        ("runshare -T --monotonic 86400 --fork cat /proc/uptime", "A time namespace whose monotonic clock is a day ahead."),
+        ("runshare -T --boottime 86400 --fork cat /proc/uptime", "A time namespace whose boot-time clock is a day ahead: /proc/uptime, which counts from it, shows a day more."),
         ("runshare -r -n --whitelist-env=PATH,TERM,HOME sh", "A shell in a network namespace that inherits only PATH, TERM and HOME."),
     ],
     differences: &[
