@@ -1,4 +1,8 @@
 //! runshare: run a program in new namespaces, as util-linux unshare(1).
+//!
+//! A binary is its argument vector handed to the library; everything else (parsing, the kernel,
+//! output) is in [`nscore`], whose documentation is where to start reading: its crate page
+//! draws the layers, and each module says which kernel interface it wraps.
 #![forbid(unsafe_code)]
 
 fn main() {

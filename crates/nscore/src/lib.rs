@@ -3,6 +3,16 @@
 //! unshare(2)/setns(2), id maps and mounts, and prints util-linux compatible output.
 //!
 //! Every `unsafe` block and raw system call is in [`sys`].
+//!
+//! The layers, each using only those below it (docs/design.md has the whole picture):
+//!
+//! ```text
+//! tool                         the app layer: argv -> a tool's main -> stdout/stderr, exit status
+//! unshare  enter  lsns         the three tools: their arguments, steps and scans
+//! cli  output  catalog         getopt and option tables; the column model and renderers; messages
+//! proc  nstype  number  ...    /proc through a root path; the kind table; C number parsing
+//! sys                          the one door to the kernel and libc
+//! ```
 // The API docs are built with private items (`.ci/run`): they are for who works on rns, and
 // public items may point at the private ones that explain them.
 #![allow(rustdoc::private_intra_doc_links)]
