@@ -35,7 +35,7 @@ bind_mntns /tmp/mntns3 '
     stat -L -c %i /tmp/z/n3 > /tmp/net3'
 # the shell opens descriptor 3 before forking the holder, so umount cannot come first
 exec 3</tmp/mntns3; sleep 1000 & F=$!; exec 3<&-; M3=$(ino /tmp/mntns3); umount -l /tmp/mntns3
-for _ in $(seq 100); do [ -e /tmp/net2 ] && break; sleep 0.05; done
+await "$W's binding" test -e /tmp/net2
 M1=$(ino /tmp/mntns); NET1=$(cat /tmp/net1); NET2=$(cat /tmp/net2); MW=$(ino /proc/$W/ns/mnt)
 NET3=$(cat /tmp/net3)
 "#;

@@ -4,11 +4,10 @@
 
 use crate::common::{assert_text, ours, privileged, python3, throwaway_world};
 
-/// Shell helpers for the scripts: a namespace's inode, a process's first child (waited for),
-/// a comparison that prints `NAME-ok` or what differs.
+/// Shell helpers for the scripts: a namespace's inode, a comparison that prints `NAME-ok` or
+/// what differs.
 const PRELUDE: &str = r#"
 ino() { stat -L -c %i "$1"; }
-kid() { for _ in $(seq 200); do c=$(cat /proc/$1/task/$1/children 2>/dev/null); [ -n "$c" ] && { echo ${c%% *}; return; }; sleep 0.05; done; }
 check() { if [ "$2" = "$3" ]; then echo "$1-ok"; else printf '%s: got [%s] want [%s]\n' "$1" "$2" "$3"; fi; }
 "#;
 
@@ -29,9 +28,9 @@ fn rlsns_maps_offsets_and_mounts() {
 "$RS" --map-users 0:100000:10 --map-users 10:200000:5 --map-groups 0:300000:7 sleep 1000 & U=$!
 "$RS" -T --monotonic 86400 --boottime 3600 -f sleep 1000 & T=$!
 "$RS" -m --propagation private sh -c 'mount -t tmpfs rns-a /mnt && mkdir /mnt/b && mount -t tmpfs rns-b /mnt/b && exec sleep 1000' & M=$!
-T1=$(kid $T)
-for _ in $(seq 200); do [ "$(ino /proc/$M/ns/mnt)" != "$(ino /proc/$$/ns/mnt)" ] && grep -q rns-b /proc/$M/mountinfo && break; sleep 0.05; done
-for _ in $(seq 200); do [ -s /proc/$U/uid_map ] && [ "$(ino /proc/$U/ns/user)" != "$(ino /proc/$$/ns/user)" ] && break; sleep 0.05; done
+# each runs sleep once its namespaces are set up (maps written, offsets set, tmpfs mounted)
+await_child sleep $T; T1=$child
+await_comm sleep $U $M
 UNS=$(ino /proc/$U/ns/user); TNS=$(ino /proc/$T1/ns/time); MNS=$(ino /proc/$M/ns/mnt)
 check list-uidmap "$("$LSNS" -l -n -o UIDMAP -Q "NS == $UNS")" "0 100000 10
 10 200000 5"
@@ -78,7 +77,7 @@ fn rlsns_levels_of_nested_namespaces() {
     }
     let script = r#"
 "$RS" -U -r -p -f "$RS" -U -r -p -f sleep 1000 & N=$!
-N1=$(kid $N); N2=$(kid $N1)
+await_child runshare $N; N1=$child; await_child sleep $N1; N2=$child
 U1=$(ino /proc/$N/ns/user); U2=$(ino /proc/$N1/ns/user); P0=$(ino /proc/$$/ns/pid); P1=$(ino /proc/$N1/ns/pid); P2=$(ino /proc/$N2/ns/pid)
 # rows follow inode numbers, which new namespaces do not always take in order: compare sorted
 check list "$("$LSNS" -l -n -o NS,TYPE,LEVEL,INIT,SUMMARY -t pid | tr -s ' ' | sort)" "$(sort <<EOF

@@ -373,20 +373,19 @@ holders() { "$LSNS" -n -r -o NS,HOLDERS | awk -v ns="$1" '$1 == ns { print $2 }'
 ino() { stat -L -c %i "$1"; }
 touch /tmp/keep; unshare --net=/tmp/keep true
 echo "mount: $(holders $(ino /tmp/keep))"
-unshare -i sleep 1000 & I=$!; sleep 0.3
+unshare -i sleep 1000 & I=$!; await_comm sleep $I
 # the shell opens the descriptor before forking the holder: a child opening it could lose the race with kill
 exec 3</proc/$I/ns/ipc; sleep 1000 & H=$!; exec 3<&-; IPC=$(ino /proc/$I/ns/ipc); kill $I; wait $I 2>/dev/null
 [ "$(holders $IPC)" = "fd:$H:3" ] && echo fd-ok || echo "fd: $(holders $IPC) (want fd:$H:3)"
 unshare -n /usr/bin/python3 -c 'import socket, os
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 os.dup2(s.fileno(), 5)
-os.execv("/usr/bin/nsenter", ["nsenter", "--net=/proc/1/ns/net", "sleep", "1000"])' & S=$!; sleep 0.5
+os.execv("/usr/bin/nsenter", ["nsenter", "--net=/proc/1/ns/net", "sleep", "1000"])' & S=$!; await_comm sleep $S
 SOCKNS=$("$LSNS" -n -r -o NS,HOLDERS -t net | awk -v want="socket:$S:5" '$2 == want { print $1 }')
 [ -n "$SOCKNS" ] && echo socket-ok || { echo "socket: none"; "$LSNS" -r -o NS,HOLDERS -t net; }
-unshare -U -r -n sleep 1000 & U=$!; sleep 0.3
+unshare -U -r -n sleep 1000 & U=$!; await_comm sleep $U
 [ "$(holders $(ino /proc/$U/ns/user))" = "pid:$U,owned:$(ino /proc/$U/ns/net)" ] && echo owned-ok || echo "owned: $(holders $(ino /proc/$U/ns/user))"
-unshare -p -f sleep 1000 & P=$!; sleep 0.3
-read -r C _ < /proc/$P/task/$P/children
+unshare -p -f sleep 1000 & P=$!; await_child sleep $P; C=$child
 holders $(ino /proc/1/ns/pid) | tr , '\n' | grep -qx "child:$(ino /proc/$C/ns/pid)" && echo child-ok || echo "child: $(holders $(ino /proc/1/ns/pid))"
 # -J: an array of strings
 "$LSNS" -J -o NS,HOLDERS | /usr/bin/python3 -c 'import json, sys
@@ -416,7 +415,7 @@ def worker():
     time.sleep(1000)
 threading.Thread(target=worker, daemon=True).start()
 time.sleep(1000)' > /tmp/tid & P=$!
-while [ ! -s /tmp/tid ]; do sleep 0.05; done
+await "the thread's id" test -s /tmp/tid
 T=$(cat /tmp/tid)
 NS=$(stat -L -c %i /proc/$P/task/$T/ns/uts)
 "$LSNS" -n -r -t uts -o NS | grep -qx "$NS" && echo "seen without --threads" || echo hidden
@@ -439,7 +438,7 @@ fn rlsns_compare() {
         return;
     }
     let script = r#"
-unshare -u -n sleep 1000 & X=$!; sleep 0.3
+unshare -u -n sleep 1000 & X=$!; await_comm sleep $X
 "$LSNS" --compare $$ $X -n -r | awk '{ print $1, $4 }'; echo "rc=$?${PIPESTATUS[0]}"
 "$LSNS" --compare $$ $X -t uts -t mnt | sed -E 's/[0-9]+:[0-9]+/D:I/g' | tr -s ' '; echo "rc=${PIPESTATUS[0]}"
 "$LSNS" --compare $$ $$ -t net -J | grep -c '"result": "same"'; echo "rc=${PIPESTATUS[0]}"

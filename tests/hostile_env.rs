@@ -64,10 +64,9 @@ fn target_with(envp: &[&str]) -> Reaped {
     let mut cmd = raw_command("/bin/sleep", &["sleep", "1000"], envp, "/");
     let t = Reaped(cmd.stdout(Stdio::null()).spawn().expect("spawn python3"));
     // /proc/PID/environ is the sleeper's once python has exec'd it.
-    for _ in 0..1000 {
-        if std::fs::read_to_string(format!("/proc/{}/comm", t.0.id())).is_ok_and(|c| c == "sleep\n") {
-            break;
-        }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(format!("/proc/{}/comm", t.0.id())).is_ok_and(|c| c == "sleep\n") {
+        assert!(std::time::Instant::now() < deadline, "python did not exec sleep within 60 s");
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     t

@@ -31,9 +31,9 @@ open("/tmp/socket-held", "w").close()
 time.sleep(1000)' &
 (exec 7</proc/self/ns/net; unshare -i -C -T sleep 1000) &
 i=0; while [ $i -lt "$SLEEPERS" ]; do unshare -u -i sleep 1000 & i=$((i+1)); done
-n=0; while [ "$(ls -d /proc/[0-9]* | wc -l)" -lt $((SLEEPERS + 8)) ] && [ $n -lt 500 ]; do sleep 0.02; n=$((n+1)); done
-n=0; while [ -x /usr/bin/python3 ] && [ ! -e /tmp/socket-held ] && [ $n -lt 500 ]; do sleep 0.02; n=$((n+1)); done
-sleep 0.3
+# settled: every sleeper runs sleep (each process above execs it last), the socket is held
+await_count sleep $((SLEEPERS + 4))
+[ -x /usr/bin/python3 ] && await "the socket's holder" test -e /tmp/socket-held
 IFS=';'
 for mode in $MODES; do
     IFS=' '

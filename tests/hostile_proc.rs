@@ -269,7 +269,7 @@ fn a_tiny_stack() {
     }
     let script = r#"
 /usr/bin/unshare -u -n sleep 1000 &
-sleep 0.2
+await_comm sleep $!
 run() { ( ulimit -s $1; shift; exec "$@" ) >/dev/null 2>&1 </dev/null; echo $?; }
 for b in /usr/bin/lsns "$RLSNS"; do run 1 $b; done
 for b in /usr/bin/unshare "$RUNSHARE"; do run 1 $b -m true; done

@@ -27,12 +27,12 @@ impl Drop for Reaped {
 }
 
 /// What every world script starts with: a private tmpfs on /tmp holding `bin/nsenter`.
-/// (The tmpfs itself comes first: `tmpfs_on_tmp`.)
+/// (The tmpfs itself comes first: `tmpfs_on_tmp`; `common::AWAIT`'s functions before it.)
 const PROLOGUE: &str = r#"mkdir /tmp/bin && ln -s "$NSENTER_BIN" /tmp/bin/nsenter || exit 99
 PATH=/tmp/bin:$PATH
 cd /tmp
 # wait_for FILE: until a target has written its ready file.
-wait_for() { i=0; while [ ! -s "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; }
+wait_for() { await "$1 to be written" test -s "$1"; }
 "#;
 
 /// Runs `script` in a fresh world with `tool` as `nsenter`. Gives up (and kills the world)
@@ -40,7 +40,7 @@ wait_for() { i=0; while [ ! -s "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1
 fn world(tool: &str, script: &str) -> Outcome {
     let mut cmd = Command::new("/usr/bin/unshare");
     cmd.args(["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "--kill-child", "sh", "-c"])
-        .arg(format!("set -u\n{}{PROLOGUE}{script}", tmpfs_on_tmp("scratch")))
+        .arg(format!("set -u\n{AWAIT}{}{PROLOGUE}{script}", tmpfs_on_tmp("scratch")))
         .env("NSENTER_BIN", tool)
         .env("LC_ALL", "C")
         .stdin(Stdio::null())
@@ -377,7 +377,7 @@ nsenter -t $P -p -F sh -c 'echo $$ > /tmp/f; sh -c \"echo \\$\\$\"'
 nsenter -t $P -a sh -c 'echo $$'
 # The child stops: nsenter stops too, and wakes the child when it is continued.
 nsenter -t $P -p sh -c 'kill -STOP $$; echo resumed' & N=$!
-i=0; while ! grep -q 'T (stopped)' /proc/$N/status && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+await 'nsenter to stop' grep -q 'T (stopped)' /proc/$N/status
 grep State /proc/$N/status
 kill -CONT $N; wait $N; echo $?
 "

@@ -22,7 +22,8 @@ fn reused_pid_is_refused_by_its_pidfd_inode() {
         return;
     }
     let script = r#"
-up() { until [ "$(/usr/bin/nsenter -t $1 -u hostname 2>/dev/null)" = $2 ]; do sleep 0.01; done; }
+named() { [ "$(/usr/bin/nsenter -t $1 -u hostname 2>/dev/null)" = $2 ]; }
+up() { await "$1 to be named $2" named $1 $2; }
 /usr/bin/unshare -u sh -c 'hostname aaa; exec sleep 1000' & A=$!
 up $A aaa
 INO=$(/usr/bin/python3 -c 'import os, sys; print(os.fstat(os.pidfd_open(int(sys.argv[1]))).st_ino)' $A)

@@ -445,7 +445,7 @@ fn rlsns_write_error_wording_follows_the_output_size() {
     }
     let script = r#"
 for i in $(seq 1 40); do /usr/bin/unshare -u -i sleep 1000 & done
-sleep 0.3
+await_count sleep 40
 for bin in "$RLSNS" /usr/bin/lsns; do
   [ -x "$bin" ] || continue
   for mode in "-t time" "" "-J" "--output-all -J"; do
@@ -508,8 +508,8 @@ fn hostile_processes_are_listed_like_lsns() {
 /usr/bin/unshare -u /usr/bin/setpriv --reuid 54321 --regid 54321 --clear-groups sleep 1000 &
 /usr/bin/unshare -u bash -c 'exec -a "$(head -c 9000 /dev/zero | tr "\0" y)" sleep 1000' &
 /usr/bin/unshare -u bash -c 'ulimit -n 5000; for i in $(seq 3 3002); do eval "exec $i</proc/self/ns/net"; done; exec -a manyfds sleep 1000' &
-until [ $(ls /proc/*/fd 2>/dev/null | wc -l) -gt 3000 ] && grep -qs manyfds /proc/*/cmdline; do sleep 0.05; done
-sleep 0.2
+# each execs sleep last: the descriptors are open, the command lines final
+await_count sleep 4
 for m in "-r" "-J" "" "-l -u"; do
   "$RLSNS" -t uts -o NS,TYPE,NPROCS,PID,UID,USER,COMMAND $m >ours 2>&1; r=$?
   /usr/bin/lsns -t uts -o NS,TYPE,NPROCS,PID,UID,USER,COMMAND $m >theirs 2>&1; t=$?
@@ -593,9 +593,9 @@ fn failed_steps_leave_no_process_and_no_mount() {
 touch n
 sleep 1000 & T=$!
 # Processes of ours that outlived their run (a helper, a forked child), by command name, not
-# counting zombies; a helper that is just leaving gets a second to go.
+# counting zombies; a helper that is just leaving gets ten seconds to go.
 count() { cat /proc/[0-9]*/stat 2>/dev/null | grep -c -E '^[0-9]+ \((runshare|rnsenter|true)\) [^Z]'; }
-leftover() { for i in $(seq 20); do n=$(count); [ $n = 0 ] && break; sleep 0.05; done; echo $n; }
+leftover() { for i in $(seq 200); do n=$(count); [ $n = 0 ] && break; sleep 0.05; done; echo $n; }
 mounts=$(wc -l </proc/self/mountinfo)
 check() {
   rc=$?

@@ -150,12 +150,52 @@ pub fn tmpfs_on_tmp(source: &str) -> String {
     format!("{open}mount -t tmpfs {source} /tmp || exit 99\n{rebind}")
 }
 
+/// Shell functions every throwaway world has, to wait for what its script started rather than
+/// sleep for a while and hope (a busy machine can take longer than any while): a process that
+/// sets something up and then execs its program has done its setup once it runs that program.
+/// Each gives up after 60 s, saying what it waited for (exit 97).
+///
+/// - `await WHAT CMD...`: until CMD succeeds.
+/// - `await_comm NAME PID...`: until each PID runs NAME (its comm).
+/// - `await_count NAME N`: until N processes run NAME.
+/// - `await_child NAME PID`: until a child of PID runs NAME; its pid is then `$child`.
+/// - `await_end PID`: until PID has ended (gone, or a zombie); `ended PID` asks once.
+pub const AWAIT: &str = r#"
+await() {
+  local what=$1 i=0; shift
+  until "$@"; do
+    i=$((i + 1)); [ $i -le 6000 ] || { echo "world: gave up waiting for $what after 60 s" >&2; exit 97; }
+    sleep 0.01
+  done
+}
+runs() { local c; read -r c 2>/dev/null </proc/$2/comm && [ "$c" = "$1" ]; }
+await_comm() {
+  local name=$1 pid; shift
+  for pid; do await "process $pid to run $name" runs_or_fail "$name" $pid; done
+}
+runs_or_fail() {
+  runs "$1" $2 && return
+  [ -d /proc/$2 ] || { echo "world: process $2 ended before it ran $1" >&2; exit 97; }
+  return 1
+}
+counted() { [ "$(grep -slx "$1" /proc/[0-9]*/comm | wc -l)" -ge "$2" ]; }
+await_count() { await "$2 processes to run $1" counted "$1" "$2"; }
+child_running() {
+  local c
+  for c in $(cat /proc/$2/task/$2/children 2>/dev/null); do runs "$1" $c && { child=$c; return 0; }; done
+  return 1
+}
+await_child() { child=; await "a child of $2 to run $1" child_running "$1" "$2"; }
+ended() { local s; ! read -r _ _ s _ 2>/dev/null </proc/$1/stat || [ "$s" = Z ]; }
+await_end() { await "process $1 to end" ended "$1"; }
+"#;
+
 /// unshare(1)'s arguments for a throwaway world running a bash script: new mount (private
 /// propagation) and pid namespaces with their own /proc, a tmpfs named `name` on /tmp as the
-/// working directory, `prelude` (shell functions) before `script`. Everything the script
-/// starts or mounts dies with the world's pid 1.
+/// working directory, [`AWAIT`]'s functions and `prelude` (shell functions) before `script`.
+/// Everything the script starts or mounts dies with the world's pid 1.
 pub fn world_args(name: &str, prelude: &str, script: &str) -> Vec<String> {
-    let body = format!("{prelude}{}cd /tmp\n{script}", tmpfs_on_tmp(name));
+    let body = format!("{AWAIT}{prelude}{}cd /tmp\n{script}", tmpfs_on_tmp(name));
     let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c"];
     wrapper.iter().map(|a| a.to_string()).chain([body]).collect()
 }
