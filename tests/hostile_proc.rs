@@ -88,9 +88,8 @@ fn collapse(text: &str, c: char) -> String {
 /// exit 32, without /proc; nsenter -a's `no namespace specified`; ...).
 #[test]
 fn odd_proc_mounts_answer_as_util_linux() {
-    if !common::privileged("odd_proc_mounts_answer_as_util_linux")
-        || !["/usr/bin/lsns", "/usr/bin/nsenter", "/usr/bin/setpriv"].iter().all(|p| Path::new(p).exists())
-    {
+    let test = "odd_proc_mounts_answer_as_util_linux";
+    if !common::privileged(test) || !["lsns", "unshare", "nsenter", "setpriv"].iter().all(|u| common::oracle(u, test)) {
         return;
     }
     let script = format!(
@@ -214,9 +213,8 @@ fn size_of(message: &str) -> String {
 /// fails one step later, at the mount it may not make); rlsns lists on one thread.
 #[test]
 fn no_process_left_to_fork() {
-    if !common::privileged("no_process_left_to_fork")
-        || !["/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv"].iter().all(|p| Path::new(p).exists())
-    {
+    let test = "no_process_left_to_fork";
+    if !common::privileged(test) || !["lsns", "unshare", "nsenter", "setpriv"].iter().all(|u| common::oracle(u, test)) {
         return;
     }
     // uid 54329 runs nothing else here, so its process count is what the script makes.
@@ -264,7 +262,8 @@ done
 /// print a message without a stack); a small one (256 KiB) is enough for every mode of ours.
 #[test]
 fn a_tiny_stack() {
-    if !common::privileged("a_tiny_stack") || !Path::new("/usr/bin/lsns").exists() {
+    let test = "a_tiny_stack";
+    if !common::privileged(test) || !["lsns", "unshare", "nsenter"].iter().all(|u| common::oracle(u, test)) {
         return;
     }
     let script = r#"

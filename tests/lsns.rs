@@ -42,7 +42,7 @@ fn messages_quote_argument_bytes() {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::process::CommandExt;
-    if !Path::new("/usr/bin/lsns").exists() {
+    if !oracle("lsns", "messages_quote_argument_bytes") {
         return;
     }
     let ff = OsStr::from_bytes(b"\xff");
@@ -72,7 +72,7 @@ fn messages_quote_argument_bytes() {
 /// without depending on what is scanned).
 #[test]
 fn argument_errors_match_util_linux() {
-    if !privileged("argument_errors_match_util_linux") {
+    if !privileged("argument_errors_match_util_linux") || !oracle("lsns", "argument_errors_match_util_linux") {
         return;
     }
     for args in [
@@ -116,9 +116,7 @@ fn compare_in_quiet_world(args: &[&str]) {
         out.command = format!("lsns {}", args.join(" "));
         out
     };
-    if std::path::Path::new("/usr/bin/lsns").exists() {
-        crate::common::assert_same(&run("/usr/bin/lsns"), &run(crate::common::ours("lsns")));
-    }
+    crate::common::assert_same(&run("/usr/bin/lsns"), &run(crate::common::ours("lsns")));
 }
 
 #[test]
@@ -164,9 +162,6 @@ fn version_and_help() {
 
 #[test]
 fn write_error_on_full_stdout() {
-    if !Path::new("/dev/full").exists() {
-        return;
-    }
     let full = || Stdio::from(fs::OpenOptions::new().write(true).open("/dev/full").unwrap());
     let run_with = |program: &str, args: &[&str]| {
         let out = Command::new(program)
@@ -187,7 +182,7 @@ fn write_error_on_full_stdout() {
     let msg = |q: &str| run_with(ours("lsns"), &["-Q", q, "-p", "999999999"]);
     assert_eq!(msg(&over), ("rlsns: write error\n".to_string(), Some(1)));
     assert_eq!(msg(&full_buffer), ("rlsns: write error: No space left on device\n".to_string(), Some(1)));
-    if Path::new("/usr/bin/lsns").exists() {
+    if oracle("lsns", "write_error_on_full_stdout") {
         assert_eq!(run("/usr/bin/lsns"), ("lsns: write error: No space left on device\n".to_string(), Some(1)));
     }
 }
@@ -284,9 +279,10 @@ fn quote(s: &str) -> String {
 
 /// Builds a world from `setup` (sh, `set -e`, `$D` is the world's directory, `/tmp` is a
 /// fresh tmpfs, `/run/netns` too) and runs each of `commands` (lsns arguments as shell words,
-/// `$VARS` from setup allowed) with both tools. Returns `None` where it cannot run here.
+/// `$VARS` from setup allowed) with both tools (ours alone where util-linux's lsns is missing
+/// outside CI). Returns `None` where it cannot run here.
 fn world(name: &str, setup: &str, commands: &[&str]) -> Option<World> {
-    if !privileged(name) || !Path::new("/usr/bin/unshare").exists() {
+    if !privileged(name) || !oracle("unshare", name) {
         return None;
     }
     let n = WORLDS.fetch_add(1, Ordering::SeqCst);
@@ -295,7 +291,7 @@ fn world(name: &str, setup: &str, commands: &[&str]) -> Option<World> {
     fs::create_dir_all(dir.join("res")).unwrap();
     fs::create_dir_all(dir.join("ours")).unwrap();
     std::os::unix::fs::symlink(ours("lsns"), dir.join("ours/lsns")).unwrap();
-    let theirs = Path::new("/usr/bin/lsns").exists();
+    let theirs = oracle("lsns", name);
     let mut script = format!("set -e\nD={}\n{PRELUDE}\n", quote(&dir.to_string_lossy()));
     script.push_str(&tmpfs_on_tmp("none"));
     script.push_str("mkdir -p /run/netns\nmount -t tmpfs none /run/netns\n");
@@ -465,8 +461,7 @@ record demo $(stat -L -c %i /run/netns/demo)
         "$(cat $D/res/demo) -J",
         "-J -P -o NS -Q 'NETNSID == \"3\"'",
     ];
-    if !on_path("ip") {
-        eprintln!("skip: persistent_namespaces needs ip(8) for `ip netns`");
+    if !installed("ip", "persistent_namespaces") {
         return;
     }
     let Some(w) = world("persistent_namespaces", setup, &commands) else { return };
@@ -595,7 +590,7 @@ mount --bind /proc/$!/ns/uts "$M"
 /// pidfd_getfd(2) and SIOCGSKNS.
 #[test]
 fn descriptor_held_namespaces() {
-    let python = Path::new("/usr/bin/python3").exists();
+    let python = python3("descriptor_held_namespaces");
     let mut setup = String::from(
         r#"
 ( /usr/bin/unshare -n sleep 1000 & P=$!; wait_comm $P sleep; record fdns $(stat -L -c %i /proc/$P/ns/net); exec 3</proc/$P/ns/net; kill $P; wait $P || true; exec sleep 1000 ) &
@@ -631,7 +626,10 @@ wait_sleepers 2
 /// Non-root: only the caller's own processes, PNS/ONS 0 for the initial user namespace.
 #[test]
 fn unprivileged_caller_matches_util_linux() {
-    if !privileged("unprivileged_caller_matches_util_linux") || !Path::new("/usr/bin/setpriv").exists() {
+    if !privileged("unprivileged_caller_matches_util_linux")
+        || !installed("/usr/bin/setpriv", "unprivileged_caller_matches_util_linux")
+        || !oracle("lsns", "unprivileged_caller_matches_util_linux")
+    {
         return;
     }
     let setpriv = ["--reuid=65534", "--regid=65534", "--clear-groups"];
@@ -676,7 +674,9 @@ fn unprivileged_caller_matches_util_linux() {
 /// holding a shell with a long command line in its own uts namespace.
 #[test]
 fn terminal_width_truncates_command() {
-    if !privileged("terminal_width_truncates_command") || !Path::new("/usr/bin/script").exists() {
+    if !privileged("terminal_width_truncates_command")
+        || !installed("/usr/bin/script", "terminal_width_truncates_command")
+    {
         return;
     }
     let n = WORLDS.fetch_add(1, Ordering::SeqCst);

@@ -4,7 +4,6 @@
 //! reuse happen on purpose.
 
 use crate::common::*;
-use std::path::Path;
 
 /// A bash script as root in a new mount and pid namespace with /tmp on a tmpfs; `rnsenter`,
 /// `rlsns` and `runshare` run our binaries with util-linux's names.
@@ -136,7 +135,7 @@ fn rlsns_under_churn() {
     if !privileged("rlsns_under_churn") {
         return;
     }
-    let json_check = if Path::new("/usr/bin/python3").exists() {
+    let json_check = if python3("rlsns_under_churn (the JSON check)") {
         "/usr/bin/python3 -c 'import json, sys; json.load(open(sys.argv[1]))' /tmp/out || echo \"bad JSON from [$mode]\""
     } else {
         ":"

@@ -3,7 +3,7 @@
 //! number of processes (util-linux's lsns is quadratic) or of per-process system calls the
 //! walk does not need; docs/performance.md has the numbers behind the bounds.
 
-use crate::common::{on_path, ours, privileged};
+use crate::common::{installed, ours, privileged};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -72,8 +72,7 @@ fn rlsns_work_per_process_does_not_grow_with_the_processes() {
     if !privileged("rlsns_work_per_process_does_not_grow_with_the_processes") {
         return;
     }
-    if !on_path("strace") {
-        eprintln!("skip: rlsns_work_per_process_does_not_grow_with_the_processes needs strace");
+    if !installed("strace", "rlsns_work_per_process_does_not_grow_with_the_processes") {
         return;
     }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("scale-world-{}", std::process::id()));

@@ -99,15 +99,41 @@ pub fn assert_same(theirs: &Outcome, ours: &Outcome) {
     assert_eq!(theirs.status, ours.status, "exit status of `{}`", ours.command);
 }
 
-/// Runs both and compares them; returns false (after a note) where util-linux is missing.
+/// Runs both and compares them; returns false where util-linux is missing (see [`oracle`]).
 #[track_caller]
 pub fn compare(util: &str, args: &[&str]) -> bool {
-    let Some(theirs) = run_theirs(util, args) else {
-        eprintln!("skip: /usr/bin/{util} is not installed, nothing to compare with");
+    if !oracle(util, &describe(util, args)) {
         return false;
-    };
+    }
+    let theirs = run_theirs(util, args).expect("util-linux is installed");
     assert_same(&theirs, &run_ours(util, args));
     true
+}
+
+/// Whether the suite runs as CI (`CI=true`), where no test may skip.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| v == OsStr::new("true"))
+}
+
+/// Whether `program` (a path, or a name looked up on PATH) is there for `test`. Missing, the
+/// test leaves out what needs it with a note outside CI, and fails under `CI=true`: ci-test.sh
+/// installs every program the tests use.
+#[track_caller]
+pub fn installed(program: &str, test: &str) -> bool {
+    let found = if program.contains('/') { Path::new(program).exists() } else { on_path(program) };
+    if !found {
+        if in_ci() {
+            panic!("{test}: needs {program}, which ci-test.sh installs; under CI=true a test may not skip");
+        }
+        eprintln!("skip: {program} is not installed: {test} leaves out what needs it");
+    }
+    found
+}
+
+/// Whether util-linux's `/usr/bin/<util>` is there to compare with (see [`installed`]).
+#[track_caller]
+pub fn oracle(util: &str, test: &str) -> bool {
+    installed(&format!("/usr/bin/{util}"), test)
 }
 
 /// True when privileged tests can run (root with CAP_SYS_ADMIN). Outside CI a non-root run
@@ -122,7 +148,7 @@ pub fn privileged(test: &str) -> bool {
     if root {
         return true;
     }
-    if std::env::var_os("CI").is_some_and(|v| v == OsStr::new("true")) {
+    if in_ci() {
         panic!("{test}: needs root, and under CI=true a privileged test may not skip");
     }
     eprintln!("skip: {test} needs root (run the suite as root to exercise the kernel)");
@@ -223,12 +249,5 @@ pub fn on_path(program: &str) -> bool {
 /// (ci-test.sh installs it).
 #[track_caller]
 pub fn python3(test: &str) -> bool {
-    if Path::new("/usr/bin/python3").exists() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some_and(|v| v == "true") {
-        panic!("{test}: needs /usr/bin/python3 (ci-test.sh installs it)");
-    }
-    eprintln!("skip: {test} needs /usr/bin/python3");
-    false
+    installed("/usr/bin/python3", test)
 }
