@@ -37,16 +37,10 @@ fn sandbox(script: &str) -> Outcome {
     sandbox_with(ours_bin(), script)
 }
 
-/// A sandbox whose processes all run on CPU 0. Binding a mount namespace file is refused
-/// (EINVAL, util-linux alike) unless the namespace is newer than the binder's by the kernel's
-/// namespace id, and ids handed out on different CPUs are not ordered: namespaces made on
-/// one CPU are.
+/// A sandbox whose processes all run on one CPU, where namespaces it binds are sure to be
+/// newer than the binder's (see [`throwaway_world_on_one_cpu`]).
 fn sandbox_on_one_cpu(script: &str) -> Outcome {
-    let world = world_args("rns-test", PRELUDE, script);
-    let wrapper: Vec<&str> = ["-c", "0", THEIRS].into_iter().chain(world.iter().map(String::as_str)).collect();
-    run_with("/usr/bin/taskset", "taskset", &wrapper, |c| {
-        c.env("BIN", ours_bin());
-    })
+    throwaway_world_on_one_cpu("rns-test", PRELUDE, script, &[("BIN", ours_bin())])
 }
 
 /// Stdout and status only, where bash itself reports on stderr how its jobs ended.

@@ -235,6 +235,22 @@ pub fn throwaway_world(name: &str, prelude: &str, script: &str, env: &[(&str, &s
     })
 }
 
+/// [`throwaway_world`] with every process of the world on one CPU, the first this process may
+/// use (CPU 0 need not be one of them). Binding a mount namespace file is refused (EINVAL,
+/// util-linux alike) unless the namespace is newer than the binder's by the kernel's namespace
+/// id, and ids handed out on different CPUs are not ordered: namespaces made on one CPU are.
+pub fn throwaway_world_on_one_cpu(name: &str, prelude: &str, script: &str, env: &[(&str, &str)]) -> Outcome {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let allowed = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).expect("Cpus_allowed_list");
+    let cpu = allowed.trim().split([',', '-']).next().expect("an allowed CPU").to_string();
+    let world = world_args(name, prelude, script);
+    let args: Vec<&str> =
+        ["-c", &cpu, "/usr/bin/unshare"].into_iter().chain(world.iter().map(String::as_str)).collect();
+    run_with("/usr/bin/taskset", "taskset", &args, |c| {
+        c.envs(env.iter().copied());
+    })
+}
+
 /// Is `program` on PATH (as `sh` finds it)?
 pub fn on_path(program: &str) -> bool {
     std::process::Command::new("sh")
