@@ -28,7 +28,7 @@ struct Raw {
 }
 
 fn run_raw(program: &str, argv0: &[u8], args: &[&str]) -> Raw {
-    let out = Command::new(program)
+    let out = neutral_env(&mut Command::new(program))
         .arg0(std::ffi::OsStr::from_bytes(argv0))
         .args(args)
         .env("LC_ALL", "C")

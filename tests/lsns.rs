@@ -33,6 +33,17 @@ fn getopt_errors_match_util_linux() {
     ] {
         compare("lsns", args);
     }
+    // POSIXLY_CORRECT, read when the tool starts, stops the options at the first operand.
+    let posix = |program: &str| {
+        run_with(program, "lsns", &["abc", "-x"], |c| {
+            c.env("POSIXLY_CORRECT", "1");
+        })
+    };
+    let o = posix(ours("lsns"));
+    assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.status), ("", "lsns: invalid namespace argument: 'abc'\n", 1));
+    if oracle("lsns", "getopt_errors_match_util_linux") {
+        assert_same(&posix("/usr/bin/lsns"), &o);
+    }
 }
 
 /// Arguments that are not UTF-8 are quoted in messages as the bytes they are (getopt prints
@@ -55,8 +66,9 @@ fn messages_quote_argument_bytes() {
         &[OsStr::new("-é")],
     ];
     let run = |program: &str, args: &[&OsStr]| {
-        let out =
-            Command::new(program).arg0("lsns").args(args).env("LC_ALL", "C").stdin(Stdio::null()).output().unwrap();
+        let mut cmd = Command::new(program);
+        neutral_env(&mut cmd).arg0("lsns").args(args).env("LC_ALL", "C").stdin(Stdio::null());
+        let out = cmd.output().unwrap();
         (out.stdout, out.stderr, out.status.code())
     };
     for args in cases {
@@ -164,7 +176,7 @@ fn version_and_help() {
 fn write_error_on_full_stdout() {
     let full = || Stdio::from(fs::OpenOptions::new().write(true).open("/dev/full").unwrap());
     let run_with = |program: &str, args: &[&str]| {
-        let out = Command::new(program)
+        let out = neutral_env(&mut Command::new(program))
             .args(args)
             .env("LC_ALL", "C")
             .stdout(full())
@@ -311,7 +323,7 @@ fn world(name: &str, setup: &str, commands: &[&str]) -> Option<World> {
     // Run from a file: pid 1's command line (shown by lsns) stays `sh DIR/world.sh`.
     let script_path = dir.join("world.sh");
     fs::write(&script_path, script).unwrap();
-    let out = Command::new("timeout")
+    let out = neutral_env(&mut Command::new("timeout"))
         .args(["-s", "KILL", "120", "/usr/bin/unshare", "--kill-child", "--fork", "--pid", "--mount-proc"])
         .args(["--mount", "--net", "--uts", "--ipc", "--propagation", "private", "sh"])
         .arg(&script_path)
@@ -705,7 +717,11 @@ fn terminal_width_truncates_command() {
         "stty cols 60; LC_ALL=C timeout -s KILL 60 /usr/bin/unshare --kill-child --fork --pid --mount-proc sh {}",
         inner.display()
     );
-    let out = Command::new("/usr/bin/script").args(["-qec", &cmd, "/dev/null"]).stdin(Stdio::null()).output().unwrap();
+    let out = neutral_env(&mut Command::new("/usr/bin/script"))
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
     let (cut, full) = text.split_once("====\n").unwrap_or_else(|| panic!("unexpected output:\n{text}"));
     let width = |l: &str| l.chars().count();

@@ -39,7 +39,8 @@ wait_for() { await "$1 to be written" test -s "$1"; }
 /// after 60 seconds.
 fn world(tool: &str, script: &str) -> Outcome {
     let mut cmd = Command::new("/usr/bin/unshare");
-    cmd.args(["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "--kill-child", "sh", "-c"])
+    neutral_env(&mut cmd)
+        .args(["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "--kill-child", "sh", "-c"])
         .arg(format!("set -u\n{AWAIT}{}{PROLOGUE}{script}", tmpfs_on_tmp("scratch")))
         .env("NSENTER_BIN", tool)
         .env("LC_ALL", "C")

@@ -277,7 +277,8 @@ fn lsns_parity_silence(args: &[OsString]) -> bool {
 fn in_sandbox(bin: &str, argv0: &str, args: &[OsString]) -> std::process::Output {
     let script = format!("{}cd /tmp && touch f && exec -a \"$0\" \"$BIN\" \"$@\"", tmpfs_on_tmp("rns-argv"));
     let mut cmd = Command::new("/usr/bin/timeout");
-    cmd.args(["-s", "KILL", "20", UNSHARE, "--mount", "--propagation", "private", "--uts", "--ipc", "--net"])
+    neutral_env(&mut cmd)
+        .args(["-s", "KILL", "20", UNSHARE, "--mount", "--propagation", "private", "--uts", "--ipc", "--net"])
         .args(["--pid", "--fork", "--mount-proc", "/bin/bash", "-c", &script, argv0])
         .args(args)
         .env("BIN", bin)

@@ -3,7 +3,7 @@
 //! number of processes (util-linux's lsns is quadratic) or of per-process system calls the
 //! walk does not need; docs/performance.md has the numbers behind the bounds.
 
-use crate::common::{installed, ours, privileged};
+use crate::common::{installed, neutral_env, ours, privileged};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -78,7 +78,7 @@ fn rlsns_work_per_process_does_not_grow_with_the_processes() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("scale-world-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    let out = Command::new("timeout")
+    let out = neutral_env(&mut Command::new("timeout"))
         .args(["-s", "KILL", "300", "/usr/bin/unshare", "--kill-child", "--fork", "--pid", "--mount-proc"])
         .args(["--mount", "--propagation", "private", "sh", "-c", SCRIPT])
         .env("D", &dir)

@@ -31,7 +31,26 @@ fn describe(program: &str, args: &[&str]) -> String {
     std::iter::once(program).chain(args.iter().copied()).collect::<Vec<_>>().join(" ")
 }
 
-/// Runs `program` with `argv[0]` set to `argv0`, in the C locale, stdin closed.
+/// Takes out of `cmd`'s environment what the environment of whoever runs the tests may hold
+/// and would change what util-linux and rns print, so that a test's expected text holds on
+/// every machine: the terminal size libsmartcols falls back to (`COLUMNS`, `LINES`),
+/// `POSIXLY_CORRECT` (no permuting), `LIBSMARTCOLS_*` (the JSON layout, debug padding),
+/// util-linux's `*_DEBUG` switches, and the locale (`LANG`, `LANGUAGE`, `LC_*`: callers set
+/// `LC_ALL` themselves). A test that means to set one of them sets it afterwards.
+pub fn neutral_env(cmd: &mut Command) -> &mut Command {
+    for (name, _) in std::env::vars_os() {
+        let n = name.as_encoded_bytes();
+        let locale = n == b"LANG" || n == b"LANGUAGE" || n.starts_with(b"LC_");
+        let table = [&b"COLUMNS"[..], b"LINES", b"POSIXLY_CORRECT"].contains(&n) || n.starts_with(b"LIBSMARTCOLS_");
+        if locale || table || n.windows(6).any(|w| w == b"_DEBUG") {
+            cmd.env_remove(&name);
+        }
+    }
+    cmd
+}
+
+/// Runs `program` with `argv[0]` set to `argv0`, in the C locale ([`neutral_env`] otherwise),
+/// stdin closed.
 pub fn run_as(program: &str, argv0: &str, args: &[&str]) -> Outcome {
     run_with(program, argv0, args, |_| {})
 }
@@ -39,7 +58,7 @@ pub fn run_as(program: &str, argv0: &str, args: &[&str]) -> Outcome {
 /// Like [`run_as`], with a hook to adjust the command (environment, stdin, ...).
 pub fn run_with(program: &str, argv0: &str, args: &[&str], adjust: impl FnOnce(&mut Command)) -> Outcome {
     let mut cmd = Command::new(program);
-    cmd.arg0(argv0).args(args).env("LC_ALL", "C").stdin(Stdio::null());
+    neutral_env(&mut cmd).arg0(argv0).args(args).env("LC_ALL", "C").stdin(Stdio::null());
     adjust(&mut cmd);
     let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
     use std::os::unix::process::ExitStatusExt;
