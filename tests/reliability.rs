@@ -494,7 +494,8 @@ done
 
 /// Processes a container could make, listed by rlsns exactly as util-linux lsns lists them: a
 /// command line with bytes that are not UTF-8, escape sequences, a tab and DEL; one of 9000
-/// bytes; a uid without a passwd entry; 3000 open descriptors on nsfs files. And, from inside
+/// bytes; a uid without a passwd entry (the first from 54321 this machine has none for); 3000
+/// open descriptors on nsfs files. And, from inside
 /// a user namespace, namespaces whose parent and owner ioctls answer EPERM (shown as 0).
 #[test]
 fn hostile_processes_are_listed_like_lsns() {
@@ -504,8 +505,9 @@ fn hostile_processes_are_listed_like_lsns() {
         return;
     }
     let script = r#"
+u=54321; while getent passwd $u >/dev/null || getent group $u >/dev/null; do u=$((u + 1)); done
 /usr/bin/unshare -u bash -c 'exec -a "$(printf "\377\376\033[31mred\tx\177 \303\251")" sleep 1000' &
-/usr/bin/unshare -u /usr/bin/setpriv --reuid 54321 --regid 54321 --clear-groups sleep 1000 &
+/usr/bin/unshare -u /usr/bin/setpriv --reuid $u --regid $u --clear-groups sleep 1000 &
 /usr/bin/unshare -u bash -c 'exec -a "$(head -c 9000 /dev/zero | tr "\0" y)" sleep 1000' &
 /usr/bin/unshare -u bash -c 'ulimit -n 5000; for i in $(seq 3 3002); do eval "exec $i</proc/self/ns/net"; done; exec -a manyfds sleep 1000' &
 # each execs sleep last: the descriptors are open, the command lines final
@@ -516,7 +518,8 @@ for m in "-r" "-J" "" "-l -u"; do
   echo "[$m] $r $t $(cmp -s ours theirs && echo same || echo differ)"
   cmp -s ours theirs || diff theirs ours | head -6
 done
-grep -q " 54321 54321 " ours && echo "uid without a passwd entry shown as a number"
+# (the sleeper's row: this script, pid 1's command line, is listed too)
+grep -qE " $u +$u +sleep 1000$" ours && echo "uid without a passwd entry shown as a number"
 /usr/bin/unshare -U -r -p -f --mount-proc bash -c '
   "$RLSNS" -r -o NS,TYPE,NPROCS,PNS,ONS,UID,USER >ours 2>&1; r=$?
   /usr/bin/lsns -r -o NS,TYPE,NPROCS,PNS,ONS,UID,USER >theirs 2>&1; t=$?
