@@ -173,7 +173,7 @@ impl ContainerWorld {
              hostname {name}\nCTR_ROLE=child sleep 1000 &\necho ready\nwait\n",
             dirs.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(" ")
         );
-        let mut child = Command::new("/usr/bin/unshare")
+        let mut child = neutral_env(&mut Command::new("/usr/bin/unshare"))
             .args(["-p", "-f", "--kill-child", "-u", "/bin/sh", "-c", &script])
             .env("CTR_ROLE", "init")
             .stdin(std::process::Stdio::null())

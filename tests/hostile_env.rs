@@ -24,7 +24,14 @@ sys.exit(125)"#;
 /// The command that runs `path` as `argv` with exactly `envp`, in `cwd`.
 fn raw_command(path: &str, argv: &[&str], envp: &[&str], cwd: &str) -> Command {
     let mut cmd = Command::new("/usr/bin/python3");
-    cmd.args(["-c", RAW_EXEC]).args(envp).arg("--").arg(path).args(argv).current_dir(cwd).stdin(Stdio::null());
+    neutral_env(&mut cmd)
+        .args(["-c", RAW_EXEC])
+        .args(envp)
+        .arg("--")
+        .arg(path)
+        .args(argv)
+        .current_dir(cwd)
+        .stdin(Stdio::null());
     cmd
 }
 

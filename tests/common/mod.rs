@@ -36,8 +36,11 @@ fn describe(program: &str, args: &[&str]) -> String {
 /// every machine: the terminal size libsmartcols falls back to (`COLUMNS`, `LINES`),
 /// `POSIXLY_CORRECT` (no permuting), `LIBSMARTCOLS_*` (the JSON layout, debug padding),
 /// util-linux's `*_DEBUG` switches, and the locale (`LANG`, `LANGUAGE`, `LC_*`: callers set
-/// `LC_ALL` themselves). A test that means to set one of them sets it afterwards.
+/// `LC_ALL` themselves). A test that means to set one of them sets it afterwards. It also
+/// sees to it that `cmd` inherits no descriptor this test process inherited
+/// ([`no_inherited_descriptors`]).
 pub fn neutral_env(cmd: &mut Command) -> &mut Command {
+    no_inherited_descriptors();
     for (name, _) in std::env::vars_os() {
         let n = name.as_encoded_bytes();
         let locale = n == b"LANG" || n == b"LANGUAGE" || n.starts_with(b"LC_");
@@ -47,6 +50,27 @@ pub fn neutral_env(cmd: &mut Command) -> &mut Command {
         }
     }
     cmd
+}
+
+/// Marks every descriptor this test process inherited close-on-exec, once. Whoever runs the
+/// tests may leave descriptors open (a CI agent, a terminal multiplexer, a shell's `3<`), and a
+/// tool or world started with them sees other descriptor numbers in its messages, fewer free
+/// under `ulimit -n` and more per process to count. Only inherited descriptors change: Rust
+/// opens its own close-on-exec.
+pub fn no_inherited_descriptors() {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(|| {
+        let fds: Vec<i32> = std::fs::read_dir("/proc/self/fd")
+            .expect("/proc/self/fd")
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse().ok())
+            .filter(|&fd| fd > 2)
+            .collect();
+        for fd in fds {
+            // The directory's own descriptor is gone by now: EBADF, nothing to do.
+            let _ = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC));
+        }
+    });
 }
 
 /// Runs `program` with `argv[0]` set to `argv0`, in the C locale ([`neutral_env`] otherwise),
