@@ -6,8 +6,12 @@ use crate::common::*;
 
 /// Shell lines building the namespaces: `$U1` and `$U2` (uts), `$A` and `$B` (net, the veth
 /// pair between them, made inside `$A` so the host's namespace never holds it), `$I` (ipc);
-/// `x ARGS` runs rlsns with those pids and the inode numbers replaced by names.
+/// `x ARGS` runs rlsns with those pids and the inode numbers replaced by names. The pids are
+/// 1001 to 1005 however many processes the world ran before (one more directory to keep, where
+/// the clone or its target lives under /tmp, made them two digits): the tables' PID columns
+/// keep their widths, and no count in a cell is taken for a pid.
 const SETUP: &str = r#"
+echo 1000 >/proc/sys/kernel/ns_last_pid
 "$RUNSHARE" -u sh -c 'hostname box-one; exec sleep 1000' & U1=$!
 "$RUNSHARE" -u sh -c 'hostname box-two; domainname lab; exec sleep 1000' & U2=$!
 "$RUNSHARE" -n sleep 1000 & A=$!
@@ -20,7 +24,7 @@ await_comm sleep $U1 $U2 $A $B $I
 # the operstate follows the carrier a moment later
 both_up() { "$LSNS" -n -r -o IFACES -t net | grep -c 'veth.\\x20UP' | grep -qx 2; }
 await "both ends of the veth pair to be up" both_up
-x() { "$LSNS" "$@" | sed "s/ $U1\b/ U1/; s/ $U2\b/ U2/; s/ $A\b/ A/; s/ $B\b/ B/; s/ $I\b/ I/; s/[0-9]\{10\}/INODE/g"; }
+x() { "$LSNS" "$@" | sed -E "s/\b$U1\b/U1/; s/\b$U2\b/U2/; s/\b$A\b/A/; s/\b$B\b/B/; s/\b$I\b/I/; s/[0-9]{10}/INODE/g"; }
 "#;
 
 fn world(script: &str) -> Outcome {
@@ -48,11 +52,11 @@ x -n -o TYPE,PID -Q 'HOSTNAME == "box-two (lab)" || IPCOBJS == "shm 1, sem 1, ms
 "#;
     let want = r#"TYPE HOSTNAME
 uts  box-one
-PID HOSTNAME
-  U2 box-two (lab)
-PID IFACES
-  B lo DOWN
-    veth1 UP 192.168.77.2/24 fd00:77::2/64
+  PID HOSTNAME
+ U2 box-two (lab)
+  PID IFACES
+ B lo DOWN
+      veth1 UP 192.168.77.2/24 fd00:77::2/64
 IFACES
 lo\x20DOWN,veth0\x20UP\x20192.168.77.1/24
 TYPE IFACES
@@ -79,9 +83,9 @@ ipc shm\x201,\x20sem\x201,\x20msg\x202
 NS         TYPE IFACES
 INODE net  lo DOWN
                 veth1 UP 192.168.77.2/24 fd00:77::2/64
-ipc   I
-net   A
-uts   U2
+ipc    I
+net    A
+uts    U2
 "#;
     let out = world(script);
     assert_text(&format!("inside columns (stderr: {})", out.stderr), want, &out.stdout);
