@@ -94,9 +94,9 @@ fn odd_proc_mounts_answer_as_util_linux() {
     }
     let script = format!(
         "THEIRS=/usr/bin RLSNS='{}' RUNSHARE='{}' RNSENTER='{}'\n{}",
-        common::ours("lsns"),
-        common::ours("unshare"),
-        common::ours("nsenter"),
+        common::ours_in_world("lsns"),
+        common::ours_in_world("unshare"),
+        common::ours_in_world("nsenter"),
         include_str!("fixtures/hostile/proc-worlds.sh")
     );
     let run = common::throwaway_world("hostile-proc", "", &script, &[]);
@@ -138,9 +138,9 @@ fn odd_proc_mounts_answer_as_util_linux() {
 fn world(name: &str, script: &str) -> Outcome {
     let prelude = format!(
         "export RLSNS='{}' RUNSHARE='{}' RNSENTER='{}'\n",
-        common::ours("lsns"),
-        common::ours("unshare"),
-        common::ours("nsenter")
+        common::ours_in_world("lsns"),
+        common::ours_in_world("unshare"),
+        common::ours_in_world("nsenter")
     );
     common::throwaway_world(name, &prelude, script, &[])
 }

@@ -644,30 +644,17 @@ fn unprivileged_caller_matches_util_linux() {
     {
         return;
     }
-    let setpriv = ["--reuid=65534", "--regid=65534", "--clear-groups"];
-    let run = |program: &str, args: &[&str]| {
-        let mut all: Vec<&str> = setpriv.to_vec();
-        all.push(program);
-        all.extend_from_slice(args);
-        run_as("/usr/bin/setpriv", "setpriv", &all)
-    };
-    // The binary must be reachable for uid 65534; skip where the build tree is not.
-    let probe = run(ours("lsns"), &["-V"]);
-    if probe.status != 0 {
-        eprintln!("skip: {} is not executable for uid 65534", ours("lsns"));
-        return;
-    }
-    // Both run in one fresh pid namespace with its own /proc, back to back: other tests'
-    // processes of uid 65534 cannot come and go between the two. Each run ends with a line
-    // `== <exit status>`.
+    // Both run in one throwaway world (a fresh pid namespace with its own /proc), back to back:
+    // other tests' processes of uid 65534 cannot come and go between the two. Ours is the
+    // world's copy, which uid 65534 reaches wherever the build tree is. Each run ends with a
+    // line `== <exit status>`.
     let script = format!(
         "setpriv {s} {ours} {args}; echo \"== $?\"; setpriv {s} /usr/bin/lsns {args}; echo \"== $?\"",
-        s = setpriv.join(" "),
-        ours = ours("lsns"),
+        s = "--reuid=65534 --regid=65534 --clear-groups",
+        ours = ours_in_world("lsns"),
         args = "-r -n -o NS,TYPE,NPROCS,UID,USER,PNS",
     );
-    let both =
-        run_as("/usr/bin/unshare", "unshare", &["--pid", "--fork", "--mount-proc", "--mount", "sh", "-c", &script]);
+    let both = throwaway_world("rns-unprivileged", "", &script, &[]);
     let mut runs = both.stdout.split_inclusive('\n').fold(vec![String::new()], |mut runs, line| {
         runs.last_mut().unwrap().push_str(line);
         if line.starts_with("== ") {

@@ -259,22 +259,58 @@ ended() { local s; ! read -r _ _ s _ 2>/dev/null </proc/$1/stat || [ "$s" = Z ];
 await_end() { await "process $1 to end" ended "$1"; }
 "#;
 
+/// Where a throwaway world has our binary for `util` ([`world_args`]): in a directory of its
+/// /tmp, which every uid reaches. The build tree may not be (a clone under /root, mode 0700,
+/// or built with umask 027), and tests run the tools as other users too, from shells that
+/// run as them.
+pub fn ours_in_world(util: &str) -> String {
+    let name = Path::new(ours(util)).file_name().expect("a file name").to_string_lossy().into_owned();
+    format!("/tmp/.rns-bin/{name}")
+}
+
+/// Shell lines putting our binaries at [`ours_in_world`]: each bound there, or copied where
+/// others may not run the file itself.
+fn binaries_in_world() -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let mut lines = String::from("mkdir -m 755 /tmp/.rns-bin || exit 99\n");
+    for util in ["unshare", "nsenter", "lsns"] {
+        let (real, world) = (ours(util), ours_in_world(util));
+        let runnable = std::fs::metadata(real).is_ok_and(|m| m.permissions().mode() & 0o001 != 0);
+        lines.push_str(&if runnable {
+            format!("touch '{world}' && mount --bind '{real}' '{world}' || exit 99\n")
+        } else {
+            format!("cp '{real}' '{world}' && chmod 755 '{world}' || exit 99\n")
+        });
+    }
+    lines
+}
+
+/// `env` for a world: a value naming one of our binaries names it at [`ours_in_world`].
+fn world_env(env: &[(&str, &str)]) -> Vec<(String, String)> {
+    let in_world = |v: &str| {
+        ["unshare", "nsenter", "lsns"].into_iter().find(|u| ours(u) == v).map_or(v.to_string(), ours_in_world)
+    };
+    env.iter().map(|(k, v)| (k.to_string(), in_world(v))).collect()
+}
+
 /// unshare(1)'s arguments for a throwaway world running a bash script: new mount (private
 /// propagation) and pid namespaces with their own /proc, a tmpfs named `name` on /tmp as the
-/// working directory, [`AWAIT`]'s functions and `prelude` (shell functions) before `script`.
-/// Everything the script starts or mounts dies with the world's pid 1.
+/// working directory with our binaries in it ([`ours_in_world`]), [`AWAIT`]'s functions and
+/// `prelude` (shell functions) before `script`. Everything the script starts or mounts dies
+/// with the world's pid 1.
 pub fn world_args(name: &str, prelude: &str, script: &str) -> Vec<String> {
-    let body = format!("{AWAIT}{prelude}{}cd /tmp\n{script}", tmpfs_on_tmp(name));
+    let body = format!("{AWAIT}{prelude}{}{}cd /tmp\n{script}", tmpfs_on_tmp(name), binaries_in_world());
     let wrapper = ["-m", "--propagation", "private", "-p", "-f", "--mount-proc", "/bin/bash", "-c"];
     wrapper.iter().map(|a| a.to_string()).chain([body]).collect()
 }
 
-/// Runs [`world_args`]'s world as root through `/usr/bin/unshare`, with `env` added.
+/// Runs [`world_args`]'s world as root through `/usr/bin/unshare`, with `env` added (our
+/// binaries in it named by their place in the world, [`ours_in_world`]).
 pub fn throwaway_world(name: &str, prelude: &str, script: &str, env: &[(&str, &str)]) -> Outcome {
     let args = world_args(name, prelude, script);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     run_with("/usr/bin/unshare", "unshare", &args, |c| {
-        c.envs(env.iter().copied());
+        c.envs(world_env(env));
     })
 }
 
@@ -290,7 +326,7 @@ pub fn throwaway_world_on_one_cpu(name: &str, prelude: &str, script: &str, env: 
     let args: Vec<&str> =
         ["-c", &cpu, "/usr/bin/unshare"].into_iter().chain(world.iter().map(String::as_str)).collect();
     run_with("/usr/bin/taskset", "taskset", &args, |c| {
-        c.envs(env.iter().copied());
+        c.envs(world_env(env));
     })
 }
 
