@@ -201,7 +201,9 @@ pub fn privileged(test: &str) -> bool {
 /// Shell lines mounting a private tmpfs named `source` on /tmp (in a mount namespace the script
 /// made) without hiding this workspace or its build when they live under /tmp, as in a CI
 /// clone there: each such directory is held open across the mount and bound back in place
-/// (`--no-canonicalize`, or mount(8) would resolve the fd back to the now-hidden path).
+/// (`--no-canonicalize`, or mount(8) would resolve the fd back to the now-hidden path). The
+/// script makes its files with umask 022, whatever the caller's (a root with umask 077 made
+/// the directories and files its tests give other users unreadable to them).
 pub fn tmpfs_on_tmp(source: &str) -> String {
     let target = Path::new(ours("lsns")).parent().and_then(Path::parent).map(|p| p.to_string_lossy().into_owned());
     let mut keep: Vec<String> = vec![env!("CARGO_MANIFEST_DIR").to_string()];
@@ -216,7 +218,7 @@ pub fn tmpfs_on_tmp(source: &str) -> String {
             "mkdir -p '{dir}' && mount --no-canonicalize --bind /proc/self/fd/{fd} '{dir}' || exit 99\nexec {fd}<&-\n"
         ));
     }
-    format!("{open}mount -t tmpfs {source} /tmp || exit 99\n{rebind}")
+    format!("umask 022\n{open}mount -t tmpfs {source} /tmp || exit 99\n{rebind}")
 }
 
 /// Shell functions every throwaway world has, to wait for what its script started rather than
