@@ -7,7 +7,10 @@ need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v script >/dev/null || need+=(bsdutils)
 [ -x /usr/bin/python3 ] || need+=(python3)
-[ -x /usr/bin/unshare ] && [ -x /usr/bin/nsenter ] && [ -x /usr/bin/lsns ] || need+=(util-linux)
+for u in unshare nsenter lsns setpriv taskset; do [ -x /usr/bin/$u ] || { need+=(util-linux); break; }; done
+# tests/scale.rs counts rlsns's system calls; tests/hostile_stdio.rs makes pipes without reader
+command -v strace >/dev/null || need+=(strace)
+[ -x /usr/bin/perl ] || need+=(perl-base)
 # tests/docs.rs renders the man pages and loads the completions in each shell
 command -v groff >/dev/null || need+=(groff-base)
 command -v mandoc >/dev/null || need+=(mandoc)
@@ -23,7 +26,7 @@ if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "note: missing ${need[*]}; some comparisons will be skipped" >&2
+    echo "note: missing ${need[*]}; tests leave out what needs them (under CI=true they fail)" >&2
   fi
 fi
 cargo test --workspace --all-targets "$@"

@@ -13,9 +13,12 @@ use crate::common::*;
 /// process `$F`, binds `$NET3` at /tmp/z/n3. The inodes go to files under /tmp, which all these
 /// mount namespaces share.
 ///
-/// `bind_mntns FILE SCRIPT` retries `runshare --mount=FILE -m sh -c SCRIPT`: this kernel
-/// (6.18) now and then refuses the bind of the new mount namespace with EINVAL, to
-/// util-linux's unshare as well; a mount namespace whose bind failed dies with its process.
+/// `bind_mntns FILE SCRIPT` runs `runshare --mount=FILE -m sh -c SCRIPT`. The world runs on one
+/// CPU: a kernel refuses (EINVAL, to util-linux's unshare as well) the bind of a mount namespace
+/// whose id is not newer than the binder's, and only ids handed out on one CPU are ordered (on
+/// several, the retries it took could run out on a machine with many CPUs). It still retries,
+/// for a kernel that orders them otherwise; a mount namespace whose bind failed dies with its
+/// process.
 const WORLD: &str = r#"
 ino() { stat -L -c %i "$1"; }
 bind_mntns() {
@@ -35,7 +38,7 @@ bind_mntns /tmp/mntns3 '
     stat -L -c %i /tmp/z/n3 > /tmp/net3'
 # the shell opens descriptor 3 before forking the holder, so umount cannot come first
 exec 3</tmp/mntns3; sleep 1000 & F=$!; exec 3<&-; M3=$(ino /tmp/mntns3); umount -l /tmp/mntns3
-for _ in $(seq 100); do [ -e /tmp/net2 ] && break; sleep 0.05; done
+await "$W's binding" test -e /tmp/net2
 M1=$(ino /tmp/mntns); NET1=$(cat /tmp/net1); NET2=$(cat /tmp/net2); MW=$(ino /proc/$W/ns/mnt)
 NET3=$(cat /tmp/net3)
 "#;
@@ -67,7 +70,8 @@ nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups "$LSNS" "$@" 2>&1;
 kill $W $F
 "#
     );
-    let out = throwaway_world("rns-allmounts", "", &script, &[("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))]);
+    let env = [("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))];
+    let out = throwaway_world_on_one_cpu("rns-allmounts", "", &script, &env);
     let want = "plain: []\nplain -P: []\n[mnt:M1]/tmp/x/netns\n[mnt:MW]/tmp/y/n2\n[mnt:M3]/tmp/z/n3\nnet 0 [mnt:M1]/tmp/x/netns\n\
                 net\nmnt /tmp/mntns\njson-ok\nunprivileged-same\n";
     assert_text(&format!("--all-mounts (stderr: {})", out.stderr), want, &out.stdout);

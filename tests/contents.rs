@@ -4,11 +4,10 @@
 
 use crate::common::{assert_text, ours, privileged, python3, throwaway_world};
 
-/// Shell helpers for the scripts: a namespace's inode, a process's first child (waited for),
-/// a comparison that prints `NAME-ok` or what differs.
+/// Shell helpers for the scripts: a namespace's inode, a comparison that prints `NAME-ok` or
+/// what differs.
 const PRELUDE: &str = r#"
 ino() { stat -L -c %i "$1"; }
-kid() { for _ in $(seq 200); do c=$(cat /proc/$1/task/$1/children 2>/dev/null); [ -n "$c" ] && { echo ${c%% *}; return; }; sleep 0.05; done; }
 check() { if [ "$2" = "$3" ]; then echo "$1-ok"; else printf '%s: got [%s] want [%s]\n' "$1" "$2" "$3"; fi; }
 "#;
 
@@ -29,9 +28,9 @@ fn rlsns_maps_offsets_and_mounts() {
 "$RS" --map-users 0:100000:10 --map-users 10:200000:5 --map-groups 0:300000:7 sleep 1000 & U=$!
 "$RS" -T --monotonic 86400 --boottime 3600 -f sleep 1000 & T=$!
 "$RS" -m --propagation private sh -c 'mount -t tmpfs rns-a /mnt && mkdir /mnt/b && mount -t tmpfs rns-b /mnt/b && exec sleep 1000' & M=$!
-T1=$(kid $T)
-for _ in $(seq 200); do [ "$(ino /proc/$M/ns/mnt)" != "$(ino /proc/$$/ns/mnt)" ] && grep -q rns-b /proc/$M/mountinfo && break; sleep 0.05; done
-for _ in $(seq 200); do [ -s /proc/$U/uid_map ] && [ "$(ino /proc/$U/ns/user)" != "$(ino /proc/$$/ns/user)" ] && break; sleep 0.05; done
+# each runs sleep once its namespaces are set up (maps written, offsets set, tmpfs mounted)
+await_child sleep $T; T1=$child
+await_comm sleep $U $M
 UNS=$(ino /proc/$U/ns/user); TNS=$(ino /proc/$T1/ns/time); MNS=$(ino /proc/$M/ns/mnt)
 check list-uidmap "$("$LSNS" -l -n -o UIDMAP -Q "NS == $UNS")" "0 100000 10
 10 200000 5"
@@ -78,7 +77,7 @@ fn rlsns_levels_of_nested_namespaces() {
     }
     let script = r#"
 "$RS" -U -r -p -f "$RS" -U -r -p -f sleep 1000 & N=$!
-N1=$(kid $N); N2=$(kid $N1)
+await_child runshare $N; N1=$child; await_child sleep $N1; N2=$child
 U1=$(ino /proc/$N/ns/user); U2=$(ino /proc/$N1/ns/user); P0=$(ino /proc/$$/ns/pid); P1=$(ino /proc/$N1/ns/pid); P2=$(ino /proc/$N2/ns/pid)
 # rows follow inode numbers, which new namespaces do not always take in order: compare sorted
 check list "$("$LSNS" -l -n -o NS,TYPE,LEVEL,INIT,SUMMARY -t pid | tr -s ' ' | sort)" "$(sort <<EOF
@@ -155,8 +154,10 @@ fn rlsns_contents_are_true_for_any_bytes() {
 FF=$(printf '\377')
 # time: T1 with its own offsets, whose second member unshares T2 for its children
 "$RS" -T --monotonic=-5 --boottime=123 -f sh -c 'sleep 1000 & exec "$0" -T --monotonic=77 -f sleep 1000' "$RS" & T=$!
-T1=$(kid $T); T2=$(kid $T1)
-for _ in $(seq 200); do [ -n "$T2" ] && [ "$(ino /proc/$T1/ns/time_for_children)" != "$(ino /proc/$T1/ns/time)" ] && break; sleep 0.05; T2=$(kid $T1); done
+await_child runshare $T; T1=$child
+# both sleeps, the inner runshare's in its own time namespace
+two_sleeps() { [ "$(grep -lx sleep $(sed 's|[0-9]*|/proc/&/comm|g' /proc/$1/task/$1/children) 2>/dev/null | wc -l)" = 2 ]; }
+await "two sleeping children of $T1" two_sleeps $T1
 "$LSNS" -n -r -t time -o NS,PID,OFFSETS | while read -r ns pid offsets; do
     want=$(nsenter -t $pid -T cat /proc/self/timens_offsets | tr -s ' ' | sed 's/ /\\x20/g' | paste -sd,)
     [ "$offsets" = "$want" ] || echo "time $ns of pid $pid: got [$offsets] want [$want]"
@@ -165,12 +166,12 @@ check time-rows "$("$LSNS" -n -r -t time -o NS | wc -l)" 3
 # pid: an init named s\377
 cp /bin/sleep "/tmp/s$FF"
 "$RS" -p -f "/tmp/s$FF" 1000 & P=$!
-P1=$(kid $P)
+await_child "s$FF" $P; P1=$child
 PNS=$(ino /proc/$P1/ns/pid)
 check pid-level-init "$("$LSNS" -n -r -o LEVEL,INIT -Q "NS == $PNS")" "1 $P1"
 # mnt: a mount point with \377, and "top src" on /
 "$RS" -m --propagation private sh -c 'mkdir "/tmp/m$1" && mount -t tmpfs t "/tmp/m$1" && mount -t tmpfs "top src" / && exec sleep 1000' sh "$FF" & M=$!
-for _ in $(seq 200); do grep -q "top.040src" /proc/$M/mountinfo 2>/dev/null && break; sleep 0.05; done
+await "top src on / in $M" grep -q "top.040src" /proc/$M/mountinfo
 MNS=$(ino /proc/$M/ns/mnt)
 check mnt-mounts-root "$("$LSNS" -n -r -o MOUNTS,ROOT -Q "NS == $MNS")" "$(wc -l < /proc/$M/mountinfo) top\x20src\x20tmpfs"
 # ipc: a queue on an mqueue mount at /tmp/q\377

@@ -103,9 +103,10 @@ fn abbreviations_keep_util_linux_meaning() {
 /// otherwise each think the other one will remove it.
 static CGROUP_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Where a cgroup hierarchy is: `unified` is cgroup v2 (/sys/fs/cgroup/unified on a hybrid
-/// host, /sys/fs/cgroup on a v2-only one), other names are v1 hierarchies (`pids`, `systemd`).
-fn hierarchy(name: &str) -> Option<std::path::PathBuf> {
+/// Where a cgroup hierarchy is mounted: `unified` is cgroup v2 (/sys/fs/cgroup/unified on a
+/// hybrid host, /sys/fs/cgroup on a v2-only one), other names are v1 hierarchies (`pids`,
+/// `systemd`).
+fn mounted(name: &str) -> Option<std::path::PathBuf> {
     let base = std::path::Path::new("/sys/fs/cgroup");
     let v2 = name == "unified";
     let candidates = if v2 { vec![base.join("unified"), base.to_path_buf()] } else { vec![base.join(name)] };
@@ -113,14 +114,15 @@ fn hierarchy(name: &str) -> Option<std::path::PathBuf> {
     candidates.into_iter().find(|d| d.join("cgroup.procs").exists() && d.join("cgroup.controllers").exists() == v2)
 }
 
-/// Whether this host has every hierarchy a test simulates containers in (a v2-only host has
-/// no v1 `pids` or `systemd`); says so when not.
-pub(crate) fn have_hierarchies(test: &str, names: &[&str]) -> bool {
-    let missing: Vec<&&str> = names.iter().filter(|n| hierarchy(n).is_none()).collect();
-    if !missing.is_empty() {
-        eprintln!("skip: {test} simulates containers in cgroup hierarchies this host lacks: {missing:?}");
-    }
-    missing.is_empty()
+/// The hierarchy a container's cgroup is made in: `name` where this host has it, else another
+/// one it has (a v2-only host has no v1 `pids` or `systemd`, a v1-only host no v2). The path
+/// names the same container in any hierarchy: rnsenter and rlsns read the path of every line
+/// of /proc/PID/cgroup alike, v1 or v2, so each case runs on every host (a host with both
+/// kinds has each line form met for real).
+fn hierarchy(name: &str) -> std::path::PathBuf {
+    mounted(name)
+        .or_else(|| ["unified", "pids", "systemd"].into_iter().find_map(mounted))
+        .unwrap_or_else(|| panic!("no cgroup hierarchy is mounted under /sys/fs/cgroup to make containers in"))
 }
 
 /// A fresh 64-hex-digit id (two kernel uuids without their dashes).
@@ -149,7 +151,7 @@ impl ContainerWorld {
     /// Makes `HIERARCHY/path` (see [`hierarchy`]; each missing directory is remembered).
     fn cgroup(&mut self, path: &str) -> std::path::PathBuf {
         let (name, path) = path.split_once('/').expect("HIERARCHY/path");
-        let mut dir = hierarchy(name).unwrap_or_else(|| panic!("no cgroup hierarchy {name}"));
+        let mut dir = hierarchy(name);
         for part in path.split('/').filter(|p| !p.is_empty()) {
             dir.push(part);
             if !dir.exists() {
@@ -171,7 +173,7 @@ impl ContainerWorld {
              hostname {name}\nCTR_ROLE=child sleep 1000 &\necho ready\nwait\n",
             dirs.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(" ")
         );
-        let mut child = Command::new("/usr/bin/unshare")
+        let mut child = neutral_env(&mut Command::new("/usr/bin/unshare"))
             .args(["-p", "-f", "--kill-child", "-u", "/bin/sh", "-c", &script])
             .env("CTR_ROLE", "init")
             .stdin(std::process::Stdio::null())
@@ -231,9 +233,7 @@ fn nsenter_target(spec: &str, args: &[&str]) -> Outcome {
 /// the container's init by its cgroups and enters its UTS namespace.
 #[test]
 fn target_a_container_by_runtime_and_id() {
-    if !privileged("target_a_container_by_runtime_and_id")
-        || !have_hierarchies("target_a_container_by_runtime_and_id", &["pids", "systemd", "unified"])
-    {
+    if !privileged("target_a_container_by_runtime_and_id") {
         return;
     }
     let (docker_v1, docker_v2, podman, k8s) = (random_id(), random_id(), random_id(), random_id());
@@ -271,7 +271,7 @@ fn target_a_container_by_runtime_and_id() {
 
 #[test]
 fn no_container_or_several() {
-    if !privileged("no_container_or_several") || !have_hierarchies("no_container_or_several", &["pids", "unified"]) {
+    if !privileged("no_container_or_several") {
         return;
     }
     let prefix = &random_id()[..10];
@@ -336,7 +336,7 @@ fn rlsns_extras_stay_out_of_util_linux_views() {
 /// CONTAINER: the container of each namespace's representative process, from its cgroups.
 #[test]
 fn rlsns_container_column() {
-    if !privileged("rlsns_container_column") || !have_hierarchies("rlsns_container_column", &["pids", "unified"]) {
+    if !privileged("rlsns_container_column") {
         return;
     }
     let (docker, lxc) = (random_id(), format!("rns-{}", &random_id()[..8]));
@@ -373,20 +373,19 @@ holders() { "$LSNS" -n -r -o NS,HOLDERS | awk -v ns="$1" '$1 == ns { print $2 }'
 ino() { stat -L -c %i "$1"; }
 touch /tmp/keep; unshare --net=/tmp/keep true
 echo "mount: $(holders $(ino /tmp/keep))"
-unshare -i sleep 1000 & I=$!; sleep 0.3
+unshare -i sleep 1000 & I=$!; await_comm sleep $I
 # the shell opens the descriptor before forking the holder: a child opening it could lose the race with kill
 exec 3</proc/$I/ns/ipc; sleep 1000 & H=$!; exec 3<&-; IPC=$(ino /proc/$I/ns/ipc); kill $I; wait $I 2>/dev/null
 [ "$(holders $IPC)" = "fd:$H:3" ] && echo fd-ok || echo "fd: $(holders $IPC) (want fd:$H:3)"
 unshare -n /usr/bin/python3 -c 'import socket, os
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 os.dup2(s.fileno(), 5)
-os.execv("/usr/bin/nsenter", ["nsenter", "--net=/proc/1/ns/net", "sleep", "1000"])' & S=$!; sleep 0.5
+os.execv("/usr/bin/nsenter", ["nsenter", "--net=/proc/1/ns/net", "sleep", "1000"])' & S=$!; await_comm sleep $S
 SOCKNS=$("$LSNS" -n -r -o NS,HOLDERS -t net | awk -v want="socket:$S:5" '$2 == want { print $1 }')
 [ -n "$SOCKNS" ] && echo socket-ok || { echo "socket: none"; "$LSNS" -r -o NS,HOLDERS -t net; }
-unshare -U -r -n sleep 1000 & U=$!; sleep 0.3
+unshare -U -r -n sleep 1000 & U=$!; await_comm sleep $U
 [ "$(holders $(ino /proc/$U/ns/user))" = "pid:$U,owned:$(ino /proc/$U/ns/net)" ] && echo owned-ok || echo "owned: $(holders $(ino /proc/$U/ns/user))"
-unshare -p -f sleep 1000 & P=$!; sleep 0.3
-read -r C _ < /proc/$P/task/$P/children
+unshare -p -f sleep 1000 & P=$!; await_child sleep $P; C=$child
 holders $(ino /proc/1/ns/pid) | tr , '\n' | grep -qx "child:$(ino /proc/$C/ns/pid)" && echo child-ok || echo "child: $(holders $(ino /proc/1/ns/pid))"
 # -J: an array of strings
 "$LSNS" -J -o NS,HOLDERS | /usr/bin/python3 -c 'import json, sys
@@ -447,7 +446,7 @@ def worker():
     time.sleep(1000)
 threading.Thread(target=worker, daemon=True).start()
 time.sleep(1000)' > /tmp/tid & P=$!
-while [ ! -s /tmp/tid ]; do sleep 0.05; done
+await "the thread's id" test -s /tmp/tid
 T=$(cat /tmp/tid)
 NS=$(stat -L -c %i /proc/$P/task/$T/ns/uts)
 "$LSNS" -n -r -t uts -o NS | grep -qx "$NS" && echo "seen without --threads" || echo hidden

@@ -16,7 +16,7 @@ const ODD_COMMANDS: &str = r#"
 unshare -u bash -c 'exec -a "héllo wörld 日本" sleep 1000' &
 unshare -i bash -c "exec -a \"\$(printf 'bad\xff\xfe byte')\" sleep 1000" &
 unshare -n bash -c "exec -a \"\$(printf 'tab\there\x01 \\\\x41 \xe2\x80\x8b')\" sleep 1000" &
-sleep 0.3
+await_count sleep 3
 "#;
 
 /// Shell functions for the worlds: `both ENV -- ARGS` prints, for util-linux's lsns then ours,
@@ -177,7 +177,7 @@ spawn() { local kind=$1; shift; for u; do unshare $kind setpriv --reuid=$u --reg
 spawn -u 2001 2002 2003 2009 2014 2015 2006 2016 2022 2007
 spawn -i 3005 3010 3008 3011 3013 3028
 spawn -n 4004 4017
-sleep 0.3
+await_count sleep 18
 "#;
 
 /// The USER column, its width, raw and JSON output, compared with 2.38.1's id cache (the same

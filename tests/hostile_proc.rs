@@ -88,16 +88,15 @@ fn collapse(text: &str, c: char) -> String {
 /// exit 32, without /proc; nsenter -a's `no namespace specified`; ...).
 #[test]
 fn odd_proc_mounts_answer_as_util_linux() {
-    if !common::privileged("odd_proc_mounts_answer_as_util_linux")
-        || !["/usr/bin/lsns", "/usr/bin/nsenter", "/usr/bin/setpriv"].iter().all(|p| Path::new(p).exists())
-    {
+    let test = "odd_proc_mounts_answer_as_util_linux";
+    if !common::privileged(test) || !["lsns", "unshare", "nsenter", "setpriv"].iter().all(|u| common::oracle(u, test)) {
         return;
     }
     let script = format!(
         "THEIRS=/usr/bin RLSNS='{}' RUNSHARE='{}' RNSENTER='{}'\n{}",
-        common::ours("lsns"),
-        common::ours("unshare"),
-        common::ours("nsenter"),
+        common::ours_in_world("lsns"),
+        common::ours_in_world("unshare"),
+        common::ours_in_world("nsenter"),
         include_str!("fixtures/hostile/proc-worlds.sh")
     );
     let run = common::throwaway_world("hostile-proc", "", &script, &[]);
@@ -139,9 +138,9 @@ fn odd_proc_mounts_answer_as_util_linux() {
 fn world(name: &str, script: &str) -> Outcome {
     let prelude = format!(
         "export RLSNS='{}' RUNSHARE='{}' RNSENTER='{}'\n",
-        common::ours("lsns"),
-        common::ours("unshare"),
-        common::ours("nsenter")
+        common::ours_in_world("lsns"),
+        common::ours_in_world("unshare"),
+        common::ours_in_world("nsenter")
     );
     common::throwaway_world(name, &prelude, script, &[])
 }
@@ -235,9 +234,8 @@ fn size_of(message: &str) -> String {
 /// fails one step later, at the mount it may not make); rlsns lists on one thread.
 #[test]
 fn no_process_left_to_fork() {
-    if !common::privileged("no_process_left_to_fork")
-        || !["/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv"].iter().all(|p| Path::new(p).exists())
-    {
+    let test = "no_process_left_to_fork";
+    if !common::privileged(test) || !["lsns", "unshare", "nsenter", "setpriv"].iter().all(|u| common::oracle(u, test)) {
         return;
     }
     // uid 54329 runs nothing else here, so its process count is what the script makes.
@@ -285,15 +283,19 @@ done
 
 /// A stack too small for the loader kills util-linux and rns alike with SIGSEGV (nothing can
 /// print a message without a stack); a small one (256 KiB) is enough for every mode of ours.
+/// Each runs with an environment of its own: the environment is copied onto the stack (and
+/// execve(2) takes no more of it than a quarter of the limit), so a large one of whoever runs
+/// the tests would leave the tools less than 256 KiB, or no exec at all.
 #[test]
 fn a_tiny_stack() {
-    if !common::privileged("a_tiny_stack") || !Path::new("/usr/bin/lsns").exists() {
+    let test = "a_tiny_stack";
+    if !common::privileged(test) || !["lsns", "unshare", "nsenter"].iter().all(|u| common::oracle(u, test)) {
         return;
     }
     let script = r#"
 /usr/bin/unshare -u -n sleep 1000 &
-sleep 0.2
-run() { ( ulimit -s $1; shift; exec "$@" ) >/dev/null 2>&1 </dev/null; echo $?; }
+await_comm sleep $!
+run() { env -i PATH=/usr/bin:/bin LC_ALL=C bash -c 'ulimit -s $0; exec "$@"' "$@" >/dev/null 2>&1 </dev/null; echo $?; }
 for b in /usr/bin/lsns "$RLSNS"; do run 1 $b; done
 for b in /usr/bin/unshare "$RUNSHARE"; do run 1 $b -m true; done
 for b in /usr/bin/nsenter "$RNSENTER"; do run 1 $b -t 1 -a true; done

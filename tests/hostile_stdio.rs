@@ -6,7 +6,6 @@
 use crate::common::*;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::Path;
 use std::process::{Command, Stdio};
 
 const UTILS: [&str; 3] = ["unshare", "nsenter", "lsns"];
@@ -29,7 +28,7 @@ struct Raw {
 }
 
 fn run_raw(program: &str, argv0: &[u8], args: &[&str]) -> Raw {
-    let out = Command::new(program)
+    let out = neutral_env(&mut Command::new(program))
         .arg0(std::ffi::OsStr::from_bytes(argv0))
         .args(args)
         .env("LC_ALL", "C")
@@ -40,9 +39,10 @@ fn run_raw(program: &str, argv0: &[u8], args: &[&str]) -> Raw {
     Raw { stdout: out.stdout, stderr: out.stderr, status }
 }
 
+/// util-linux's `util`, where it is installed (see [`oracle`]).
+#[track_caller]
 fn theirs(util: &str) -> Option<String> {
-    let path = format!("/usr/bin/{util}");
-    Path::new(&path).exists().then_some(path)
+    oracle(util, "a comparison of hostile_stdio").then(|| format!("/usr/bin/{util}"))
 }
 
 fn cat(parts: &[&[u8]]) -> Vec<u8> {
@@ -139,8 +139,8 @@ fn odd_argv0_in_help_and_version() {
 /// (2.38.1's nsenter runs a shell then, so it is no oracle here.)
 #[test]
 fn missing_argv0_is_an_empty_name() {
-    if !Path::new("/usr/bin/perl").exists() {
-        eprintln!("skip: no perl to exec with an empty argv");
+    // perl execs with an empty argv
+    if !installed("/usr/bin/perl", "missing_argv0_is_an_empty_name") {
         return;
     }
     let out = run_raw("/usr/bin/perl", b"perl", &["-e", "exec { $ARGV[0] } () or die", ours("nsenter")]);
@@ -219,8 +219,8 @@ fn small_output_states(prog: &str) -> String {
 /// cannot be written: as util-linux, in every state.
 #[test]
 fn help_and_version_into_unwritable_stdout_like_util_linux() {
-    if !Path::new("/usr/bin/perl").exists() {
-        eprintln!("skip: no perl to make a pipe without reader");
+    // perl makes a pipe without reader
+    if !installed("/usr/bin/perl", "help_and_version_into_unwritable_stdout_like_util_linux") {
         return;
     }
     for util in UTILS {
@@ -251,7 +251,8 @@ fn world(script: &str) -> Outcome {
 /// exit 1. Seen the same with util-linux 2.38.1 and 2.42.2.
 #[test]
 fn rlsns_unwritable_stdout_at_the_buffer_edges() {
-    if !privileged("rlsns_unwritable_stdout_at_the_buffer_edges") || !Path::new("/usr/bin/perl").exists() {
+    let test = "rlsns_unwritable_stdout_at_the_buffer_edges";
+    if !privileged(test) || !installed("/usr/bin/perl", test) {
         return;
     }
     // One line: pid 1's command line (a new pid namespace's), padded to the size wanted.
@@ -280,7 +281,7 @@ done
     let out = world(script);
     let one = "ro 4096  0\nro 4097 lsns: write error 1\nepipe 4096  0\nepipe 4097 lsns: write error 1\n\
                closed 8192  0\nclosed 8193 lsns: write error 1\n";
-    let expected = if Path::new("/usr/bin/lsns").exists() { one.repeat(2) } else { one.to_string() };
+    let expected = if oracle("lsns", test) { one.repeat(2) } else { one.to_string() };
     assert_eq!((out.stderr.as_str(), out.status), ("", 0), "{}", out.stdout);
     assert_text("rlsns at the buffer edges", &expected, &out.stdout);
 }
@@ -290,7 +291,8 @@ done
 /// util-linux lsns, which 2.38.1 shows live for the modes it has.
 #[test]
 fn rlsns_every_mode_into_unwritable_stdout() {
-    if !privileged("rlsns_every_mode_into_unwritable_stdout") || !Path::new("/usr/bin/perl").exists() {
+    let test = "rlsns_every_mode_into_unwritable_stdout";
+    if !privileged(test) || !installed("/usr/bin/perl", test) {
         return;
     }
     let inner = format!(
@@ -313,7 +315,7 @@ done
     let out = world(&script);
     assert_eq!((out.stderr.as_str(), out.status), ("", 0), "{}", out.stdout);
     let modes = ["", "-T", "-r", "-J", "-l", "--output-all", "-p 1", "NSID", "-H", "--compare 1 1"];
-    let have_theirs = Path::new("/usr/bin/lsns").exists();
+    let have_theirs = oracle("lsns", test);
     let small = small_output_states("lsns").replace('\n', ";");
     let large = "ro: lsns: write error 1;closed: lsns: write error 1;full: lsns: write error 1;\
                  epipe: lsns: write error 1;sigpipe:  141;";

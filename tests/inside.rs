@@ -6,20 +6,25 @@ use crate::common::*;
 
 /// Shell lines building the namespaces: `$U1` and `$U2` (uts), `$A` and `$B` (net, the veth
 /// pair between them, made inside `$A` so the host's namespace never holds it), `$I` (ipc);
-/// `x ARGS` runs rlsns with those pids and the inode numbers replaced by names.
+/// `x ARGS` runs rlsns with those pids and the inode numbers replaced by names. The pids are
+/// 1001 to 1005 however many processes the world ran before (one more directory to keep, where
+/// the clone or its target lives under /tmp, made them two digits): the tables' PID columns
+/// keep their widths, and no count in a cell is taken for a pid.
 const SETUP: &str = r#"
+echo 1000 >/proc/sys/kernel/ns_last_pid
 "$RUNSHARE" -u sh -c 'hostname box-one; exec sleep 1000' & U1=$!
 "$RUNSHARE" -u sh -c 'hostname box-two; domainname lab; exec sleep 1000' & U2=$!
 "$RUNSHARE" -n sleep 1000 & A=$!
 "$RUNSHARE" -n sleep 1000 & B=$!
 "$RUNSHARE" -i sh -c 'ipcmk -M 4096 >/dev/null; ipcmk -Q >/dev/null; ipcmk -Q >/dev/null; ipcmk -S 2 >/dev/null; exec sleep 1000' & I=$!
-sleep 0.5
+await_comm sleep $U1 $U2 $A $B $I
 "$RNSENTER" -t $A -n ip link add veth0 address 4e:3a:7b:01:00:01 type veth peer name veth1 address 4e:3a:7b:01:00:02 netns $B
 "$RNSENTER" -t $A -n sh -c 'ip link set veth0 addrgenmode none && ip addr add 192.168.77.1/24 dev veth0 && ip link set veth0 up'
 "$RNSENTER" -t $B -n sh -c 'ip link set veth1 addrgenmode none && ip addr add 192.168.77.2/24 dev veth1 && ip addr add fd00:77::2/64 dev veth1 nodad && ip link set veth1 up'
 # the operstate follows the carrier a moment later
-for i in $(seq 50); do "$LSNS" -n -r -o IFACES -t net | grep -c 'veth.\\x20UP' | grep -qx 2 && break; sleep 0.1; done
-x() { "$LSNS" "$@" | sed "s/ $U1\b/ U1/; s/ $U2\b/ U2/; s/ $A\b/ A/; s/ $B\b/ B/; s/ $I\b/ I/; s/[0-9]\{10\}/INODE/g"; }
+both_up() { "$LSNS" -n -r -o IFACES -t net | grep -c 'veth.\\x20UP' | grep -qx 2; }
+await "both ends of the veth pair to be up" both_up
+x() { "$LSNS" "$@" | sed -E "s/\b$U1\b/U1/; s/\b$U2\b/U2/; s/\b$A\b/A/; s/\b$B\b/B/; s/\b$I\b/I/; s/[0-9]{10}/INODE/g"; }
 "#;
 
 fn world(script: &str) -> Outcome {
@@ -47,11 +52,11 @@ x -n -o TYPE,PID -Q 'HOSTNAME == "box-two (lab)" || IPCOBJS == "shm 1, sem 1, ms
 "#;
     let want = r#"TYPE HOSTNAME
 uts  box-one
-PID HOSTNAME
-  U2 box-two (lab)
-PID IFACES
-  B lo DOWN
-    veth1 UP 192.168.77.2/24 fd00:77::2/64
+  PID HOSTNAME
+ U2 box-two (lab)
+  PID IFACES
+ B lo DOWN
+      veth1 UP 192.168.77.2/24 fd00:77::2/64
 IFACES
 lo\x20DOWN,veth0\x20UP\x20192.168.77.1/24
 TYPE IFACES
@@ -78,9 +83,9 @@ ipc shm\x201,\x20sem\x201,\x20msg\x202
 NS         TYPE IFACES
 INODE net  lo DOWN
                 veth1 UP 192.168.77.2/24 fd00:77::2/64
-ipc   I
-net   A
-uts   U2
+ipc    I
+net    A
+uts    U2
 "#;
     let out = world(script);
     assert_text(&format!("inside columns (stderr: {})", out.stderr), want, &out.stdout);
@@ -110,7 +115,7 @@ fn rlsns_asks_process_less_namespaces() {
     }
     let script = r#"
 touch /tmp/netpin; "$RUNSHARE" --net=/tmp/netpin ip link set lo up
-"$RUNSHARE" -i sh -c 'ipcmk -Q >/dev/null; exec sleep 1000' & X=$!; sleep 0.3
+"$RUNSHARE" -i sh -c 'ipcmk -Q >/dev/null; exec sleep 1000' & X=$!; await_comm sleep $X
 # opened before the holder starts, so it holds the namespace before X is killed
 exec 3</proc/$X/ns/ipc; sleep 1000 & H=$!; exec 3<&-; kill $X; wait $X 2>/dev/null
 x -P -o TYPE,NPROCS,NSFS,IFACES,IPCOBJS | LC_ALL=C sort -s -k1,1
@@ -134,13 +139,12 @@ fn rlsns_counts_posix_message_queues() {
         return;
     }
     let script = r#"
-until_sleeping() { for i in $(seq 50); do [ "$(cat /proc/$1/comm)" = sleep ] && break; sleep 0.1; done; }
 mkdir /tmp/mq
 "$RUNSHARE" -i -m sh -c 'mount -t mqueue none /tmp/mq && touch /tmp/mq/q1 /tmp/mq/q2 && ipcmk -Q >/dev/null && exec sleep 1000' & Q=$!
-until_sleeping $Q
+await_comm sleep $Q
 # a new ipc namespace in Q's mount namespace, where Q's queues are mounted
 "$RNSENTER" -t $Q -m "$RUNSHARE" -i sleep 1000 & O=$!
-until_sleeping $O
+await_comm sleep $O
 x -p $Q -t ipc -o NS,IPCOBJS
 x -p $Q -J -t ipc -o IPCOBJS
 x -p $O -t ipc -o TYPE,IPCOBJS

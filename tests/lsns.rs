@@ -33,6 +33,17 @@ fn getopt_errors_match_util_linux() {
     ] {
         compare("lsns", args);
     }
+    // POSIXLY_CORRECT, read when the tool starts, stops the options at the first operand.
+    let posix = |program: &str| {
+        run_with(program, "lsns", &["abc", "-x"], |c| {
+            c.env("POSIXLY_CORRECT", "1");
+        })
+    };
+    let o = posix(ours("lsns"));
+    assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.status), ("", "lsns: invalid namespace argument: 'abc'\n", 1));
+    if oracle("lsns", "getopt_errors_match_util_linux") {
+        assert_same(&posix("/usr/bin/lsns"), &o);
+    }
 }
 
 /// Arguments that are not UTF-8 are quoted in messages as the bytes they are (getopt prints
@@ -42,7 +53,7 @@ fn messages_quote_argument_bytes() {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::process::CommandExt;
-    if !Path::new("/usr/bin/lsns").exists() {
+    if !oracle("lsns", "messages_quote_argument_bytes") {
         return;
     }
     let ff = OsStr::from_bytes(b"\xff");
@@ -55,8 +66,9 @@ fn messages_quote_argument_bytes() {
         &[OsStr::new("-é")],
     ];
     let run = |program: &str, args: &[&OsStr]| {
-        let out =
-            Command::new(program).arg0("lsns").args(args).env("LC_ALL", "C").stdin(Stdio::null()).output().unwrap();
+        let mut cmd = Command::new(program);
+        neutral_env(&mut cmd).arg0("lsns").args(args).env("LC_ALL", "C").stdin(Stdio::null());
+        let out = cmd.output().unwrap();
         (out.stdout, out.stderr, out.status.code())
     };
     for args in cases {
@@ -72,7 +84,7 @@ fn messages_quote_argument_bytes() {
 /// without depending on what is scanned).
 #[test]
 fn argument_errors_match_util_linux() {
-    if !privileged("argument_errors_match_util_linux") {
+    if !privileged("argument_errors_match_util_linux") || !oracle("lsns", "argument_errors_match_util_linux") {
         return;
     }
     for args in [
@@ -116,9 +128,7 @@ fn compare_in_quiet_world(args: &[&str]) {
         out.command = format!("lsns {}", args.join(" "));
         out
     };
-    if std::path::Path::new("/usr/bin/lsns").exists() {
-        crate::common::assert_same(&run("/usr/bin/lsns"), &run(crate::common::ours("lsns")));
-    }
+    crate::common::assert_same(&run("/usr/bin/lsns"), &run(crate::common::ours("lsns")));
 }
 
 #[test]
@@ -164,12 +174,9 @@ fn version_and_help() {
 
 #[test]
 fn write_error_on_full_stdout() {
-    if !Path::new("/dev/full").exists() {
-        return;
-    }
     let full = || Stdio::from(fs::OpenOptions::new().write(true).open("/dev/full").unwrap());
     let run_with = |program: &str, args: &[&str]| {
-        let out = Command::new(program)
+        let out = neutral_env(&mut Command::new(program))
             .args(args)
             .env("LC_ALL", "C")
             .stdout(full())
@@ -187,7 +194,7 @@ fn write_error_on_full_stdout() {
     let msg = |q: &str| run_with(ours("lsns"), &["-Q", q, "-p", "999999999"]);
     assert_eq!(msg(&over), ("rlsns: write error\n".to_string(), Some(1)));
     assert_eq!(msg(&full_buffer), ("rlsns: write error: No space left on device\n".to_string(), Some(1)));
-    if Path::new("/usr/bin/lsns").exists() {
+    if oracle("lsns", "write_error_on_full_stdout") {
         assert_eq!(run("/usr/bin/lsns"), ("lsns: write error: No space left on device\n".to_string(), Some(1)));
     }
 }
@@ -284,9 +291,10 @@ fn quote(s: &str) -> String {
 
 /// Builds a world from `setup` (sh, `set -e`, `$D` is the world's directory, `/tmp` is a
 /// fresh tmpfs, `/run/netns` too) and runs each of `commands` (lsns arguments as shell words,
-/// `$VARS` from setup allowed) with both tools. Returns `None` where it cannot run here.
+/// `$VARS` from setup allowed) with both tools (ours alone where util-linux's lsns is missing
+/// outside CI). Returns `None` where it cannot run here.
 fn world(name: &str, setup: &str, commands: &[&str]) -> Option<World> {
-    if !privileged(name) || !Path::new("/usr/bin/unshare").exists() {
+    if !privileged(name) || !oracle("unshare", name) {
         return None;
     }
     let n = WORLDS.fetch_add(1, Ordering::SeqCst);
@@ -295,7 +303,7 @@ fn world(name: &str, setup: &str, commands: &[&str]) -> Option<World> {
     fs::create_dir_all(dir.join("res")).unwrap();
     fs::create_dir_all(dir.join("ours")).unwrap();
     std::os::unix::fs::symlink(ours("lsns"), dir.join("ours/lsns")).unwrap();
-    let theirs = Path::new("/usr/bin/lsns").exists();
+    let theirs = oracle("lsns", name);
     let mut script = format!("set -e\nD={}\n{PRELUDE}\n", quote(&dir.to_string_lossy()));
     script.push_str(&tmpfs_on_tmp("none"));
     script.push_str("mkdir -p /run/netns\nmount -t tmpfs none /run/netns\n");
@@ -315,7 +323,7 @@ fn world(name: &str, setup: &str, commands: &[&str]) -> Option<World> {
     // Run from a file: pid 1's command line (shown by lsns) stays `sh DIR/world.sh`.
     let script_path = dir.join("world.sh");
     fs::write(&script_path, script).unwrap();
-    let out = Command::new("timeout")
+    let out = neutral_env(&mut Command::new("timeout"))
         .args(["-s", "KILL", "120", "/usr/bin/unshare", "--kill-child", "--fork", "--pid", "--mount-proc"])
         .args(["--mount", "--net", "--uts", "--ipc", "--propagation", "private", "sh"])
         .arg(&script_path)
@@ -465,8 +473,7 @@ record demo $(stat -L -c %i /run/netns/demo)
         "$(cat $D/res/demo) -J",
         "-J -P -o NS -Q 'NETNSID == \"3\"'",
     ];
-    if !on_path("ip") {
-        eprintln!("skip: persistent_namespaces needs ip(8) for `ip netns`");
+    if !installed("ip", "persistent_namespaces") {
         return;
     }
     let Some(w) = world("persistent_namespaces", setup, &commands) else { return };
@@ -595,7 +602,7 @@ mount --bind /proc/$!/ns/uts "$M"
 /// pidfd_getfd(2) and SIOCGSKNS.
 #[test]
 fn descriptor_held_namespaces() {
-    let python = Path::new("/usr/bin/python3").exists();
+    let python = python3("descriptor_held_namespaces");
     let mut setup = String::from(
         r#"
 ( /usr/bin/unshare -n sleep 1000 & P=$!; wait_comm $P sleep; record fdns $(stat -L -c %i /proc/$P/ns/net); exec 3</proc/$P/ns/net; kill $P; wait $P || true; exec sleep 1000 ) &
@@ -631,33 +638,23 @@ wait_sleepers 2
 /// Non-root: only the caller's own processes, PNS/ONS 0 for the initial user namespace.
 #[test]
 fn unprivileged_caller_matches_util_linux() {
-    if !privileged("unprivileged_caller_matches_util_linux") || !Path::new("/usr/bin/setpriv").exists() {
+    if !privileged("unprivileged_caller_matches_util_linux")
+        || !installed("/usr/bin/setpriv", "unprivileged_caller_matches_util_linux")
+        || !oracle("lsns", "unprivileged_caller_matches_util_linux")
+    {
         return;
     }
-    let setpriv = ["--reuid=65534", "--regid=65534", "--clear-groups"];
-    let run = |program: &str, args: &[&str]| {
-        let mut all: Vec<&str> = setpriv.to_vec();
-        all.push(program);
-        all.extend_from_slice(args);
-        run_as("/usr/bin/setpriv", "setpriv", &all)
-    };
-    // The binary must be reachable for uid 65534; skip where the build tree is not.
-    let probe = run(ours("lsns"), &["-V"]);
-    if probe.status != 0 {
-        eprintln!("skip: {} is not executable for uid 65534", ours("lsns"));
-        return;
-    }
-    // Both run in one fresh pid namespace with its own /proc, back to back: other tests'
-    // processes of uid 65534 cannot come and go between the two. Each run ends with a line
-    // `== <exit status>`.
+    // Both run in one throwaway world (a fresh pid namespace with its own /proc), back to back:
+    // other tests' processes of uid 65534 cannot come and go between the two. Ours is the
+    // world's copy, which uid 65534 reaches wherever the build tree is. Each run ends with a
+    // line `== <exit status>`.
     let script = format!(
         "setpriv {s} {ours} {args}; echo \"== $?\"; setpriv {s} /usr/bin/lsns {args}; echo \"== $?\"",
-        s = setpriv.join(" "),
-        ours = ours("lsns"),
+        s = "--reuid=65534 --regid=65534 --clear-groups",
+        ours = ours_in_world("lsns"),
         args = "-r -n -o NS,TYPE,NPROCS,UID,USER,PNS",
     );
-    let both =
-        run_as("/usr/bin/unshare", "unshare", &["--pid", "--fork", "--mount-proc", "--mount", "sh", "-c", &script]);
+    let both = throwaway_world("rns-unprivileged", "", &script, &[]);
     let mut runs = both.stdout.split_inclusive('\n').fold(vec![String::new()], |mut runs, line| {
         runs.last_mut().unwrap().push_str(line);
         if line.starts_with("== ") {
@@ -676,7 +673,9 @@ fn unprivileged_caller_matches_util_linux() {
 /// holding a shell with a long command line in its own uts namespace.
 #[test]
 fn terminal_width_truncates_command() {
-    if !privileged("terminal_width_truncates_command") || !Path::new("/usr/bin/script").exists() {
+    if !privileged("terminal_width_truncates_command")
+        || !installed("/usr/bin/script", "terminal_width_truncates_command")
+    {
         return;
     }
     let n = WORLDS.fetch_add(1, Ordering::SeqCst);
@@ -705,7 +704,11 @@ fn terminal_width_truncates_command() {
         "stty cols 60; LC_ALL=C timeout -s KILL 60 /usr/bin/unshare --kill-child --fork --pid --mount-proc sh {}",
         inner.display()
     );
-    let out = Command::new("/usr/bin/script").args(["-qec", &cmd, "/dev/null"]).stdin(Stdio::null()).output().unwrap();
+    let out = neutral_env(&mut Command::new("/usr/bin/script"))
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
     let (cut, full) = text.split_once("====\n").unwrap_or_else(|| panic!("unexpected output:\n{text}"));
     let width = |l: &str| l.chars().count();

@@ -3,16 +3,19 @@
 //! number of processes (util-linux's lsns is quadratic) or of per-process system calls the
 //! walk does not need; docs/performance.md has the numbers behind the bounds.
 
-use crate::common::{on_path, ours, privileged};
+use crate::common::{installed, neutral_env, ours, privileged};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The world: groups of 8 sleepers (and their `unshare` and `sh`) in fresh uts and ipc
 /// namespaces, 50 groups first, then 200. At each size rlsns runs once under `strace -c -f`
-/// (its system calls) and five times under the clock (nanoseconds each).
+/// (its system calls) and five times under bash's `time` (the CPU time it used, user and
+/// system, its threads included: unlike the time that passes, not stretched by whatever else
+/// the machine runs meanwhile, which can change between the two sizes).
 const SCRIPT: &str = r#"
 set -e
+TIMEFORMAT='%3U %3S'
 procs() { ls -d /proc/[0-9]* | wc -l; }
 grow() {
     while [ $g -lt $1 ]; do
@@ -26,8 +29,7 @@ measure() {
     procs > "$D/$1.procs"
     strace -c -f -o "$D/$1.strace" "$RLSNS" > /dev/null
     for run in 1 2 3 4 5; do
-        s=$(date +%s%N); "$RLSNS" > /dev/null; e=$(date +%s%N)
-        echo $((e - s)) >> "$D/$1.ns"
+        { time "$RLSNS" > /dev/null; } 2>> "$D/$1.cpu"
     done
 }
 g=0
@@ -43,7 +45,7 @@ echo done > "$D/done"
 struct Size {
     procs: f64,
     syscalls: f64,
-    /// The fastest of the runs, in nanoseconds.
+    /// The least CPU time (user and system) of the runs, in seconds.
     fastest: f64,
 }
 
@@ -54,7 +56,9 @@ impl Size {
         let strace = text("strace");
         let total = strace.lines().rev().find(|l| l.trim_end().ends_with("total")).expect("strace -c total");
         let syscalls = total.split_whitespace().nth(3).and_then(|n| n.parse().ok()).expect("calls column");
-        let fastest = text("ns").lines().filter_map(|l| l.trim().parse::<f64>().ok()).fold(f64::MAX, f64::min);
+        // bash's `time` with TIMEFORMAT='%3U %3S': "0.012 0.034", user then system seconds.
+        let cpu = |l: &str| l.split_whitespace().map(|s| s.parse::<f64>().expect("a time")).sum::<f64>();
+        let fastest = text("cpu").lines().map(cpu).fold(f64::MAX, f64::min);
         Size { procs: text("procs").trim().parse().unwrap(), syscalls, fastest }
     }
 
@@ -63,7 +67,7 @@ impl Size {
     }
 
     fn micros_per_process(&self) -> f64 {
-        self.fastest / 1000.0 / self.procs
+        self.fastest * 1e6 / self.procs
     }
 }
 
@@ -72,16 +76,15 @@ fn rlsns_work_per_process_does_not_grow_with_the_processes() {
     if !privileged("rlsns_work_per_process_does_not_grow_with_the_processes") {
         return;
     }
-    if !on_path("strace") {
-        eprintln!("skip: rlsns_work_per_process_does_not_grow_with_the_processes needs strace");
+    if !installed("strace", "rlsns_work_per_process_does_not_grow_with_the_processes") {
         return;
     }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("scale-world-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    let out = Command::new("timeout")
+    let out = neutral_env(&mut Command::new("timeout"))
         .args(["-s", "KILL", "300", "/usr/bin/unshare", "--kill-child", "--fork", "--pid", "--mount-proc"])
-        .args(["--mount", "--propagation", "private", "sh", "-c", SCRIPT])
+        .args(["--mount", "--propagation", "private", "bash", "-c", SCRIPT])
         .env("D", &dir)
         .env("RLSNS", ours("lsns"))
         .env("LC_ALL", "C")
@@ -94,7 +97,7 @@ fn rlsns_work_per_process_does_not_grow_with_the_processes() {
     assert!(done, "the world failed ({:?}):\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     let (small, large) = (small.unwrap(), large.unwrap());
     eprintln!(
-        "rlsns: {} processes: {:.1} syscalls, {:.1} µs per process; {} processes: {:.1} syscalls, {:.1} µs per process",
+        "rlsns: {} processes: {:.1} syscalls, {:.1} µs CPU per process; {} processes: {:.1} syscalls, {:.1} µs CPU per process",
         small.procs,
         small.syscalls_per_process(),
         small.micros_per_process(),
@@ -117,11 +120,12 @@ fn rlsns_work_per_process_does_not_grow_with_the_processes() {
         large.syscalls_per_process(),
         large.procs
     );
-    // Linear time: per process at ~2000 within 3× that at ~500 (quadratic work would make it
-    // 4×); the slack is for a loaded machine, the fastest of five runs for its bursts.
+    // Linear time: CPU time per process at ~2000 within 3× that at ~500 (quadratic work would
+    // make it 4×); the slack is for caches a loaded machine shares, the least of five runs for
+    // its bursts.
     assert!(
         large.micros_per_process() <= small.micros_per_process() * 3.0,
-        "time per process grows: {:.1} µs at {} processes, {:.1} µs at {}",
+        "CPU time per process grows: {:.1} µs at {} processes, {:.1} µs at {}",
         small.micros_per_process(),
         small.procs,
         large.micros_per_process(),

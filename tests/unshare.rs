@@ -37,16 +37,10 @@ fn sandbox(script: &str) -> Outcome {
     sandbox_with(ours_bin(), script)
 }
 
-/// A sandbox whose processes all run on CPU 0. Binding a mount namespace file is refused
-/// (EINVAL, util-linux alike) unless the namespace is newer than the binder's by the kernel's
-/// namespace id, and ids handed out on different CPUs are not ordered: namespaces made on
-/// one CPU are.
+/// A sandbox whose processes all run on one CPU, where namespaces it binds are sure to be
+/// newer than the binder's (see [`throwaway_world_on_one_cpu`]).
 fn sandbox_on_one_cpu(script: &str) -> Outcome {
-    let world = world_args("rns-test", PRELUDE, script);
-    let wrapper: Vec<&str> = ["-c", "0", THEIRS].into_iter().chain(world.iter().map(String::as_str)).collect();
-    run_with("/usr/bin/taskset", "taskset", &wrapper, |c| {
-        c.env("BIN", ours_bin());
-    })
+    throwaway_world_on_one_cpu("rns-test", PRELUDE, script, &[("BIN", ours_bin())])
 }
 
 /// Stdout and status only, where bash itself reports on stderr how its jobs ended.
@@ -60,7 +54,6 @@ fn expect_stdout(out: &Outcome, stdout: &str, status: i32) {
 #[track_caller]
 fn compare_script(script: &str) {
     if !has_oracle() {
-        eprintln!("skip: {THEIRS} is not installed, nothing to compare with");
         return;
     }
     let theirs = script_with(THEIRS, script);
@@ -71,7 +64,6 @@ fn compare_script(script: &str) {
 #[track_caller]
 fn compare_sandbox(script: &str) {
     if !has_oracle() {
-        eprintln!("skip: {THEIRS} is not installed, nothing to compare with");
         return;
     }
     let theirs = sandbox_with(THEIRS, script);
@@ -89,8 +81,9 @@ fn expect(out: &Outcome, stdout: &str, stderr: &str, status: i32) {
     assert_eq!(out.status, status, "exit status of `{}`", out.command);
 }
 
+#[track_caller]
 fn has_oracle() -> bool {
-    std::path::Path::new(THEIRS).exists()
+    oracle("unshare", &format!("a comparison with {THEIRS}"))
 }
 
 // ---------------------------------------------------------------- options and messages
@@ -461,7 +454,8 @@ fn child_signal_is_reraised() {
     // 2.38.1 printed "sigprocmask unblock failed" and exited 1 here; 2.42.2 dies of SIGKILL too.
     assert_eq!(status_of("unshare -f sh -c 'kill -KILL $$'; echo $?"), ("137\n".to_string(), 0));
     // PID 1 of a new pid namespace, killed from outside.
-    let out = sandbox("unshare_exec -p -f sleep 10 & p=$!; sleep 0.3; pkill -KILL -P $p; wait $p; echo $?");
+    let out =
+        sandbox("unshare_exec -p -f sleep 1000 & p=$!; await_child sleep $p; kill -KILL $child; wait $p; echo $?");
     expect_stdout(&out, "137\n", 0);
 }
 
@@ -470,11 +464,14 @@ fn waiting_parent_blocks_int_and_term() {
     if !privileged("waiting_parent_blocks_int_and_term") {
         return;
     }
-    let script = "unshare_exec -f sleep 2 & p=$!; sleep 0.5; grep SigBlk /proc/$p/status; \
-                  c=$(pgrep -P $p); grep SigBlk /proc/$c/status; \
-                  kill -TERM $p; kill -INT $p; sleep 0.3; kill -0 $p && echo alive; kill $c; wait $p; echo $?";
+    // The parent blocks both before it forks: once the child runs the program, they are
+    // blocked. Signals sent then stay pending (ShdPnd), not delivered: the parent lives on.
+    let script = "unshare_exec -f sleep 1000 & p=$!; await_child sleep $p; c=$child; grep SigBlk /proc/$p/status; \
+                  grep SigBlk /proc/$c/status; kill -TERM $p; kill -INT $p; grep ShdPnd /proc/$p/status; \
+                  kill -0 $p && echo alive; kill $c; wait $p; echo $?";
     let out = sandbox(script);
-    expect(&out, "SigBlk:\t0000000000004002\nSigBlk:\t0000000000000000\nalive\n143\n", "", 0);
+    let want = "SigBlk:\t0000000000004002\nSigBlk:\t0000000000000000\nShdPnd:\t0000000000004002\nalive\n143\n";
+    expect(&out, want, "", 0);
 }
 
 #[test]
@@ -482,12 +479,15 @@ fn forward_signals_reach_the_child() {
     if !privileged("forward_signals_reach_the_child") {
         return;
     }
-    // Job control, so that the background jobs do not start with SIGINT ignored.
-    let script =
-        "set -m; unshare_exec --forward-signals sh -c 'trap \"echo got TERM; exit 3\" TERM; sleep 5 & wait' & p=$!; \
-                  sleep 0.5; grep SigBlk /proc/$p/status; kill -TERM $p; wait $p; echo $?; \
-                  unshare_exec --forward-signals sh -c 'trap \"echo got INT; exit 4\" INT; sleep 5 & wait' & p=$!; \
-                  sleep 0.5; kill -INT $p; wait $p; echo $?";
+    // Job control, so that the background jobs do not start with SIGINT ignored. `forwarding`
+    // waits until the program has set its trap (it has started its sleep) and the parent
+    // forwards: it sleeps (S) in waitpid(2), which it enters once it knows the child's pid.
+    let script = "set -m; forwarding() { await_child sh $1; await_child sleep $child; await 'the parent to wait' parked $1; }; \
+                  parked() { local s; read -r _ _ s _ </proc/$1/stat && [ $s = S ]; }; \
+                  unshare_exec --forward-signals sh -c 'trap \"echo got TERM; exit 3\" TERM; sleep 1000 & wait' & p=$!; \
+                  forwarding $p; grep SigBlk /proc/$p/status; kill -TERM $p; wait $p; echo $?; \
+                  unshare_exec --forward-signals sh -c 'trap \"echo got INT; exit 4\" INT; sleep 1000 & wait' & p=$!; \
+                  forwarding $p; kill -INT $p; wait $p; echo $?";
     let out = sandbox(script);
     expect_stdout(&out, "SigBlk:\t0000000000000000\ngot TERM\n3\ngot INT\n4\n", 0);
 }
@@ -499,16 +499,17 @@ fn kill_child_follows_the_parent() {
     }
     // Job control keeps SIGINT from being ignored in the background job; only SIGKILL ends
     // the init of a pid namespace, so the other signals are tried on a plain child.
+    // The child runs its program once it has asked for the signal (PR_SET_PDEATHSIG).
     for opt in ["--kill-child -p", "--kill-child=SIGTERM", "--kill-child=int", "--kill-child=RTMIN+1"] {
         let script = format!(
-            "set -m; unshare_exec {opt} sleep 30 & p=$!; sleep 0.5; pgrep -x sleep >/dev/null && echo running; \
-             kill -KILL $p; wait $p; sleep 0.5; pgrep -x sleep || echo gone"
+            "set -m; unshare_exec {opt} sleep 1000 & p=$!; await_child sleep $p && echo running; c=$child; \
+             kill -KILL $p; wait $p; await_end $c && echo gone"
         );
         expect_stdout(&sandbox(&script), "running\ngone\n", 0);
     }
-    // Without it the child outlives a killed parent.
-    let script = "unshare_exec -f sleep 30 & p=$!; sleep 0.5; kill -KILL $p; wait $p; sleep 0.3; \
-                  pgrep -x sleep >/dev/null && echo orphan; pkill -x sleep";
+    // Without it the child outlives a killed parent (given time to die, which it does not use).
+    let script = "unshare_exec -f sleep 1000 & p=$!; await_child sleep $p; c=$child; kill -KILL $p; wait $p; \
+                  sleep 0.3; ended $c || echo orphan; kill $c";
     expect_stdout(&sandbox(script), "orphan\n", 0);
     compare("unshare", &["--kill-child=term", "sh", "-c", "grep -c . /proc/self/status >/dev/null; echo ok"]);
 }
@@ -742,7 +743,8 @@ fn owner_of_the_user_namespace() {
     );
     expect(&out, "         0          0          1\n         0          0          1\nallow\n", "", 0);
     // The process outside is the owner now: its uid and gid in the parent namespace.
-    let script = "unshare_exec --owner 1000:1001 -r sleep 1 & sleep 0.3; grep -E '^(Uid|Gid)' /proc/$!/status; wait";
+    let script =
+        "unshare_exec --owner 1000:1001 -r sleep 1000 & await_comm sleep $!; grep -E '^(Uid|Gid)' /proc/$!/status";
     expect(&sandbox(script), "Uid:\t1000\t1000\t1000\t1000\nGid:\t1001\t1001\t1001\t1001\n", "", 0);
 }
 
@@ -807,7 +809,7 @@ fn failures_leave_nothing_behind() {
     }
     // After each failure: its status, the number of nsfs mounts, and the processes other
     // than the shell's own (a helper would be a `runshare`).
-    let check = "echo \"$? $(grep -c nsfs /proc/self/mountinfo) $(ps -e -o comm= | grep -vc -e '^bash$' -e '^ps$' -e '^grep$')\"";
+    let check = "echo \"$? $(grep -c nsfs /proc/self/mountinfo) $(cat /proc/[0-9]*/comm 2>/dev/null | grep -vc -e '^bash$' -e '^cat$' -e '^grep$')\"";
     let script = [
         "touch net",
         "unshare --net=/tmp/missing true",
@@ -875,11 +877,18 @@ fn audit_owner_halves_may_stay_unset() {
     if !privileged("audit_owner_halves_may_stay_unset") {
         return;
     }
+    // Unmapped ids read as the kernel's overflow ids (65534 unless a machine changed them),
+    // named as this machine names them (nobody and nogroup on Debian; nobody twice elsewhere).
+    let overflow = |f: &str| std::fs::read_to_string(format!("/proc/sys/kernel/{f}")).expect(f).trim().to_string();
+    let (uid, gid) = (overflow("overflowuid"), overflow("overflowgid"));
+    let (u, g, groups) = (format!("--reuid={uid}"), format!("--regid={gid}"), format!("--groups={gid}"));
+    let want = run_as("/usr/bin/setpriv", "setpriv", &[&u, &g, &groups, "id"]);
+    assert!(want.status == 0 && want.stdout.starts_with(&format!("uid={uid}")), "{want:?}");
     let out = run_ours("unshare", &["--owner", "-1:-1", "id"]);
-    expect(&out, "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n", "", 0);
-    let script = "unshare_exec --owner 1000:-1 sleep 1 & sleep 0.3; grep -E '^(Uid|Gid)' /proc/$!/status; wait";
+    expect(&out, &want.stdout, "", 0);
+    let script = "unshare_exec --owner 1000:-1 sleep 1000 & await_comm sleep $!; grep -E '^(Uid|Gid)' /proc/$!/status";
     expect(&sandbox(script), "Uid:\t1000\t1000\t1000\t1000\nGid:\t0\t0\t0\t0\n", "", 0);
-    let script = "unshare_exec --owner -1:1001 sleep 1 & sleep 0.3; grep -E '^(Uid|Gid)' /proc/$!/status; wait";
+    let script = "unshare_exec --owner -1:1001 sleep 1000 & await_comm sleep $!; grep -E '^(Uid|Gid)' /proc/$!/status";
     expect(&sandbox(script), "Uid:\t0\t0\t0\t0\nGid:\t1001\t1001\t1001\t1001\n", "", 0);
     // An unset owner uid does not pull --map-user into a range list (single maps, setgroups allow).
     let maps = ["cat", "/proc/self/uid_map", "/proc/self/gid_map", "/proc/self/setgroups"];

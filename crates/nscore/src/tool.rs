@@ -22,7 +22,8 @@ pub fn run(
     crate::sys::startup::restore_inherited_state();
     // util-linux's tools start with setlocale(LC_ALL, ""): the locale decides the charset of
     // the output, the regular expressions, and the language of strerror and of every message.
-    crate::sys::locale::select();
+    crate::sys::locale::select_user_locale();
+    crate::cli::getopt::read_posixly_correct();
     crate::sys::alloc::set_fallback_name(default_name);
     let inv = Invocation::new(argv, default_name);
     let mut out = StdioStream::new(RawStdout, stdio_buffer_size(&io::stdout()));

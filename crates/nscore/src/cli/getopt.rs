@@ -10,6 +10,17 @@ use crate::byte_text::carry_bytes;
 use crate::catalog::{libc_trf, Arg};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+
+/// Whether `POSIXLY_CORRECT` was set when the tool started ([`read_posixly_correct`]).
+static POSIXLY_CORRECT: AtomicBool = AtomicBool::new(false);
+
+/// Reads `POSIXLY_CORRECT` from the environment, which turns glibc's permuting off for every
+/// getopt caller. Only `tool::run` calls it: the environment is read at the edge, and a parser
+/// run by a unit test permutes whatever the environment of whoever runs the tests says.
+pub(crate) fn read_posixly_correct() {
+    POSIXLY_CORRECT.store(std::env::var_os("POSIXLY_CORRECT").is_some(), AtomicOrdering::Relaxed);
+}
 
 /// Whether an option takes an argument (`no_argument`, `required_argument`, `optional_argument`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +81,7 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
     pub fn new(args: Vec<OsString>, specs: &'a [OptSpec<Id>], ordering: Ordering) -> Self {
         let argv0 = args.first().map(|a| a.as_bytes().to_vec()).unwrap_or_default();
         // POSIXLY_CORRECT turns glibc's permuting off, as it does for every getopt caller.
-        let ordering = if std::env::var_os("POSIXLY_CORRECT").is_some() { Ordering::RequireOrder } else { ordering };
+        let ordering = if POSIXLY_CORRECT.load(AtomicOrdering::Relaxed) { Ordering::RequireOrder } else { ordering };
         let core = specs.len();
         Getopt { argv0, args, specs, ordering, next: 1, cluster_pos: 0, operands: Vec::new(), done: false, core }
     }

@@ -1,5 +1,5 @@
 //! glibc's message catalogs (dcgettext(3)): util-linux's `util-linux` domain and glibc's own
-//! `libc` domain, looked up in the locale [`super::locale::select`] chose. A raw call: neither
+//! `libc` domain, looked up in the locale [`super::locale::select_user_locale`] chose. A raw call: neither
 //! nix nor the libc crate wraps gettext.
 //!
 //! glibc does everything util-linux's `_()` gets from it: `LANGUAGE` (ignored in the C
@@ -36,7 +36,6 @@ extern "C" {
 /// The translation of `msgid` in `domain` for the user's LC_MESSAGES, as bytes in the
 /// locale's codeset; `msgid` itself when there is none (no catalog, no entry, the C locale).
 pub(crate) fn translate(domain: Domain, msgid: &str) -> Vec<u8> {
-    super::locale::select();
     // A msgid is one of our own strings; none holds a NUL, and one that did would have no
     // translation anyway.
     let Ok(id) = CString::new(msgid) else { return msgid.as_bytes().to_vec() };

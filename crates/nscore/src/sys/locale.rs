@@ -6,23 +6,21 @@
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
-/// Selects the user's locale, once, as util-linux's tools select it first thing:
+/// Whether [`select_user_locale`] selected a UTF-8 locale.
+static UTF8: OnceLock<bool> = OnceLock::new();
+
+/// Selects the user's locale once, as util-linux's tools select it first thing:
 /// `setlocale(LC_ALL, "")`, glibc's own resolution of `LC_ALL`, each `LC_*` and `LANG` (and
 /// `LOCPATH`), for every category: LC_CTYPE (the charset), LC_MESSAGES (the language of
 /// strerror(3) and of the catalogs [`super::gettext`] reads), LC_COLLATE (regular
 /// expressions). When any category names a locale that cannot be loaded, that call fails as
 /// a whole and the process stays in the C locale: ASCII and English, even when `LC_CTYPE`
-/// or `LANG` alone names an installed locale.
-pub(crate) fn select() {
-    ctype_is_utf8();
-}
-
-/// Whether the user's locale is UTF-8 (selecting it first, see [`select`]).
-pub(crate) fn ctype_is_utf8() -> bool {
-    static UTF8: OnceLock<bool> = OnceLock::new();
-    *UTF8.get_or_init(|| {
+/// or `LANG` alone names an installed locale. Only `tool::run` calls it: the environment is
+/// read at the edge.
+pub(crate) fn select_user_locale() {
+    UTF8.get_or_init(|| {
         // SAFETY: the argument is a NUL-terminated string; this runs once, first thing in
-        // `tool::run` while no other thread exists (or, in tests, before the locale is asked).
+        // `tool::run` while no other thread exists.
         let selected = unsafe { libc::setlocale(libc::LC_ALL, c"".as_ptr()) };
         if selected.is_null() {
             return false;
@@ -31,7 +29,15 @@ pub(crate) fn ctype_is_utf8() -> bool {
         let codeset = unsafe { libc::nl_langinfo(libc::CODESET) };
         // SAFETY: checked for NULL; valid until the next setlocale, and copied at once.
         !codeset.is_null() && unsafe { CStr::from_ptr(codeset) }.to_bytes() == b"UTF-8"
-    })
+    });
+}
+
+/// Whether the locale is UTF-8: the one [`select_user_locale`] selected, else the C locale a
+/// process is in until it calls setlocale(3). Unit tests stay there, whatever the environment
+/// of whoever runs them says (a `LANG` or `LANGUAGE` of theirs would translate strerror(3) and
+/// regerror(3), whose English the tests expect).
+pub(crate) fn ctype_is_utf8() -> bool {
+    UTF8.get().copied().unwrap_or(false)
 }
 
 /// The longest login name util-linux's id cache measures, in characters (`LOGIN_NAME_MAX`).
@@ -49,7 +55,6 @@ const LOGIN_NAME_MAX: usize = 256;
 /// zeros, so the width is that of the part before the bad byte. `josé` in the C locale is
 /// shown (`jos\xc3\xa9` in a table, as util-linux escapes it), `日本語` there is not.
 pub(crate) fn id_name_is_shown(name: &[u8]) -> bool {
-    ctype_is_utf8();
     let Ok(name) = std::ffi::CString::new(name) else {
         return false;
     };

@@ -40,7 +40,6 @@ use std::ffi::CStr;
 /// in a `de_DE` ISO-8859-1 locale). A raw call: nix's `Errno::desc` is a table of its own,
 /// not glibc's (locale-dependent) wording.
 pub(crate) fn strerror(errno: i32) -> Vec<u8> {
-    locale::select();
     let mut buf = [0 as libc::c_char; 1024];
     // SAFETY: buf is valid for its length; the GNU strerror_r variant is not exposed by the
     // libc crate, the XSI one (`__xpg_strerror_r`) fills buf with a NUL-terminated string.

@@ -27,8 +27,8 @@ fn c_string(s: &str) -> CString {
 impl PosixRegex {
     /// Compiles `pattern`; the error is regerror(3)'s message (`Unmatched ( or \(`).
     pub(crate) fn new(pattern: &str) -> Result<PosixRegex, String> {
-        // util-linux compiles in the user's locale (multibyte-aware in UTF-8).
-        super::locale::ctype_is_utf8();
+        // util-linux compiles in the user's locale (multibyte-aware in UTF-8), which
+        // `tool::run` selected.
         let pattern = c_string(pattern);
         let mut re: Box<MaybeUninit<libc::regex_t>> = Box::new(MaybeUninit::uninit());
         // SAFETY: re points to writable storage for a regex_t; pattern is NUL-terminated.
