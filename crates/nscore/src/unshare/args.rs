@@ -511,8 +511,14 @@ impl UnshareArgs {
     fn map_ids(&mut self, opt: Opt, value: &Option<OsString>, text: &str, ids: &dyn IdSource) -> Result<()> {
         self.flags |= libc::CLONE_NEWUSER;
         match opt {
-            Opt::MapUser => self.map_user = Some(user_or_group(text, || ids.uid_of(&carried_value(value)), "uid")?),
-            Opt::MapGroup => self.map_group = Some(user_or_group(text, || ids.gid_of(&carried_value(value)), "gid")?),
+            Opt::MapUser => {
+                self.map_user =
+                    Some(user_or_group(text, || ids.uid_of(&carried_value(value)), "failed to parse uid '%s'")?)
+            }
+            Opt::MapGroup => {
+                self.map_group =
+                    Some(user_or_group(text, || ids.gid_of(&carried_value(value)), "failed to parse gid '%s'")?)
+            }
             Opt::MapRootUser => {
                 self.map_user = Some(0);
                 self.map_group = Some(0);
