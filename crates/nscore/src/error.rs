@@ -290,21 +290,6 @@ impl From<nix::errno::Errno> for Error {
     }
 }
 
-/// Message text with paths or arguments in it, byte for byte: each `{}` of `template` is
-/// replaced by the next of `args` (util-linux prints them with `%s`, whatever the bytes).
-pub(crate) fn text_with(template: &str, args: &[&OsStr]) -> OsString {
-    let mut out = Vec::with_capacity(template.len());
-    let mut args = args.iter();
-    let mut pieces = template.split("{}").peekable();
-    while let Some(piece) = pieces.next() {
-        out.extend_from_slice(piece.as_bytes());
-        if pieces.peek().is_some() {
-            out.extend_from_slice(args.next().map_or(&[][..], |a| a.as_bytes()));
-        }
-    }
-    OsString::from_vec(out)
-}
-
 /// glibc's text for an errno, as `err(3)` prints it (`Operation not permitted`), without the
 /// ` (os error N)` that Rust's `io::Error` adds: bytes in the user's language and codeset.
 pub(crate) fn strerror(errno: i32) -> Vec<u8> {
@@ -329,8 +314,19 @@ mod tests {
         assert_eq!(strerror(libc::ENOENT), b"No such file or directory");
         let path = OsStr::from_bytes(b"/\xff");
         assert_eq!(
-            Error::os(text_with("mount {} on {} failed", &[path, OsStr::new("/x")]), libc::ENOENT).render_bytes("u"),
+            Error::tr_os("mount %s on %s failed", vec![MsgArg::str(path), MsgArg::str("/x")], libc::ENOENT)
+                .render_bytes("u"),
             b"u: mount /\xff on /x failed: No such file or directory\n"
         );
+        assert_eq!(
+            Error::os(crate::number::parse_error("failed to parse uid", "x"), libc::ERANGE).render("u"),
+            "u: failed to parse uid: 'x': Numerical result out of range\n"
+        );
+        assert_eq!(
+            Error::tr("you (user %d) don't exist.", vec![MsgArg::Int(-1)]).render("unshare"),
+            "unshare: you (user -1) don't exist.\n"
+        );
+        // Equal when they print the same English text, however written.
+        assert_eq!(Error::tr("cannot open %s", vec![MsgArg::str("/x")]), Error::msg("cannot open /x"));
     }
 }
