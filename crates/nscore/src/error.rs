@@ -204,6 +204,13 @@ impl Error {
         Error::io(Message::tr(msgid, args), e)
     }
 
+    /// `err_exclusive_options`'s message for two long options (`--wd`, `--wdns`).
+    pub(crate) fn exclusive_options(first: &str, second: &str) -> Error {
+        let (first, second) = (first.trim_start_matches('-'), second.trim_start_matches('-'));
+        let args = vec![MsgArg::str("--"), MsgArg::str(first), MsgArg::str("--"), MsgArg::str(second)];
+        Error::tr("options %s%s and %s%s cannot be combined", args)
+    }
+
     /// `err(1, ...)` with the errno of an `std::io::Error` (EIO when it has none).
     pub(crate) fn io(text: impl Into<Message>, e: &std::io::Error) -> Error {
         Error::os(text, e.raw_os_error().unwrap_or(libc::EIO))

@@ -265,19 +265,12 @@ fn wd_exclusive(seen: &mut Option<Opt>, opt: Opt) -> Result<()> {
         return Ok(());
     }
     match *seen {
-        Some(first) if first != opt => Err(exclusive(name(first), name(opt))),
+        Some(first) if first != opt => Err(Error::exclusive_options(name(first), name(opt))),
         _ => {
             *seen = Some(opt);
             Ok(())
         }
     }
-}
-
-/// `err_exclusive_options`'s message, both options long.
-pub(crate) fn exclusive(first: &str, second: &str) -> Error {
-    let (first, second) = (first.trim_start_matches('-'), second.trim_start_matches('-'));
-    let args = vec![MsgArg::str("--"), MsgArg::str(first), MsgArg::str("--"), MsgArg::str(second)];
-    Error::tr("options %s%s and %s%s cannot be combined", args)
 }
 
 /// `ul_get_valid_pidfd_or_err`'s message.
