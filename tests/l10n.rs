@@ -158,6 +158,60 @@ fn usage_errors_in_every_language_are_glibc_and_util_linux_translations() {
     }
 }
 
+/// The tools' own err()/errx() messages whose msgid util-linux 2.38.1 shares with 2.42: each
+/// is util-linux's format looked up and filled with its arguments (bytes as given), then
+/// glibc's strerror text, as 2.38.1 prints them. `SELF` stands for the test's own pid, a
+/// process whose namespaces can be entered.
+const ERR_MESSAGES: &[(&str, &[&str])] = &[
+    ("nsenter", &["-t", "999999", "-n", "true"]),
+    ("nsenter", &["--net=/etc/passwd", "true"]),
+    ("nsenter", &["-t", "SELF", "-u", "-S", "abc", "true"]),
+    ("nsenter", &["-t", "SELF", "-u", "-G", "99999999999999999999", "true"]),
+    ("nsenter", &["-t", "SELF", "-u", "/nonexistent/program"]),
+    ("unshare", &["-S", "abc", "true"]),
+    ("unshare", &["-G", "99999999999999999999", "true"]),
+    ("unshare", &["-T", "--boottime", "x", "true"]),
+    ("unshare", &["--propagation=xx", "true"]),
+    ("unshare", &["--setgroups=x", "true"]),
+    ("unshare", &["--kill-child=FOO", "true"]),
+    ("unshare", &["-R", "/nonexistent", "true"]),
+    ("unshare", &["-U", "--setgroups=allow", "--map-group=0", "true"]),
+    ("unshare", &["/nonexistent/program"]),
+    ("lsns", &["-o", "FOO"]),
+    ("lsns", &["-o", "NS,FO\u{e9}"]),
+    ("lsns", &["-p", "abc"]),
+    ("lsns", &["-t", "xx"]),
+    ("lsns", &["-T", "xx"]),
+    ("lsns", &["123x"]),
+    ("lsns", &["99999999"]),
+    ("lsns", &["-p", "1", "99999999"]),
+];
+
+#[test]
+fn err_messages_in_every_language_are_util_linux_translations() {
+    if !privileged("err_messages_in_every_language_are_util_linux_translations") {
+        return;
+    }
+    let Some(loc) = locpath("err_messages_in_every_language_are_util_linux_translations") else { return };
+    let pid = std::process::id().to_string();
+    let mut translated = [false; ERR_MESSAGES.len()];
+    for env in environments() {
+        for (i, (util, args)) in ERR_MESSAGES.iter().enumerate() {
+            let args: Vec<&str> = args.iter().map(|&a| if a == "SELF" { pid.as_str() } else { a }).collect();
+            let Some((theirs, ours)) = both(loc, util, &args, &env) else { continue };
+            let what = format!("{util} {args:?} in {env:?}");
+            assert_bytes(&format!("stderr of {what}"), &theirs.stderr, &ours.stderr);
+            assert_bytes(&format!("stdout of {what}"), &theirs.stdout, &ours.stdout);
+            assert_eq!(theirs.status, ours.status, "{what}");
+            translated[i] |= !ours.stderr.is_ascii();
+        }
+    }
+    // Each message is translated in some language (not all catalogs have all of them).
+    for ((util, args), translated) in ERR_MESSAGES.iter().zip(translated) {
+        assert!(translated, "{util} {args:?} is English in every language");
+    }
+}
+
 /// `--version`'s first line is util-linux's `_("%s from %s\n")` with the release rns matches.
 #[test]
 fn version_line_in_every_language_is_util_linux_translation() {
@@ -176,9 +230,9 @@ fn version_line_in_every_language_is_util_linux_translation() {
 }
 
 /// glibc's strerror text in the user's language and codeset, passed through as bytes: in
-/// `de_DE` (ISO-8859-1) `Das Argument ist ung\xfcltig`, not UTF-8 and not U+FFFD. The message
-/// before it is util-linux's err() format (translated by util-linux, not yet by rns): only
-/// the errno text is compared.
+/// `de_DE` (ISO-8859-1) `Das Argument ist ung\xfcltig`, not UTF-8 and not U+FFFD. Only the
+/// errno text is compared here; the whole message, in
+/// [`err_messages_in_every_language_are_util_linux_translations`].
 #[test]
 fn strerror_is_glibcs_bytes_in_the_locales_codeset() {
     let Some(loc) = locpath("strerror_is_glibcs_bytes_in_the_locales_codeset") else { return };
