@@ -1,5 +1,6 @@
 //! util-linux's error shapes (`err(3)`, `errx(3)`, getopt's diagnostics, numeric parse errors)
-//! and the exit status each carries.
+//! and the exit status each carries. A message is util-linux's msgid and its arguments,
+//! looked up in the user's language ([`crate::catalog`]) only when it is printed.
 
 use crate::catalog::{tr, trf, Arg};
 use std::ffi::{OsStr, OsString};
@@ -51,8 +52,9 @@ impl Message {
         Message::Catalog { msgid, args }
     }
 
-    /// The message in the user's language (bytes in the locale's codeset); arguments that
-    /// carry bytes ([`crate::byte_text::carry_bytes`]) go out as the bytes given.
+    /// The message in the user's language (bytes in the locale's codeset), or util-linux's
+    /// English without `translate`; arguments that carry bytes
+    /// ([`crate::byte_text::carry_bytes`]) go out as the bytes given.
     fn bytes(&self, translate: bool) -> Vec<u8> {
         match self {
             Message::Catalog { msgid, args } => {
