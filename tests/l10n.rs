@@ -158,6 +158,85 @@ fn usage_errors_in_every_language_are_glibc_and_util_linux_translations() {
     }
 }
 
+/// The tools' own err()/errx() messages whose msgid util-linux 2.38.1 shares with 2.42: each
+/// is util-linux's format looked up and filled with its arguments (bytes as given), then
+/// glibc's strerror text, as 2.38.1 prints them. `SELF` stands for the test's own pid, a
+/// process whose namespaces can be entered.
+const ERR_MESSAGES: &[(&str, &[&str])] = &[
+    ("nsenter", &["-t", "999999", "-n", "true"]),
+    ("nsenter", &["--net=/etc/passwd", "true"]),
+    ("nsenter", &["-t", "SELF", "-u", "-S", "abc", "true"]),
+    ("nsenter", &["-t", "SELF", "-u", "-G", "99999999999999999999", "true"]),
+    ("nsenter", &["-t", "SELF", "-u", "/nonexistent/program"]),
+    ("nsenter", &["-t", "SELF", "--root=/nonexistent", "true"]),
+    ("nsenter", &["--uts=/nonexistent", "true"]),
+    ("unshare", &["-S", "abc", "true"]),
+    ("unshare", &["-G", "99999999999999999999", "true"]),
+    ("unshare", &["-T", "--boottime", "x", "true"]),
+    ("unshare", &["--propagation=xx", "true"]),
+    ("unshare", &["--setgroups=x", "true"]),
+    ("unshare", &["--kill-child=FOO", "true"]),
+    ("unshare", &["-R", "/nonexistent", "true"]),
+    ("unshare", &["-U", "--setgroups=allow", "--map-group=0", "true"]),
+    ("unshare", &["/nonexistent/program"]),
+    ("unshare", &["--mount-proc=/nonexistent", "-p", "-f", "true"]),
+    ("unshare", &["--uts=/nonexistent/file", "true"]),
+    ("lsns", &["-o", "FOO"]),
+    ("lsns", &["-o", "NS,FO\u{e9}"]),
+    ("lsns", &["-p", "abc"]),
+    ("lsns", &["-p", "99999999999999"]),
+    ("lsns", &["-t", "xx"]),
+    ("lsns", &["-T", "xx"]),
+    ("lsns", &["123x"]),
+    ("lsns", &["99999999"]),
+    ("lsns", &["-p", "1", "99999999"]),
+];
+
+#[test]
+fn err_messages_in_every_language_are_util_linux_translations() {
+    if !privileged("err_messages_in_every_language_are_util_linux_translations") {
+        return;
+    }
+    let Some(loc) = locpath("err_messages_in_every_language_are_util_linux_translations") else { return };
+    let pid = std::process::id().to_string();
+    let mut translated = [false; ERR_MESSAGES.len()];
+    for env in environments() {
+        for (i, (util, args)) in ERR_MESSAGES.iter().enumerate() {
+            let args: Vec<&str> = args.iter().map(|&a| if a == "SELF" { pid.as_str() } else { a }).collect();
+            let Some((theirs, ours)) = both(loc, util, &args, &env) else { continue };
+            let what = format!("{util} {args:?} in {env:?}");
+            // unshare names the namespace files of its own pid, which differs between the two.
+            let own_pid =
+                |b: &[u8]| if args.contains(&"--uts=/nonexistent/file") { without_pids(b) } else { b.to_vec() };
+            assert_bytes(&format!("stderr of {what}"), &own_pid(&theirs.stderr), &own_pid(&ours.stderr));
+            assert_bytes(&format!("stdout of {what}"), &theirs.stdout, &ours.stdout);
+            assert_eq!(theirs.status, ours.status, "{what}");
+            translated[i] |= !ours.stderr.is_ascii();
+        }
+    }
+    // Each message is translated in some language (not all catalogs have all of them).
+    for ((util, args), translated) in ERR_MESSAGES.iter().zip(translated) {
+        assert!(translated, "{util} {args:?} is English in every language");
+    }
+}
+
+/// `text` with each `/proc/<digits>/` as `/proc/PID/`.
+fn without_pids(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.windows(6).position(|w| w == b"/proc/") {
+        out.extend_from_slice(&rest[..at + 6]);
+        rest = &rest[at + 6..];
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 && rest.get(digits) == Some(&b'/') {
+            out.extend_from_slice(b"PID");
+            rest = &rest[digits..];
+        }
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 /// `--version`'s first line is util-linux's `_("%s from %s\n")` with the release rns matches.
 #[test]
 fn version_line_in_every_language_is_util_linux_translation() {
@@ -176,9 +255,9 @@ fn version_line_in_every_language_is_util_linux_translation() {
 }
 
 /// glibc's strerror text in the user's language and codeset, passed through as bytes: in
-/// `de_DE` (ISO-8859-1) `Das Argument ist ung\xfcltig`, not UTF-8 and not U+FFFD. The message
-/// before it is util-linux's err() format (translated by util-linux, not yet by rns): only
-/// the errno text is compared.
+/// `de_DE` (ISO-8859-1) `Das Argument ist ung\xfcltig`, not UTF-8 and not U+FFFD. Only the
+/// errno text is compared here; the whole message, in
+/// [`err_messages_in_every_language_are_util_linux_translations`].
 #[test]
 fn strerror_is_glibcs_bytes_in_the_locales_codeset() {
     let Some(loc) = locpath("strerror_is_glibcs_bytes_in_the_locales_codeset") else { return };
@@ -232,9 +311,10 @@ fn list_columns_descriptions_in_every_language_are_util_linux_translations() {
 }
 
 /// A catalog of msgids only util-linux 2.42 has (and a few it shares), as a translator would
-/// write it: a Japanese `--version` that reorders its arguments, a multi-line option whose
-/// translation is one entry, a format that does not fit (an English fallback rather than a
-/// crash: msgfmt without `-c` compiles it).
+/// write it: a Japanese `--version` and `cannot be combined` that reorder their arguments, a
+/// multi-line option whose translation is one entry, err() messages 2.42 words otherwise,
+/// formats that do not fit (an English fallback rather than a crash: msgfmt without `-c`
+/// compiles them).
 const PO: &str = r#"msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\n"
@@ -288,6 +368,21 @@ msgstr ""
 
 msgid "Try '%s --help' for more information.\n"
 msgstr "%s %s %n\n"
+
+#, c-format
+msgid "options %s%s and %s%s cannot be combined"
+msgstr "%3$s%4$s と %1$s%2$s は同時に指定できません"
+
+#, c-format
+msgid "failed to parse uid '%s'"
+msgstr "uid '%s' を解析できませんでした"
+
+msgid "no target PID specified"
+msgstr "対象の PID が指定されていません"
+
+#, c-format
+msgid "cannot change directory to %s"
+msgstr "%d"
 "#;
 
 /// The translations of [`PO`] as they must appear: (msgid as printed in English, expected).
@@ -320,6 +415,10 @@ const EXPECTED: &[(&str, &str)] = &[
         " --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)\n                             defaults to SIGKILL\n",
         " --kill-child[=<signame>]  終了時に fork した子プロセスを kill します\n                           (--fork を含む)\n                           デフォルトは SIGKILL\n",
     ),
+    ("options --wd and --wdns cannot be combined", "--wdns と --wd は同時に指定できません"),
+    ("options --raw and --json cannot be combined", "--json と --raw は同時に指定できません"),
+    ("failed to parse uid 'abc'", "uid 'abc' を解析できませんでした"),
+    ("no target PID specified", "対象の PID が指定されていません"),
 ];
 
 /// Strings util-linux 2.38.1 lacks, from a catalog the test compiles and binds over
@@ -358,6 +457,11 @@ fn catalog_entries_only_util_linux_2_42_has_are_found() {
         ("lsns", &["--bogus"]),
         ("nsenter", &["--help"]),
         ("unshare", &["--help"]),
+        ("nsenter", &["-w", "-W", "true"]),
+        ("lsns", &["-r", "-J"]),
+        ("unshare", &["--map-user=abc", "true"]),
+        ("nsenter", &["-n", "true"]),
+        ("unshare", &["-w", "/nonexistent", "true"]),
     ];
     let mut script = String::from(
         "unset LC_ALL\n\
@@ -371,6 +475,8 @@ fn catalog_entries_only_util_linux_2_42_has_are_found() {
             "printf '\\036\\n'; LC_ALL=C run {bin} {util} {args}\nprintf '\\036\\n'; LANG=ja_JP.UTF-8 run {bin} {util} {args}\n"
         ));
     }
+    // The last runs fail, as they must.
+    script.push_str("exit 0\n");
     let catalog = dir.to_string_lossy().into_owned();
     let out =
         throwaway_world("rns-l10n", "", &script, &[("CATALOG", catalog.as_str()), ("LOCPATH", &loc.to_string_lossy())]);
@@ -385,7 +491,8 @@ fn catalog_entries_only_util_linux_2_42_has_are_found() {
             "-V" => c.replacen("lsns from util-linux 2.42.3\n", "util-linux 2.42.3 の lsns\n", 1),
             _ => EXPECTED.iter().fold(c.to_string(), |text, (english, translated)| text.replace(english, translated)),
         };
-        assert!(expected != c || args[0] == "--bogus", "{what}: nothing to translate in {c}");
+        // `--bogus` has nothing to translate; `-w /nonexistent`'s translation does not fit.
+        assert!(expected != c || ["--bogus", "-w"].contains(&args[0]), "{what}: nothing to translate in {c}");
         crate::common::assert_text(&what, &expected, ja);
     }
 }

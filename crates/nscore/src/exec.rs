@@ -3,10 +3,10 @@
 //! left (its exit status, or its fatal signal re-raised on ourselves).
 
 use crate::byte_text::carry_bytes;
-use crate::error::{text_with, Error};
+use crate::error::{Error, MsgArg};
 use crate::output::safe_encode;
 use crate::sys::process::{self, ChildState};
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// The shell to run when no program is given: `$SHELL` if set and not empty, else the passwd
@@ -71,7 +71,7 @@ impl Execution {
     pub(crate) fn run(self) -> Error {
         let errno = process::execvp(&self.file, &self.argv);
         let status = if errno == libc::ENOENT { 127 } else { 126 };
-        Error::os(text_with("failed to execute {}", &[OsStr::new(&self.name)]), errno).with_status(status)
+        Error::tr_os("failed to execute %s", vec![MsgArg::str(&self.name)], errno).with_status(status)
     }
 }
 

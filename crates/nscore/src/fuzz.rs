@@ -299,7 +299,7 @@ fn hash_of(value: impl Hash) -> u64 {
 fn error_class(e: &Error) -> u64 {
     let shape = match e {
         Error::Msg { text, errno, status } => {
-            let text = text.to_string_lossy();
+            let text = String::from_utf8_lossy(&text.english()).into_owned();
             let head: String = text.chars().take_while(|c| *c != '\'' && *c != ':' && *c != '"').take(24).collect();
             format!("msg {head} {errno:?} {status}")
         }

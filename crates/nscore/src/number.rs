@@ -3,7 +3,7 @@
 //! `<what>: '<arg>'`, with the ERANGE text for numbers out of range; and the raw `strtoimax`
 //! and `ul_strtou64` for callers that read on after the number (nsenter's `-t PID:INODE`).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Message, Result};
 
 /// Characters C's `isspace` skips in front of a number (a Unicode blank is garbage).
 pub(crate) const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
@@ -41,27 +41,32 @@ pub(crate) fn scan_u32(s: &str) -> Option<(u32, &str)> {
 
 /// `strtoul_or_err`/`strtou64_or_err`: an unsigned decimal number; negative numbers (but
 /// `-0`) and overflow are out of range.
-pub fn parse_unsigned(s: &str, what: &str) -> Result<u64> {
-    let Some((negative, digits)) = sign_and_digits(s) else { return Err(Error::msg(format!("{what}: '{s}'"))) };
+pub fn parse_unsigned(s: &str, what: &'static str) -> Result<u64> {
+    let Some((negative, digits)) = sign_and_digits(s) else { return Err(Error::msg(parse_error(what, s))) };
     match digits.parse::<u64>() {
-        Ok(v) if negative && v != 0 => Err(Error::os(format!("{what}: '{s}'"), libc::ERANGE)),
+        Ok(v) if negative && v != 0 => Err(Error::os(parse_error(what, s), libc::ERANGE)),
         Ok(v) => Ok(v),
-        Err(_) => Err(Error::os(format!("{what}: '{s}'"), libc::ERANGE)),
+        Err(_) => Err(Error::os(parse_error(what, s), libc::ERANGE)),
     }
 }
 
+/// `"%s: '%s'", errmesg, str`: `what` is the caller's msgid (`_("failed to parse uid")`).
+pub(crate) fn parse_error(what: &'static str, s: &str) -> Message {
+    Message::Parse { what, value: s.into() }
+}
+
 /// `strtos64_or_err`: a signed decimal number.
-pub fn parse_signed(s: &str, what: &str) -> Result<i64> {
-    let Some((negative, digits)) = sign_and_digits(s) else { return Err(Error::msg(format!("{what}: '{s}'"))) };
+pub fn parse_signed(s: &str, what: &'static str) -> Result<i64> {
+    let Some((negative, digits)) = sign_and_digits(s) else { return Err(Error::msg(parse_error(what, s))) };
     let signed = if negative { format!("-{digits}") } else { digits.to_string() };
-    signed.parse::<i64>().map_err(|_| Error::os(format!("{what}: '{s}'"), libc::ERANGE))
+    signed.parse::<i64>().map_err(|_| Error::os(parse_error(what, s), libc::ERANGE))
 }
 
 /// `strtopid_or_err`: a positive pid; 0, negative numbers and overflow are out of range.
-pub(crate) fn parse_pid(s: &str, what: &str) -> Result<libc::pid_t> {
+pub(crate) fn parse_pid(s: &str, what: &'static str) -> Result<libc::pid_t> {
     match parse_signed(s, what)? {
         n if n > 0 && n <= i64::from(libc::pid_t::MAX) => Ok(n as libc::pid_t),
-        _ => Err(Error::os(format!("{what}: '{s}'"), libc::ERANGE)),
+        _ => Err(Error::os(parse_error(what, s), libc::ERANGE)),
     }
 }
 

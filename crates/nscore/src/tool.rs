@@ -42,14 +42,14 @@ pub fn run(
     drop(out);
     match flushed {
         _ if failed_earlier => {
-            crate::stderr::report(&Error::msg("write error").render_bytes(&inv.prog));
+            crate::stderr::report(&Error::tr("write error", vec![]).render_bytes(&inv.prog));
             1
         }
         // As `close_stdout`: a pipe without reader (SIGPIPE ignored) or a descriptor that
         // cannot be written (closed, read-only: EBADF) is no error when only the final flush
         // met it.
         Err(e) if !matches!(e.raw_os_error(), Some(libc::EPIPE | libc::EBADF)) => {
-            crate::stderr::report(&Error::io("write error", &e).render_bytes(&inv.prog));
+            crate::stderr::report(&Error::tr_io("write error", vec![], &e).render_bytes(&inv.prog));
             1
         }
         _ if crate::stderr::failed() => 1,

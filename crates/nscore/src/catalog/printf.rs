@@ -7,9 +7,6 @@
 
 /// One argument of a format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-// The integers are for err()'s messages (`/proc/%d/...`), whose translation comes after the
-// usage texts' (#20); the conversions are tested here already.
-#[allow(dead_code)]
 pub(crate) enum Arg<'a> {
     /// `%s`: bytes, printed as given.
     Str(&'a [u8]),

@@ -50,7 +50,7 @@ pub(crate) fn arguments<T>(
         crate::cli::Parsed::Help => crate::cli::usage::render(usage, &prog),
         crate::cli::Parsed::Version => version_text(&prog),
     };
-    out.write_all(&text).map_err(|e| Error::io("write error", &e))?;
+    out.write_all(&text).map_err(|e| Error::tr_io("write error", vec![], &e))?;
     Ok(None)
 }
 

@@ -8,7 +8,7 @@ use super::targets::{reopen, NsTable, Opener};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
 use crate::cli::usage::Chunk;
 use crate::cli::{OptDef, ValueHint};
-use crate::error::{Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
 use crate::number;
 use crate::output::safe_encode;
@@ -283,9 +283,7 @@ fn wd_exclusive(seen: &mut Option<Opt>, opt: Opt) -> Result<()> {
         return Ok(());
     }
     match *seen {
-        Some(first) if first != opt => {
-            Err(Error::msg(format!("options {} and {} cannot be combined", name(first), name(opt))))
-        }
+        Some(first) if first != opt => Err(Error::exclusive_options(name(first), name(opt))),
         _ => {
             *seen = Some(opt);
             Ok(())
@@ -293,14 +291,18 @@ fn wd_exclusive(seen: &mut Option<Opt>, opt: Opt) -> Result<()> {
     }
 }
 
+/// `ul_get_valid_pidfd_or_err`'s message.
+pub(crate) fn no_valid_pidfd(pid: libc::pid_t, errno: i32) -> Error {
+    Error::tr_os("failed to obtain a valid file descriptor for PID %d", vec![MsgArg::Int(pid.into())], errno)
+}
+
 /// `-t PID[:INODE]`. Any syntax error is `invalid PID argument`; an inode that was read (even
 /// from a string that is then rejected, e.g. `1:12x`) is checked against a pidfd of PID first.
 pub(crate) fn parse_target(arg: &str) -> Result<libc::pid_t> {
-    let invalid = || Error::msg("invalid PID argument");
+    let invalid = || Error::tr("invalid PID argument", vec![]);
     let (pid, inode, ok) = split_target(arg.as_bytes());
     if let (Some(pid), Some(inode)) = (pid, inode) {
-        crate::sys::pidfd::check_pidfd_inode(pid, inode)
-            .map_err(|e| Error::os(format!("failed to obtain a valid file descriptor for PID {pid}"), e))?;
+        crate::sys::pidfd::check_pidfd_inode(pid, inode).map_err(|e| no_valid_pidfd(pid, e))?;
     }
     match (pid, ok) {
         (Some(pid), true) => Ok(pid),
@@ -365,20 +367,20 @@ fn split_target(s: &[u8]) -> (Option<libc::pid_t>, Option<u64>, bool) {
 fn parse_fd(arg: &str) -> Result<i64> {
     let what = "failed to parse file descriptor";
     match number::parse_signed(arg, what)? {
-        v if v > i64::from(i32::MAX) => Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
+        v if v > i64::from(i32::MAX) => Err(Error::os(number::parse_error(what, arg), libc::ERANGE)),
         v => Ok(v),
     }
 }
 
 /// `-S`/`-G`: `follow`, or `strtoul_or_err` truncated to 32 bits as the C assignment does.
-fn set_id(choice: &mut IdChoice, arg: &str, what: &str) -> Result<()> {
+fn set_id(choice: &mut IdChoice, arg: &str, what: &'static str) -> Result<()> {
     if arg == "follow" {
         choice.follow = true;
     } else {
         choice.value = match number::strtou64(arg.as_bytes()).0 {
             Ok(v) => v as u32,
-            Err(libc::ERANGE) => return Err(Error::os(format!("{what}: '{arg}'"), libc::ERANGE)),
-            Err(_) => return Err(Error::msg(format!("{what}: '{arg}'"))),
+            Err(libc::ERANGE) => return Err(Error::os(number::parse_error(what, arg), libc::ERANGE)),
+            Err(_) => return Err(Error::msg(number::parse_error(what, arg))),
         };
     }
     choice.force = true;

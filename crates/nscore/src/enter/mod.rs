@@ -9,7 +9,7 @@ pub(crate) mod nsid;
 pub(crate) mod targets;
 
 use crate::cli::invocation::Invocation;
-use crate::error::{text_with, Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::exec;
 use crate::nstype::NsKind;
 use crate::proc::ProcFs;
@@ -47,7 +47,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     let mut open = |path: &OsStr| File::open(path);
     let parsed = parse_in(&inv.argv, &roots.proc, &mut open, &mut sys::LiveHandles)?;
     let Some(args) = crate::cli::invocation::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
-    out.flush().map_err(|e| Error::io("write error", &e))?;
+    out.flush().map_err(|e| Error::tr_io("write error", vec![], &e))?;
     run(*args, &roots, &mut LiveKernel)
 }
 
@@ -69,10 +69,10 @@ impl ProcessDir<'_> {
     /// util-linux's `open_target_fd` without a file: `/proc/<target>/<what>`, which needs `-t`.
     fn open(&self, what: &str) -> Result<File> {
         if self.pid == 0 {
-            return Err(Error::msg(format!("neither filename nor target pid supplied for {what}")));
+            return Err(Error::tr("neither filename nor target pid supplied for %s", vec![MsgArg::str(what)]));
         }
         let path = self.path(what);
-        File::open(&path).map_err(|e| Error::io(text_with("cannot open {}", &[path.as_os_str()]), &e))
+        File::open(&path).map_err(|e| Error::tr_io("cannot open %s", vec![MsgArg::str(&path)], &e))
     }
 }
 
@@ -88,7 +88,7 @@ fn usable_for_all(kind: NsKind, target: ProcessDir<'_>) -> Result<bool> {
     if kind == NsKind::User {
         let theirs = target.path("ns/user");
         let target_ino = std::fs::metadata(&theirs)
-            .map_err(|e| Error::io(format!("stat of {} failed", theirs.display()), &e))?
+            .map_err(|e| Error::tr_io("stat of %s failed", vec![MsgArg::str(&theirs)], &e))?
             .ino();
         if own_ino == target_ino {
             return Ok(false);
@@ -120,7 +120,7 @@ pub(crate) fn enter_namespaces(
                         slot.fd = None;
                     }
                 }
-                Err(e) if !ignore_errors => return Err(Error::os("reassociate to namespaces failed", e)),
+                Err(e) if !ignore_errors => return Err(Error::tr_os("reassociate to namespaces failed", vec![], e)),
                 Err(_) => {}
             }
         }
@@ -133,7 +133,11 @@ pub(crate) fn enter_namespaces(
                 slot.fd = None;
             }
             Err(e) if !ignore_errors => {
-                return Err(Error::os(format!("reassociate to namespace 'ns/{}' failed", slot.kind.name()), e))
+                return Err(Error::tr_os(
+                    "reassociate to namespace '%s' failed",
+                    vec![MsgArg::str(format!("ns/{}", slot.kind.name()))],
+                    e,
+                ))
             }
             Err(_) => {}
         }
@@ -169,14 +173,18 @@ pub(crate) fn change_root_and_wd(
     mut wd: Option<File>,
     wdns: Option<&OsStr>,
 ) -> Result<()> {
-    let cwd_error = |e: std::io::Error| Error::io("cannot open current working directory", &e);
+    let cwd_error = |e: std::io::Error| Error::tr_io("cannot open current working directory", vec![], &e);
     if root.is_some() && wd.is_none() && wdns.is_none() {
         wd = Some(File::open(".").map_err(cwd_error)?);
     }
     if let Some(root) = root {
-        kernel.fchdir(root.as_fd()).map_err(|e| Error::os("change directory by root file descriptor failed", e))?;
-        kernel.chroot(Path::new(".")).map_err(|e| Error::os("chroot failed", e))?;
-        kernel.chdir(Path::new("/")).map_err(|e| Error::os("cannot change directory to /", e))?;
+        kernel
+            .fchdir(root.as_fd())
+            .map_err(|e| Error::tr_os("change directory by root file descriptor failed", vec![], e))?;
+        kernel.chroot(Path::new(".")).map_err(|e| Error::tr_os("chroot failed", vec![], e))?;
+        kernel
+            .chdir(Path::new("/"))
+            .map_err(|e| Error::tr_os("cannot change directory to %s", vec![MsgArg::str("/")], e))?;
     }
     if let Some(dir) = wdns {
         wd = Some(File::open(dir).map_err(cwd_error)?);
@@ -184,7 +192,7 @@ pub(crate) fn change_root_and_wd(
     if let Some(wd) = wd {
         kernel
             .fchdir(wd.as_fd())
-            .map_err(|e| Error::os("change directory by working directory file descriptor failed", e))?;
+            .map_err(|e| Error::tr_os("change directory by working directory file descriptor failed", vec![], e))?;
     }
     Ok(())
 }
@@ -201,13 +209,13 @@ pub(crate) fn set_credentials(
     if let Some(gid) = gid {
         if let Err(e) = kernel.setgroups_empty() {
             if setgroups_failed_before {
-                return Err(Error::os("setgroups failed", e));
+                return Err(Error::tr_os("setgroups failed", vec![], e));
             }
         }
-        kernel.setgid(gid).map_err(|e| Error::os("setgid() failed", e))?;
+        kernel.setgid(gid).map_err(|e| Error::tr_os("setgid() failed", vec![], e))?;
     }
     if let Some(uid) = uid {
-        kernel.setuid(uid).map_err(|e| Error::os("setuid() failed", e))?;
+        kernel.setuid(uid).map_err(|e| Error::tr_os("setuid() failed", vec![], e))?;
     }
     Ok(())
 }
@@ -239,8 +247,8 @@ fn open_parent_user_ns(table: &mut NsTable, pidfd: Option<BorrowedFd<'_>>, targe
             owned.as_fd()
         }
     };
-    let parent =
-        ns::ns_get_related(from, NsIoctl::GetUserns).map_err(|e| Error::os("failed to open parent namespace", e))?;
+    let parent = ns::ns_get_related(from, NsIoctl::GetUserns)
+        .map_err(|e| Error::tr_os("failed to open parent namespace", vec![], e))?;
     table.set_fd(NsKind::User, parent);
     Ok(())
 }
@@ -257,16 +265,22 @@ fn open_socket_netns(
     let pidfd = match pidfd {
         Some(fd) => fd,
         None => {
-            local = ns::pidfd_open(target).map_err(|e| Error::os(format!("failed to pidfd_open() for {target}"), e))?;
+            local = ns::pidfd_open(target)
+                .map_err(|e| Error::tr_os("failed to pidfd_open() for %d", vec![MsgArg::Int(target.into())], e))?;
             local.as_fd()
         }
     };
-    let socket = ns::pidfd_getfd(pidfd, socket_fd)
-        .map_err(|e| Error::os(format!("pidfd_getfd({}, {socket_fd})", pidfd.as_raw_fd()), e))?;
+    let socket = ns::pidfd_getfd(pidfd, socket_fd).map_err(|e| {
+        Error::tr_os(
+            "pidfd_getfd(%d, %u)",
+            vec![MsgArg::Int(pidfd.as_raw_fd().into()), MsgArg::Uint(u64::from(socket_fd as u32))],
+            e,
+        )
+    })?;
     let socket = File::from(socket);
-    socket.metadata().map_err(|e| Error::io(format!("fstat({})", socket.as_raw_fd()), &e))?;
+    socket.metadata().map_err(|e| Error::tr_io("fstat(%d)", vec![MsgArg::Int(socket.as_raw_fd().into())], &e))?;
     let netns = ns::socket_netns(socket.as_fd())
-        .map_err(|e| Error::os(format!("ioctl({}, SIOCGSKNS)", socket.as_raw_fd()), e))?;
+        .map_err(|e| Error::tr_os("ioctl(%d, SIOCGSKNS)", vec![MsgArg::Int(socket.as_raw_fd().into())], e))?;
     table.set_fd(NsKind::Net, netns.into());
     Ok(())
 }
@@ -277,18 +291,18 @@ fn open_socket_netns(
 /// open, so the file replaces standard input for good; so it does here.
 fn open_cgroup_procs(target: ProcessDir<'_>, cgroup_root: &Path) -> Result<File> {
     let v2 = sys::cgroup::is_cgroup2(cgroup_root)
-        .map_err(|e| Error::os(text_with("statfs {} failed", &[cgroup_root.as_os_str()]), e))?;
+        .map_err(|e| Error::tr_os("statfs %s failed", vec![MsgArg::str(cgroup_root)], e))?;
     if !v2 {
-        return Err(Error::msg("--join-cgroup is only supported in cgroup v2"));
+        return Err(Error::tr("--join-cgroup is only supported in cgroup v2", vec![]));
     }
     if target.pid == 0 {
-        return Err(Error::msg("neither filename nor target pid supplied for cgroup"));
+        return Err(Error::tr("neither filename nor target pid supplied for %s", vec![MsgArg::str("cgroup")]));
     }
     let path = target.path("cgroup");
     let mut file =
-        sys::fd::open_as_stdin(&path).map_err(|e| Error::os(text_with("cannot open {}", &[path.as_os_str()]), e))?;
+        sys::fd::open_as_stdin(&path).map_err(|e| Error::tr_os("cannot open %s", vec![MsgArg::str(&path)], e))?;
     let mut text = Vec::new();
-    let no_path = |errno: i32| Error::os("failed to get cgroup path", errno);
+    let no_path = |errno: i32| Error::tr_os("failed to get cgroup path", vec![], errno);
     match file.read_to_end(&mut text) {
         Err(e) => return Err(no_path(e.raw_os_error().unwrap_or(libc::EIO))),
         Ok(0) => return Err(no_path(0)),
@@ -305,7 +319,7 @@ fn open_cgroup_procs(target: ProcessDir<'_>, cgroup_root: &Path) -> Result<File>
     std::fs::OpenOptions::new()
         .append(true)
         .open(OsStr::from_bytes(&procs))
-        .map_err(|e| Error::io("failed to open cgroup.procs", &e))
+        .map_err(|e| Error::tr_io("failed to open cgroup.procs", vec![], &e))
 }
 
 /// `-e`: the environment becomes the target's. util-linux collects `/proc/PID/environ` into a
@@ -313,7 +327,7 @@ fn open_cgroup_procs(target: ProcessDir<'_>, cgroup_root: &Path) -> Result<File>
 /// names wins and the program sees the variables in reverse order.
 fn take_target_environ(mut environ: File) -> Result<()> {
     let mut data = Vec::new();
-    environ.read_to_end(&mut data).map_err(|e| Error::io("failed to get environment variables", &e))?;
+    environ.read_to_end(&mut data).map_err(|e| Error::tr_io("failed to get environment variables", vec![], &e))?;
     // clearenv(3), as util-linux: it also drops what remove_var cannot name (`=x=y`, `NOEQ`).
     crate::sys::environ::clear();
     let mut set: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
@@ -321,7 +335,7 @@ fn take_target_environ(mut environ: File) -> Result<()> {
         let Some(eq) = entry.iter().position(|&b| b == b'=') else { continue };
         let (name, value) = (&entry[..eq], &entry[eq + 1..]);
         if name.is_empty() {
-            return Err(Error::os("failed to set environment variables", libc::EINVAL));
+            return Err(Error::tr_os("failed to set environment variables", vec![], libc::EINVAL));
         }
         if set.insert(name) {
             std::env::set_var(OsStr::from_bytes(name), OsStr::from_bytes(value));
@@ -365,7 +379,7 @@ pub fn run(mut args: NsenterArgs, roots: &Roots, kernel: &mut dyn Kernel) -> Res
 
     let requested = table.mask();
     if requested == 0 {
-        return Err(Error::msg("no namespace specified"));
+        return Err(Error::tr("no namespace specified", vec![]));
     }
     let fork = requested & libc::CLONE_NEWPID != 0 && !args.no_fork;
     let entering_user = requested & libc::CLONE_NEWUSER != 0;
@@ -391,8 +405,8 @@ pub fn run(mut args: NsenterArgs, roots: &Roots, kernel: &mut dyn Kernel) -> Res
     set_credentials(kernel, uid, gid, setgroups_failed)?;
     if args.keep_caps && second_pass & libc::CLONE_NEWUSER != 0 {
         sys::caps::keep_caps_as_ambient().map_err(|e| {
-            let (text, errno) = e.describe();
-            Error::os(text, errno)
+            let (msgid, errno) = e.describe();
+            Error::tr_os(msgid, vec![], errno)
         })?;
     }
     Err(exec::exec_program_or_shell(&args.program))
@@ -417,7 +431,7 @@ fn open_way_in(args: &mut NsenterArgs, target: ProcessDir<'_>) -> Result<Option<
         return Ok(None);
     }
     if target.pid == 0 {
-        return Err(Error::msg("no target PID specified"));
+        return Err(Error::tr("no target PID specified", vec![]));
     }
     let pidfd = if sys::pidfd::setns_takes_pidfd() { ns::pidfd_open(target.pid).ok() } else { None };
     if pidfd.is_none() {
@@ -473,7 +487,7 @@ fn open_target_files(
     if let Some(fd) = pidfd.or(watch.as_ref()).filter(|_| reads_target_files) {
         if sys::pidfd::reaped(fd.as_fd()) {
             let pid = target.pid;
-            return Err(Error::os(format!("failed to obtain a valid file descriptor for PID {pid}"), libc::ESRCH));
+            return Err(args::no_valid_pidfd(pid, libc::ESRCH));
         }
     }
     Ok(files)
@@ -489,10 +503,10 @@ fn settle_inside(kernel: &mut dyn Kernel, args: &mut NsenterArgs, files: TargetF
     if let Some(mut procs) = files.cgroup_procs {
         procs
             .write_all(process::getpid().to_string().as_bytes())
-            .map_err(|e| Error::io("write cgroup.procs failed", &e))?;
+            .map_err(|e| Error::tr_io("write cgroup.procs failed", vec![], &e))?;
     }
     if let Some(dir) = files.process_dir {
-        let meta = dir.metadata().map_err(|e| Error::io("can not get process stat", &e))?;
+        let meta = dir.metadata().map_err(|e| Error::tr_io("can not get process stat", vec![], &e))?;
         if args.uid.follow {
             args.uid.value = meta.uid();
         }
@@ -507,7 +521,7 @@ fn settle_inside(kernel: &mut dyn Kernel, args: &mut NsenterArgs, files: TargetF
 /// returns the status to leave with; the child returns `None` and goes on.
 fn fork_and_wait() -> Result<Option<i32>> {
     process::set_signal_default(libc::SIGCHLD, false);
-    match process::fork().map_err(|e| Error::os("fork failed", e))? {
+    match process::fork().map_err(|e| Error::tr_os("fork failed", vec![], e))? {
         Forked::Parent { child } => Ok(Some(continue_as_parent(child))),
         Forked::Child => Ok(None),
     }
@@ -686,11 +700,11 @@ mod tests {
         let roots = Roots { proc: ProcFs::new(&missing), cgroup: missing.clone() };
         let args = NsenterArgs { target: 1, target_root: true, socket_fd: -1, ..NsenterArgs::default() };
         let e = run(args, &roots, &mut RecordingKernel::default()).unwrap_err();
-        assert_eq!(e, Error::os(text_with("cannot open {}", &[missing.join("1/root").as_os_str()]), libc::ENOENT));
+        assert_eq!(e, Error::tr_os("cannot open %s", vec![MsgArg::str(missing.join("1/root"))], libc::ENOENT));
 
         let args = NsenterArgs { target: 1, join_cgroup: true, socket_fd: -1, ..NsenterArgs::default() };
         let e = run(args, &roots, &mut RecordingKernel::default()).unwrap_err();
-        assert_eq!(e, Error::os(text_with("statfs {} failed", &[missing.as_os_str()]), libc::ENOENT));
+        assert_eq!(e, Error::tr_os("statfs %s failed", vec![MsgArg::str(&missing)], libc::ENOENT));
         let roots = Roots { cgroup: std::env::temp_dir(), ..roots };
         let args = NsenterArgs { target: 1, join_cgroup: true, socket_fd: -1, ..NsenterArgs::default() };
         let e = run(args, &roots, &mut RecordingKernel::default()).unwrap_err();

@@ -1,7 +1,7 @@
 //! What rnsenter enters and opens: one slot per namespace kind with the nsfs file to enter it
 //! through, and how the files the command line names are opened (in the tool, `File::open`).
 
-use crate::error::{text_with, Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
 use std::ffi::OsStr;
 use std::fs::File;
@@ -87,5 +87,5 @@ pub(crate) type Opener<'a> = &'a mut dyn FnMut(&OsStr) -> std::io::Result<File>;
 /// numbers (which some messages print) come out the same.
 pub(crate) fn reopen(slot: &mut Option<File>, path: &OsStr, open: Opener<'_>) -> Result<File> {
     *slot = None;
-    open(path).map_err(|e| Error::io(text_with("cannot open {}", &[path]), &e))
+    open(path).map_err(|e| Error::tr_io("cannot open %s", vec![MsgArg::str(path)], &e))
 }

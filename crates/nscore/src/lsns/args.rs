@@ -6,7 +6,7 @@ use crate::byte_text::{carried_bytes, carry_bytes};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
 use crate::cli::usage::Chunk;
 use crate::cli::{OptDef, ToolDoc, ValueHint};
-use crate::error::{Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::nstype::{NsKind, KINDS};
 pub(crate) use crate::number::parse_pid;
 use crate::output::{Format, Mode};
@@ -413,7 +413,7 @@ pub(crate) fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<P
                 let (query, echo) = super::query::Query::parse(&text);
                 // libsmartcols's scanner copies characters outside the language to stdout
                 // while it reads the expression, even when the expression then fails to parse.
-                out.write_all(&carried_bytes(&echo)).map_err(|e| Error::io("write error", &e))?;
+                out.write_all(&carried_bytes(&echo)).map_err(|e| Error::tr_io("write error", vec![], &e))?;
                 args.filter = Some(query?);
             }
             Opt::Raw => {
@@ -424,7 +424,7 @@ pub(crate) fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<P
             Opt::Nowrap => args.no_wrap = true,
             Opt::Type => match NsKind::from_name(&text) {
                 Some(kind) => args.types.push(kind),
-                None => return Err(Error::msg(format!("unknown namespace type: {text}"))),
+                None => return Err(Error::tr("unknown namespace type: %s", vec![MsgArg::str(&text)])),
             },
             Opt::Tree => {
                 let rel = value.as_deref().map(|v| carry_bytes(strip_leading_eq(v).as_bytes()));
@@ -432,7 +432,7 @@ pub(crate) fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<P
                     None | Some("owner") => TreeKind::Owner,
                     Some("parent") => TreeKind::Parent,
                     Some("process") => TreeKind::Process,
-                    Some(other) => return Err(Error::msg(format!("unknown tree type: {other}"))),
+                    Some(other) => return Err(Error::tr("unknown tree type: %s", vec![MsgArg::str(other)])),
                 });
             }
             Opt::ListColumns => args.list_columns = true,
@@ -466,7 +466,7 @@ fn exclusive(seen: &mut Option<Opt>, opt: Opt, group: &[(Opt, &str)]) -> Result<
         Some(first) if first != opt => {
             // The option seen first, then this one.
             let name = |o: Opt| group.iter().find(|(g, _)| *g == o).map_or("", |(_, n)| *n);
-            Err(Error::msg(format!("options {} and {} cannot be combined", name(first), name(opt))))
+            Err(Error::exclusive_options(name(first), name(opt)))
         }
         _ => {
             *seen = Some(opt);

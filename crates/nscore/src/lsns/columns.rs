@@ -5,7 +5,7 @@
 use super::contents;
 use super::model::{Namespace, Process};
 use super::scan::Scan;
-use crate::error::{Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
 use crate::output::{ColumnSpec, JsonType};
 
@@ -344,7 +344,7 @@ pub fn apply_output_list(list: &str, current: &mut Vec<Col>) -> Result<()> {
         }
         match Col::from_name(&items[start..end]) {
             Some(col) => current.push(col),
-            None => return Err(Error::msg(format!("unknown column: {}", &items[start..]))),
+            None => return Err(Error::tr("unknown column: %s", vec![MsgArg::str(&items[start..])])),
         }
         begin = None;
         if end == bytes.len() {

@@ -120,7 +120,7 @@ pub(crate) fn run(procfs: &ProcFs, (pid1, pid2): (i32, i32), args: &LsnsArgs, ou
     let at = |ids: &Vec<Option<Seen>>, kind: NsKind| kinds.iter().position(|&k| k == kind).and_then(|i| ids[i]);
     let rows = compare(&kinds, |k| at(&ids[0], k), |k| at(&ids[1], k));
     let format = args.format();
-    crate::output::render(&table(&rows), &format, out).map_err(|e| Error::io("write error", &e))?;
+    crate::output::render(&table(&rows), &format, out).map_err(|e| Error::tr_io("write error", vec![], &e))?;
     Ok(if rows.iter().all(|r| r.3 == Verdict::Same) { 0 } else { 1 })
 }
 

@@ -19,7 +19,7 @@ pub mod walk;
 mod fixture;
 
 use crate::cli::invocation::Invocation;
-use crate::error::{Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
 use crate::output::{self, ColumnSpec, Format, LineId, Mode, Table};
 use crate::proc::ProcFs;
@@ -40,7 +40,8 @@ pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'st
     let mut query = args.filter.take();
     if args.list_columns {
         let specs: Vec<ColumnSpec> = COLUMNS.iter().map(|c| c.spec).collect();
-        output::list_columns(&specs, "lsns-columns", &args.format(), out).map_err(|e| Error::io("write error", &e))?;
+        output::list_columns(&specs, "lsns-columns", &args.format(), out)
+            .map_err(|e| Error::tr_io("write error", vec![], &e))?;
         return Ok(0);
     }
     if let Some(pids) = args.compare {
@@ -67,7 +68,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'st
     let table = match plan.namespace.filter(|&ino| ino != 0) {
         Some(ino) => {
             let Some(ns) = scan.get(ino) else {
-                return Err(Error::msg(format!("not found namespace: {ino}")));
+                return Err(Error::tr("not found namespace: %ju", vec![MsgArg::Uint(ino)]));
             };
             namespace_processes(&scan, &plan, ns, query.as_ref())?
         }
@@ -104,7 +105,9 @@ pub(crate) fn scan_failure(e: &ScanError) -> Error {
     }
     match e {
         ScanError::Exhausted(_) => Error::Silent(1),
-        ScanError::Mountinfo(errno) => Error::os("failed to parse /proc/self/mountinfo", *errno).with_status(32),
+        ScanError::Mountinfo(errno) => {
+            Error::tr_os("failed to parse %s", vec![MsgArg::str("/proc/self/mountinfo")], *errno).with_status(32)
+        }
         ScanError::Ioctl { errno, .. } if *errno == libc::ENOTTY => Error::Silent(2),
         ScanError::Ioctl { .. } | ScanError::Io(_) => Error::Silent(1),
     }
@@ -117,7 +120,7 @@ fn print_warnings(prog: &str, warnings: &[String]) {
 }
 
 fn render(table: &Table, format: &Format, out: &mut dyn Write) -> Result<()> {
-    output::render(table, format, out).map_err(|e| Error::io("write error", &e))
+    output::render(table, format, out).map_err(|e| Error::tr_io("write error", vec![], &e))
 }
 
 /// What to show, decided from the options as lsns's main() decides it.
@@ -145,7 +148,7 @@ impl Plan {
         let mut namespace = None;
         if let Some(operand) = &args.namespace {
             if args.task.is_some() {
-                return Err(Error::msg("--task is mutually exclusive with <namespace>"));
+                return Err(Error::tr("--task is mutually exclusive with <namespace>", vec![]));
             }
             namespace = Some(parse_namespace_id(&crate::byte_text::carry_bytes(operand.as_bytes()))?);
             if tree.is_none() && !args.force_list {

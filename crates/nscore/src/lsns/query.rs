@@ -9,7 +9,7 @@
 //! when hidden filter columns overflow lsns's column array.
 //!
 
-use crate::error::{Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::lsns::columns::Col;
 use crate::output::filter::Filter;
 
@@ -66,14 +66,17 @@ impl Query {
         let mut errors = Vec::new();
         for holder in &self.holders {
             let Some(name) = canonical(holder) else {
-                errors.push(Error::msg(format!("unknown column: {holder}")));
+                errors.push(Error::tr("unknown column: %s", vec![MsgArg::str(holder)]));
                 continue;
             };
             if names.iter().any(|n| n == holder) {
                 continue;
             }
             if names.len() >= max {
-                errors.push(Error::msg(format!("too many columns specified, the limit is {} columns", max - 1)));
+                errors.push(Error::tr(
+                    "too many columns specified, the limit is %zu columns",
+                    vec![MsgArg::Uint((max - 1) as u64)],
+                ));
                 return Err(Error::Chain(errors));
             }
             // The hidden column is named as lsns's table names it, not as written.
@@ -82,7 +85,7 @@ impl Query {
         if errors.is_empty() {
             return self.filter.resolve(&|name| Col::from_name(name).map(|c| c.column().spec));
         }
-        errors.push(Error::msg("failed to initialize filter"));
+        errors.push(Error::tr("failed to initialize filter", vec![]));
         Err(Error::Chain(errors))
     }
 

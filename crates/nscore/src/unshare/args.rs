@@ -8,7 +8,7 @@ use super::subid::{ranges_of, subid};
 use crate::cli::getopt::{Getopt, HasArg, Item, Ordering};
 use crate::cli::usage::Chunk;
 use crate::cli::{OptDef, ValueHint};
-use crate::error::{Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
 use crate::number::{parse_signed, parse_unsigned, scan_u32};
 use crate::unshare::idmap::MapRange;
@@ -469,7 +469,7 @@ fn parse_options(argv: &[OsString], ids: &dyn IdSource, values: &mut Vec<OsStrin
         }
     }
     if (a.monotonic.is_some() || a.boottime.is_some()) && !a.has(libc::CLONE_NEWTIME) {
-        return Err(Error::msg("options --monotonic and --boottime require unsharing of a time namespace (-T)"));
+        return Err(Error::tr("options --monotonic and --boottime require unsharing of a time namespace (-T)", vec![]));
     }
     a.program = getopt.into_operands();
     Ok(Parsed::Run(Box::new(a)))
@@ -478,7 +478,7 @@ fn parse_options(argv: &[OsString], ids: &dyn IdSource, values: &mut Vec<OsStrin
 /// `--kill-child[=<signame>]`: SIGKILL unless a signal is named.
 fn kill_child_signal(value: &Option<OsString>, text: &str) -> Result<libc::c_int> {
     match value {
-        Some(_) => signal_by_name(text).ok_or_else(|| Error::msg(format!("unknown signal: {text}"))),
+        Some(_) => signal_by_name(text).ok_or_else(|| Error::tr("unknown signal: %s", vec![MsgArg::str(text)])),
         None => Ok(libc::SIGKILL),
     }
 }
@@ -511,8 +511,14 @@ impl UnshareArgs {
     fn map_ids(&mut self, opt: Opt, value: &Option<OsString>, text: &str, ids: &dyn IdSource) -> Result<()> {
         self.flags |= libc::CLONE_NEWUSER;
         match opt {
-            Opt::MapUser => self.map_user = Some(user_or_group(text, || ids.uid_of(&carried_value(value)), "uid")?),
-            Opt::MapGroup => self.map_group = Some(user_or_group(text, || ids.gid_of(&carried_value(value)), "gid")?),
+            Opt::MapUser => {
+                self.map_user =
+                    Some(user_or_group(text, || ids.uid_of(&carried_value(value)), "failed to parse uid '%s'")?)
+            }
+            Opt::MapGroup => {
+                self.map_group =
+                    Some(user_or_group(text, || ids.gid_of(&carried_value(value)), "failed to parse gid '%s'")?)
+            }
             Opt::MapRootUser => {
                 self.map_user = Some(0);
                 self.map_group = Some(0);
@@ -529,7 +535,7 @@ impl UnshareArgs {
                 self.group_ranges.push(subid(ids, "/etc/subgid", identity)?);
             }
             Opt::Owner => {
-                let (uid, gid) = parse_owner(text).ok_or_else(|| Error::msg("failed to parse owner"))?;
+                let (uid, gid) = parse_owner(text).ok_or_else(|| Error::tr("failed to parse owner", vec![]))?;
                 self.owner_uid = (uid != u32::MAX).then_some(uid);
                 self.owner_gid = (gid != u32::MAX).then_some(gid);
             }
@@ -544,7 +550,7 @@ fn setgroups_word(text: &str) -> Result<SetgroupsWord> {
     match text {
         "allow" => Ok(SetgroupsWord::Allow),
         "deny" => Ok(SetgroupsWord::Deny),
-        _ => Err(Error::msg(format!("unsupported --setgroups argument '{text}'"))),
+        _ => Err(Error::tr("unsupported --setgroups argument '%s'", vec![MsgArg::str(text)])),
     }
 }
 
@@ -555,7 +561,7 @@ fn propagation_flags(text: &str) -> Result<libc::c_ulong> {
         "private" => Ok(libc::MS_REC | libc::MS_PRIVATE),
         "shared" => Ok(libc::MS_REC | libc::MS_SHARED),
         "unchanged" => Ok(0),
-        _ => Err(Error::msg(format!("unsupported propagation mode: {text}"))),
+        _ => Err(Error::tr("unsupported propagation mode: %s", vec![MsgArg::str(text)])),
     }
 }
 
@@ -647,7 +653,7 @@ mod tests {
             Err(Error::msg("options --monotonic and --boottime require unsharing of a time namespace (-T)"))
         );
         assert_eq!(p(&["-T", "--monotonic", "x"]), Err(Error::msg("failed to parse monotonic offset: 'x'")));
-        assert_eq!(p(&["--owner", "1:"]), Err(Error::msg("failed to parse owner")));
+        assert_eq!(p(&["--owner", "1:"]), Err(Error::tr("failed to parse owner", vec![])));
         let a = run(&["--owner", "1:2"]);
         assert_eq!((a.owner_uid, a.owner_gid), (Some(1), Some(2)));
         let a = run(&["--owner", "1:2", "--owner", "-1:4294967295"]);

@@ -21,7 +21,7 @@ use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 
 fn fork_failed(e: i32) -> Error {
-    Error::os("fork failed", e)
+    Error::tr_os("fork failed", vec![], e)
 }
 
 /// A helper's message, written straight to descriptor 2: a helper leaves by _exit(2) with its
@@ -308,7 +308,8 @@ impl IdmapHelper {
         prog: &str,
     ) -> Result<IdmapHelper> {
         let ppid = process::getpid();
-        let release = EventFd::from_flags(EfdFlags::EFD_CLOEXEC).map_err(|e| Error::os("eventfd failed", e as i32))?;
+        let release =
+            EventFd::from_flags(EfdFlags::EFD_CLOEXEC).map_err(|e| Error::tr_os("eventfd failed", vec![], e as i32))?;
         match process::fork().map_err(fork_failed)? {
             Forked::Child => {
                 // Dies with us; a parent already gone before prctl(2) is seen by getppid().

@@ -3,7 +3,7 @@
 //! argument, a number or a name.
 
 use crate::byte_text::{carried_bytes, carry_bytes};
-use crate::error::{Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::number::parse_unsigned;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -93,10 +93,11 @@ pub(crate) fn carried_value(value: &Option<OsString>) -> String {
 }
 
 /// `--map-user`/`--map-group`: a number (even without an entry) or a name; 4294967295 is
-/// util-linux's "unset" and never an id.
-pub(crate) fn user_or_group(s: &str, by_name: impl FnOnce() -> Option<u32>, what: &str) -> Result<u32> {
-    let fail = || Error::msg(format!("failed to parse {what} '{s}'"));
-    match parse_unsigned(s, what) {
+/// util-linux's "unset" and never an id. `msgid` is util-linux's message when it is neither,
+/// `_("failed to parse uid '%s'")` or the gid's.
+pub(crate) fn user_or_group(s: &str, by_name: impl FnOnce() -> Option<u32>, msgid: &'static str) -> Result<u32> {
+    let fail = || Error::tr(msgid, vec![MsgArg::str(s)]);
+    match parse_unsigned(s, msgid) {
         Ok(n) if n < u64::from(u32::MAX) => return Ok(n as u32),
         Ok(_) | Err(Error::Msg { errno: Some(_), .. }) => return Err(fail()),
         Err(_) => {}

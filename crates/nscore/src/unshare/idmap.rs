@@ -2,7 +2,7 @@
 //! `--map-users`/`--map-groups`/`--map-auto`/`--map-subids`, the sub-id files they come from,
 //! the one-id hole cut around `--map-user`, and the text or newuidmap argv that carries them.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::number::{parse_unsigned, scan_u32};
 
 /// One line of an id map: `count` ids from `outer` (parent namespace) appear as `inner`.
@@ -40,7 +40,7 @@ pub fn parse_range(s: &str) -> Result<MapRange> {
     if let Some((outer, inner, count)) = scan_triple(s, ',') {
         return Ok(MapRange::new(inner, outer, count));
     }
-    Err(Error::msg(format!("invalid mapping '{s}'")))
+    Err(Error::tr("invalid mapping '%s'", vec![MsgArg::str(s)]))
 }
 
 /// The first line of a subuid/subgid file (`name:start:count`) that belongs to `user`/`uid`:
@@ -59,7 +59,7 @@ pub(crate) fn subid_range(text: &str, path: &str, user: &str, uid: u32, identity
         let count = parse_unsigned(count_text, what)? as u32;
         return Ok(MapRange { inner: identity.then_some(outer), outer, count });
     }
-    Err(Error::msg(format!("no line matching user \"{user}\" in {path}")))
+    Err(Error::tr("no line matching user \"%s\" in %s", vec![MsgArg::str(user), MsgArg::str(path)]))
 }
 
 /// `--map-users=all`: one identity range per line of our own `uid_map`/`gid_map`.
@@ -118,7 +118,7 @@ pub fn with_single_id(ranges: &[MapRange], outer: u32, inner: Option<u32>) -> Ve
 pub(crate) fn map_file_text(ranges: &[MapRange], path: &str) -> Result<String> {
     let text: String = ranges.iter().map(|r| format!("{} {} {}\n", r.inner_or_zero(), r.outer, r.count)).collect();
     if text.len() > 4096 {
-        return Err(Error::msg(format!("{path} too large for kernel 4k limit")));
+        return Err(Error::tr("%s too large for kernel 4k limit", vec![MsgArg::str(path)]));
     }
     Ok(text)
 }

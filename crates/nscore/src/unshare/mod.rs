@@ -29,7 +29,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     let Some(args) = crate::cli::invocation::arguments(inv, out, parse(&inv.argv, &LiveIds)?, USAGE)? else {
         return Ok(0);
     };
-    out.flush().map_err(|e| Error::io("write error", &e))?;
+    out.flush().map_err(|e| Error::tr_io("write error", vec![], &e))?;
     run(&args, &inv.prog)
 }
 
@@ -101,25 +101,26 @@ type SavedMask = libc::sigset_t;
 fn fork_and_run(a: &UnshareArgs, plan: &IdPlan, mut bind: Option<BindHelper>) -> Result<i32> {
     let saved_mask = guard_signals(a)?;
     let parent_pidfd = match a.kill_child {
-        Some(_) => Some(ns::pidfd_open(process::getpid()).map_err(|e| Error::os("pidfd_open failed", e))?),
+        Some(_) => Some(ns::pidfd_open(process::getpid()).map_err(|e| Error::tr_os("pidfd_open failed", vec![], e))?),
         None => None,
     };
     // The program waits (for SIGUSR1, blocked until then) until its namespaces are bound, so
     // a failed bind never runs it; no descriptor needed, and it dies with us meanwhile.
     let release_mask = match bind {
-        Some(_) => {
-            Some(process::sigmask(true, &[libc::SIGUSR1]).map_err(|e| Error::os("sigprocmask block failed", e))?)
-        }
+        Some(_) => Some(
+            process::sigmask(true, &[libc::SIGUSR1])
+                .map_err(|e| Error::tr_os("sigprocmask block failed", vec![], e))?,
+        ),
         None => None,
     };
-    match process::fork().map_err(|e| Error::os("fork failed", e))? {
+    match process::fork().map_err(|e| Error::tr_os("fork failed", vec![], e))? {
         Forked::Child => {
             if let (Some(b), Some(mask)) = (bind.as_mut(), &release_mask) {
                 b.bound_by_parent();
                 wait_until_bound(mask)?;
             }
             if let Some(mask) = &saved_mask {
-                process::set_sigmask(mask).map_err(|e| Error::os("sigprocmask restore failed", e))?;
+                process::set_sigmask(mask).map_err(|e| Error::tr_os("sigprocmask restore failed", vec![], e))?;
             }
             exec_side(a, plan, bind, parent_pidfd)
         }
@@ -136,12 +137,16 @@ fn fork_and_run(a: &UnshareArgs, plan: &IdPlan, mut bind: Option<BindHelper>) ->
 fn guard_signals(a: &UnshareArgs) -> Result<Option<SavedMask>> {
     if !a.forward_signals {
         let saved = process::sigmask(true, &[libc::SIGINT, libc::SIGTERM])
-            .map_err(|e| Error::os("sigprocmask block failed", e))?;
+            .map_err(|e| Error::tr_os("sigprocmask block failed", vec![], e))?;
         return Ok(Some(saved));
     }
     for sig in [libc::SIGTERM, libc::SIGINT] {
         signal::install_forwarder(sig).map_err(|e| {
-            Error::os(if sig == libc::SIGTERM { "sigaction SIGTERM failed" } else { "sigaction SIGINT failed" }, e)
+            Error::tr_os(
+                if sig == libc::SIGTERM { "sigaction SIGTERM failed" } else { "sigaction SIGINT failed" },
+                vec![],
+                e,
+            )
         })?;
     }
     Ok(None)
@@ -157,7 +162,7 @@ fn wait_until_bound(mask: &SavedMask) -> Result<()> {
     }
     signal::wait_for(libc::SIGUSR1);
     let _ = signal::set_parent_death_signal(0);
-    process::set_sigmask(mask).map_err(|e| Error::os("sigprocmask restore failed", e))
+    process::set_sigmask(mask).map_err(|e| Error::tr_os("sigprocmask restore failed", vec![], e))
 }
 
 /// In the parent: has the namespaces bound, then lets the program go on (or kills it when the
@@ -190,12 +195,12 @@ fn wait_for_program(
 
 /// The forked program's end becomes ours: its exit status, or its signal raised on us.
 fn child_outcome(state: std::result::Result<ChildState, i32>) -> Result<i32> {
-    let state = state.map_err(|e| Error::os("waitpid failed", e))?;
+    let state = state.map_err(|e| Error::tr_os("waitpid failed", vec![], e))?;
     if let ChildState::Exited(code) = state {
         return Ok(code);
     }
     exec::leave_like(state, true);
-    Err(Error::msg("child exit failed"))
+    Err(Error::tr("child exit failed", vec![]))
 }
 
 /// The process that execs: `--kill-child`, then the ordered setup, capabilities and exec.
@@ -214,8 +219,8 @@ fn exec_side(a: &UnshareArgs, plan: &IdPlan, mut bind: Option<BindHelper>, paren
     steps::prepare_exec(&mut LiveKernel, a, plan.user, plan.group)?;
     if a.keep_caps && a.has(libc::CLONE_NEWUSER) {
         caps::keep_caps_as_ambient().map_err(|e| {
-            let (text, errno) = e.describe();
-            Error::os(text, errno)
+            let (msgid, errno) = e.describe();
+            Error::tr_os(msgid, vec![], errno)
         })?;
     }
     if let Some(environment) = &a.environment {

@@ -3,7 +3,7 @@
 //! everything the exec'ing process does before execve(2). The live run passes
 //! [`crate::sys::LiveKernel`]; the tests below pass the recording fake and read back the order.
 
-use crate::error::{text_with, Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
 use crate::sys::kernel::WriteFileError;
 use crate::sys::Kernel;
@@ -28,13 +28,13 @@ pub(crate) type SingleId = Option<(u32, u32)>;
 /// Before anything else: become `--owner` (groups, gid, uid), then unshare(2).
 pub fn owner_and_unshare(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
     if let Some(gid) = a.owner_gid {
-        k.setgroups_empty().map_err(|e| Error::os("setgroups failed", e))?;
-        k.setgid(gid).map_err(|e| Error::os("setgid() failed", e))?;
+        k.setgroups_empty().map_err(|e| Error::tr_os("setgroups failed", vec![], e))?;
+        k.setgid(gid).map_err(|e| Error::tr_os("setgid() failed", vec![], e))?;
     }
     if let Some(uid) = a.owner_uid {
-        k.setuid(uid).map_err(|e| Error::os("setuid() failed", e))?;
+        k.setuid(uid).map_err(|e| Error::tr_os("setuid() failed", vec![], e))?;
     }
-    k.unshare(a.flags).map_err(|e| Error::os("unshare failed", e))
+    k.unshare(a.flags).map_err(|e| Error::tr_os("unshare failed", vec![], e))
 }
 
 /// After unshare(2): the boottime offset first, then the monotonic one, each in its own write.
@@ -43,8 +43,8 @@ pub fn time_offsets(k: &mut dyn Kernel, a: &UnshareArgs) -> Result<()> {
     for (clock, offset) in [(libc::CLOCK_BOOTTIME, a.boottime), (libc::CLOCK_MONOTONIC, a.monotonic)] {
         let Some(offset) = offset else { continue };
         k.write_file(path, format!("{clock} {offset} 0").as_bytes()).map_err(|e| match e {
-            WriteFileError::Open(e) => Error::os("failed to open /proc/self/timens_offsets", e),
-            WriteFileError::Write(e) => Error::os("failed to write to /proc/self/timens_offsets", e),
+            WriteFileError::Open(e) => Error::tr_os("failed to open /proc/self/timens_offsets", vec![], e),
+            WriteFileError::Write(e) => Error::tr_os("failed to write to /proc/self/timens_offsets", vec![], e),
         })?;
     }
     Ok(())
@@ -68,7 +68,7 @@ pub fn bind_persistent(k: &mut dyn Kernel, binds: &[(PathBuf, PathBuf)]) -> Resu
     for (i, (source, target)) in binds.iter().enumerate() {
         if let Err(e) = k.mount(Some(&source.to_string_lossy()), target, None, libc::MS_BIND) {
             unbind(k, &binds[..i]);
-            return Err(Error::os(text_with("mount {} on {} failed", &[source.as_os_str(), target.as_os_str()]), e));
+            return Err(Error::tr_os("mount %s on %s failed", vec![MsgArg::str(source), MsgArg::str(target)], e));
         }
     }
     Ok(())
@@ -95,8 +95,8 @@ pub(crate) fn write_range_maps(
         let path = format!("/proc/{pid}/{file}");
         let text = idmap::map_file_text(ranges, &path)?;
         k.write_file(Path::new(&path), text.as_bytes()).map_err(|e| match e {
-            WriteFileError::Open(e) => Error::os(format!("failed to open {path}"), e),
-            WriteFileError::Write(e) => Error::os(format!("failed to write {path}"), e),
+            WriteFileError::Open(e) => Error::tr_os("failed to open %s", vec![MsgArg::str(&path)], e),
+            WriteFileError::Write(e) => Error::tr_os("failed to write %s", vec![MsgArg::str(&path)], e),
         })?;
     }
     Ok(())
@@ -105,8 +105,8 @@ pub(crate) fn write_range_maps(
 /// util-linux's words for a failed write of a `/proc/self` control file.
 fn write_error(path: &str, e: WriteFileError) -> Error {
     match e {
-        WriteFileError::Open(e) => Error::os(format!("cannot open {path}"), e),
-        WriteFileError::Write(e) => Error::os(format!("write failed {path}"), e),
+        WriteFileError::Open(e) => Error::tr_os("cannot open %s", vec![MsgArg::str(path)], e),
+        WriteFileError::Write(e) => Error::tr_os("write failed %s", vec![MsgArg::str(path)], e),
     }
 }
 
@@ -129,17 +129,17 @@ fn load_interp(k: &mut dyn Kernel, dir: &Path, interp: &std::ffi::OsStr) -> Resu
     k.write_file(&register, interp.as_bytes()).map_err(|e| match e {
         // util-linux opens the directory first: a missing one is named as such.
         WriteFileError::Open(e) => match std::fs::metadata(dir) {
-            Err(d) => Error::io(text_with("cannot open {}", &[dir.as_os_str()]), &d),
-            Ok(m) if !m.is_dir() => Error::os(text_with("cannot open {}", &[dir.as_os_str()]), libc::ENOTDIR),
-            Ok(_) => Error::os(text_with("cannot open {}/register", &[dir.as_os_str()]), e),
+            Err(d) => Error::tr_io("cannot open %s", vec![MsgArg::str(dir)], &d),
+            Ok(m) if !m.is_dir() => Error::tr_os("cannot open %s", vec![MsgArg::str(dir)], libc::ENOTDIR),
+            Ok(_) => Error::tr_os("cannot open %s/register", vec![MsgArg::str(dir)], e),
         },
-        WriteFileError::Write(e) => Error::os(text_with("write failed {}/register", &[dir.as_os_str()]), e),
+        WriteFileError::Write(e) => Error::tr_os("write failed %s/register", vec![MsgArg::str(dir)], e),
     })
 }
 
 fn mount_fs(k: &mut dyn Kernel, fstype: &str, dir: &Path) -> Result<()> {
     k.mount(Some(fstype), dir, Some(fstype), PROC_MOUNT_FLAGS)
-        .map_err(|e| Error::os(text_with("mount {} failed", &[dir.as_os_str()]), e))
+        .map_err(|e| Error::tr_os("mount %s failed", vec![MsgArg::str(dir)], e))
 }
 
 /// In the process that will exec, in this order: single-id maps (uid_map, setgroups
@@ -151,7 +151,7 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
     }
     if let Some((inner, outer)) = group {
         if a.setgroups == Some(SetgroupsWord::Allow) {
-            return Err(Error::msg("options --setgroups=allow and --map-group are mutually exclusive"));
+            return Err(Error::tr("options --setgroups=allow and --map-group are mutually exclusive", vec![]));
         }
         setgroups_control(k, SetgroupsWord::Deny)?;
         write_or(k, "/proc/self/gid_map", &format!("{inner} {outer} 1"))?;
@@ -161,7 +161,7 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
     }
     if a.has(libc::CLONE_NEWNS) && a.propagation != 0 {
         k.mount(Some("none"), Path::new("/"), None, a.propagation)
-            .map_err(|e| Error::os("cannot change root filesystem propagation", e))?;
+            .map_err(|e| Error::tr_os("cannot change root filesystem propagation", vec![], e))?;
     }
     let fixed_before_root = a.load_interp.as_ref().is_some_and(interp_is_fixed) && a.root.is_some();
     if let (true, Some(interp)) = (fixed_before_root, &a.load_interp) {
@@ -170,12 +170,11 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
     }
     let mut wd = a.wd.clone();
     if let Some(root) = &a.root {
-        k.chroot(root)
-            .map_err(|e| Error::os(text_with("cannot change root directory to '{}'", &[root.as_os_str()]), e))?;
+        k.chroot(root).map_err(|e| Error::tr_os("cannot change root directory to '%s'", vec![MsgArg::str(root)], e))?;
         wd.get_or_insert_with(|| PathBuf::from("/"));
     }
     if let Some(dir) = &wd {
-        k.chdir(dir).map_err(|e| Error::os(text_with("cannot change directory to {}", &[dir.as_os_str()]), e))?;
+        k.chdir(dir).map_err(|e| Error::tr_os("cannot change directory to %s", vec![MsgArg::str(dir)], e))?;
     }
     if let Some(dir) = &a.mount_proc {
         // Without a new root and with a propagation other than the default, the existing
@@ -184,7 +183,7 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
             match k.mount(Some("none"), dir, None, libc::MS_PRIVATE | libc::MS_REC) {
                 Ok(()) | Err(libc::EINVAL) => {}
                 Err(e) => {
-                    return Err(Error::os(text_with("cannot change {} filesystem propagation", &[dir.as_os_str()]), e))
+                    return Err(Error::tr_os("cannot change %s filesystem propagation", vec![MsgArg::str(dir)], e))
                 }
             }
         }
@@ -197,11 +196,11 @@ pub fn prepare_exec(k: &mut dyn Kernel, a: &UnshareArgs, user: SingleId, group: 
         load_interp(k, dir, interp)?;
     }
     if let Some(gid) = a.setgid {
-        k.setgroups_empty().map_err(|e| Error::os("setgroups failed", e))?;
-        k.setgid(gid).map_err(|e| Error::os("setgid() failed", e))?;
+        k.setgroups_empty().map_err(|e| Error::tr_os("setgroups failed", vec![], e))?;
+        k.setgid(gid).map_err(|e| Error::tr_os("setgid() failed", vec![], e))?;
     }
     if let Some(uid) = a.setuid {
-        k.setuid(uid).map_err(|e| Error::os("setuid() failed", e))?;
+        k.setuid(uid).map_err(|e| Error::tr_os("setuid() failed", vec![], e))?;
     }
     Ok(())
 }

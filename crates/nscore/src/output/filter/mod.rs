@@ -13,7 +13,7 @@ mod lexer;
 
 use super::{ColumnSpec, JsonType};
 use crate::byte_text::carried_bytes;
-use crate::error::{Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::sys::regex::PosixRegex;
 use lexer::{Lexer, Token};
 
@@ -553,7 +553,7 @@ impl Filter {
                 names: parser.names,
             }),
             Err(ParseError::Syntax(msg) | ParseError::Other(msg)) => {
-                Err(Error::msg(format!("failed to parse \"{expr}\": {msg}")))
+                Err(Error::tr("failed to parse \"%s\": %s", vec![MsgArg::str(expr), MsgArg::str(msg)]))
             }
         };
         (result, echo)
@@ -564,11 +564,11 @@ impl Filter {
         let mut errors = Vec::new();
         for name in &self.occurrences {
             if lookup(name).is_none() {
-                errors.push(Error::msg(format!("unknown column: {name}")));
+                errors.push(Error::tr("unknown column: %s", vec![MsgArg::str(name)]));
             }
         }
         if !errors.is_empty() {
-            errors.push(Error::msg("failed to initialize filter"));
+            errors.push(Error::tr("failed to initialize filter", vec![]));
             return Err(Error::Chain(errors));
         }
         self.columns = self.names.iter().map(|n| lookup(n)).collect();
@@ -623,7 +623,7 @@ impl Filter {
     /// an earlier row. `errno` is updated for the next row.
     pub(crate) fn apply(&self, value: &dyn Fn(&str) -> Option<String>, errno: &mut i32) -> Result<bool> {
         let Some(root) = &self.root else { return Ok(true) };
-        self.truth(root, value, errno).map_err(|_| Error::os("failed to apply filter", *errno))
+        self.truth(root, value, errno).map_err(|_| Error::tr_os("failed to apply filter", vec![], *errno))
     }
 
     fn node_kind(&self, node: &Node) -> Kind {
