@@ -13,7 +13,7 @@
 //! ID that names nothing fails as util-linux's does, without a search.
 
 use super::targets::NsTable;
-use crate::error::{text_with, Error, Result};
+use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
 use crate::proc::{parse_ns_link, FileId, ProcDir, ProcFs};
 use crate::sys::{ns, NsHandle, NsfsHandles};
@@ -42,7 +42,9 @@ pub(crate) fn id_text(arg: &OsStr) -> Option<&OsStr> {
 /// util-linux's `ul_strtou64(idstr, &id, 10)`: decimal digits after blanks and a `+`; anything
 /// else, an empty string or a negative number is `failed to parse nsid: <text>`, exit 1.
 pub(crate) fn parse_nsid(text: &OsStr) -> Result<u64> {
-    crate::number::strtou64(text.as_bytes()).0.map_err(|_| Error::msg(text_with("failed to parse nsid: {}", &[text])))
+    crate::number::strtou64(text.as_bytes())
+        .0
+        .map_err(|_| Error::tr("failed to parse nsid: %s", vec![MsgArg::str(text)]))
 }
 
 /// `--<kind>=:ID`: opens the namespace with ID `text` for `kind`, in util-linux's order: the
@@ -58,12 +60,14 @@ pub(crate) fn enable_by_id(
     let id = parse_nsid(text)?;
     let door = match table.door.take() {
         Some(door) => door,
-        None => NsfsDoor::open(handles).map_err(|e| Error::os("failed to fill namespace file handle", e))?,
+        None => {
+            NsfsDoor::open(handles).map_err(|e| Error::tr_os("failed to fill namespace file handle", Vec::new(), e))?
+        }
     };
     table.slot_mut(kind).fd = None;
     let opened = door.open_id(handles, proc, kind, id);
     table.door = Some(door);
-    table.set_fd(kind, opened.map_err(|e| Error::os(format!("cannot open namespace of id {id}"), e))?);
+    table.set_fd(kind, opened.map_err(|e| Error::tr_os("cannot open namespace of id %lu", vec![MsgArg::Uint(id)], e))?);
     Ok(())
 }
 
