@@ -17,21 +17,113 @@ pub(crate) fn select() {
     ctype_is_utf8();
 }
 
-/// Whether the user's locale is UTF-8 (selecting it first, see [`select`]).
-pub(crate) fn ctype_is_utf8() -> bool {
-    static UTF8: OnceLock<bool> = OnceLock::new();
-    *UTF8.get_or_init(|| {
+/// The character set of the user's locale, as `nl_langinfo(CODESET)` names it once
+/// [`select`]ed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Codeset {
+    /// The C/POSIX locale (`ANSI_X3.4-1968`), or none could be selected.
+    Ascii,
+    /// `UTF-8`.
+    Utf8,
+    /// Any other: ISO-8859-1, KOI8-R, EUC-JP, GB18030, ... decoded with [`MbDecoder`].
+    Other,
+}
+
+/// The user's locale's character set (selecting it first, see [`select`]).
+pub(crate) fn codeset() -> Codeset {
+    static CODESET: OnceLock<Codeset> = OnceLock::new();
+    *CODESET.get_or_init(|| {
         // SAFETY: the argument is a NUL-terminated string; this runs once, first thing in
         // `tool::run` while no other thread exists (or, in tests, before the locale is asked).
         let selected = unsafe { libc::setlocale(libc::LC_ALL, c"".as_ptr()) };
         if selected.is_null() {
-            return false;
+            return Codeset::Ascii;
         }
         // SAFETY: nl_langinfo returns a pointer to a NUL-terminated string owned by libc.
         let codeset = unsafe { libc::nl_langinfo(libc::CODESET) };
+        if codeset.is_null() {
+            return Codeset::Ascii;
+        }
         // SAFETY: checked for NULL; valid until the next setlocale, and copied at once.
-        !codeset.is_null() && unsafe { CStr::from_ptr(codeset) }.to_bytes() == b"UTF-8"
+        match unsafe { CStr::from_ptr(codeset) }.to_bytes() {
+            b"UTF-8" => Codeset::Utf8,
+            b"ANSI_X3.4-1968" => Codeset::Ascii,
+            _ => Codeset::Other,
+        }
     })
+}
+
+/// Whether the user's locale is UTF-8 (selecting it first, see [`select`]).
+pub(crate) fn ctype_is_utf8() -> bool {
+    codeset() == Codeset::Utf8
+}
+
+/// A single byte as the locale's `<ctype.h>` classes it (`isblank`, `isprint`, `iscntrl`),
+/// which is how util-linux judges a byte outside a character: in raw output, and where
+/// mbrtowc(3) finds no character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ByteClass {
+    pub(crate) blank: bool,
+    pub(crate) print: bool,
+    pub(crate) cntrl: bool,
+}
+
+/// [`ByteClass`] of `b` in the process's locale.
+pub(crate) fn byte_class(b: u8) -> ByteClass {
+    codeset();
+    let c = libc::c_int::from(b);
+    // SAFETY: the argument is an unsigned char value, as <ctype.h> requires; these only read
+    // the locale's tables.
+    unsafe { ByteClass { blank: libc::isblank(c) != 0, print: libc::isprint(c) != 0, cntrl: libc::iscntrl(c) != 0 } }
+}
+
+/// One step of [`MbDecoder::next`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MbChar {
+    /// A character of `len` bytes that iswprint(3) accepts, `cells` wide (wcwidth(3); 0
+    /// when it says -1).
+    Printable { len: usize, cells: usize },
+    /// A character of `len` bytes that iswprint(3) rejects.
+    Unprintable { len: usize },
+    /// The first byte starts no character (mbrtowc's -1, or -2 at the end of the text).
+    Invalid,
+}
+
+/// Text decoded as libsmartcols decodes a cell: mbrtowc(3) in the process's locale, one
+/// character after the other with one conversion state.
+pub(crate) struct MbDecoder {
+    state: libc::mbstate_t,
+}
+
+impl MbDecoder {
+    pub(crate) fn new() -> MbDecoder {
+        codeset();
+        // SAFETY: an all-zero mbstate_t is the initial conversion state.
+        MbDecoder { state: unsafe { std::mem::zeroed() } }
+    }
+
+    /// The character `bytes` starts with (not empty).
+    pub(crate) fn next(&mut self, bytes: &[u8]) -> MbChar {
+        let mut wc: libc::wchar_t = 0;
+        // SAFETY: mbrtowc reads at most `bytes.len()` bytes of the slice and writes one
+        // wchar_t and the state, both owned here.
+        let len = unsafe { mbrtowc(&mut wc, bytes.as_ptr().cast(), bytes.len(), &mut self.state) };
+        if len == usize::MAX || len == usize::MAX - 1 {
+            // The state is undefined after an error: start again at the next byte.
+            // SAFETY: as in `new`.
+            self.state = unsafe { std::mem::zeroed() };
+            return MbChar::Invalid;
+        }
+        // 0: a NUL character, one byte long.
+        let len = len.max(1);
+        // SAFETY: iswprint and wcwidth only read the locale's tables.
+        let (printable, cells) = unsafe { (iswprint(wc as libc::c_uint) != 0, wcwidth(wc)) };
+        if printable {
+            MbChar::Printable { len, cells: cells.max(0) as usize }
+        } else {
+            MbChar::Unprintable { len }
+        }
+    }
 }
 
 /// The longest login name util-linux's id cache measures, in characters (`LOGIN_NAME_MAX`).
@@ -68,6 +160,12 @@ extern "C" {
     fn wcswidth(s: *const libc::wchar_t, n: libc::size_t) -> libc::c_int;
     fn iswprint(wc: libc::c_uint) -> libc::c_int;
     fn wcwidth(wc: libc::wchar_t) -> libc::c_int;
+    fn mbrtowc(
+        wc: *mut libc::wchar_t,
+        s: *const libc::c_char,
+        n: libc::size_t,
+        state: *mut libc::mbstate_t,
+    ) -> libc::size_t;
 }
 
 /// glibc's view of `c` in a UTF-8 locale, which libsmartcols measures and escapes by: its
