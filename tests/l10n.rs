@@ -406,7 +406,7 @@ fn catalog_entries_only_util_linux_2_42_has_are_found() {
 /// bytes, 0x80..=0x9f, a `\x`, EUC-JP double-width characters and a byte that starts no
 /// EUC-JP character, listed by rlsns and util-linux 2.38.1 in ISO-8859-1, KOI8-R and EUC-JP
 /// (and UTF-8 and C beside them): tree, table, list, raw and JSON output, the command last and
-/// first (where its width pads the columns after it).
+/// first (where its width pads the columns after it), and truncated on a terminal.
 #[test]
 fn cells_in_non_utf8_locales_are_escaped_like_lsns() {
     let test = "cells_in_non_utf8_locales_are_escaped_like_lsns";
@@ -423,7 +423,7 @@ import os, sys
 odd = [b"py\xc3\xa9", b"-c", b"import time; time.sleep(1000)", b"a\xa0b\xe4\xfc\xff\xd7 \xc4\xd6",
        b"c\x01\x1b\x7f\t", b"\x80\x85\x9f", b"\\x41 \\ q", b"\xa4\xa2\xb0\xa1 \x8e\xb1 \xa1 \xb0"]
 if os.fork() == 0:
-    os.execv(sys.executable, [b"child \xe9\xe8 \xc3\xa9 \x9b"] + odd[1:])
+    os.execv(sys.executable, [b"child \xe9\xe8 \xc3\xa9 \x9b \xa4\xa2\xb0\xa1\xa4\xa2\xb0\xa1\xa4\xa2 \xc4\xd6\xc4\xd6\xc4\xd6"] + odd[1:])
 os.execv(sys.executable, odd)
 ' &
 # Both exec'd: their command lines hold the sleep, no longer the script (nor does the grep).
@@ -437,6 +437,15 @@ for lang in de_DE ru_RU.KOI8-R ja_JP.EUC-JP de_DE.UTF-8 C; do
       env -i LOCPATH="$LOCPATH" LANG=$lang /usr/bin/lsns -t uts -o $columns $m >theirs 2>&1; t=$?
       cmp -s ours theirs && [ $r = $t ] || { echo "[$lang -o $columns $m] $r $t"; diff theirs ours | od -c | head -20; }
     done
+  done
+  # On a terminal: the command truncated to what is left of its width, by wcwidth (in
+  # EUC-JP a double-width character that does not fit is dropped whole).
+  for cols in 38 41 44 58; do
+    for bin in "$RLSNS" /usr/bin/lsns; do
+      script -qec "stty cols $cols; env -i LOCPATH='$LOCPATH' LANG=$lang $bin -t uts -o NS,TYPE,COMMAND" /dev/null \
+        </dev/null | tr -d '\r' >"out-${bin##*/}"
+    done
+    cmp -s out-rlsns out-lsns || { echo "[$lang, $cols columns]"; diff out-lsns out-rlsns | od -c | head -20; }
   done
 done
 echo done
