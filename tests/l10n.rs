@@ -406,7 +406,8 @@ fn catalog_entries_only_util_linux_2_42_has_are_found() {
 /// bytes, 0x80..=0x9f, a `\x`, EUC-JP double-width characters and a byte that starts no
 /// EUC-JP character, listed by rlsns and util-linux 2.38.1 in ISO-8859-1, KOI8-R and EUC-JP
 /// (and UTF-8 and C beside them): tree, table, list, raw and JSON output, the command last and
-/// first (where its width pads the columns after it), and truncated on a terminal.
+/// first (where its width pads the columns after it), and truncated on a terminal; and a
+/// namespace's NSFS mount points at odd paths, a multi-line cell.
 #[test]
 fn cells_in_non_utf8_locales_are_escaped_like_lsns() {
     let test = "cells_in_non_utf8_locales_are_escaped_like_lsns";
@@ -430,7 +431,19 @@ os.execv(sys.executable, odd)
 until [ "$(grep -l 'sleep(1[0]00)' /proc/[0-9]*/cmdline 2>/dev/null | xargs grep -L 'import os' | wc -l)" -ge 2 ]; do
   sleep 0.05
 done
+# A net namespace bound at two odd paths: NSFS, a cell of one line per mount point.
+a="$(printf 'n\344\303\251\001x')" b="$(printf 'm\244\242\240 y')"
+touch "$a" "$b"
+/usr/bin/unshare --net="$a" sleep 1000 &
+until grep -qs "$(printf 'n\344')" /proc/self/mountinfo; do sleep 0.05; done
+mount --bind "$a" "$b"
 for lang in de_DE ru_RU.KOI8-R ja_JP.EUC-JP de_DE.UTF-8 C; do
+  # NSFS last: 2.38.1 sizes a multi-line cell unlike 2.42, and shows it otherwise in JSON.
+  for m in "" -r -l; do
+    env -i LOCPATH="$LOCPATH" LANG=$lang "$RLSNS" -t net -o NS,TYPE,NSFS $m >ours 2>&1; r=$?
+    env -i LOCPATH="$LOCPATH" LANG=$lang /usr/bin/lsns -t net -o NS,TYPE,NSFS $m >theirs 2>&1; t=$?
+    cmp -s ours theirs && [ $r = $t ] || { echo "[$lang NSFS $m] $r $t"; diff theirs ours | od -c | head -20; }
+  done
   for columns in NS,TYPE,COMMAND COMMAND,NS,TYPE; do
     for m in "" -r -l -J; do
       env -i LOCPATH="$LOCPATH" LANG=$lang "$RLSNS" -t uts -o $columns $m >ours 2>&1; r=$?
