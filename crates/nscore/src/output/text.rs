@@ -360,6 +360,40 @@ mod tests {
         assert_eq!(width("e\u{301}\u{200b}", Charset::Utf8), 1);
     }
 
+    /// libsmartcols's rule for any charset (mbrtowc, iswprint, wcwidth, isprint, iscntrl in
+    /// the process's locale), run in a UTF-8 locale, is the UTF-8 path's answer: bytes that are
+    /// not UTF-8, controls, `\x`, unassigned and wide characters, a carried newline.
+    #[test]
+    fn the_locales_rule_in_utf8_is_the_utf8_path() {
+        let cells = [
+            carry_bytes(b"inv\xff\xfealid \xc3 \xf4\x8f\xbf\xbf \xc3\xa9 \xc2\x85"),
+            "x\ty\u{7f} \\x41 \\ q".to_string(),
+            "⺀ 〿 \u{3040} \u{a4cf} 日本語 e\u{301}\u{200b} 🚀".to_string(),
+            format!("{}\nb", crate::byte_text::carry_controls("a\nb\u{1b}é")),
+        ];
+        let compared = crate::sys::locale::in_thread_locale(c"C.UTF-8", || {
+            for cell in &cells {
+                for keep_newlines in [false, true] {
+                    let (ours, width) = encode_in_locale(cell, keep_newlines);
+                    let mut bytes = Vec::new();
+                    put_encoded(&mut bytes, &ours, Charset::Locale);
+                    let (utf8, utf8_width) = encode(cell, Charset::Utf8, keep_newlines);
+                    assert_eq!(
+                        (String::from_utf8_lossy(&bytes), width),
+                        (utf8.as_str().into(), utf8_width),
+                        "{cell:?}"
+                    );
+                    assert_eq!(truncate_in_locale(&ours, 9).1, truncate(&utf8, 9, Charset::Utf8).1, "{cell:?}");
+                }
+                let raw = raw_escape(cell, Charset::Locale);
+                assert_eq!(raw, raw_escape(cell, Charset::Ascii), "{cell:?}");
+            }
+        });
+        if compared.is_none() {
+            eprintln!("skip: no C.UTF-8 locale");
+        }
+    }
+
     #[test]
     fn truncation_counts_cells() {
         assert_eq!(truncate("sleep 1000", 5, Charset::Utf8), ("sleep", 5));

@@ -195,6 +195,27 @@ pub(crate) fn utf8_char_cells(c: char) -> Option<usize> {
     (printable && width >= 0).then_some(width as usize)
 }
 
+/// Runs `f` with this thread in the locale `name` (all categories; uselocale(3)), or `None`
+/// when the system lacks it: a test's view of another charset.
+#[cfg(test)]
+pub(crate) fn in_thread_locale<T>(name: &CStr, f: impl FnOnce() -> T) -> Option<T> {
+    codeset();
+    // SAFETY: the name is NUL-terminated; a NULL base asks for a new locale object.
+    let locale = unsafe { libc::newlocale(libc::LC_ALL_MASK, name.as_ptr(), std::ptr::null_mut()) };
+    if locale.is_null() {
+        return None;
+    }
+    // SAFETY: a valid locale object for this thread only, the previous one restored and the
+    // object freed once it is no longer in use.
+    unsafe {
+        let previous = libc::uselocale(locale);
+        let answer = f();
+        libc::uselocale(previous);
+        libc::freelocale(locale);
+        Some(answer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::id_name_is_shown;
