@@ -276,20 +276,30 @@ fn strerror_is_glibcs_bytes_in_the_locales_codeset() {
     }
 }
 
-/// `-H`'s descriptions are util-linux's column descriptions in the user's language: 2.38.1
-/// has no `-H` but lists the same msgids under "Available output columns" in `--help`
-/// (` %11s  %s` of name and translated description).
+/// Text in `lang`'s charset, for comparing: UTF-8 as such, any other charset byte for byte
+/// (each byte one character, so equal texts are equal bytes).
+fn in_charset(bytes: Vec<u8>, lang: &str) -> String {
+    if lang.ends_with("UTF-8") || lang == "C" {
+        String::from_utf8(bytes).unwrap_or_else(|e| panic!("output in {lang}: {e}"))
+    } else {
+        bytes.iter().map(|&b| char::from(b)).collect()
+    }
+}
+
+/// `-H`'s descriptions are util-linux's column descriptions in the user's language and
+/// charset (in ISO-8859-1 or KOI8-R its letters are that charset's bytes, printed as they
+/// are): 2.38.1 has no `-H` but lists the same msgids under "Available output columns" in
+/// `--help` (` %11s  %s` of name and translated description).
 #[test]
 fn list_columns_descriptions_in_every_language_are_util_linux_translations() {
     let Some(loc) = locpath("list_columns_descriptions_in_every_language_are_util_linux_translations") else { return };
     let Some(lsns) = theirs("lsns") else { return };
-    for lang in languages().filter(|l| l.ends_with("UTF-8")).chain(["C"]) {
+    for lang in languages().chain(["C"]) {
         let env = [("LANG", lang)];
         let help = run_in(loc, &lsns, "lsns", &["--help"], &env).stdout;
         let listed = run_in(loc, ours("lsns"), "lsns", &["-H"], &env);
         assert_eq!(listed.status, 0, "in {lang}");
-        let ours: Vec<(String, String)> = String::from_utf8(listed.stdout)
-            .unwrap_or_else(|e| panic!("-H in {lang}: {e}"))
+        let ours: Vec<(String, String)> = in_charset(listed.stdout, lang)
             .lines()
             .map(|line| {
                 let (name, rest) = line.trim_start().split_once(' ').unwrap_or_default();
@@ -297,7 +307,7 @@ fn list_columns_descriptions_in_every_language_are_util_linux_translations() {
                 (name.to_string(), description.trim_start().to_string())
             })
             .collect();
-        let help = String::from_utf8(help).unwrap_or_else(|e| panic!("lsns --help in {lang}: {e}"));
+        let help = in_charset(help, lang);
         let mut compared = 0;
         for line in help.lines().filter(|l| l.len() > 14 && l.is_char_boundary(12) && l.is_char_boundary(14)) {
             let (name, description) = (line[..12].trim_start(), &line[14..]);
@@ -495,4 +505,72 @@ fn catalog_entries_only_util_linux_2_42_has_are_found() {
         assert!(expected != c || ["--bogus", "-w"].contains(&args[0]), "{what}: nothing to translate in {c}");
         crate::common::assert_text(&what, &expected, ja);
     }
+}
+
+/// Cells in the charset of the user's locale, as libsmartcols decides in each (mbrtowc,
+/// iswprint, wcwidth; isprint, isblank, iscntrl for single bytes): a parent and its child,
+/// whose command lines hold UTF-8 `é`, ISO-8859-1 letters and bytes 0xa0..=0xff, control
+/// bytes, 0x80..=0x9f, a `\x`, EUC-JP double-width characters and a byte that starts no
+/// EUC-JP character, listed by rlsns and util-linux 2.38.1 in ISO-8859-1, KOI8-R and EUC-JP
+/// (and UTF-8 and C beside them): tree, table, list, raw and JSON output, the command last and
+/// first (where its width pads the columns after it), and truncated on a terminal; and a
+/// namespace's NSFS mount points at odd paths, a multi-line cell.
+#[test]
+fn cells_in_non_utf8_locales_are_escaped_like_lsns() {
+    let test = "cells_in_non_utf8_locales_are_escaped_like_lsns";
+    if !privileged(test) || !crate::common::python3(test) {
+        return;
+    }
+    let Some(loc) = locpath(test) else { return };
+    if theirs("lsns").is_none() {
+        return;
+    }
+    let script = r#"
+/usr/bin/unshare -u /usr/bin/python3 -c '
+import os, sys
+odd = [b"py\xc3\xa9", b"-c", b"import time; time.sleep(1000)", b"a\xa0b\xe4\xfc\xff\xd7 \xc4\xd6",
+       b"c\x01\x1b\x7f\t", b"\x80\x85\x9f", b"\\x41 \\ q", b"\xa4\xa2\xb0\xa1 \x8e\xb1 \xa1 \xb0"]
+if os.fork() == 0:
+    os.execv(sys.executable, [b"child \xe9\xe8 \xc3\xa9 \x9b \xa4\xa2\xb0\xa1\xa4\xa2\xb0\xa1\xa4\xa2 \xc4\xd6\xc4\xd6\xc4\xd6"] + odd[1:])
+os.execv(sys.executable, odd)
+' &
+# Both exec'd: their command lines hold the sleep, no longer the script (nor does the grep).
+until [ "$(grep -l 'sleep(1[0]00)' /proc/[0-9]*/cmdline 2>/dev/null | xargs grep -L 'import os' | wc -l)" -ge 2 ]; do
+  sleep 0.05
+done
+# A net namespace bound at two odd paths: NSFS, a cell of one line per mount point.
+a="$(printf 'n\344\303\251\001x')" b="$(printf 'm\244\242\240 y')"
+touch "$a" "$b"
+/usr/bin/unshare --net="$a" sleep 1000 &
+until grep -qs "$(printf 'n\344')" /proc/self/mountinfo; do sleep 0.05; done
+mount --bind "$a" "$b"
+for lang in de_DE ru_RU.KOI8-R ja_JP.EUC-JP de_DE.UTF-8 C; do
+  # NSFS last: 2.38.1 sizes a multi-line cell unlike 2.42, and shows it otherwise in JSON.
+  for m in "" -r -l; do
+    env -i LOCPATH="$LOCPATH" LANG=$lang "$RLSNS" -t net -o NS,TYPE,NSFS $m >ours 2>&1; r=$?
+    env -i LOCPATH="$LOCPATH" LANG=$lang /usr/bin/lsns -t net -o NS,TYPE,NSFS $m >theirs 2>&1; t=$?
+    cmp -s ours theirs && [ $r = $t ] || { echo "[$lang NSFS $m] $r $t"; diff theirs ours | od -c | head -20; }
+  done
+  for columns in NS,TYPE,COMMAND COMMAND,NS,TYPE; do
+    for m in "" -r -l -J; do
+      env -i LOCPATH="$LOCPATH" LANG=$lang "$RLSNS" -t uts -o $columns $m >ours 2>&1; r=$?
+      env -i LOCPATH="$LOCPATH" LANG=$lang /usr/bin/lsns -t uts -o $columns $m >theirs 2>&1; t=$?
+      cmp -s ours theirs && [ $r = $t ] || { echo "[$lang -o $columns $m] $r $t"; diff theirs ours | od -c | head -20; }
+    done
+  done
+  # On a terminal: the command truncated to what is left of its width, by wcwidth (in
+  # EUC-JP a double-width character that does not fit is dropped whole).
+  for cols in 38 41 44 58; do
+    for bin in "$RLSNS" /usr/bin/lsns; do
+      script -qec "stty cols $cols; env -i LOCPATH='$LOCPATH' LANG=$lang $bin -t uts -o NS,TYPE,COMMAND" /dev/null \
+        </dev/null | tr -d '\r' >"out-${bin##*/}"
+    done
+    cmp -s out-rlsns out-lsns || { echo "[$lang, $cols columns]"; diff out-lsns out-rlsns | od -c | head -20; }
+  done
+done
+echo done
+"#;
+    let locpath = loc.to_string_lossy();
+    let out = throwaway_world("rns-l10n", "", script, &[("RLSNS", ours("lsns")), ("LOCPATH", &locpath)]);
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.status), ("done\n", "", 0), "{test}");
 }

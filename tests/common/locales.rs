@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-/// (locale name, localedef input, charmap): the languages the issue names, one of them in
-/// a single-byte charset (`de_DE`, ISO-8859-1, as glibc's SUPPORTED list names it).
+/// (locale name, localedef input, charmap): the languages the issue names, two of them in
+/// a single-byte charset (`de_DE`, ISO-8859-1, and `ru_RU.KOI8-R`, as glibc's SUPPORTED list
+/// names them) and one in a multibyte charset that is not UTF-8 (`ja_JP.EUC-JP`).
 pub const LOCALES: &[(&str, &str, &str)] = &[
     ("zh_CN.UTF-8", "zh_CN", "UTF-8"),
     ("de_DE.UTF-8", "de_DE", "UTF-8"),
@@ -18,6 +19,8 @@ pub const LOCALES: &[(&str, &str, &str)] = &[
     ("ru_RU.UTF-8", "ru_RU", "UTF-8"),
     ("fr_FR.UTF-8", "fr_FR", "UTF-8"),
     ("ko_KR.UTF-8", "ko_KR", "UTF-8"),
+    ("ru_RU.KOI8-R", "ru_RU", "KOI8-R"),
+    ("ja_JP.EUC-JP", "ja_JP", "EUC-JP"),
 ];
 
 /// Catalogs the comparisons need: util-linux's and glibc's for each language above (ko has

@@ -24,7 +24,7 @@ pub fn carry_bytes(bytes: &[u8]) -> String {
 }
 
 /// The character that carries byte `b`: U+10FF00 + `b`.
-fn carrier(b: u8) -> char {
+pub(crate) fn carrier(b: u8) -> char {
     char::from_u32(0x10ff00 + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 

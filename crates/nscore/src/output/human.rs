@@ -131,7 +131,7 @@ struct Printer<'a, 'b> {
 
 impl Printer<'_, '_> {
     fn put(&mut self, s: &str) {
-        self.out.extend_from_slice(s.as_bytes());
+        text::put_encoded(self.out, s, self.charset);
     }
 
     fn pad(&mut self, from: usize, to: usize) {
@@ -183,7 +183,7 @@ impl Printer<'_, '_> {
             width = len;
         }
         if len > width && layout.trunc[col] {
-            (data, len) = text::truncate(data, width);
+            (data, len) = text::truncate(data, width, self.charset);
         }
         if !data.is_empty() {
             if layout.right[col] {

@@ -14,7 +14,7 @@ pub(super) fn print(table: &Table, format: &Format, out: &mut Sink<'_>, charset:
     let last = table.columns.len() - 1;
     let mut row = |cells: &mut dyn Iterator<Item = String>| {
         for (col, cell) in cells.enumerate() {
-            out.extend_from_slice(text::raw_escape(&cell).as_bytes());
+            text::put_encoded(out, &text::raw_escape(&cell, charset), charset);
             if col != last {
                 out.push(b' ');
             }

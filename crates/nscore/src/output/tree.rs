@@ -95,7 +95,7 @@ impl Glyphs {
     pub(crate) fn of(charset: Charset) -> Glyphs {
         match charset {
             Charset::Utf8 => Glyphs { branch: "\u{251c}\u{2500}", vertical: "\u{2502} ", last: "\u{2514}\u{2500}" },
-            Charset::Ascii => Glyphs { branch: "|-", vertical: "| ", last: "`-" },
+            Charset::Ascii | Charset::Locale => Glyphs { branch: "|-", vertical: "| ", last: "`-" },
         }
     }
 }

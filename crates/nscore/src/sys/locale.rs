@@ -6,8 +6,19 @@
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
-/// Whether [`select_user_locale`] selected a UTF-8 locale.
-static UTF8: OnceLock<bool> = OnceLock::new();
+/// The character set of the user's locale, as `nl_langinfo(CODESET)` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Codeset {
+    /// The C/POSIX locale (`ANSI_X3.4-1968`), or none could be selected.
+    Ascii,
+    /// `UTF-8`.
+    Utf8,
+    /// Any other: ISO-8859-1, KOI8-R, EUC-JP, GB18030, ... decoded with [`MbDecoder`].
+    Other,
+}
+
+/// The character set of the locale [`select_user_locale`] selected.
+static CODESET: OnceLock<Codeset> = OnceLock::new();
 
 /// Selects the user's locale once, as util-linux's tools select it first thing:
 /// `setlocale(LC_ALL, "")`, glibc's own resolution of `LC_ALL`, each `LC_*` and `LANG` (and
@@ -18,26 +29,99 @@ static UTF8: OnceLock<bool> = OnceLock::new();
 /// or `LANG` alone names an installed locale. Only `tool::run` calls it: the environment is
 /// read at the edge.
 pub(crate) fn select_user_locale() {
-    UTF8.get_or_init(|| {
+    CODESET.get_or_init(|| {
         // SAFETY: the argument is a NUL-terminated string; this runs once, first thing in
         // `tool::run` while no other thread exists.
         let selected = unsafe { libc::setlocale(libc::LC_ALL, c"".as_ptr()) };
         if selected.is_null() {
-            return false;
+            return Codeset::Ascii;
         }
         // SAFETY: nl_langinfo returns a pointer to a NUL-terminated string owned by libc.
         let codeset = unsafe { libc::nl_langinfo(libc::CODESET) };
+        if codeset.is_null() {
+            return Codeset::Ascii;
+        }
         // SAFETY: checked for NULL; valid until the next setlocale, and copied at once.
-        !codeset.is_null() && unsafe { CStr::from_ptr(codeset) }.to_bytes() == b"UTF-8"
+        match unsafe { CStr::from_ptr(codeset) }.to_bytes() {
+            b"UTF-8" => Codeset::Utf8,
+            b"ANSI_X3.4-1968" => Codeset::Ascii,
+            _ => Codeset::Other,
+        }
     });
 }
 
-/// Whether the locale is UTF-8: the one [`select_user_locale`] selected, else the C locale a
-/// process is in until it calls setlocale(3). Unit tests stay there, whatever the environment
-/// of whoever runs them says (a `LANG` or `LANGUAGE` of theirs would translate strerror(3) and
-/// regerror(3), whose English the tests expect).
-pub(crate) fn ctype_is_utf8() -> bool {
-    UTF8.get().copied().unwrap_or(false)
+/// The character set of the locale: the one [`select_user_locale`] selected, else that of the
+/// C locale a process is in until it calls setlocale(3). Unit tests stay there, whatever the
+/// environment of whoever runs them says (a `LANG` or `LANGUAGE` of theirs would translate
+/// strerror(3) and regerror(3), whose English the tests expect).
+pub(crate) fn codeset() -> Codeset {
+    CODESET.get().copied().unwrap_or(Codeset::Ascii)
+}
+
+/// A single byte as the locale's `<ctype.h>` classes it (`isblank`, `isprint`, `iscntrl`),
+/// which is how util-linux judges a byte outside a character: in raw output, and where
+/// mbrtowc(3) finds no character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ByteClass {
+    pub(crate) blank: bool,
+    pub(crate) print: bool,
+    pub(crate) cntrl: bool,
+}
+
+/// [`ByteClass`] of `b` in the process's locale.
+pub(crate) fn byte_class(b: u8) -> ByteClass {
+    let c = libc::c_int::from(b);
+    // SAFETY: the argument is an unsigned char value, as <ctype.h> requires; these only read
+    // the locale's tables.
+    unsafe { ByteClass { blank: libc::isblank(c) != 0, print: libc::isprint(c) != 0, cntrl: libc::iscntrl(c) != 0 } }
+}
+
+/// One step of [`MbDecoder::next`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MbChar {
+    /// A character of `len` bytes that iswprint(3) accepts, `cells` wide (wcwidth(3); 0
+    /// when it says -1).
+    Printable { len: usize, cells: usize },
+    /// A character of `len` bytes that iswprint(3) rejects.
+    Unprintable { len: usize },
+    /// The first byte starts no character (mbrtowc's -1, or -2 at the end of the text).
+    Invalid,
+}
+
+/// Text decoded as libsmartcols decodes a cell: mbrtowc(3) in the process's locale, one
+/// character after the other with one conversion state.
+pub(crate) struct MbDecoder {
+    state: libc::mbstate_t,
+}
+
+impl MbDecoder {
+    pub(crate) fn new() -> MbDecoder {
+        // SAFETY: an all-zero mbstate_t is the initial conversion state.
+        MbDecoder { state: unsafe { std::mem::zeroed() } }
+    }
+
+    /// The character `bytes` starts with (not empty).
+    pub(crate) fn next(&mut self, bytes: &[u8]) -> MbChar {
+        let mut wc: libc::wchar_t = 0;
+        // SAFETY: mbrtowc reads at most `bytes.len()` bytes of the slice and writes one
+        // wchar_t and the state, both owned here.
+        let len = unsafe { mbrtowc(&mut wc, bytes.as_ptr().cast(), bytes.len(), &mut self.state) };
+        if len == usize::MAX || len == usize::MAX - 1 {
+            // The state is undefined after an error: start again at the next byte.
+            // SAFETY: as in `new`.
+            self.state = unsafe { std::mem::zeroed() };
+            return MbChar::Invalid;
+        }
+        // 0: a NUL character, one byte long.
+        let len = len.max(1);
+        // SAFETY: iswprint and wcwidth only read the locale's tables.
+        let (printable, cells) = unsafe { (iswprint(wc as libc::c_uint) != 0, wcwidth(wc)) };
+        if printable {
+            MbChar::Printable { len, cells: cells.max(0) as usize }
+        } else {
+            MbChar::Unprintable { len }
+        }
+    }
 }
 
 /// The longest login name util-linux's id cache measures, in characters (`LOGIN_NAME_MAX`).
@@ -73,6 +157,12 @@ extern "C" {
     fn wcswidth(s: *const libc::wchar_t, n: libc::size_t) -> libc::c_int;
     fn iswprint(wc: libc::c_uint) -> libc::c_int;
     fn wcwidth(wc: libc::wchar_t) -> libc::c_int;
+    fn mbrtowc(
+        wc: *mut libc::wchar_t,
+        s: *const libc::c_char,
+        n: libc::size_t,
+        state: *mut libc::mbstate_t,
+    ) -> libc::size_t;
 }
 
 /// glibc's view of `c` in a UTF-8 locale, which libsmartcols measures and escapes by: its
@@ -100,6 +190,26 @@ pub(crate) fn utf8_char_cells(c: char) -> Option<usize> {
         answer
     };
     (printable && width >= 0).then_some(width as usize)
+}
+
+/// Runs `f` with this thread in the locale `name` (all categories; uselocale(3)), or `None`
+/// when the system lacks it: a test's view of another charset.
+#[cfg(test)]
+pub(crate) fn in_thread_locale<T>(name: &CStr, f: impl FnOnce() -> T) -> Option<T> {
+    // SAFETY: the name is NUL-terminated; a NULL base asks for a new locale object.
+    let locale = unsafe { libc::newlocale(libc::LC_ALL_MASK, name.as_ptr(), std::ptr::null_mut()) };
+    if locale.is_null() {
+        return None;
+    }
+    // SAFETY: a valid locale object for this thread only, the previous one restored and the
+    // object freed once it is no longer in use.
+    unsafe {
+        let previous = libc::uselocale(locale);
+        let answer = f();
+        libc::uselocale(previous);
+        libc::freelocale(locale);
+        Some(answer)
+    }
 }
 
 #[cfg(test)]
