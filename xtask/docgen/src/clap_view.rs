@@ -26,7 +26,7 @@ pub fn command(interface: &Interface) -> clap::Command {
             (None, Some(short)) => short_name(short),
             (None, None) => "?",
         };
-        let mut arg = Arg::new(id).help(d.help);
+        let mut arg = Arg::new(id).help(nscore::cli::description(d.help));
         if let Some(s) = d.short {
             arg = arg.short(s);
         }

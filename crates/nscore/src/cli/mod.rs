@@ -79,6 +79,12 @@ pub struct OptDef<Id: Copy + 'static> {
     /// never as `-n`: this overrides `has_arg` for the short letter.
     pub short_has_arg: Option<HasArg>,
     pub value_name: &'static str,
+    /// The option's line of util-linux's `--help`, as its msgid: the whole `usage()` chunk,
+    /// option column and newlines included (`" -J, --json             use JSON output format\n"`,
+    /// continuation lines and all). `-h`, `-V` and `-H`, whose option column util-linux prints
+    /// outside the catalog, hold their description's msgid alone (`usage::HELP`); so do
+    /// rns's own options, which `--help` leaves out. The man page and the completions show
+    /// [`description`] of it.
     pub help: &'static str,
     pub hint: ValueHint,
 }
@@ -117,6 +123,31 @@ impl<Id: Copy + 'static> OptDef<Id> {
         let row = &KINDS[kind as usize];
         OptDef::arg(id, Some(row.letter), row.long, HasArg::Optional, "file", help, ValueHint::File)
     }
+}
+
+/// The description in an option's help (see [`OptDef::help`]): a usage chunk without its
+/// option column and leading blanks, its lines joined with `; ` (util-linux breaks a
+/// description only where a clause ends: `(implies --fork)` / `defaults to SIGKILL`); a bare
+/// description as it is. The option column is the words before the description: the option names (`-m,`,
+/// `--mount[=<file>|=:<nsid>]`) and their argument (`<uid>|<name>`, `allow|deny`); it may
+/// fill its line (`--propagation slave|shared|...`) or run up to the description with a
+/// single blank (nsenter's `--mount`).
+pub fn description(help: &str) -> String {
+    if !help.starts_with(' ') {
+        return help.to_string();
+    }
+    let mut lines = help.lines();
+    let mut first = lines.next().unwrap_or("").trim_start();
+    while let Some(word) = first.split(' ').next().filter(|w| is_option_word(w)) {
+        first = first[word.len()..].trim_start();
+    }
+    std::iter::once(first).chain(lines).map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
+}
+
+/// A word of a usage line's option column: a name (`-J,`, `--json`) or an argument
+/// (`<list>`, `<uid>|<name>`, `slave|shared|private|unchanged`).
+fn is_option_word(word: &str) -> bool {
+    !word.is_empty() && (word.starts_with('-') || word.starts_with('<') || word.contains('|'))
 }
 
 /// The getopt table of a definition table (a short letter whose arity differs from its long
@@ -167,4 +198,31 @@ pub fn interface<Id: Copy + 'static>(
         })
         .collect();
     Interface { name, about, options, operands: operands.to_vec() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::description;
+
+    #[test]
+    fn description_drops_the_option_column() {
+        assert_eq!(description(" -J, --json             use JSON output format\n"), "use JSON output format");
+        // the column runs into the description with one blank (nsenter's --mount)
+        assert_eq!(description(" -m, --mount[=<file>|=:<nsid>] enter mount namespace\n"), "enter mount namespace");
+        assert_eq!(
+            description(" --map-user <uid>|<name>   map current user to uid (implies --user)\n"),
+            "map current user to uid (implies --user)"
+        );
+        // the description on lines of its own, or continued
+        assert_eq!(
+            description(" --propagation slave|shared|private|unchanged\n                           modify mount propagation in mount namespace\n"),
+            "modify mount propagation in mount namespace"
+        );
+        assert_eq!(
+            description(" --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)\n                             defaults to SIGKILL\n"),
+            "when dying, kill the forked child (implies --fork); defaults to SIGKILL"
+        );
+        // -h's msgid, or an option --help leaves out: the description alone
+        assert_eq!(description("display this help"), "display this help");
+    }
 }

@@ -1,9 +1,19 @@
 //! `--help` as util-linux's `usage()` prints it: a sequence of `fputs`/`fprintf` calls, each
 //! of one catalog entry, so a translation replaces exactly the text util-linux's does. A
 //! tool's usage is a list of [`Chunk`]s; each holds util-linux 2.42's msgid verbatim (the
-//! English text, newlines included), cut where util-linux cuts it.
+//! English text, newlines included), cut where util-linux cuts it. An option's chunk is its
+//! [`OptDef::help`] ([`Chunk::option`]), so the option table holds it once for `--help`, the
+//! man page and the completions.
 
+use super::OptDef;
 use crate::catalog::{tr, trf, Arg};
+
+/// `USAGE_OPTSTR_HELP`: the help of `-h`, a msgid of its own.
+pub(crate) const HELP: &str = "display this help";
+/// `USAGE_OPTSTR_VERSION`: the help of `-V`.
+pub(crate) const VERSION: &str = "display version";
+/// `USAGE_LIST_COLUMNS_OPTION`'s text: the help of `-H`.
+pub(crate) const LIST_COLUMNS: &str = "list the available columns";
 
 /// One `fputs`/`fprintf` of a `usage()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +38,44 @@ pub(crate) enum Chunk {
     ManTail(&'static str),
 }
 
+impl Chunk {
+    /// The chunk of the option called `--long` in `defs`: its help, which is its usage line
+    /// (a table without that option fails the build).
+    pub(crate) const fn option<Id: Copy + 'static>(defs: &[OptDef<Id>], long: &str) -> Chunk {
+        let mut i = 0;
+        while i < defs.len() {
+            if let Some(name) = defs[i].long {
+                if same(name, long) {
+                    return Chunk::Text(defs[i].help);
+                }
+            }
+            i += 1;
+        }
+        // Only ever evaluated by the compiler (the tools' USAGE are consts): a missing option
+        // fails the build, never a run.
+        #[allow(clippy::panic)]
+        {
+            panic!("no such option in the table")
+        }
+    }
+}
+
+/// `a == b`, in a const fn.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The usage text `chunks` make for program name `prog` (bytes, as `argv[0]` gave them), in
 /// the user's language.
 pub(crate) fn render(chunks: &[Chunk], prog: &[u8]) -> Vec<u8> {
@@ -39,12 +87,10 @@ pub(crate) fn render(chunks: &[Chunk], prog: &[u8]) -> Vec<u8> {
             Chunk::Text(msgid) => out.extend(tr(msgid)),
             Chunk::Separator => out.push(b'\n'),
             Chunk::Options => out.extend(tr("\nOptions:\n")),
-            Chunk::ListColumns(width) => {
-                option_line(&mut out, width, " -H, --list-columns", "list the available columns")
-            }
+            Chunk::ListColumns(width) => option_line(&mut out, width, " -H, --list-columns", LIST_COLUMNS),
             Chunk::HelpOptions(width) => {
-                option_line(&mut out, width, " -h, --help", "display this help");
-                option_line(&mut out, width, " -V, --version", "display version");
+                option_line(&mut out, width, " -h, --help", HELP);
+                option_line(&mut out, width, " -V, --version", VERSION);
             }
             Chunk::ManTail(page) => out.extend(trf("\nFor more details see %s.\n", &[Arg::Str(page.as_bytes())])),
         }
@@ -59,6 +105,30 @@ fn option_line(out: &mut Vec<u8>, width: usize, option: &str, help: &str) {
     out.resize(out.len() + width.saturating_sub(option.len()), b' ');
     out.extend(tr(help));
     out.push(b'\n');
+}
+
+/// Checks that each option's help lives in one place: an option of `defs` is in `usage` by
+/// its usage line (or, for `-h`, `-V` and `-H`, by util-linux's chunk of them), every option
+/// line of `usage` is some option's help, and `extensions` stay out.
+#[cfg(test)]
+pub(crate) fn assert_one_place<Id: Copy + 'static>(defs: &[OptDef<Id>], extensions: &[OptDef<Id>], usage: &[Chunk]) {
+    let texts: Vec<&str> = usage.iter().filter_map(|c| if let Chunk::Text(t) = c { Some(*t) } else { None }).collect();
+    for d in defs {
+        match d.help {
+            HELP | VERSION => assert!(usage.iter().any(|c| matches!(c, Chunk::HelpOptions(_))), "{:?}", d.long),
+            LIST_COLUMNS => assert!(usage.iter().any(|c| matches!(c, Chunk::ListColumns(_))), "{:?}", d.long),
+            line => {
+                assert!(line.starts_with(' ') && line.ends_with('\n'), "not a usage line: {line:?}");
+                assert_eq!(texts.iter().filter(|t| **t == line).count(), 1, "{line:?} in the usage once");
+            }
+        }
+    }
+    for text in texts.iter().filter(|t| t.starts_with(' ') && t.contains(" -")) {
+        assert!(defs.iter().any(|d| d.help == *text), "{text:?} is no option's help");
+    }
+    for d in extensions {
+        assert!(!d.help.starts_with(' ') && !texts.iter().any(|t| t.contains(d.help)), "{:?}", d.long);
+    }
 }
 
 #[cfg(test)]

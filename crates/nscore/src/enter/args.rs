@@ -6,7 +6,7 @@
 use super::nsid;
 use super::targets::{reopen, NsTable, Opener};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, OptSpec, Ordering};
-use crate::cli::usage::Chunk;
+use crate::cli::usage::{self, Chunk};
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
@@ -51,42 +51,42 @@ const fn ns(kind: NsKind, help: &'static str) -> OptDef<Opt> {
 /// The options in util-linux's `longopts` order, which is the order glibc lists the
 /// possibilities of an ambiguous abbreviation in (`--u`: `--uts` `--user` `--user-parent`).
 pub const OPTIONS: &[OptDef<Opt>] = &[
-    OptDef::flag(Opt::All, Some('a'), "all", "enter all namespaces"),
-    OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
-    OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
+    OptDef::flag(Opt::All, Some('a'), "all", " -a, --all                     enter all namespaces\n"),
+    OptDef::flag(Opt::Help, Some('h'), "help", usage::HELP),
+    OptDef::flag(Opt::Version, Some('V'), "version", usage::VERSION),
     OptDef::arg(
         Opt::Target,
         Some('t'),
         "target",
         HasArg::Required,
         "PID",
-        "target process to get namespaces from",
+        " -t, --target <PID>            target process to get namespaces from\n",
         ValueHint::Pid,
     ),
-    ns(NsKind::Mnt, "enter mount namespace"),
-    ns(NsKind::Uts, "enter UTS namespace (hostname etc)"),
-    ns(NsKind::Ipc, "enter System V IPC namespace"),
-    ns(NsKind::Net, "enter network namespace"),
+    ns(NsKind::Mnt, " -m, --mount[=<file>|=:<nsid>] enter mount namespace\n"),
+    ns(NsKind::Uts, " -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)\n"),
+    ns(NsKind::Ipc, " -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace\n"),
+    ns(NsKind::Net, " -n, --net[=<file>|=:<nsid>]   enter network namespace\n"),
     OptDef::arg(
         Opt::NetSocket,
         Some('N'),
         "net-socket",
         HasArg::Required,
         "fd",
-        "enter socket's network namespace (needs --target)",
+        " -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n",
         ValueHint::None,
     ),
-    ns(NsKind::Pid, "enter pid namespace"),
-    ns(NsKind::User, "enter user namespace"),
-    ns(NsKind::Cgroup, "enter cgroup namespace"),
-    ns(NsKind::Time, "enter time namespace"),
+    ns(NsKind::Pid, " -p, --pid[=<file>|=:<nsid>]   enter pid namespace\n"),
+    ns(NsKind::User, " -U, --user[=<file>|=:<nsid>]  enter user namespace\n"),
+    ns(NsKind::Cgroup, " -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace\n"),
+    ns(NsKind::Time, " -T, --time[=<file>|=:<nsid>]  enter time namespace\n"),
     OptDef::arg(
         Opt::Setuid,
         Some('S'),
         "setuid",
         HasArg::Required,
         "uid",
-        "set uid in entered namespace",
+        " -S, --setuid[=<uid>]          set uid in entered namespace\n",
         ValueHint::User,
     ),
     OptDef::arg(
@@ -95,57 +95,99 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "setgid",
         HasArg::Required,
         "gid",
-        "set gid in entered namespace",
+        " -G, --setgid[=<gid>]          set gid in entered namespace\n",
         ValueHint::Group,
     ),
-    OptDef::arg(Opt::Root, Some('r'), "root", HasArg::Optional, "dir", "set the root directory", ValueHint::Dir),
-    OptDef::arg(Opt::Wd, Some('w'), "wd", HasArg::Optional, "dir", "set the working directory", ValueHint::Dir),
+    OptDef::arg(
+        Opt::Root,
+        Some('r'),
+        "root",
+        HasArg::Optional,
+        "dir",
+        " -r, --root[=<dir>]            set the root directory\n",
+        ValueHint::Dir,
+    ),
+    OptDef::arg(
+        Opt::Wd,
+        Some('w'),
+        "wd",
+        HasArg::Optional,
+        "dir",
+        " -w, --wd[=<dir>]              set the working directory\n",
+        ValueHint::Dir,
+    ),
     OptDef::arg(
         Opt::Wdns,
         Some('W'),
         "wdns",
         HasArg::Optional,
         "dir",
-        "set the working directory in namespace",
+        " -W, --wdns <dir>              set the working directory in namespace\n",
         ValueHint::Dir,
     ),
-    OptDef::flag(Opt::Env, Some('e'), "env", "inherit environment variables from target process"),
-    OptDef::flag(Opt::NoFork, Some('F'), "no-fork", "do not fork before exec'ing <program>"),
-    OptDef::flag(Opt::JoinCgroup, Some('c'), "join-cgroup", "join the cgroup of the target process"),
-    OptDef::flag(Opt::PreserveCredentials, None, "preserve-credentials", "do not touch uids or gids"),
-    OptDef::flag(Opt::KeepCaps, None, "keep-caps", "retain capabilities granted in user namespaces"),
-    OptDef::flag(Opt::UserParent, None, "user-parent", "enter parent user namespace"),
+    OptDef::flag(
+        Opt::Env,
+        Some('e'),
+        "env",
+        " -e, --env                     inherit environment variables from target process\n",
+    ),
+    OptDef::flag(
+        Opt::NoFork,
+        Some('F'),
+        "no-fork",
+        " -F, --no-fork                 do not fork before exec'ing <program>\n",
+    ),
+    OptDef::flag(
+        Opt::JoinCgroup,
+        Some('c'),
+        "join-cgroup",
+        " -c, --join-cgroup             join the cgroup of the target process\n",
+    ),
+    OptDef::flag(
+        Opt::PreserveCredentials,
+        None,
+        "preserve-credentials",
+        "     --preserve-credentials    do not touch uids or gids\n",
+    ),
+    OptDef::flag(
+        Opt::KeepCaps,
+        None,
+        "keep-caps",
+        "     --keep-caps               retain capabilities granted in user namespaces\n",
+    ),
+    OptDef::flag(Opt::UserParent, None, "user-parent", "     --user-parent             enter parent user namespace\n"),
 ];
 
-/// `nsenter --help` of 2.42.2, with `%s` for the program name.
+/// `nsenter --help` of 2.42.2, with `%s` for the program name; the option lines are
+/// [`OPTIONS`]' help.
 pub(crate) const USAGE: &[Chunk] = &[
     Chunk::Header,
     Chunk::Synopsis(" %s [options] [<program> [<argument>...]]\n"),
     Chunk::Separator,
     Chunk::Text("Run a program with namespaces of other processes.\n"),
     Chunk::Options,
-    Chunk::Text(" -a, --all                     enter all namespaces\n"),
-    Chunk::Text(" -t, --target <PID>            target process to get namespaces from\n"),
-    Chunk::Text(" -m, --mount[=<file>|=:<nsid>] enter mount namespace\n"),
-    Chunk::Text(" -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)\n"),
-    Chunk::Text(" -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace\n"),
-    Chunk::Text(" -n, --net[=<file>|=:<nsid>]   enter network namespace\n"),
-    Chunk::Text(" -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n"),
-    Chunk::Text(" -p, --pid[=<file>|=:<nsid>]   enter pid namespace\n"),
-    Chunk::Text(" -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace\n"),
-    Chunk::Text(" -U, --user[=<file>|=:<nsid>]  enter user namespace\n"),
-    Chunk::Text("     --user-parent             enter parent user namespace\n"),
-    Chunk::Text(" -T, --time[=<file>|=:<nsid>]  enter time namespace\n"),
-    Chunk::Text(" -S, --setuid[=<uid>]          set uid in entered namespace\n"),
-    Chunk::Text(" -G, --setgid[=<gid>]          set gid in entered namespace\n"),
-    Chunk::Text("     --preserve-credentials    do not touch uids or gids\n"),
-    Chunk::Text("     --keep-caps               retain capabilities granted in user namespaces\n"),
-    Chunk::Text(" -r, --root[=<dir>]            set the root directory\n"),
-    Chunk::Text(" -w, --wd[=<dir>]              set the working directory\n"),
-    Chunk::Text(" -W, --wdns <dir>              set the working directory in namespace\n"),
-    Chunk::Text(" -e, --env                     inherit environment variables from target process\n"),
-    Chunk::Text(" -F, --no-fork                 do not fork before exec'ing <program>\n"),
-    Chunk::Text(" -c, --join-cgroup             join the cgroup of the target process\n"),
+    Chunk::option(OPTIONS, "all"),
+    Chunk::option(OPTIONS, "target"),
+    Chunk::option(OPTIONS, "mount"),
+    Chunk::option(OPTIONS, "uts"),
+    Chunk::option(OPTIONS, "ipc"),
+    Chunk::option(OPTIONS, "net"),
+    Chunk::option(OPTIONS, "net-socket"),
+    Chunk::option(OPTIONS, "pid"),
+    Chunk::option(OPTIONS, "cgroup"),
+    Chunk::option(OPTIONS, "user"),
+    Chunk::option(OPTIONS, "user-parent"),
+    Chunk::option(OPTIONS, "time"),
+    Chunk::option(OPTIONS, "setuid"),
+    Chunk::option(OPTIONS, "setgid"),
+    Chunk::option(OPTIONS, "preserve-credentials"),
+    Chunk::option(OPTIONS, "keep-caps"),
+    Chunk::option(OPTIONS, "root"),
+    Chunk::option(OPTIONS, "wd"),
+    Chunk::option(OPTIONS, "wdns"),
+    Chunk::option(OPTIONS, "env"),
+    Chunk::option(OPTIONS, "no-fork"),
+    Chunk::option(OPTIONS, "join-cgroup"),
     Chunk::Separator,
     Chunk::HelpOptions(31),
     Chunk::ManTail("nsenter(1)"),
@@ -403,6 +445,11 @@ mod tests {
     use std::cell::RefCell;
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn help_lines_live_in_the_option_table() {
+        crate::cli::usage::assert_one_place(OPTIONS, &[], USAGE);
+    }
 
     fn argv(args: &[&str]) -> Vec<OsString> {
         std::iter::once("nsenter").chain(args.iter().copied()).map(OsString::from).collect()

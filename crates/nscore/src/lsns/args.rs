@@ -4,7 +4,7 @@
 use super::columns;
 use crate::byte_text::{carried_bytes, carry_bytes};
 use crate::cli::getopt::{strip_leading_eq, Getopt, HasArg, Item, Ordering};
-use crate::cli::usage::Chunk;
+use crate::cli::usage::{self, Chunk};
 use crate::cli::{OptDef, ToolDoc, ValueHint};
 use crate::error::{Error, MsgArg, Result};
 use crate::nstype::{NsKind, KINDS};
@@ -50,34 +50,50 @@ const TREE_NAMES: &[&str] = &["owner", "parent", "process"];
 
 /// In util-linux's `long_opts` order, which getopt's "ambiguous" message follows.
 pub const OPTIONS: &[OptDef<Opt>] = &[
-    OptDef::flag(Opt::Json, Some('J'), "json", "use JSON output format"),
-    OptDef::arg(Opt::Task, Some('p'), "task", HasArg::Required, "pid", "print process namespaces", ValueHint::Pid),
-    OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
+    OptDef::flag(Opt::Json, Some('J'), "json", " -J, --json             use JSON output format\n"),
+    OptDef::arg(
+        Opt::Task,
+        Some('p'),
+        "task",
+        HasArg::Required,
+        "pid",
+        " -p, --task <pid>       print process namespaces\n",
+        ValueHint::Pid,
+    ),
+    OptDef::flag(Opt::Help, Some('h'), "help", usage::HELP),
     OptDef::arg(
         Opt::Output,
         Some('o'),
         "output",
         HasArg::Required,
         "list",
-        "define which output columns to use",
+        " -o, --output <list>    define which output columns to use\n",
         ValueHint::WordList(&columns::NAMES),
     ),
-    OptDef::flag(Opt::OutputAll, None, "output-all", "output all columns"),
-    OptDef::flag(Opt::Persistent, Some('P'), "persistent", "namespaces without processes"),
-    OptDef::arg(Opt::Filter, Some('Q'), "filter", HasArg::Required, "expr", "apply display filter", ValueHint::None),
-    OptDef::flag(Opt::Notruncate, Some('u'), "notruncate", "don't truncate text in columns"),
-    OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
-    OptDef::flag(Opt::Noheadings, Some('n'), "noheadings", "don't print headings"),
-    OptDef::flag(Opt::Nowrap, Some('W'), "nowrap", "don't use multi-line representation"),
-    OptDef::flag(Opt::List, Some('l'), "list", "use list format output"),
-    OptDef::flag(Opt::Raw, Some('r'), "raw", "use the raw output format"),
+    OptDef::flag(Opt::OutputAll, None, "output-all", "     --output-all       output all columns\n"),
+    OptDef::flag(Opt::Persistent, Some('P'), "persistent", " -P, --persistent       namespaces without processes\n"),
+    OptDef::arg(
+        Opt::Filter,
+        Some('Q'),
+        "filter",
+        HasArg::Required,
+        "expr",
+        " -Q, --filter <expr>    apply display filter\n",
+        ValueHint::None,
+    ),
+    OptDef::flag(Opt::Notruncate, Some('u'), "notruncate", " -u, --notruncate       don't truncate text in columns\n"),
+    OptDef::flag(Opt::Version, Some('V'), "version", usage::VERSION),
+    OptDef::flag(Opt::Noheadings, Some('n'), "noheadings", " -n, --noheadings       don't print headings\n"),
+    OptDef::flag(Opt::Nowrap, Some('W'), "nowrap", " -W, --nowrap           don't use multi-line representation\n"),
+    OptDef::flag(Opt::List, Some('l'), "list", " -l, --list             use list format output\n"),
+    OptDef::flag(Opt::Raw, Some('r'), "raw", " -r, --raw              use the raw output format\n"),
     OptDef::arg(
         Opt::Type,
         Some('t'),
         "type",
         HasArg::Required,
         "name",
-        "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)",
+        " -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)\n",
         ValueHint::Words(&TYPE_NAMES),
     ),
     OptDef::arg(
@@ -86,10 +102,10 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "tree",
         HasArg::Optional,
         "rel",
-        "use tree format (parent, owner, or process)",
+        " -T, --tree[=<rel>]     use tree format (parent, owner, or process)\n",
         ValueHint::Words(TREE_NAMES),
     ),
-    OptDef::flag(Opt::ListColumns, Some('H'), "list-columns", "list the available columns"),
+    OptDef::flag(Opt::ListColumns, Some('H'), "list-columns", usage::LIST_COLUMNS),
 ];
 
 /// Options util-linux does not have: parsed after [`OPTIONS`] (an abbreviation util-linux
@@ -100,26 +116,26 @@ pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::AllMounts, None, "all-mounts", "find bind mounts in every mount namespace"),
 ];
 
-/// `lsns --help`, with `%s` for the program name.
+/// `lsns --help`, with `%s` for the program name; the option lines are [`OPTIONS`]' help.
 pub(crate) const USAGE: &[Chunk] = &[
     Chunk::Header,
     Chunk::Synopsis(" %s [options] [<namespace ID>]\n"),
     Chunk::Separator,
     Chunk::Text("List system namespaces.\n"),
     Chunk::Options,
-    Chunk::Text(" -J, --json             use JSON output format\n"),
-    Chunk::Text(" -l, --list             use list format output\n"),
-    Chunk::Text(" -n, --noheadings       don't print headings\n"),
-    Chunk::Text(" -o, --output <list>    define which output columns to use\n"),
-    Chunk::Text("     --output-all       output all columns\n"),
-    Chunk::Text(" -P, --persistent       namespaces without processes\n"),
-    Chunk::Text(" -p, --task <pid>       print process namespaces\n"),
-    Chunk::Text(" -Q, --filter <expr>    apply display filter\n"),
-    Chunk::Text(" -r, --raw              use the raw output format\n"),
-    Chunk::Text(" -u, --notruncate       don't truncate text in columns\n"),
-    Chunk::Text(" -W, --nowrap           don't use multi-line representation\n"),
-    Chunk::Text(" -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)\n"),
-    Chunk::Text(" -T, --tree[=<rel>]     use tree format (parent, owner, or process)\n"),
+    Chunk::option(OPTIONS, "json"),
+    Chunk::option(OPTIONS, "list"),
+    Chunk::option(OPTIONS, "noheadings"),
+    Chunk::option(OPTIONS, "output"),
+    Chunk::option(OPTIONS, "output-all"),
+    Chunk::option(OPTIONS, "persistent"),
+    Chunk::option(OPTIONS, "task"),
+    Chunk::option(OPTIONS, "filter"),
+    Chunk::option(OPTIONS, "raw"),
+    Chunk::option(OPTIONS, "notruncate"),
+    Chunk::option(OPTIONS, "nowrap"),
+    Chunk::option(OPTIONS, "type"),
+    Chunk::option(OPTIONS, "tree"),
     Chunk::Separator,
     Chunk::ListColumns(24),
     Chunk::HelpOptions(24),
@@ -488,6 +504,11 @@ pub fn interface() -> crate::cli::Interface {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_lines_live_in_the_option_table() {
+        crate::cli::usage::assert_one_place(OPTIONS, EXTENSIONS, USAGE);
+    }
 
     fn p(args: &[&str]) -> Result<Parsed> {
         let argv: Vec<OsString> = std::iter::once("lsns").chain(args.iter().copied()).map(OsString::from).collect();

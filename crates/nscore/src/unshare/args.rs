@@ -6,7 +6,7 @@ use super::id_source::{carried_value, user_or_group, whitelisted, IdSource};
 use super::signal_name::signal_by_name;
 use super::subid::{ranges_of, subid};
 use crate::cli::getopt::{Getopt, HasArg, Item, Ordering};
-use crate::cli::usage::Chunk;
+use crate::cli::usage::{self, Chunk};
 use crate::cli::{OptDef, ValueHint};
 use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
@@ -59,34 +59,34 @@ const fn ns(kind: NsKind, help: &'static str) -> OptDef<Opt> {
 
 /// In util-linux's `longopts` order, which getopt's "ambiguous" message follows.
 pub const OPTIONS: &[OptDef<Opt>] = &[
-    OptDef::flag(Opt::Help, Some('h'), "help", "display this help"),
-    OptDef::flag(Opt::Version, Some('V'), "version", "display version"),
-    ns(NsKind::Mnt, "unshare mounts namespace"),
-    ns(NsKind::Uts, "unshare UTS namespace (hostname etc)"),
-    ns(NsKind::Ipc, "unshare System V IPC namespace"),
-    ns(NsKind::Net, "unshare network namespace"),
-    ns(NsKind::Pid, "unshare pid namespace"),
-    ns(NsKind::User, "unshare user namespace"),
-    ns(NsKind::Cgroup, "unshare cgroup namespace"),
-    ns(NsKind::Time, "unshare time namespace"),
-    OptDef::flag(Opt::Fork, Some('f'), "fork", "fork before launching <program>"),
+    OptDef::flag(Opt::Help, Some('h'), "help", usage::HELP),
+    OptDef::flag(Opt::Version, Some('V'), "version", usage::VERSION),
+    ns(NsKind::Mnt, " -m, --mount[=<file>]      unshare mounts namespace\n"),
+    ns(NsKind::Uts, " -u, --uts[=<file>]        unshare UTS namespace (hostname etc)\n"),
+    ns(NsKind::Ipc, " -i, --ipc[=<file>]        unshare System V IPC namespace\n"),
+    ns(NsKind::Net, " -n, --net[=<file>]        unshare network namespace\n"),
+    ns(NsKind::Pid, " -p, --pid[=<file>]        unshare pid namespace\n"),
+    ns(NsKind::User, " -U, --user[=<file>]       unshare user namespace\n"),
+    ns(NsKind::Cgroup, " -C, --cgroup[=<file>]     unshare cgroup namespace\n"),
+    ns(NsKind::Time, " -T, --time[=<file>]       unshare time namespace\n"),
+    OptDef::flag(Opt::Fork, Some('f'), "fork", " -f, --fork                fork before launching <program>\n"),
     OptDef::arg(
         Opt::KillChild,
         None,
         "kill-child",
         HasArg::Optional,
         "signame",
-        "when dying, kill the forked child (implies --fork); defaults to SIGKILL",
+        " --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)\n                             defaults to SIGKILL\n",
         ValueHint::None,
     ),
-    OptDef::flag(Opt::ForwardSignals, None, "forward-signals", "forward SIGTERM and SIGINT to child (implies --fork)"),
+    OptDef::flag(Opt::ForwardSignals, None, "forward-signals", " --forward-signals         forward SIGTERM and SIGINT to child (implies --fork)\n"),
     OptDef::arg(
         Opt::MountProc,
         None,
         "mount-proc",
         HasArg::Optional,
         "dir",
-        "mount proc filesystem first (implies --mount)",
+        " --mount-proc[=<dir>]      mount proc filesystem first (implies --mount)\n",
         ValueHint::Dir,
     ),
     OptDef::arg(
@@ -95,7 +95,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "mount-binfmt",
         HasArg::Optional,
         "dir",
-        "mount binfmt filesystem first (implies --user and --mount)",
+        " --mount-binfmt[=<dir>]    mount binfmt filesystem first (implies --user and --mount)\n",
         ValueHint::Dir,
     ),
     OptDef::arg(
@@ -104,7 +104,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "map-user",
         HasArg::Required,
         "uid|name",
-        "map current user to uid (implies --user)",
+        " --map-user <uid>|<name>   map current user to uid (implies --user)\n",
         ValueHint::User,
     ),
     OptDef::arg(
@@ -113,7 +113,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "map-users",
         HasArg::Required,
         "inneruid:outeruid:count",
-        "map count users from outeruid to inneruid (implies --user)",
+        " --map-users <inneruid>:<outeruid>:<count>\n                           map count users from outeruid to inneruid (implies --user)\n",
         ValueHint::None,
     ),
     OptDef::arg(
@@ -122,7 +122,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "map-group",
         HasArg::Required,
         "gid|name",
-        "map current group to gid (implies --user)",
+        " --map-group <gid>|<name>  map current group to gid (implies --user)\n",
         ValueHint::Group,
     ),
     OptDef::arg(
@@ -131,20 +131,20 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "map-groups",
         HasArg::Required,
         "innergid:outergid:count",
-        "map count groups from outergid to innergid (implies --user)",
+        " --map-groups <innergid>:<outergid>:<count>\n                           map count groups from outergid to innergid (implies --user)\n",
         ValueHint::None,
     ),
-    OptDef::flag(Opt::MapRootUser, Some('r'), "map-root-user", "map current user to root (implies --user)"),
-    OptDef::flag(Opt::MapCurrentUser, Some('c'), "map-current-user", "map current user to itself (implies --user)"),
-    OptDef::flag(Opt::MapAuto, None, "map-auto", "map users and groups automatically (implies --user)"),
-    OptDef::flag(Opt::MapSubids, None, "map-subids", "map the first block of user IDs owned by euid (implies --user)"),
+    OptDef::flag(Opt::MapRootUser, Some('r'), "map-root-user", " -r, --map-root-user       map current user to root (implies --user)\n"),
+    OptDef::flag(Opt::MapCurrentUser, Some('c'), "map-current-user", " -c, --map-current-user    map current user to itself (implies --user)\n"),
+    OptDef::flag(Opt::MapAuto, None, "map-auto", " --map-auto                map users and groups automatically (implies --user)\n"),
+    OptDef::flag(Opt::MapSubids, None, "map-subids", " --map-subids              map the first block of user IDs owned by euid (implies --user)\n"),
     OptDef::arg(
         Opt::Owner,
         None,
         "owner",
         HasArg::Required,
         "uid:gid",
-        "set the user namespace owner (implies --user)",
+        " --owner <uid>:<gid>       set the user namespace owner (implies --user)\n",
         ValueHint::None,
     ),
     OptDef::arg(
@@ -153,7 +153,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "propagation",
         HasArg::Required,
         "slave|shared|private|unchanged",
-        "modify mount propagation in mount namespace",
+        " --propagation slave|shared|private|unchanged\n                           modify mount propagation in mount namespace\n",
         ValueHint::Words(PROPAGATION_WORDS),
     ),
     OptDef::arg(
@@ -162,17 +162,17 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "setgroups",
         HasArg::Required,
         "allow|deny",
-        "control the setgroups syscall in user namespaces",
+        " --setgroups allow|deny    control the setgroups syscall in user namespaces\n",
         ValueHint::Words(SETGROUPS_WORDS),
     ),
-    OptDef::flag(Opt::KeepCaps, None, "keep-caps", "retain capabilities granted in user namespaces"),
+    OptDef::flag(Opt::KeepCaps, None, "keep-caps", " --keep-caps               retain capabilities granted in user namespaces\n"),
     OptDef::arg(
         Opt::Setuid,
         Some('S'),
         "setuid",
         HasArg::Required,
         "uid",
-        "set uid in entered namespace",
+        " -S, --setuid <uid>        set uid in entered namespace\n",
         ValueHint::None,
     ),
     OptDef::arg(
@@ -181,7 +181,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "setgid",
         HasArg::Required,
         "gid",
-        "set gid in entered namespace",
+        " -G, --setgid <gid>        set gid in entered namespace\n",
         ValueHint::None,
     ),
     OptDef::arg(
@@ -190,17 +190,17 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "root",
         HasArg::Required,
         "dir",
-        "run the command with root directory set to <dir>",
+        " -R, --root <dir>          run the command with root directory set to <dir>\n",
         ValueHint::Dir,
     ),
-    OptDef::arg(Opt::Wd, Some('w'), "wd", HasArg::Required, "dir", "change working directory to <dir>", ValueHint::Dir),
+    OptDef::arg(Opt::Wd, Some('w'), "wd", HasArg::Required, "dir", " -w, --wd <dir>            change working directory to <dir>\n", ValueHint::Dir),
     OptDef::arg(
         Opt::Monotonic,
         None,
         "monotonic",
         HasArg::Required,
         "offset",
-        "set clock monotonic offset (seconds) in time namespaces",
+        " --monotonic <offset>      set clock monotonic offset (seconds) in time namespaces\n",
         ValueHint::None,
     ),
     OptDef::arg(
@@ -209,7 +209,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "boottime",
         HasArg::Required,
         "offset",
-        "set clock boottime offset (seconds) in time namespaces",
+        " --boottime <offset>       set clock boottime offset (seconds) in time namespaces\n",
         ValueHint::None,
     ),
     OptDef::arg(
@@ -218,7 +218,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         "load-interp",
         HasArg::Required,
         "file",
-        "load binfmt definition in the namespace (implies --mount-binfmt)",
+        " -l, --load-interp <file>  load binfmt definition in the namespace (implies --mount-binfmt)\n",
         ValueHint::None,
     ),
 ];
@@ -239,50 +239,51 @@ pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
     ),
 ];
 
-/// `unshare --help` of util-linux 2.42.2, with `%s` for the program name.
+/// `unshare --help` of util-linux 2.42.2, with `%s` for the program name; the option lines
+/// are [`OPTIONS`]' help.
 pub(crate) const USAGE: &[Chunk] = &[
     Chunk::Header,
     Chunk::Synopsis(" %s [options] [<program> [<argument>...]]\n"),
     Chunk::Separator,
     Chunk::Text("Run a program with some namespaces unshared from the parent.\n"),
     Chunk::Options,
-    Chunk::Text(" -m, --mount[=<file>]      unshare mounts namespace\n"),
-    Chunk::Text(" -u, --uts[=<file>]        unshare UTS namespace (hostname etc)\n"),
-    Chunk::Text(" -i, --ipc[=<file>]        unshare System V IPC namespace\n"),
-    Chunk::Text(" -n, --net[=<file>]        unshare network namespace\n"),
-    Chunk::Text(" -p, --pid[=<file>]        unshare pid namespace\n"),
-    Chunk::Text(" -U, --user[=<file>]       unshare user namespace\n"),
-    Chunk::Text(" -C, --cgroup[=<file>]     unshare cgroup namespace\n"),
-    Chunk::Text(" -T, --time[=<file>]       unshare time namespace\n"),
+    Chunk::option(OPTIONS, "mount"),
+    Chunk::option(OPTIONS, "uts"),
+    Chunk::option(OPTIONS, "ipc"),
+    Chunk::option(OPTIONS, "net"),
+    Chunk::option(OPTIONS, "pid"),
+    Chunk::option(OPTIONS, "user"),
+    Chunk::option(OPTIONS, "cgroup"),
+    Chunk::option(OPTIONS, "time"),
     Chunk::Separator,
-    Chunk::Text(" --mount-proc[=<dir>]      mount proc filesystem first (implies --mount)\n"),
-    Chunk::Text(" --mount-binfmt[=<dir>]    mount binfmt filesystem first (implies --user and --mount)\n"),
-    Chunk::Text(" -l, --load-interp <file>  load binfmt definition in the namespace (implies --mount-binfmt)\n"),
-    Chunk::Text(" --propagation slave|shared|private|unchanged\n                           modify mount propagation in mount namespace\n"),
-    Chunk::Text(" -R, --root <dir>          run the command with root directory set to <dir>\n"),
-    Chunk::Text(" -w, --wd <dir>            change working directory to <dir>\n"),
+    Chunk::option(OPTIONS, "mount-proc"),
+    Chunk::option(OPTIONS, "mount-binfmt"),
+    Chunk::option(OPTIONS, "load-interp"),
+    Chunk::option(OPTIONS, "propagation"),
+    Chunk::option(OPTIONS, "root"),
+    Chunk::option(OPTIONS, "wd"),
     Chunk::Separator,
-    Chunk::Text(" -S, --setuid <uid>        set uid in entered namespace\n"),
-    Chunk::Text(" -G, --setgid <gid>        set gid in entered namespace\n"),
-    Chunk::Text(" --map-user <uid>|<name>   map current user to uid (implies --user)\n"),
-    Chunk::Text(" --map-group <gid>|<name>  map current group to gid (implies --user)\n"),
-    Chunk::Text(" -r, --map-root-user       map current user to root (implies --user)\n"),
-    Chunk::Text(" -c, --map-current-user    map current user to itself (implies --user)\n"),
-    Chunk::Text(" --map-auto                map users and groups automatically (implies --user)\n"),
-    Chunk::Text(" --map-subids              map the first block of user IDs owned by euid (implies --user)\n"),
-    Chunk::Text(" --map-users <inneruid>:<outeruid>:<count>\n                           map count users from outeruid to inneruid (implies --user)\n"),
-    Chunk::Text(" --map-groups <innergid>:<outergid>:<count>\n                           map count groups from outergid to innergid (implies --user)\n"),
-    Chunk::Text(" --owner <uid>:<gid>       set the user namespace owner (implies --user)\n"),
+    Chunk::option(OPTIONS, "setuid"),
+    Chunk::option(OPTIONS, "setgid"),
+    Chunk::option(OPTIONS, "map-user"),
+    Chunk::option(OPTIONS, "map-group"),
+    Chunk::option(OPTIONS, "map-root-user"),
+    Chunk::option(OPTIONS, "map-current-user"),
+    Chunk::option(OPTIONS, "map-auto"),
+    Chunk::option(OPTIONS, "map-subids"),
+    Chunk::option(OPTIONS, "map-users"),
+    Chunk::option(OPTIONS, "map-groups"),
+    Chunk::option(OPTIONS, "owner"),
     Chunk::Separator,
-    Chunk::Text(" -f, --fork                fork before launching <program>\n"),
-    Chunk::Text(" --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)\n                             defaults to SIGKILL\n"),
-    Chunk::Text(" --forward-signals         forward SIGTERM and SIGINT to child (implies --fork)\n"),
+    Chunk::option(OPTIONS, "fork"),
+    Chunk::option(OPTIONS, "kill-child"),
+    Chunk::option(OPTIONS, "forward-signals"),
     Chunk::Separator,
-    Chunk::Text(" --setgroups allow|deny    control the setgroups syscall in user namespaces\n"),
-    Chunk::Text(" --keep-caps               retain capabilities granted in user namespaces\n"),
+    Chunk::option(OPTIONS, "setgroups"),
+    Chunk::option(OPTIONS, "keep-caps"),
     Chunk::Separator,
-    Chunk::Text(" --monotonic <offset>      set clock monotonic offset (seconds) in time namespaces\n"),
-    Chunk::Text(" --boottime <offset>       set clock boottime offset (seconds) in time namespaces\n"),
+    Chunk::option(OPTIONS, "monotonic"),
+    Chunk::option(OPTIONS, "boottime"),
     Chunk::Separator,
     Chunk::HelpOptions(27),
     Chunk::ManTail("unshare(1)"),
@@ -581,6 +582,11 @@ mod tests {
     use super::super::steps::interp_is_fixed;
     use super::*;
     use std::ffi::OsStr;
+
+    #[test]
+    fn help_lines_live_in_the_option_table() {
+        crate::cli::usage::assert_one_place(OPTIONS, EXTENSIONS, USAGE);
+    }
 
     struct FakeIds;
     impl IdSource for FakeIds {
