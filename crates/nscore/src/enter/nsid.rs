@@ -12,7 +12,7 @@
 //! refuses an ID alone (with the ID of our own mount namespace, which exists), so on 6.19 an
 //! ID that names nothing fails as util-linux's does, without a search.
 
-use super::targets::NsTable;
+use super::targets::{NsTable, NsfsDoor};
 use crate::error::{Error, MsgArg, Result};
 use crate::nstype::NsKind;
 use crate::proc::{parse_ns_link, FileId, ProcDir, ProcFs};
@@ -22,16 +22,6 @@ use std::ffi::OsStr;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-
-/// util-linux's `nsfs_fd` and handle template: a descriptor of our own mount namespace to
-/// open handles against, and that namespace's own handle (its type is nsfs's). Made at the
-/// first `:ID` and kept until the namespaces are entered, as util-linux keeps it, so
-/// descriptor numbers (which some messages print) come out the same.
-#[derive(Debug)]
-pub(crate) struct NsfsDoor {
-    mount: OwnedFd,
-    own: NsHandle,
-}
 
 /// The argument of `--<kind>=:ID` after the colon, when the argument has that form (a file
 /// whose name starts with a colon is given as `./:name`).

@@ -22,7 +22,18 @@ pub(crate) struct NsSlot {
 pub struct NsTable {
     pub(super) slots: Vec<NsSlot>,
     /// What `--<kind>=:ID` opens namespaces through, once one was given; closed after entering.
-    pub(super) door: Option<super::nsid::NsfsDoor>,
+    pub(super) door: Option<NsfsDoor>,
+}
+
+/// util-linux's `nsfs_fd` and handle template: a descriptor of our own mount namespace to
+/// open handles against, and that namespace's own handle (its type is nsfs's). Made at the
+/// first `:ID` (see [`super::nsid`], which opens through it) and kept in the table until the
+/// namespaces are entered, as util-linux keeps it, so descriptor numbers (which some messages
+/// print) come out the same.
+#[derive(Debug)]
+pub(crate) struct NsfsDoor {
+    pub(super) mount: OwnedFd,
+    pub(super) own: crate::sys::NsHandle,
 }
 
 impl Default for NsTable {
