@@ -195,9 +195,10 @@ impl Drop for ContainerWorld {
             let _ = child.wait();
         }
         // --kill-child ends each init, and with it its pid namespace; anything still listed
-        // is killed here, and the cgroups are removed once empty.
+        // is killed here, and the cgroups are removed once empty. A busy machine may take
+        // seconds to run the dying processes: each wait lasts up to a minute.
         for leaf in &self.leaves {
-            for _ in 0..200 {
+            for _ in 0..2400 {
                 let procs = std::fs::read_to_string(leaf.join("cgroup.procs")).unwrap_or_default();
                 if procs.trim().is_empty() {
                     break;
@@ -211,9 +212,9 @@ impl Drop for ContainerWorld {
             }
         }
         for dir in self.made.iter().rev() {
-            for attempt in 0..100 {
+            for attempt in 0..2400 {
                 match std::fs::remove_dir(dir) {
-                    Err(e) if e.raw_os_error() == Some(libc::EBUSY) && attempt < 99 => {
+                    Err(e) if e.raw_os_error() == Some(libc::EBUSY) && attempt < 2399 => {
                         std::thread::sleep(std::time::Duration::from_millis(25))
                     }
                     Err(e) => eprintln!("cannot remove cgroup {}: {e}", dir.display()),
