@@ -440,31 +440,6 @@ fn unshare_argv(input: &[u8]) -> u64 {
     }
 }
 
-/// A kernel without nsfs file handles: `--net=:ID` is parsed, never opened.
-struct NoHandles;
-
-impl crate::sys::NsfsHandles for NoHandles {
-    fn own_mnt_namespace(&mut self) -> std::result::Result<std::os::fd::OwnedFd, i32> {
-        Err(libc::ENOSYS)
-    }
-
-    fn handle_at(
-        &mut self,
-        _: std::os::fd::BorrowedFd<'_>,
-        _: &std::path::Path,
-    ) -> std::result::Result<crate::sys::NsHandle, i32> {
-        Err(libc::ENOSYS)
-    }
-
-    fn open_by_handle(
-        &mut self,
-        _: std::os::fd::BorrowedFd<'_>,
-        _: &crate::sys::NsHandle,
-    ) -> std::result::Result<std::os::fd::OwnedFd, i32> {
-        Err(libc::ENOSYS)
-    }
-}
-
 fn nsenter_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "nsenter");
     // Files named on the command line are not opened for real, except `/`.
@@ -472,7 +447,7 @@ fn nsenter_argv(input: &[u8]) -> u64 {
         b"/" => std::fs::File::open("/"),
         _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
     };
-    match crate::enter::args::parse(&argv, &mut open, &mut NoHandles) {
+    match crate::enter::args::parse(&argv, &mut open, &mut crate::sys::handle::NoHandles) {
         Ok(crate::enter::args::Parsed::Run(a)) => {
             assert!(a.target >= 0, "a negative target pid {}", a.target);
             assert_eq!(&argv[argv.len() - a.program.len()..], &a.program[..]);

@@ -467,33 +467,8 @@ mod tests {
                 File::open("/dev/null")
             }
         };
-        let parsed = parse(&argv(args), &mut open, &mut NoHandles);
+        let parsed = parse(&argv(args), &mut open, &mut crate::sys::handle::NoHandles);
         (parsed, opened.into_inner())
-    }
-
-    /// A kernel without nsfs file handles: `:ID` fails where util-linux fills its template.
-    struct NoHandles;
-
-    impl NsfsHandles for NoHandles {
-        fn own_mnt_namespace(&mut self) -> std::result::Result<std::os::fd::OwnedFd, i32> {
-            Err(libc::ENOSYS)
-        }
-
-        fn handle_at(
-            &mut self,
-            _: std::os::fd::BorrowedFd<'_>,
-            _: &std::path::Path,
-        ) -> std::result::Result<crate::sys::NsHandle, i32> {
-            Err(libc::ENOSYS)
-        }
-
-        fn open_by_handle(
-            &mut self,
-            _: std::os::fd::BorrowedFd<'_>,
-            _: &crate::sys::NsHandle,
-        ) -> std::result::Result<std::os::fd::OwnedFd, i32> {
-            Err(libc::ENOSYS)
-        }
     }
 
     fn run(args: &[&str]) -> Box<NsenterArgs> {

@@ -109,6 +109,27 @@ pub trait NsfsHandles {
     fn open_by_handle(&mut self, mount: BorrowedFd<'_>, handle: &NsHandle) -> Result<OwnedFd, i32>;
 }
 
+/// A kernel without nsfs file handles (every call ENOSYS): `--<kind>=:ID` is parsed and
+/// fails where util-linux fills its handle template, never opening anything. For tests and
+/// fuzz targets that parse rnsenter's arguments without touching the kernel.
+#[cfg(any(test, feature = "fuzz"))]
+pub(crate) struct NoHandles;
+
+#[cfg(any(test, feature = "fuzz"))]
+impl NsfsHandles for NoHandles {
+    fn own_mnt_namespace(&mut self) -> Result<OwnedFd, i32> {
+        Err(libc::ENOSYS)
+    }
+
+    fn handle_at(&mut self, _: BorrowedFd<'_>, _: &Path) -> Result<NsHandle, i32> {
+        Err(libc::ENOSYS)
+    }
+
+    fn open_by_handle(&mut self, _: BorrowedFd<'_>, _: &NsHandle) -> Result<OwnedFd, i32> {
+        Err(libc::ENOSYS)
+    }
+}
+
 /// The running kernel.
 #[derive(Debug, Default)]
 pub struct LiveHandles;
