@@ -581,7 +581,10 @@ impl Scan {
                 if self.get(file.ino).is_some_and(|i| self.namespaces[i].from_fd) {
                     continue;
                 }
-                if let Ok(fd) = dir.open(&format!("{pid}/fd/{num}")) {
+                // The process may have put anything at that number since it was stat'ed (a
+                // FIFO would block an open, another file would answer ENOTTY): only the nsfs
+                // file with that inode is taken.
+                if let Ok(fd) = dir.open_nsfs(&format!("{pid}/fd/{num}"), file.ino) {
                     self.add_from_fd(opts, netlink, fd.as_fd(), file.ino, false);
                 }
             } else if file.is_socket() && opts.kinds[NsKind::Net.index()] {
