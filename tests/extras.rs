@@ -315,8 +315,9 @@ fn world(script: &str) -> Outcome {
     throwaway_world("rns-test", "", script, &[("LSNS", ours("lsns"))])
 }
 
-/// The extras are opt-in: `--output-all` and `-H` still show util-linux's 13 columns, and the
-/// help text is util-linux's.
+/// The extras are opt-in: `--output-all` still shows util-linux's 13 columns, and under
+/// util-linux's name `-H` lists those 13 and the help text is util-linux's (the own name's
+/// additions: tests/own_name.rs).
 #[test]
 fn rlsns_extras_stay_out_of_util_linux_views() {
     let out = run_ours("lsns", &["--output-all", "-n", "-r", "-p", &std::process::id().to_string()]);

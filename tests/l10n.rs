@@ -109,6 +109,58 @@ fn help_in_every_language_is_util_linux_translation() {
     }
 }
 
+/// `bytes` with the first `from` replaced by `to`.
+fn replace_first(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    match bytes.windows(from.len()).position(|w| w == from) {
+        Some(at) => [&bytes[..at], to, &bytes[at + from.len()..]].concat(),
+        None => bytes.to_vec(),
+    }
+}
+
+/// Under its own name a tool's `--help` is util-linux's text as it is translated under
+/// util-linux's name, then rns's extras (English: they have no msgid), then util-linux's
+/// translated pointer, to the own page; `rlsns -H` lists util-linux's columns translated as
+/// under the name `lsns`.
+#[test]
+fn own_name_help_keeps_util_linux_translation() {
+    let Some(loc) = locpath("own_name_help_keeps_util_linux_translation") else { return };
+    let tools = [
+        ("lsns", "rlsns", "lsns(8)", "rlsns(8)"),
+        ("nsenter", "rnsenter", "nsenter(1)", "rnsenter(1)"),
+        ("unshare", "runshare", "unshare(1)", "runshare(1)"),
+    ];
+    for (util, own, page, own_page) in tools {
+        // util-linux's text up to the blank line before `For more details see ...`, and that tail.
+        let parts = |env: &[(&str, &str)]| {
+            let help = run_in(loc, ours(util), util, &["--help"], env).stdout;
+            let cut = help[..help.len() - 1].iter().rposition(|&b| b == b'\n').expect("lines");
+            let synopsis = |name: &str| format!("\n {name} ").into_bytes();
+            (replace_first(&help[..cut], &synopsis(util), &synopsis(own)), help[cut..].to_vec())
+        };
+        let (english, _) = parts(&[("LC_ALL", "C")]);
+        for lang in languages() {
+            let (body, tail) = parts(&[("LANG", lang)]);
+            assert_ne!(body, english, "{util} --help in {lang} is not translated");
+            let mine = run_in(loc, ours(util), own, &["--help"], &[("LANG", lang)]);
+            assert_eq!((mine.status, show(&mine.stderr).as_str()), (0, ""), "{own} --help in {lang}");
+            assert!(mine.stdout.starts_with(&body), "{own} --help in {lang}:\n{}", show(&mine.stdout));
+            let tail = replace_first(&tail, page.as_bytes(), own_page.as_bytes());
+            assert!(mine.stdout.ends_with(&tail), "{own} --help in {lang} ends with {:?}", show(&tail));
+            let extras = &mine.stdout[body.len()..mine.stdout.len() - tail.len()];
+            assert!(extras.starts_with(b"\nrns extras (not in util-linux):\n"), "{own} in {lang}: {}", show(extras));
+            if util == "lsns" {
+                let theirs = run_in(loc, ours(util), util, &["-H"], &[("LANG", lang)]).stdout;
+                let listed = run_in(loc, ours(util), own, &["-H"], &[("LANG", lang)]).stdout;
+                let trimmed =
+                    |text: &[u8]| lines(text).iter().map(|l| l.trim_ascii_start().to_vec()).collect::<Vec<_>>();
+                let (theirs, listed) = (trimmed(&theirs), trimmed(&listed));
+                assert_eq!(&listed[..13], &theirs[..13], "rlsns -H in {lang}");
+                assert!(listed[13..].iter().filter(|l| !l.is_empty()).all(|l| l.ends_with(b" (rns extra)")));
+            }
+        }
+    }
+}
+
 /// Every kind of glibc getopt diagnostic, in each tool's own option set (argument
 /// vectors whose answer 2.38.1 and 2.42 share; an ambiguity whose possibilities are the
 /// same in both), and the hint after it.

@@ -24,6 +24,7 @@ mod l10n;
 mod lsns;
 mod no_pidfd;
 mod nsenter;
+mod own_name;
 mod races;
 mod reaping;
 mod reliability;

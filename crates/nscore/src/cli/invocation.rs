@@ -2,7 +2,7 @@
 //! messages start with, and the answers to `--help` and `--version` that end a run early.
 
 use crate::catalog::{trf, Arg};
-use crate::cli::usage::Chunk;
+use crate::cli::usage::{Chunk, OwnHelp};
 use crate::error::{Error, Result};
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
@@ -18,14 +18,19 @@ pub struct Invocation {
     /// util-linux's. Bytes that are not UTF-8 are carried ([`crate::byte_text::carry_bytes`]):
     /// print it through [`crate::byte_text::carried_bytes`] or [`Error::render_bytes`].
     pub prog: String,
+    /// Whether the tool runs under its own name (`prog` is `rlsns`, not `lsns` or any other
+    /// name): `--help` and `-H` then show rns's extras too. Under every other name they print
+    /// util-linux's bytes.
+    pub own_name: bool,
 }
 
 impl Invocation {
-    /// `default_name` serves only when there is no `argv[0]` at all, which Linux (5.18 and
-    /// later) never gives: an `execve` with an empty argv gets `argv[0] = ""`.
+    /// `default_name` is the tool's own name; it also serves when there is no `argv[0]` at
+    /// all, which Linux (5.18 and later) never gives: an `execve` with an empty argv gets
+    /// `argv[0] = ""`.
     pub(crate) fn new(argv: Vec<OsString>, default_name: &str) -> Invocation {
         let prog = argv.first().map_or_else(|| default_name.to_string(), |a| program_name(a));
-        Invocation { prog, argv }
+        Invocation { own_name: prog == default_name, prog, argv }
     }
 }
 
@@ -36,17 +41,20 @@ pub fn program_name(argv0: &OsStr) -> String {
     crate::byte_text::carry_bytes(base)
 }
 
-/// Answers `--help` (util-linux's usage text, in the user's language) and `--version` on
-/// stdout; `None` then, else the arguments to run with.
-pub(crate) fn arguments<T>(
+/// Answers `--help` (util-linux's usage text, in the user's language; under the tool's own
+/// name followed by `own`'s extras) and `--version` on stdout; `None` then, else the
+/// arguments to run with.
+pub(crate) fn arguments<T, Id: Copy + 'static>(
     inv: &Invocation,
     out: &mut dyn Write,
     parsed: crate::cli::Parsed<T>,
     usage: &[Chunk],
+    own: &OwnHelp<Id>,
 ) -> Result<Option<T>> {
     let prog = crate::byte_text::carried_bytes(&inv.prog);
     let text = match parsed {
         crate::cli::Parsed::Run(args) => return Ok(Some(args)),
+        crate::cli::Parsed::Help if inv.own_name => crate::cli::usage::render_own(usage, own, &prog),
         crate::cli::Parsed::Help => crate::cli::usage::render(usage, &prog),
         crate::cli::Parsed::Version => version_text(&prog),
     };
@@ -83,6 +91,9 @@ mod tests {
         assert_eq!(crate::byte_text::carried_bytes(&program_name(odd)), b"a\xffb");
         assert_eq!(Invocation::new(vec![OsString::new()], "rlsns").prog, "");
         assert_eq!(Invocation::new(Vec::new(), "rlsns").prog, "rlsns");
+        // The own name is the basename alone; any other name is util-linux's.
+        let own = |argv0: &str| Invocation::new(vec![OsString::from(argv0)], "rlsns").own_name;
+        assert!(own("/usr/local/bin/rlsns") && own("rlsns") && !own("lsns") && !own("rlsns2") && !own(""));
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! English text, newlines included), cut where util-linux cuts it. An option's chunk is its
 //! [`OptDef::help`] ([`Chunk::option`]), so the option table holds it once for `--help`, the
 //! man page and the completions.
+//!
+//! Under the tool's own name (`rlsns`, not `lsns`) `--help` goes on where util-linux's text
+//! ends: [`OwnHelp`] adds rns's extras, in English (they have no msgid), and the tool's own
+//! manual page.
 
 use super::OptDef;
 use crate::catalog::{tr, trf, Arg};
@@ -98,6 +102,71 @@ pub(crate) fn render(chunks: &[Chunk], prog: &[u8]) -> Vec<u8> {
     out
 }
 
+/// What `--help` prints under the tool's own name besides util-linux's text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OwnHelp<Id: Copy + 'static> {
+    /// rns's options, or util-linux's options with a form of argument that is rns's own: each
+    /// laid out as util-linux lays out an option line, its [`OptDef::help`] the description.
+    pub extras: &'static [OptDef<Id>],
+    /// The option column of an option without a short name starts after these blanks, as in
+    /// util-linux's lines of the tool (five in lsns and nsenter, one in unshare).
+    pub long_indent: usize,
+    /// A paragraph after the extras (rlsns's pointer to `-H`), or "".
+    pub note: &'static str,
+    /// The tool's own manual page (`rlsns(8)`), named where util-linux names its own.
+    pub page: &'static str,
+}
+
+/// The heading of the extras in `--help` under the tool's own name.
+pub(crate) const EXTRAS_HEADING: &str = "\nrns extras (not in util-linux):\n";
+
+/// `--help` under the tool's own name: util-linux's text up to its manual page, then `own`'s
+/// extras in the option column's width of util-linux's `-h` line, its note, and its page.
+pub(crate) fn render_own<Id: Copy + 'static>(chunks: &[Chunk], own: &OwnHelp<Id>, prog: &[u8]) -> Vec<u8> {
+    let util_linux: Vec<Chunk> = chunks.iter().copied().filter(|c| !matches!(c, Chunk::ManTail(_))).collect();
+    let mut out = render(&util_linux, prog);
+    let width = chunks.iter().find_map(|c| if let Chunk::HelpOptions(w) = c { Some(*w) } else { None }).unwrap_or(0);
+    out.extend_from_slice(EXTRAS_HEADING.as_bytes());
+    for d in own.extras {
+        let column = option_column(d, own.long_indent);
+        out.extend_from_slice(column.as_bytes());
+        if column.len() < width {
+            out.resize(out.len() + width - column.len(), b' ');
+        } else {
+            // util-linux's way with a long option column: the description on a line of its own.
+            out.push(b'\n');
+            out.resize(out.len() + width, b' ');
+        }
+        out.extend_from_slice(d.help.as_bytes());
+        out.push(b'\n');
+    }
+    if !own.note.is_empty() {
+        out.push(b'\n');
+        out.extend_from_slice(own.note.as_bytes());
+    }
+    out.extend(render(&[Chunk::ManTail(own.page)], prog));
+    out
+}
+
+/// An option's names and argument as util-linux's usage lines show them: ` -t, --target <pid>`,
+/// `     --threads`, ` --whitelist-env <list>`, `--tree[=<rel>]`.
+pub(crate) fn option_column<Id: Copy + 'static>(d: &OptDef<Id>, long_indent: usize) -> String {
+    let mut column = match d.short {
+        Some(letter) => format!(" -{letter}, "),
+        None => " ".repeat(long_indent),
+    };
+    if let Some(long) = d.long {
+        column.push_str("--");
+        column.push_str(long);
+    }
+    match d.has_arg {
+        super::getopt::HasArg::No => {}
+        super::getopt::HasArg::Required => column.push_str(&format!(" <{}>", d.value_name)),
+        super::getopt::HasArg::Optional => column.push_str(&format!("[=<{}>]", d.value_name)),
+    }
+    column
+}
+
 /// `"%-<width>s%s\n"` of an option (never translated) and its translated help: the format
 /// is util-linux's own, not a catalog's, so it pads by bytes here as printf does there.
 fn option_line(out: &mut Vec<u8>, width: usize, option: &str, help: &str) {
@@ -134,6 +203,8 @@ pub(crate) fn assert_one_place<Id: Copy + 'static>(defs: &[OptDef<Id>], extensio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::getopt::HasArg;
+    use crate::cli::ValueHint;
 
     /// Unit tests run in an English locale, as the rest of them assume (and no catalog has
     /// the made-up entries): the text is the msgids, laid out.
@@ -156,5 +227,33 @@ mod tests {
         assert!(text.starts_with(expected), "{}", String::from_utf8_lossy(&text));
         assert!(text.ends_with(b" -V, --version          display version\n\nFor more details see made-up(8).\n"));
         assert!(String::from_utf8_lossy(&text).contains("\n -H, --list-columns     list the available columns\n"));
+    }
+
+    #[test]
+    fn own_help_goes_on_after_util_linux_text() {
+        let chunks = [
+            Chunk::Header,
+            Chunk::Synopsis(" %s [made-up options]\n"),
+            Chunk::Options,
+            Chunk::Text(" -x, --made-up          a made-up option\n"),
+            Chunk::Separator,
+            Chunk::HelpOptions(24),
+            Chunk::ManTail("made-up(8)"),
+        ];
+        const EXTRAS: &[OptDef<()>] = &[
+            OptDef::flag((), None, "extra", "an extra flag"),
+            OptDef::arg((), Some('e'), "extra-arg", HasArg::Required, "n", "takes n", ValueHint::None),
+            OptDef::arg((), None, "very-long-extra-option", HasArg::Optional, "x", "on its own line", ValueHint::None),
+        ];
+        let own = OwnHelp { extras: EXTRAS, long_indent: 5, note: "A note.\n", page: "mine(8)" };
+        let util_linux = render(&chunks, b"t");
+        let text = String::from_utf8(render_own(&chunks, &own, b"t")).unwrap();
+        let before = String::from_utf8(util_linux).unwrap();
+        let before = before.strip_suffix("\nFor more details see made-up(8).\n").unwrap();
+        assert_eq!(
+            text.strip_prefix(before).unwrap(),
+            "\nrns extras (not in util-linux):\n     --extra            an extra flag\n -e, --extra-arg <n>    takes n\n     \
+             --very-long-extra-option[=<x>]\n                        on its own line\n\nA note.\n\nFor more details see mine(8).\n"
+        );
     }
 }

@@ -158,6 +158,23 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::UserParent, None, "user-parent", "     --user-parent             enter parent user namespace\n"),
 ];
 
+/// util-linux's options with an argument that is rns's own, one entry per form: not for the
+/// parser (the option is in [`OPTIONS`]), only for `--help` under the own name
+/// ([`OWN_HELP`]), which lists them after util-linux's text.
+pub(crate) const EXTRA_FORMS: &[OptDef<Opt>] = &[OptDef::arg(
+    Opt::Target,
+    Some('t'),
+    "target",
+    HasArg::Required,
+    "runtime>:<id",
+    "a container's process (docker, podman, lxc, ...)",
+    ValueHint::None,
+)];
+
+/// What `rnsenter --help` adds to util-linux's text (under util-linux's name, nothing).
+pub(crate) const OWN_HELP: usage::OwnHelp<Opt> =
+    usage::OwnHelp { extras: EXTRA_FORMS, long_indent: 5, note: "", page: "rnsenter(1)" };
+
 /// `nsenter --help` of 2.42.2, with `%s` for the program name; the option lines are
 /// [`OPTIONS`]' help.
 pub(crate) const USAGE: &[Chunk] = &[

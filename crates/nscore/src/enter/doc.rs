@@ -150,7 +150,9 @@ pub const DOC: ToolDoc = ToolDoc {
          version on a second line.",
         "*--follow-context* (*-Z*, SELinux) is not supported, as in util-linux built without SELinux.",
         "*--target* also takes _runtime_:_id_ (see *Containers*); util-linux would reject such a \
-         target as an invalid PID argument.",
+         target as an invalid PID argument. Called *rnsenter*, *--help* shows that form after \
+         util-linux's text and names this page; called *nsenter* (or any name but *rnsenter*), \
+         it prints util-linux's text byte for byte.",
         "On Linux 6.18, *--net=:*_nsid_ (any namespace option) enters the namespace with that ID \
          when rnsenter can see it, where util-linux fails with \"Stale file handle\" (see \
          *Namespaces by ID*).",

@@ -46,7 +46,7 @@ pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
     let roots = Roots::live();
     let mut open = |path: &OsStr| File::open(path);
     let parsed = parse_in(&inv.argv, &roots.proc, &mut open, &mut sys::LiveHandles)?;
-    let Some(args) = crate::cli::invocation::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
+    let Some(args) = crate::cli::invocation::arguments(inv, out, parsed, USAGE, &args::OWN_HELP)? else { return Ok(0) };
     out.flush().map_err(|e| Error::tr_io("write error", vec![], &e))?;
     run(*args, &roots, &mut LiveKernel)
 }

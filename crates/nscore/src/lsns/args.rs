@@ -109,7 +109,8 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
 ];
 
 /// Options util-linux does not have: parsed after [`OPTIONS`] (an abbreviation util-linux
-/// resolves keeps its meaning) and left out of [`USAGE`], which stays util-linux's text.
+/// resolves keeps its meaning) and left out of [`USAGE`], which stays util-linux's text;
+/// `--help` under the own name lists them after it ([`OWN_HELP`]).
 pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::Threads, None, "threads", "also scan threads (/proc/PID/task/TID/ns)"),
     OptDef::flag(Opt::Compare, None, "compare", "compare the namespaces of two processes"),
@@ -142,6 +143,15 @@ pub(crate) const USAGE: &[Chunk] = &[
     Chunk::ManTail("lsns(8)"),
 ];
 
+/// What `rlsns --help` adds to util-linux's text (under util-linux's name, nothing).
+pub(crate) const OWN_HELP: usage::OwnHelp<Opt> = usage::OwnHelp {
+    extras: EXTENSIONS,
+    long_indent: 5,
+    note: "Columns: -H (--list-columns) lists util-linux's and rns's own, these marked\n\
+           \"(rns extra)\"; rns's own are shown only where --output or --filter names them.\n",
+    page: "rlsns(8)",
+};
+
 /// rlsns's manual prose (see [`ToolDoc`]).
 pub const DOC: ToolDoc = ToolDoc {
     name: "rlsns",
@@ -169,7 +179,7 @@ pub const DOC: ToolDoc = ToolDoc {
          that namespace's processes.",
     ],
     option_details: &[
-        ("list-columns", "Can be combined with *--json* or *--raw* to get the column list in a machine-readable form."),
+        ("list-columns", "Can be combined with *--json* or *--raw* to get the column list in a machine-readable form. Called *rlsns*, it lists every column *--output* and *--filter* accept: util-linux's thirteen, then rns's own, each of those with \"(rns extra)\" after its description (in every form, JSON included); called *lsns* (or any other name), util-linux's thirteen alone."),
         ("output", "Column names are case-insensitive. A _list_ that starts with *+* adds the columns to the default ones (*rlsns -o +PATH*)."),
         ("persistent", "Those are kept alive by a bind mount of their /proc/_pid_/ns/_type_ file (see *runshare*(1)) or by an open file descriptor."),
         ("task", "Only the namespaces that process _pid_ is in."),
@@ -197,8 +207,8 @@ pub const DOC: ToolDoc = ToolDoc {
             "Columns beyond util-linux",
             "The columns util-linux lacks (*CONTAINER* and *HOLDERS* here, *ID* under \
              *Three numbers*, and those of the next two sections) are never shown unless named \
-             with *--output* (*rlsns -o +CONTAINER,HOLDERS*); *--output-all* and \
-             *--list-columns* show util-linux's thirteen. *CONTAINER*: the container of the PID, found from its \
+             with *--output* (*rlsns -o +CONTAINER,HOLDERS*); *--output-all* shows \
+             util-linux's thirteen; *rlsns --list-columns* lists them all. *CONTAINER*: the container of the PID, found from its \
              cgroups (/proc/_pid_/cgroup) as *rnsenter*(1) --target _runtime_:_id_ reads them: \
              _runtime_:_id_ with a hex id cut to 12 digits (docker:3f2a9c4b5d6e, also \
              containerd, crio, podman, and k8s for a pod's container) or a full name (lxc:web, \
@@ -215,7 +225,7 @@ pub const DOC: ToolDoc = ToolDoc {
         (
             "What a namespace holds, read from /proc",
             "More columns, rns extras shown only when named with *--output* (never by \
-             *--output-all* or *--list-columns*), tell what a namespace holds, read from \
+             *--output-all*; listed by *rlsns --list-columns*), tell what a namespace holds, read from \
              /proc/_pid_ of a process in it without entering it; empty for rows of other kinds, \
              and empty (with no message) when the process is gone or the file cannot be read. \
              *UIDMAP*, *GIDMAP* (user): the id maps as the kernel prints them to the reader \
@@ -316,9 +326,11 @@ pub const DOC: ToolDoc = ToolDoc {
     differences: &[
         "*--threads*, *--compare*, *--all-mounts* and the columns ID, CONTAINER, HOLDERS, HOSTNAME, \
          IFACES, UIDMAP, GIDMAP, OFFSETS, MOUNTS, ROOT, IPCOBJS, LEVEL, INIT and SUMMARY are rns \
-         extras; they are \
-         not in *--help* or *--list-columns*, which print util-linux's text, and an abbreviation \
-         util-linux accepts keeps its meaning.",
+         extras, and an abbreviation util-linux accepts keeps its meaning. Called *rlsns*, \
+         *--help* prints util-linux's text, then the extra options and a pointer to \
+         *--list-columns*, which lists the extra columns too (marked \"(rns extra)\"), and \
+         names this page; called *lsns* (or any name but *rlsns*), *--help* and \
+         *--list-columns* print util-linux's text byte for byte.",
         "A mount point with a newline in it is one line of *NSFS*, the newline escaped as \
          \\x0a; util-linux's table breaks the line there, and its JSON (2.42) keeps only the \
          part before it.",

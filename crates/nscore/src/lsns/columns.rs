@@ -142,7 +142,7 @@ pub const COLUMNS: [Column; 13] = [
 ];
 
 /// Columns util-linux does not have (README "Beyond util-linux"). Reachable by `-o` (and
-/// usable in `-Q`), never part of `--output-all` or `-H`, which list util-linux's 13.
+/// usable in `-Q`), never part of `--output-all`; `-H` lists them only under the own name.
 pub(crate) const EXTRA_COLUMNS: [Column; 14] = [
     Column {
         id: Col::Id,
@@ -258,6 +258,16 @@ pub const NAMES: [&str; COLUMNS.len() + EXTRA_COLUMNS.len()] = {
     }
     names
 };
+
+/// How `-H` marks rns's own columns under the own name: after the description, in every mode.
+pub(crate) const EXTRA_MARK: &str = " (rns extra)";
+
+/// The columns `-H` lists: util-linux's 13; under the tool's own name (`own_name`) also
+/// rns's own, each with [`EXTRA_MARK`].
+pub(crate) fn listed(own_name: bool) -> Vec<(ColumnSpec, &'static str)> {
+    let extras = if own_name { &EXTRA_COLUMNS[..] } else { &[] };
+    COLUMNS.iter().map(|c| (c.spec, "")).chain(extras.iter().map(|c| (c.spec, EXTRA_MARK))).collect()
+}
 
 /// util-linux's columns with their `-H` help, as the man page lists them (rns's extras are
 /// described in its notes).

@@ -35,12 +35,13 @@ use std::os::unix::ffi::OsStrExt;
 /// rlsns's main: parse, then list what `procfs` and `kernel` show.
 pub fn main(inv: &Invocation, out: &mut dyn Write, procfs: &ProcFs, kernel: &'static dyn NsQueries) -> Result<i32> {
     let parsed = parse(&inv.argv, out)?;
-    let Some(mut args) = crate::cli::invocation::arguments(inv, out, parsed, USAGE)? else { return Ok(0) };
+    let Some(mut args) = crate::cli::invocation::arguments(inv, out, parsed, USAGE, &args::OWN_HELP)? else {
+        return Ok(0);
+    };
     // Parsed (and its echo printed) while the options were read.
     let mut query = args.filter.take();
     if args.list_columns {
-        let specs: Vec<ColumnSpec> = COLUMNS.iter().map(|c| c.spec).collect();
-        output::list_columns(&specs, "lsns-columns", &args.format(), out)
+        output::list_columns(&columns::listed(inv.own_name), "lsns-columns", &args.format(), out)
             .map_err(|e| Error::tr_io("write error", vec![], &e))?;
         return Ok(0);
     }
@@ -410,7 +411,7 @@ pub(crate) fn namespace_processes(scan: &Scan, plan: &Plan, ns: usize, query: Op
 /// `-H`: lsns's columns as the `lsns-columns` table (holder, type, description).
 #[cfg(test)]
 fn list_columns_table() -> Table {
-    output::list_columns_table(&COLUMNS.iter().map(|c| c.spec).collect::<Vec<_>>())
+    output::list_columns_table(&columns::listed(false))
 }
 
 #[cfg(test)]

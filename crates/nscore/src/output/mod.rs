@@ -303,11 +303,11 @@ impl std::ops::DerefMut for Sink<'_> {
 }
 
 /// Prints the `--list-columns` table: one line per column with its name, its JSON type label
-/// and its description; no header; the name right-aligned; in JSON under `table_name`
-/// (`lsns-columns`) with the keys `holder`, `type`, `description`. Of `format` only the mode
-/// and the terminal width count.
+/// and its description (then the column's mark, untranslated: "" for none); no header; the
+/// name right-aligned; in JSON under `table_name` (`lsns-columns`) with the keys `holder`,
+/// `type`, `description`. Of `format` only the mode and the terminal width count.
 pub(crate) fn list_columns(
-    columns: &[ColumnSpec],
+    columns: &[(ColumnSpec, &str)],
     table_name: &str,
     format: &Format,
     out: &mut dyn Write,
@@ -318,7 +318,7 @@ pub(crate) fn list_columns(
 /// The `--list-columns` table of `columns`: name (right-aligned), JSON type label, description.
 /// A description is util-linux's msgid, looked up as lsns looks it up when it prints the list
 /// (`_(infos[i].help)`); names and types are never translated.
-pub(crate) fn list_columns_table(columns: &[ColumnSpec]) -> Table {
+pub(crate) fn list_columns_table(columns: &[(ColumnSpec, &str)]) -> Table {
     let text = |name: &'static str, right: bool| ColumnSpec {
         name,
         help: "",
@@ -329,12 +329,14 @@ pub(crate) fn list_columns_table(columns: &[ColumnSpec]) -> Table {
         json: JsonType::String,
     };
     let mut table = Table::new(vec![text("HOLDER", true), text("TYPE", false), text("DESCRIPTION", false)]);
-    for col in columns {
+    for (col, mark) in columns {
+        let mut help = crate::catalog::tr(col.help);
+        help.extend_from_slice(mark.as_bytes());
         table.push(
             vec![
                 Some(col.name.to_string()),
                 Some(col.json.label().to_string()),
-                Some(crate::byte_text::carry_bytes(&crate::catalog::tr(col.help))),
+                Some(crate::byte_text::carry_bytes(&help)),
             ],
             None,
         );
@@ -344,7 +346,7 @@ pub(crate) fn list_columns_table(columns: &[ColumnSpec]) -> Table {
 
 /// [`list_columns`] with an explicit environment.
 pub(crate) fn list_columns_with(
-    columns: &[ColumnSpec],
+    columns: &[(ColumnSpec, &str)],
     table_name: &str,
     format: &Format,
     env: &Env,

@@ -225,7 +225,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
 
 /// Options util-linux 2.42 does not have (util-linux master added these two): parsed after
 /// [`OPTIONS`], so an abbreviation 2.42 resolves keeps its meaning, and left out of [`USAGE`],
-/// which stays 2.42's text.
+/// which stays 2.42's text; `--help` under the own name lists them after it ([`OWN_HELP`]).
 pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::ClearEnv, None, "clear-env", "do not inherit environment variables from the calling process"),
     OptDef::arg(
@@ -238,6 +238,10 @@ pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
         ValueHint::None,
     ),
 ];
+
+/// What `runshare --help` adds to util-linux's text (under util-linux's name, nothing).
+pub(crate) const OWN_HELP: usage::OwnHelp<Opt> =
+    usage::OwnHelp { extras: EXTENSIONS, long_indent: 1, note: "", page: "runshare(1)" };
 
 /// `unshare --help` of util-linux 2.42.2, with `%s` for the program name; the option lines
 /// are [`OPTIONS`]' help.

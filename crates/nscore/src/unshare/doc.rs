@@ -104,7 +104,9 @@ pub const DOC: ToolDoc = ToolDoc {
     ],
     differences: &[
         "*--clear-env* and *--whitelist-env* come from util-linux's development branch and are \
-         not in 2.42; they are not in *--help*, which prints 2.42's text. An abbreviation \
+         not in 2.42; called *runshare*, *--help* lists them after 2.42's text and names this \
+         page, called *unshare* (or any name but *runshare*) it prints 2.42's text byte for \
+         byte. An abbreviation \
          util-linux 2.42 accepts (*--c* for *--cgroup*, *--w* for *--wd*) keeps its meaning. \
          Unlike the development branch, a *--whitelist-env* whose variables are all unset \
          still empties the environment.",

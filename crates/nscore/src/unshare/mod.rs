@@ -26,7 +26,8 @@ use steps::SingleId;
 
 /// runshare's main: parse, then unshare and run the program.
 pub fn main(inv: &Invocation, out: &mut dyn Write) -> Result<i32> {
-    let Some(args) = crate::cli::invocation::arguments(inv, out, parse(&inv.argv, &LiveIds)?, USAGE)? else {
+    let Some(args) = crate::cli::invocation::arguments(inv, out, parse(&inv.argv, &LiveIds)?, USAGE, &args::OWN_HELP)?
+    else {
         return Ok(0);
     };
     out.flush().map_err(|e| Error::tr_io("write error", vec![], &e))?;
