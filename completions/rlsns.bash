@@ -27,14 +27,29 @@ _rlsns_list() {
     return 0
 }
 
-_rlsns() {
-    local cur=${COMP_WORDS[COMP_CWORD]} start=$COMP_CWORD i w opt=""
+_rlsns_reply() {
+    local cur=${COMP_WORDS[COMP_CWORD]} start=$COMP_CWORD i w opt="" joined
+    # bash splits "docker:3f" into "docker" ":" "3f" (: is in COMP_WORDBREAKS) and replaces
+    # only "3f": put the word back together ($head, up to its ':', is taken off the answers),
+    # unless the line shows a blank before the ':'.
+    if [[ $cur == : && $start -ge 2 ]]; then
+        joined=${COMP_WORDS[start-1]}: start=$((start - 1))
+    elif [[ $start -ge 3 && ${COMP_WORDS[start-1]} == : ]]; then
+        joined=${COMP_WORDS[start-2]}:$cur start=$((start - 2))
+    fi
+    if [[ -n $joined ]]; then
+        if [[ -z ${COMP_LINE+set} || ${COMP_LINE:0:COMP_POINT} == *"$joined" ]]; then
+            cur=$joined head=${joined%"${joined##*:}"}
+        else
+            start=$COMP_CWORD
+        fi
+    fi
     # bash splits "--tree=ow" into "--tree" "=" "ow" (= is in COMP_WORDBREAKS) and replaces
     # only "ow": put the option back together, and answer with values alone.
-    if [[ $cur == = && $COMP_CWORD -ge 2 ]]; then
-        opt=${COMP_WORDS[COMP_CWORD-1]} cur="" start=$((COMP_CWORD - 1))
-    elif [[ $COMP_CWORD -ge 3 && ${COMP_WORDS[COMP_CWORD-1]} == = ]]; then
-        opt=${COMP_WORDS[COMP_CWORD-2]} start=$((COMP_CWORD - 2))
+    if [[ $cur == = && $start -ge 2 ]]; then
+        opt=${COMP_WORDS[start-1]} cur="" start=$((start - 1))
+    elif [[ $start -ge 3 && ${COMP_WORDS[start-1]} == = ]]; then
+        opt=${COMP_WORDS[start-2]} start=$((start - 2))
     fi
     # Where the options end: past "--".
     local expect_arg=""
@@ -52,7 +67,7 @@ _rlsns() {
             :
         fi
     done
-    [[ -z $opt && -n $expect_arg ]] && opt=${COMP_WORDS[COMP_CWORD-1]}
+    [[ -z $opt && -n $expect_arg ]] && opt=${COMP_WORDS[start-1]}
     if [[ -n $opt ]]; then
         mapfile -t COMPREPLY < <(_rlsns_values "$opt" "$cur")
         return 0
@@ -78,5 +93,15 @@ _rlsns() {
         return 0
     fi
     COMPREPLY=() # the operand has no completion
+}
+
+_rlsns() {
+    local head=""
+    _rlsns_reply
+    # readline replaces only what follows the last ':' of the word: answer with that part
+    [[ -n $head ]] && COMPREPLY=("${COMPREPLY[@]#"$head"}")
+    # a runtime's "docker:" is followed by its id, not by a space
+    [[ " ${COMPREPLY[*]} " == *": "* ]] && compopt -o nospace 2>/dev/null
+    return 0
 }
 complete -o bashdefault -o default -F _rlsns rlsns

@@ -3,7 +3,7 @@
 # Prints the candidates for the argument of option $1 whose text so far is $2.
 _rnsenter_values() {
     case $1 in
-        -t|--target) compgen -W "$(cd /proc 2>/dev/null && printf '%s ' [0-9]*)" -- "$2" ;;
+        -t|--target) _rnsenter_targets "$2" ;;
         -m|--mount) compgen -f -- "$2" ;;
         -u|--uts) compgen -f -- "$2" ;;
         -i|--ipc) compgen -f -- "$2" ;;
@@ -37,14 +37,38 @@ _rnsenter_list() {
     return 0
 }
 
-_rnsenter() {
-    local cur=${COMP_WORDS[COMP_CWORD]} start=$COMP_CWORD i w opt=""
+# A target process ($1 so far): a pid from /proc, a runtime's RUNTIME: or a container rlsns
+# finds (not asked while the word is a pid; the runtimes only until the word has its ':').
+_rnsenter_targets() {
+    local containers="" runtimes=""
+    [[ -z $1 || $1 == *[!0-9]* ]] && containers=$(rlsns -rn -o CONTAINER 2>/dev/null | sort -u)
+    [[ $1 == *:* ]] || runtimes="docker: containerd: crio: podman: lxc: nspawn: k8s:"
+    compgen -W "$(cd /proc 2>/dev/null && printf '%s ' [0-9]*) $runtimes $containers" -- "$1"
+}
+
+_rnsenter_reply() {
+    local cur=${COMP_WORDS[COMP_CWORD]} start=$COMP_CWORD i w opt="" joined
+    # bash splits "docker:3f" into "docker" ":" "3f" (: is in COMP_WORDBREAKS) and replaces
+    # only "3f": put the word back together ($head, up to its ':', is taken off the answers),
+    # unless the line shows a blank before the ':'.
+    if [[ $cur == : && $start -ge 2 ]]; then
+        joined=${COMP_WORDS[start-1]}: start=$((start - 1))
+    elif [[ $start -ge 3 && ${COMP_WORDS[start-1]} == : ]]; then
+        joined=${COMP_WORDS[start-2]}:$cur start=$((start - 2))
+    fi
+    if [[ -n $joined ]]; then
+        if [[ -z ${COMP_LINE+set} || ${COMP_LINE:0:COMP_POINT} == *"$joined" ]]; then
+            cur=$joined head=${joined%"${joined##*:}"}
+        else
+            start=$COMP_CWORD
+        fi
+    fi
     # bash splits "--tree=ow" into "--tree" "=" "ow" (= is in COMP_WORDBREAKS) and replaces
     # only "ow": put the option back together, and answer with values alone.
-    if [[ $cur == = && $COMP_CWORD -ge 2 ]]; then
-        opt=${COMP_WORDS[COMP_CWORD-1]} cur="" start=$((COMP_CWORD - 1))
-    elif [[ $COMP_CWORD -ge 3 && ${COMP_WORDS[COMP_CWORD-1]} == = ]]; then
-        opt=${COMP_WORDS[COMP_CWORD-2]} start=$((COMP_CWORD - 2))
+    if [[ $cur == = && $start -ge 2 ]]; then
+        opt=${COMP_WORDS[start-1]} cur="" start=$((start - 1))
+    elif [[ $start -ge 3 && ${COMP_WORDS[start-1]} == = ]]; then
+        opt=${COMP_WORDS[start-2]} start=$((start - 2))
     fi
     # Where the options end: past "--" or at the program.
     local expect_arg=""
@@ -62,7 +86,7 @@ _rnsenter() {
             return 0 # the program's own arguments: files
         fi
     done
-    [[ -z $opt && -n $expect_arg ]] && opt=${COMP_WORDS[COMP_CWORD-1]}
+    [[ -z $opt && -n $expect_arg ]] && opt=${COMP_WORDS[start-1]}
     if [[ -n $opt ]]; then
         mapfile -t COMPREPLY < <(_rnsenter_values "$opt" "$cur")
         return 0
@@ -88,5 +112,15 @@ _rnsenter() {
         return 0
     fi
     mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+}
+
+_rnsenter() {
+    local head=""
+    _rnsenter_reply
+    # readline replaces only what follows the last ':' of the word: answer with that part
+    [[ -n $head ]] && COMPREPLY=("${COMPREPLY[@]#"$head"}")
+    # a runtime's "docker:" is followed by its id, not by a space
+    [[ " ${COMPREPLY[*]} " == *": "* ]] && compopt -o nospace 2>/dev/null
+    return 0
 }
 complete -o bashdefault -o default -F _rnsenter rnsenter

@@ -17,10 +17,19 @@ function __rnsenter_program_seen
     return 1
 end
 
+# A target process: a pid, a runtime's RUNTIME: or a container rlsns finds.
+function __rnsenter_targets
+    __fish_complete_pids
+    printf '%s:\tcontainer runtime\n' docker containerd crio podman lxc nspawn k8s
+    for c in (rlsns -rn -o CONTAINER 2>/dev/null | sort -u | string match -v '')
+        printf '%s\tcontainer\n' $c
+    end
+end
+
 complete -c rnsenter -n 'not __rnsenter_program_seen' -s a -l all -d 'enter all namespaces'
 complete -c rnsenter -n 'not __rnsenter_program_seen' -s h -l help -d 'display this help'
 complete -c rnsenter -n 'not __rnsenter_program_seen' -s V -l version -d 'display version'
-complete -c rnsenter -n 'not __rnsenter_program_seen' -s t -l target -d 'target process to get namespaces from' -x -a '(__fish_complete_pids)'
+complete -c rnsenter -n 'not __rnsenter_program_seen' -s t -l target -d 'target process to get namespaces from' -x -a '(__rnsenter_targets)'
 complete -c rnsenter -n 'not __rnsenter_program_seen' -s m -l mount -d 'enter mount namespace'
 complete -c rnsenter -n 'not __rnsenter_program_seen' -s u -l uts -d 'enter UTS namespace (hostname etc)'
 complete -c rnsenter -n 'not __rnsenter_program_seen' -s i -l ipc -d 'enter System V IPC namespace'

@@ -48,14 +48,29 @@ _runshare_list() {
     return 0
 }
 
-_runshare() {
-    local cur=${COMP_WORDS[COMP_CWORD]} start=$COMP_CWORD i w opt=""
+_runshare_reply() {
+    local cur=${COMP_WORDS[COMP_CWORD]} start=$COMP_CWORD i w opt="" joined
+    # bash splits "docker:3f" into "docker" ":" "3f" (: is in COMP_WORDBREAKS) and replaces
+    # only "3f": put the word back together ($head, up to its ':', is taken off the answers),
+    # unless the line shows a blank before the ':'.
+    if [[ $cur == : && $start -ge 2 ]]; then
+        joined=${COMP_WORDS[start-1]}: start=$((start - 1))
+    elif [[ $start -ge 3 && ${COMP_WORDS[start-1]} == : ]]; then
+        joined=${COMP_WORDS[start-2]}:$cur start=$((start - 2))
+    fi
+    if [[ -n $joined ]]; then
+        if [[ -z ${COMP_LINE+set} || ${COMP_LINE:0:COMP_POINT} == *"$joined" ]]; then
+            cur=$joined head=${joined%"${joined##*:}"}
+        else
+            start=$COMP_CWORD
+        fi
+    fi
     # bash splits "--tree=ow" into "--tree" "=" "ow" (= is in COMP_WORDBREAKS) and replaces
     # only "ow": put the option back together, and answer with values alone.
-    if [[ $cur == = && $COMP_CWORD -ge 2 ]]; then
-        opt=${COMP_WORDS[COMP_CWORD-1]} cur="" start=$((COMP_CWORD - 1))
-    elif [[ $COMP_CWORD -ge 3 && ${COMP_WORDS[COMP_CWORD-1]} == = ]]; then
-        opt=${COMP_WORDS[COMP_CWORD-2]} start=$((COMP_CWORD - 2))
+    if [[ $cur == = && $start -ge 2 ]]; then
+        opt=${COMP_WORDS[start-1]} cur="" start=$((start - 1))
+    elif [[ $start -ge 3 && ${COMP_WORDS[start-1]} == = ]]; then
+        opt=${COMP_WORDS[start-2]} start=$((start - 2))
     fi
     # Where the options end: past "--" or at the program.
     local expect_arg=""
@@ -73,7 +88,7 @@ _runshare() {
             return 0 # the program's own arguments: files
         fi
     done
-    [[ -z $opt && -n $expect_arg ]] && opt=${COMP_WORDS[COMP_CWORD-1]}
+    [[ -z $opt && -n $expect_arg ]] && opt=${COMP_WORDS[start-1]}
     if [[ -n $opt ]]; then
         mapfile -t COMPREPLY < <(_runshare_values "$opt" "$cur")
         return 0
@@ -99,5 +114,15 @@ _runshare() {
         return 0
     fi
     mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+}
+
+_runshare() {
+    local head=""
+    _runshare_reply
+    # readline replaces only what follows the last ':' of the word: answer with that part
+    [[ -n $head ]] && COMPREPLY=("${COMPREPLY[@]#"$head"}")
+    # a runtime's "docker:" is followed by its id, not by a space
+    [[ " ${COMPREPLY[*]} " == *": "* ]] && compopt -o nospace 2>/dev/null
+    return 0
 }
 complete -o bashdefault -o default -F _runshare runshare

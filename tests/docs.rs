@@ -152,6 +152,11 @@ fn every_option_is_in_each_completion_script() {
 /// What the committed bash completion of `cmd` offers for the words `line` (the last one is
 /// being completed), with the words split as the test gives them.
 fn bash_complete(cmd: &str, words: &[&str]) -> Vec<String> {
+    bash_complete_with_path(cmd, words, &std::env::var("PATH").unwrap_or_default())
+}
+
+/// [`bash_complete`] with `path` as $PATH (where the script finds rlsns).
+fn bash_complete_with_path(cmd: &str, words: &[&str], path: &str) -> Vec<String> {
     let script = root().join(format!("completions/{cmd}.bash"));
     let quoted: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', "'\\''"))).collect();
     let function = format!("_{}", cmd.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
@@ -161,7 +166,11 @@ fn bash_complete(cmd: &str, words: &[&str]) -> Vec<String> {
         quoted.join(" "),
         words.len() - 1
     );
-    let out = Command::new("bash").args(["--norc", "--noprofile", "-c", &program]).output().expect("bash runs");
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program])
+        .env("PATH", path)
+        .output()
+        .expect("bash runs");
     assert!(out.status.success(), "bash completion failed: {}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "bash completion wrote to stderr: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
@@ -240,7 +249,7 @@ fn bash_completes_pids_from_proc() {
     for mut cmd in commands() {
         cmd.build();
         let name = cmd.get_name().to_string();
-        for arg in cmd.get_arguments().filter(|a| completion_of(a) == Completion::Pid) {
+        for arg in cmd.get_arguments().filter(|a| matches!(completion_of(a), Completion::Pid | Completion::Target)) {
             let long = format!("--{}", arg.get_long().expect("pid options have a long name"));
             // pid 1 always exists; "1" offers it among the pids starting with 1
             assert_offers(&name, &[&name, &long, "1"], &["1"]);
@@ -319,9 +328,14 @@ fn fish_completes_tree_relations_and_columns() {
 /// the prompt of its line editor (typeahead sent earlier may be flushed), so nothing depends
 /// on timing. Escape sequences are removed.
 fn zsh_complete(line: &str) -> String {
+    zsh_complete_with_path(line, "/usr/bin:/bin")
+}
+
+/// [`zsh_complete`] with `path` as the $PATH of the interactive zsh.
+fn zsh_complete_with_path(line: &str, path: &str) -> String {
     let script = r#"
 zmodload zsh/zpty
-zpty z 'env -i HOME=/nonexistent TERM=dumb PATH=/usr/bin:/bin zsh -f -i'
+zpty z "env -i HOME=/nonexistent TERM=dumb PATH=$3 zsh -f -i"
 zpty -w z "PS1='> '; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; LISTMAX=1000; echo READY''1"
 zpty -r z out '*READY1*> *'
 zpty -w -n z "$2"$'\t'
@@ -335,6 +349,7 @@ zpty -d z
         .args(["60", "zsh", "-f", "-c", script, "zsh"])
         .arg(root().join("completions"))
         .arg(line)
+        .arg(path)
         .output()
         .expect("zsh runs");
     assert!(out.status.success(), "zsh completion of {line:?} failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -378,6 +393,83 @@ fn zsh_completes_tree_relations_columns_and_types() {
     assert!(out.contains("rlsns -o NS,TYPE"), "zsh: rlsns -o NS,TY<Tab>; got\n{out}");
     let out = zsh_complete("rlsns -o +NS,NP");
     assert!(out.contains("rlsns -o +NS,NPROCS"), "zsh: rlsns -o +NS,NP<Tab>; got\n{out}");
+}
+
+/// rnsenter's `--target` completes pids, the runtimes' `RUNTIME:` and the running containers as
+/// rlsns finds them, in bash (the word forms readline hands over, split at `:` and `=`), zsh and
+/// fish: a container made for the test (a docker-shaped cgroup) is offered by its short id.
+#[test]
+fn target_completion_offers_pids_and_running_containers() {
+    if !crate::common::privileged("target_completion_offers_pids_and_running_containers") {
+        return;
+    }
+    let id = crate::extras::random_id();
+    let mut world = crate::extras::ContainerWorld::new();
+    world.start("ctr-complete", &[&format!("unified/system.slice/docker-{id}.scope")]);
+    let (short, target) = (&id[..12], format!("docker:{}", &id[..12]));
+    let bin = Path::new(crate::common::ours("lsns")).parent().expect("a directory").display().to_string();
+    let path = format!("{bin}:/usr/bin:/bin");
+    if have("bash", "target_completion_offers_pids_and_running_containers") {
+        let got = |words: &[&str]| bash_complete_with_path("rnsenter", words, &path);
+        let all = got(&["rnsenter", "-t", ""]);
+        for wanted in ["1", "docker:", "podman:", "k8s:", target.as_str()] {
+            assert!(all.iter().any(|c| c == wanted), "bash: rnsenter -t <Tab> should offer {wanted}: {all:?}");
+        }
+        // readline splits at ':' and '=' and replaces only what follows the last break
+        for words in [
+            &["rnsenter", "-t", "docker", ":", &id[..4]][..],
+            &["rnsenter", "-t", "docker", ":"],
+            &["rnsenter", "--target", "=", "docker", ":", &id[..4]],
+            &["rnsenter", "-tdocker", ":"],
+        ] {
+            assert_eq!(got(words), [short], "bash: {words:?}");
+        }
+        // the whole word, as when ':' and '=' are no word breaks
+        assert_eq!(got(&["rnsenter", "--target=dock"]), ["--target=docker:".to_string(), format!("--target={target}")]);
+        let me = std::process::id().to_string();
+        assert!(got(&["rnsenter", "-t", &me]).contains(&me), "bash: rnsenter -t {me}<Tab>");
+    }
+    if have("zsh", "target_completion_offers_pids_and_running_containers") {
+        let out = zsh_complete_with_path(&format!("rnsenter -t docker:{}", &id[..6]), &path);
+        assert!(
+            out.contains(&format!("rnsenter -t {target}")),
+            "zsh: rnsenter -t docker:{}<Tab>; got\n{out}",
+            &id[..6]
+        );
+        let out = zsh_complete_with_path("rnsenter --target=", &path);
+        let words: Vec<&str> = out.split_whitespace().collect();
+        for wanted in ["docker", "k8s", target.as_str()] {
+            assert!(words.contains(&wanted), "zsh: rnsenter --target=<Tab> should list {wanted}; got\n{out}");
+        }
+        // _pids lists the terminal's processes by pid, as ps shows them
+        assert!(out.lines().any(|l| l.split_whitespace().next().is_some_and(|w| w.parse::<u32>().is_ok())), "{out}");
+    }
+    if have("fish", "target_completion_offers_pids_and_running_containers") {
+        let home = scratch("fish-target");
+        let complete = |line: &str| -> Vec<String> {
+            let script = root().join("completions/rnsenter.fish");
+            let program = format!("source '{}'; complete -C '{line}'", script.display());
+            let out = Command::new("fish")
+                .args(["--no-config", "-c", &program])
+                .env("HOME", &home)
+                .env("PATH", &path)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "fish: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| l.split('\t').next().unwrap_or("").to_string())
+                .collect()
+        };
+        let all = complete("rnsenter -t ");
+        for wanted in ["1", "docker:", target.as_str()] {
+            assert!(all.iter().any(|c| c == wanted), "fish: rnsenter -t <Tab> should offer {wanted}: {all:?}");
+        }
+        let got = complete("rnsenter --target=docker:");
+        assert!(got.contains(&format!("--target={target}")), "fish: rnsenter --target=docker:<Tab>: {got:?}");
+        let _ = std::fs::remove_dir_all(&home);
+    }
+    drop(world);
 }
 
 /// A fresh directory for this test process.

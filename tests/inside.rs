@@ -202,14 +202,14 @@ for over in q/m q; do
     read state < /tmp/$over.up/ready
     timeout 60 "$LSNS" -n -r -o NS,SUMMARY -t ipc > /tmp/out; rc=$?
     # the host's own objects are its business: only that its cell is there
-    host=$(awk -v ns=$(stat -L -c %i /proc/self/ns/ipc) '$1 == ns { print $2 }' /tmp/out | grep -q '^shm\\x20[0-9]' && echo whole)
+    host=$(awk -v ns=$(stat -L -c %i /proc/self/ns/ipc) '$1 == ns { print $2 }' /tmp/out | grep -q '^shm\\x20segments\\x20[0-9]' && echo whole)
     echo "over /tmp/$over: $state rc=$rc host=[$host] container=[$(awk -v ns=$(stat -L -c %i /proc/$C/ns/ipc) '$1 == ns { print $2 }' /tmp/out)]"
     kill $C; wait $C
 done
 "#;
     let env = [("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))];
     let out = throwaway_world("rns-stall", "", script, &env);
-    let want = "over /tmp/q/m: ready rc=0 host=[whole] container=[shm\\x200,\\x20sem\\x200,\\x20msg\\x200]\n\
+    let want = "over /tmp/q/m: ready rc=0 host=[whole] container=[shm\\x20segments\\x200,\\x20semaphore\\x20sets\\x200,\\x20message\\x20queues\\x200]\n\
                 over /tmp/q: ready rc=0 host=[whole] container=[]\n";
     assert_text(&format!("stalled FUSE (stderr: {})", out.stderr), want, &out.stdout);
 }

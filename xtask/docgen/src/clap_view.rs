@@ -48,6 +48,7 @@ pub fn command(interface: &Interface) -> clap::Command {
                 arg.value_parser(clap::builder::PossibleValuesParser::new(words.iter().copied())).value_delimiter(',')
             }
             ValueHint::Pid => arg.value_hint(clap::ValueHint::Other).value_parser(pid_marker()),
+            ValueHint::Target => arg.value_hint(clap::ValueHint::Other).value_parser(target_marker()),
             ValueHint::File => arg.value_hint(clap::ValueHint::FilePath),
             ValueHint::Dir => arg.value_hint(clap::ValueHint::DirPath),
             ValueHint::Command => arg.value_hint(clap::ValueHint::CommandName),
@@ -84,9 +85,16 @@ pub struct PidValue;
 /// See [`PidValue`].
 #[derive(Debug, Clone, Copy)]
 pub struct GroupValue;
+/// See [`PidValue`]: a pid or a container's `RUNTIME:ID`.
+#[derive(Debug, Clone, Copy)]
+pub struct TargetValue;
 
 fn pid_marker() -> clap::builder::ValueParser {
     clap::builder::ValueParser::new(|_: &str| Ok::<PidValue, std::convert::Infallible>(PidValue))
+}
+
+fn target_marker() -> clap::builder::ValueParser {
+    clap::builder::ValueParser::new(|_: &str| Ok::<TargetValue, std::convert::Infallible>(TargetValue))
 }
 
 fn group_marker() -> clap::builder::ValueParser {
@@ -102,6 +110,8 @@ pub enum Completion {
     Words(Vec<String>),
     WordList(Vec<String>),
     Pid,
+    /// A pid, a container runtime's `RUNTIME:` or a running container's `RUNTIME:ID`.
+    Target,
     File,
     Dir,
     Command,
@@ -124,6 +134,9 @@ pub fn completion_of(arg: &clap::Arg) -> Completion {
     let parser = arg.get_value_parser().type_id();
     if parser == pid_marker().type_id() {
         return Completion::Pid;
+    }
+    if parser == target_marker().type_id() {
+        return Completion::Target;
     }
     if parser == group_marker().type_id() {
         return Completion::Group;

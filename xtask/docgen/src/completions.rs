@@ -3,7 +3,8 @@
 //! The scripts are written here rather than by clap_complete because the tools' syntax is
 //! getopt's, not clap's: an optional argument exists only attached (`--tree=owner`, `-Towner`,
 //! never `--tree owner`), `-o` takes a comma list that may start with `+`, pids come from
-//! /proc, and runshare/rnsenter stop reading options at the program. Every script offers every
+//! /proc, a target process may be a container (`docker:3f2a…`, as `rlsns -o CONTAINER` lists
+//! them, which bash splits at `:`), and runshare/rnsenter stop reading options at the program. Every script offers every
 //! option of the table, so the `tests/docs.rs` checks hold for any command added later.
 
 use crate::clap_view::{completion_of, Completion};
@@ -111,6 +112,9 @@ pub fn bash(cmd: &clap::Command) -> String {
     s.push_str(&format!("# bash completion for {}. {HEADER}\n\n", m.name));
     s.push_str(&bash_values(&m, &id));
     s.push_str(&bash_list(&id));
+    if m.opts.iter().any(|o| o.completion == Completion::Target) {
+        s.push_str(&bash_targets(&id));
+    }
     s.push_str(&bash_completer(&m, &id));
     s
 }
@@ -125,6 +129,7 @@ fn bash_values(m: &Model, id: &str) -> String {
             Completion::Words(w) => format!("compgen -W '{}' -- \"$2\"", w.join(" ")),
             Completion::WordList(w) => format!("_{id}_list \"$2\" '{}'", w.join(" ")),
             Completion::Pid => "compgen -W \"$(cd /proc 2>/dev/null && printf '%s ' [0-9]*)\" -- \"$2\"".to_string(),
+            Completion::Target => format!("_{id}_targets \"$2\""),
             Completion::File => "compgen -f -- \"$2\"".to_string(),
             Completion::Dir => "compgen -d -- \"$2\"".to_string(),
             Completion::Command => "compgen -c -- \"$2\"".to_string(),
@@ -161,11 +166,51 @@ _{id}_list() {{
     )
 }
 
+/// The runtimes of `RUNTIME:ID`, each with its `:`, space-separated (the library's table).
+fn runtime_prefixes() -> String {
+    nscore::proc::container::RUNTIME_NAMES.iter().map(|r| format!("{r}:")).collect::<Vec<_>>().join(" ")
+}
+
+/// The command that lists the running containers as the tools find them, one `RUNTIME:ID` a
+/// line (empty lines for namespaces outside any container, repeats for a container's several
+/// namespaces; nothing when rlsns is missing or refuses).
+const CONTAINERS: &str = "rlsns -rn -o CONTAINER 2>/dev/null";
+
+/// The completer of a process target (`-t PID`, `-t RUNTIME:ID`).
+fn bash_targets(id: &str) -> String {
+    format!(
+        r#"# A target process ($1 so far): a pid from /proc, a runtime's RUNTIME: or a container rlsns
+# finds (not asked while the word is a pid; the runtimes only until the word has its ':').
+_{id}_targets() {{
+    local containers="" runtimes=""
+    [[ -z $1 || $1 == *[!0-9]* ]] && containers=$({CONTAINERS} | sort -u)
+    [[ $1 == *:* ]] || runtimes="{runtimes}"
+    compgen -W "$(cd /proc 2>/dev/null && printf '%s ' [0-9]*) $runtimes $containers" -- "$1"
+}}
+
+"#,
+        runtimes = runtime_prefixes(),
+    )
+}
+
 /// The completion function: finds the option whose argument is being completed (if any),
 /// then offers its values, the options, or the operand.
 fn bash_completer(m: &Model, id: &str) -> String {
     format!(
-        "_{id}() {{\n{}{}}}\ncomplete -o bashdefault -o default -F _{id} {}\n",
+        r#"_{id}_reply() {{
+{}{}}}
+
+_{id}() {{
+    local head=""
+    _{id}_reply
+    # readline replaces only what follows the last ':' of the word: answer with that part
+    [[ -n $head ]] && COMPREPLY=("${{COMPREPLY[@]#"$head"}}")
+    # a runtime's "docker:" is followed by its id, not by a space
+    [[ " ${{COMPREPLY[*]}} " == *": "* ]] && compopt -o nospace 2>/dev/null
+    return 0
+}}
+complete -o bashdefault -o default -F _{id} {}
+"#,
         bash_find_option(m),
         bash_offer(m, id),
         m.name
@@ -176,13 +221,28 @@ fn bash_completer(m: &Model, id: &str) -> String {
 /// option argument), and `$cur` to the text of that argument so far.
 fn bash_find_option(m: &Model) -> String {
     format!(
-        r#"    local cur=${{COMP_WORDS[COMP_CWORD]}} start=$COMP_CWORD i w opt=""
+        r#"    local cur=${{COMP_WORDS[COMP_CWORD]}} start=$COMP_CWORD i w opt="" joined
+    # bash splits "docker:3f" into "docker" ":" "3f" (: is in COMP_WORDBREAKS) and replaces
+    # only "3f": put the word back together ($head, up to its ':', is taken off the answers),
+    # unless the line shows a blank before the ':'.
+    if [[ $cur == : && $start -ge 2 ]]; then
+        joined=${{COMP_WORDS[start-1]}}: start=$((start - 1))
+    elif [[ $start -ge 3 && ${{COMP_WORDS[start-1]}} == : ]]; then
+        joined=${{COMP_WORDS[start-2]}}:$cur start=$((start - 2))
+    fi
+    if [[ -n $joined ]]; then
+        if [[ -z ${{COMP_LINE+set}} || ${{COMP_LINE:0:COMP_POINT}} == *"$joined" ]]; then
+            cur=$joined head=${{joined%"${{joined##*:}}"}}
+        else
+            start=$COMP_CWORD
+        fi
+    fi
     # bash splits "--tree=ow" into "--tree" "=" "ow" (= is in COMP_WORDBREAKS) and replaces
     # only "ow": put the option back together, and answer with values alone.
-    if [[ $cur == = && $COMP_CWORD -ge 2 ]]; then
-        opt=${{COMP_WORDS[COMP_CWORD-1]}} cur="" start=$((COMP_CWORD - 1))
-    elif [[ $COMP_CWORD -ge 3 && ${{COMP_WORDS[COMP_CWORD-1]}} == = ]]; then
-        opt=${{COMP_WORDS[COMP_CWORD-2]}} start=$((COMP_CWORD - 2))
+    if [[ $cur == = && $start -ge 2 ]]; then
+        opt=${{COMP_WORDS[start-1]}} cur="" start=$((start - 1))
+    elif [[ $start -ge 3 && ${{COMP_WORDS[start-1]}} == = ]]; then
+        opt=${{COMP_WORDS[start-2]}} start=$((start - 2))
     fi
     # Where the options end: past "--"{program_clause}.
     local expect_arg=""
@@ -200,7 +260,7 @@ fn bash_find_option(m: &Model) -> String {
             {on_operand}
         fi
     done
-    [[ -z $opt && -n $expect_arg ]] && opt=${{COMP_WORDS[COMP_CWORD-1]}}
+    [[ -z $opt && -n $expect_arg ]] && opt=${{COMP_WORDS[start-1]}}
 "#,
         required = spellings(m, |o| o.takes == Takes::Required),
         program_clause = if m.takes_program { " or at the program" } else { "" },
@@ -257,6 +317,15 @@ fn zsh_describe(s: &str) -> String {
     s.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]").replace(':', "\\:").replace('\'', "'\\''")
 }
 
+/// The zsh function completing a target process: pids, the runtimes' `RUNTIME:` and the
+/// containers rlsns finds (not asked while the word is a pid).
+fn zsh_targets(f: &str) -> String {
+    let runtimes = nscore::proc::container::RUNTIME_NAMES.join(" ");
+    format!(
+        "{f}() {{\n  local -a containers\n  [[ $PREFIX == <-> ]] || containers=(${{(f)\"$({CONTAINERS})\"}})\n  containers=(${{(u)containers:#}})\n  _alternative 'pids:process ID:_pids' 'runtimes:container runtime:compadd -S : {runtimes}' \\\n    'containers:container:compadd -a containers'\n}}\n\n"
+    )
+}
+
 /// The zsh completion function of `cmd` (completions/_NAME, for a directory in $fpath).
 pub fn zsh(cmd: &clap::Command) -> String {
     let m = Model::of(cmd);
@@ -298,6 +367,11 @@ pub fn zsh(cmd: &clap::Command) -> String {
                 f
             }
             Completion::Pid => "_pids".into(),
+            Completion::Target => {
+                let f = format!("_{id}_targets");
+                helpers.push_str(&zsh_targets(&f));
+                f
+            }
             Completion::File => "_files".into(),
             Completion::Dir => "_files -/".into(),
             Completion::Command => "_command_names -e".into(),
@@ -402,6 +476,14 @@ fn fish_values(o: &Opt, id: &str, lists: &mut String) -> Option<String> {
             Some(format!("'({f})'"))
         }
         Completion::Pid => Some("'(__fish_complete_pids)'".into()),
+        Completion::Target => {
+            let f = format!("__{id}_targets");
+            lists.push_str(&format!(
+                "# A target process: a pid, a runtime's RUNTIME: or a container rlsns finds.\nfunction {f}\n    __fish_complete_pids\n    printf '%s:\\tcontainer runtime\\n' {runtimes}\n    for c in ({CONTAINERS} | sort -u | string match -v '')\n        printf '%s\\tcontainer\\n' $c\n    end\nend\n\n",
+                runtimes = nscore::proc::container::RUNTIME_NAMES.join(" ")
+            ));
+            Some(format!("'({f})'"))
+        }
         Completion::File => None,
         Completion::Dir => Some("'(__fish_complete_directories)'".into()),
         Completion::Command => Some("'(__fish_complete_command)'".into()),

@@ -28,6 +28,9 @@ pub enum ValueHint {
     /// A comma-separated list of words, optionally starting with `+` (`-o +NETNSID,NSFS`).
     WordList(&'static [&'static str]),
     Pid,
+    /// A process: a pid, or a running container as `RUNTIME:ID` (the runtimes of
+    /// [`crate::proc::container::RUNTIME_NAMES`], the containers that `rlsns -o CONTAINER` finds).
+    Target,
     File,
     Dir,
     Command,

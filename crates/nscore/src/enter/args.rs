@@ -61,7 +61,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         HasArg::Required,
         "PID",
         " -t, --target <PID>            target process to get namespaces from\n",
-        ValueHint::Pid,
+        ValueHint::Target,
     ),
     ns(NsKind::Mnt, " -m, --mount[=<file>|=:<nsid>] enter mount namespace\n"),
     ns(NsKind::Uts, " -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)\n"),

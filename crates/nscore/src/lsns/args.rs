@@ -241,13 +241,21 @@ pub const DOC: ToolDoc = ToolDoc {
              line of /proc/_pid_/status, relative to the pid namespace of the /proc read; for \
              user namespaces by *ioctl_ns*(2) NS_GET_PARENT steps up to /proc/self/ns/user; empty \
              when the namespace is not below it. *INIT* (pid): the PID of the namespace's init \
-             (its member whose last NSpid is 1). *SUMMARY*: one line per row from the column \
-             that fits its kind: user \"uid\" and the first three UIDMAP ranges (comma-joined, \
-             +_n_ for more), time the OFFSETS, mnt \"_n_ mounts, / _source_ _fstype_\", pid \
-             \"level _n_, init _pid_\", uts the HOSTNAME, net the IFACES joined by \", \", ipc \
-             the IPCOBJS, cgroup the cgroup v2 path of its lowest PID as the reader sees it \
-             (usually the process that made it, so the namespace's root). Try \
-             *rlsns -o NS,TYPE,NPROCS,SUMMARY*.",
+             (its member whose last NSpid is 1). *SUMMARY*: what the namespace holds, on one \
+             line, by one rule for every kind: items joined by a comma and a space, each item a \
+             label and its value separated by one space, in ASCII words (the same in every \
+             locale; bytes from the kernel are escaped as in other cells). user: \
+             \"uids _first_-_last_ as _first_-_last_\" per UIDMAP range, the ids inside and \
+             what they are outside (\"uid _id_ as _id_\" for one id), the first three, then \
+             \"other ranges _n_\"; time: \"monotonic +86400s, boottime -1.5s\", the OFFSETS \
+             as signed seconds; mnt: \"mounts _n_, root _source_ (_fstype_)\"; pid: \
+             \"level _n_, init _pid_\"; cgroup: \"root _path_\", the cgroup v2 path of its \
+             lowest PID as the reader sees it (usually the process that made it, so the \
+             namespace's root); uts: \"hostname _name_\", then \"domain _name_\" when a NIS \
+             domain is set; net: per interface its name, then its state and addresses \
+             (\"lo UNKNOWN 127.0.0.1/8 ::1/128, eth0 UP 192.0.2.2/24\"); ipc: \"shm segments \
+             _n_, semaphore sets _n_, message queues _n_\", then \"posix queues _n_\" when \
+             they could be counted. Try *rlsns -o NS,TYPE,NPROCS,SUMMARY*.",
         ),
         (
             "What a namespace holds, asked from inside",

@@ -3,8 +3,7 @@
 //! column is shown or filtered on, through a process in the namespace; a process gone or a
 //! file the reader may not read gives an empty cell and no message.
 
-use super::inside;
-use super::model::Namespace;
+use super::model::{Inside, Namespace};
 use super::scan::Scan;
 use crate::nstype::NsKind;
 use crate::proc::contents::{mountinfo_summary, parse_id_map, parse_nspid, parse_time_offsets};
@@ -153,58 +152,132 @@ fn init_of(scan: &Scan, ns: &Namespace) -> Option<i32> {
     })
 }
 
-/// SUMMARY: the contents column that fits the row's kind, on one line.
+/// SUMMARY: what the row's namespace holds, on one line, by one rule for every kind: items
+/// joined by `, `, each a label and its value separated by a space, in words (ASCII only, so
+/// the cell reads the same in every locale; bytes from the kernel are carried and escaped by
+/// the printer as in the other cells).
 ///
-/// user: `uid` and the first [`SUMMARY_RANGES`] ranges of UIDMAP, `,`-joined (`+N` for the
-/// rest); time: OFFSETS `,`-joined; mnt: `N mounts, / SOURCE FSTYPE`; pid: `level N, init
-/// PID`; cgroup: the cgroup (v2) path of the namespace's lowest pid as the reader sees it
-/// (usually the process that made it, so the namespace's root).
+/// user: `uids 0-65535 as 100000-165535` per UIDMAP range (`uid 0 as 1000` for one id), the
+/// first [`SUMMARY_RANGES`] and then `other ranges N`; time: `monotonic +86400s, boottime
+/// -1.5s` (OFFSETS as signed seconds); mnt: `mounts 20, root /dev/vda (ext4)`; pid: `level 1,
+/// init 4242`; cgroup: `root /PATH`, the cgroup (v2) path of the namespace's lowest pid as the
+/// reader sees it (usually the process that made it, so the namespace's root); uts: `hostname
+/// NODE` and `domain NIS-DOMAIN` when set; net: per interface `NAME STATE ADDRESS...`; ipc:
+/// `shm segments N, semaphore sets N, message queues N` and `posix queues N` when counted.
 pub(crate) fn summary(c: &Row<'_>) -> Option<String> {
     let one_line = Row { one_line: true, json: false, ..*c };
     let c = &one_line;
-    match c.ns.kind {
+    let items: Vec<(String, String)> = match c.ns.kind {
         NsKind::User => {
             let ranges = parse_id_map(&read(c, "uid_map")?);
-            let mut shown: Vec<String> = ranges.iter().take(SUMMARY_RANGES).map(range_text).collect();
+            let mut items: Vec<(String, String)> = ranges.iter().take(SUMMARY_RANGES).map(id_range_item).collect();
             if ranges.len() > SUMMARY_RANGES {
-                shown.push(format!("+{}", ranges.len() - SUMMARY_RANGES));
+                items.push(("other ranges".into(), (ranges.len() - SUMMARY_RANGES).to_string()));
             }
-            (!shown.is_empty()).then(|| format!("uid {}", shown.join(",")))
+            items
         }
-        NsKind::Time => offsets(c),
+        NsKind::Time => {
+            let clocks = parse_time_offsets(&read_of(c.scan, offsets_reader(c)?, "timens_offsets")?);
+            clocks.iter().map(|o| (o.clock.clone(), signed_seconds(o.secs, o.nsecs))).collect()
+        }
         NsKind::Mnt => {
-            let (count, root) = mounts(c)?;
-            Some(match root {
-                Some(root) => format!("{count} mounts, / {root}"),
-                None => format!("{count} mounts"),
-            })
+            let (count, root) = mountinfo_summary(&read(c, "mountinfo")?);
+            let root = root.map(|(source, fstype)| ("root".to_string(), format!("{source} ({fstype})")));
+            std::iter::once(("mounts".to_string(), count.to_string())).chain(root).collect()
         }
-        NsKind::Pid => {
-            let parts: Vec<String> = [level(c).map(|l| format!("level {l}")), init(c).map(|p| format!("init {p}"))]
-                .into_iter()
-                .flatten()
-                .collect();
-            (!parts.is_empty()).then(|| parts.join(", "))
-        }
-        NsKind::Cgroup => cgroup_root(c),
-        NsKind::Uts | NsKind::Net | NsKind::Ipc => entered_summary(c),
-    }
+        NsKind::Pid => [level(c).map(|l| ("level", l.to_string())), init(c).map(|p| ("init", p.to_string()))]
+            .into_iter()
+            .flatten()
+            .map(|(label, value)| (label.to_string(), value))
+            .collect(),
+        NsKind::Cgroup => vec![("root".into(), cgroup_root(c)?)],
+        NsKind::Uts | NsKind::Net | NsKind::Ipc => entered_summary(c)?,
+    };
+    summary_cell(&items)
 }
 
-/// SUMMARY of the kinds only the namespace itself can answer, as their columns say it on one
-/// line: uts HOSTNAME, net IFACES (interfaces joined by `, `), ipc IPCOBJS.
-fn entered_summary(c: &Row<'_>) -> Option<String> {
-    let inside = c.scan.inside.get(&c.ns.ino)?;
-    match c.ns.kind {
-        NsKind::Uts => inside::hostname_cell(inside),
-        NsKind::Net => inside::ifaces_cell(inside, ", ", false),
-        NsKind::Ipc => inside::ipcobjs_cell(inside, false),
-        _ => None,
+/// The rule of SUMMARY: `label value` items joined by `, `; no cell without items.
+fn summary_cell(items: &[(String, String)]) -> Option<String> {
+    let items: Vec<String> = items.iter().map(|(label, value)| format!("{label} {value}")).collect();
+    (!items.is_empty()).then(|| items.join(", "))
+}
+
+/// A UIDMAP range as a SUMMARY item: the ids inside and what they are outside, as ranges of
+/// first-last (`uids 0-65535 as 100000-165535`), or one id (`uid 0 as 1000`).
+fn id_range_item(r: &crate::proc::contents::IdRange) -> (String, String) {
+    let last = |first: u64| first.saturating_add(r.count.saturating_sub(1));
+    if r.count == 1 {
+        return ("uid".into(), format!("{} as {}", r.inside, r.outside));
     }
+    ("uids".into(), format!("{}-{} as {}-{}", r.inside, last(r.inside), r.outside, last(r.outside)))
+}
+
+/// A clock offset (`timens_offsets`: seconds, and nanoseconds 0..1e9 added to them) as signed
+/// seconds with the fraction it has: `+0s`, `-1.5s`, `+86400.000000001s`.
+fn signed_seconds(secs: i64, nsecs: i64) -> String {
+    let total = i128::from(secs) * 1_000_000_000 + i128::from(nsecs);
+    let sign = if total < 0 { '-' } else { '+' };
+    let (whole, fraction) = (total.unsigned_abs() / 1_000_000_000, total.unsigned_abs() % 1_000_000_000);
+    if fraction == 0 {
+        return format!("{sign}{whole}s");
+    }
+    let digits = format!("{fraction:09}");
+    format!("{sign}{whole}.{}s", digits.trim_end_matches('0'))
+}
+
+/// SUMMARY items of the kinds only the namespace itself can answer (what HOSTNAME, IFACES and
+/// IPCOBJS show): uts `hostname`, `domain`; net an interface each, labelled by its name; ipc
+/// the System V objects and the POSIX queues.
+fn entered_summary(c: &Row<'_>) -> Option<Vec<(String, String)>> {
+    let item = |label: &str, value: String| (label.to_string(), value);
+    Some(match c.scan.inside.get(&c.ns.ino)? {
+        Inside::Names(node, domain) => {
+            std::iter::once(item("hostname", node.clone())).chain(domain.clone().map(|d| item("domain", d))).collect()
+        }
+        Inside::Ifaces(ifaces) => ifaces
+            .iter()
+            .map(|i| {
+                let words: Vec<&str> = std::iter::once(i.state).chain(i.addresses.iter().map(String::as_str)).collect();
+                (i.name.clone(), words.join(" "))
+            })
+            .collect(),
+        Inside::Ipc(n) => {
+            let counts = [("shm segments", n.shm), ("semaphore sets", n.sem), ("message queues", n.msg)];
+            let queues = n.mqueue.map(|q| ("posix queues", q));
+            counts.into_iter().chain(queues).map(|(label, count)| item(label, count.to_string())).collect()
+        }
+    })
 }
 
 /// The cgroup v2 path (`0::PATH`) of the row's process as the reader sees it.
 fn cgroup_root(c: &Row<'_>) -> Option<String> {
     let text = read(c, "cgroup")?;
     text.lines().find_map(|l| l.strip_prefix("0::")).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proc::contents::IdRange;
+
+    #[test]
+    fn offsets_read_as_signed_seconds() {
+        // the kernel keeps nanoseconds in 0..1e9 added to the seconds: -1.5 s is -2 s + 0.5e9 ns
+        assert_eq!(signed_seconds(0, 0), "+0s");
+        assert_eq!(signed_seconds(86400, 0), "+86400s");
+        assert_eq!(signed_seconds(-2, 500_000_000), "-1.5s");
+        assert_eq!(signed_seconds(3, 1), "+3.000000001s");
+        assert_eq!(signed_seconds(i64::MIN, 0), format!("{}s", i64::MIN));
+    }
+
+    #[test]
+    fn id_ranges_read_as_first_last() {
+        let item = |inside, outside, count| {
+            let (label, value) = id_range_item(&IdRange { inside, outside, count });
+            format!("{label} {value}")
+        };
+        assert_eq!(item(0, 1000, 1), "uid 0 as 1000");
+        assert_eq!(item(0, 100000, 65536), "uids 0-65535 as 100000-165535");
+        assert_eq!(item(0, 0, 4294967295), "uids 0-4294967294 as 0-4294967294");
+    }
 }

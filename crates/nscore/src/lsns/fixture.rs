@@ -383,7 +383,7 @@ fn contents_columns_in_json() {
          "offsets": [{"clock":"monotonic","secs":86400,"nsecs":0},{"clock":"boottime","secs":0,"nsecs":0}],
          "mounts": null,
          "root": null,
-         "summary": "monotonic 86400 0,boottime 0 0"
+         "summary": "monotonic +86400s, boottime +0s"
       },{
          "ns": 4026531837,
          "uidmap": [{"inside":0,"outside":0,"count":4294967295}],
@@ -391,7 +391,7 @@ fn contents_columns_in_json() {
          "offsets": null,
          "mounts": null,
          "root": null,
-         "summary": "uid 0 0 4294967295"
+         "summary": "uids 0-4294967294 as 0-4294967294"
       },{
          "ns": 4026531841,
          "uidmap": null,
@@ -399,7 +399,7 @@ fn contents_columns_in_json() {
          "offsets": null,
          "mounts": 2,
          "root": "/dev/sda1 ext4",
-         "summary": "2 mounts, / /dev/sda1 ext4"
+         "summary": "mounts 2, root /dev/sda1 (ext4)"
       },{
          "ns": 4026532200,
          "uidmap": [{"inside":0,"outside":1000,"count":1},{"inside":1,"outside":100000,"count":65536}],
@@ -407,7 +407,7 @@ fn contents_columns_in_json() {
          "offsets": null,
          "mounts": null,
          "root": null,
-         "summary": "uid 0 1000 1,1 100000 65536"
+         "summary": "uid 0 as 1000, uids 1-65536 as 100000-165535"
       }
    ]
 }
@@ -419,5 +419,5 @@ fn contents_columns_in_json() {
     // SUMMARY shows the first three ranges and counts the rest
     write(&world.root.join("200/uid_map"), "0 1000 1\n1 2000 1\n2 3000 1\n3 4000 1\n4 5000 1\n");
     let got = world.lsns(&["-l", "-n", "-t", "user", "-o", "SUMMARY"]).unwrap();
-    assert_eq!(got, "uid 0 0 4294967295\nuid 0 1000 1,1 2000 1,2 3000 1,+2\n");
+    assert_eq!(got, "uids 0-4294967294 as 0-4294967294\nuid 0 as 1000, uid 1 as 2000, uid 2 as 3000, other ranges 2\n");
 }

@@ -50,7 +50,7 @@ impl Runtime {
     ];
 
     /// The name printed and accepted in `RUNTIME:ID`.
-    pub(crate) fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Runtime::Docker => "docker",
             Runtime::Containerd => "containerd",
@@ -83,6 +83,18 @@ impl Runtime {
         !matches!(self, Runtime::Lxc | Runtime::Nspawn)
     }
 }
+
+/// The names of [`Runtime::ALL`], as `RUNTIME:ID` spells them (what completion scripts offer
+/// before a container's id).
+pub const RUNTIME_NAMES: [&str; Runtime::ALL.len()] = {
+    let mut names = [""; Runtime::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Runtime::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// A container a process is in.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
