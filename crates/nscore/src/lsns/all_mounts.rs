@@ -7,7 +7,8 @@
 //! descriptor, gets a window of its own: a forked child that enters it with setns(2) (a child
 //! shares neither the tool's filesystem context nor its threads, so the tool itself never
 //! changes namespace) and waits until rlsns has read through it. A mount namespace that cannot
-//! be reached (not root, gone) is skipped without a message.
+//! be reached (not root, gone) is skipped without a message. The child is the scan's
+//! [`NsQueries::resident`](super::kernel::NsQueries::resident).
 //!
 //! A mount found this way shows in NSFS and HOLDERS as `[mnt:INODE]TARGET`: the mount
 //! namespace that holds it, then the mount point as that namespace sees it.
@@ -17,53 +18,9 @@ use super::scan::Scan;
 use crate::lsns::kernel::NsidSource;
 use crate::nstype::NsKind;
 use crate::proc::{NsfsMount, ProcDir, ProcFs};
-use crate::sys::pipe::pipe;
-use crate::sys::process::{exit_now, fork, wait_child, Forked};
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{Read, Write};
 use std::os::fd::AsFd;
-
-/// A forked child inside a mount namespace, there until dropped.
-struct Helper {
-    pid: libc::pid_t,
-    /// Closing it tells the child to exit.
-    release: Option<File>,
-}
-
-impl Drop for Helper {
-    fn drop(&mut self) {
-        drop(self.release.take());
-        let _ = wait_child(self.pid, false);
-    }
-}
-
-/// Forks a child that enters the mount namespace of `nsfs` and stays until released;
-/// `None` when it could not enter.
-fn enter(nsfs: &File) -> Option<Helper> {
-    let (ready_read, ready_write) = pipe().ok()?;
-    let (release_read, release_write) = pipe().ok()?;
-    match fork().ok()? {
-        Forked::Child => {
-            // Only system calls from here on: the child never allocates.
-            drop(ready_read);
-            drop(release_write);
-            if crate::sys::ns::setns(nsfs.as_fd(), libc::CLONE_NEWNS).is_ok() {
-                let _ = (&ready_write).write(b"1");
-                let mut byte = [0u8; 1];
-                let _ = (&release_read).read(&mut byte);
-            }
-            exit_now(0)
-        }
-        Forked::Parent { child } => {
-            drop(ready_write);
-            drop(release_read);
-            let helper = Helper { pid: child, release: Some(release_write) };
-            let mut byte = [0u8; 1];
-            matches!((&ready_read).read(&mut byte), Ok(1)).then_some(helper)
-        }
-    }
-}
 
 /// A mount namespace, and the process (of `dir`) through which its mounts are read.
 struct Window<'a> {
@@ -120,8 +77,9 @@ impl Scan {
             if stalled >= super::inside::MAX_STALLED || !seen.insert(mntns) {
                 continue;
             }
-            if let Some(helper) = enter(&nsfs) {
-                let window = Window { mntns, pid: helper.pid, procfs: &procfs };
+            // A child in that namespace, until `helper` is dropped; none when it could not enter.
+            if let Ok(helper) = self.kernel.resident(nsfs.as_fd(), libc::CLONE_NEWNS) {
+                let window = Window { mntns, pid: helper.pid(), procfs: &procfs };
                 stalled += usize::from(!self.read_window(dir, &window, opts, netlink, &mut pending));
             }
         }
@@ -211,5 +169,40 @@ impl Scan {
             self.mounts.push(NsfsMount { root: mount.root, target });
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsns::inside::tests::{Asked, Recording};
+    use std::os::fd::AsRawFd;
+
+    /// What `--all-mounts` asks the kernel of `k` about a namespace only a descriptor of ours
+    /// holds: an nsfs file of our own (our uts namespace), which `k` calls a mount namespace.
+    fn read_held(k: Recording) -> Vec<Asked> {
+        let pid = std::process::id() as i32;
+        let k: &'static Recording =
+            Box::leak(Box::new(Recording { nstype: libc::CLONE_NEWNS, resident_pid: pid, ..k }));
+        let procfs = ProcFs::new("/proc");
+        let dir = procfs.open().unwrap();
+        let held = File::open("/proc/self/ns/uts").unwrap();
+        let ino = crate::sys::at::stat_fd(held.as_fd()).unwrap().st_ino;
+        let mut scan = Scan::with_dir(None, procfs.clone(), Vec::new());
+        scan.kernel = Box::leak(Box::new(k));
+        scan.held.insert(ino, vec![Holder::Fd(pid, held.as_raw_fd())]);
+        scan.read_all_mounts(&dir, &ScanOptions::default(), None);
+        k.asked()
+    }
+
+    /// A mount namespace no process is in is read through a child the scan's kernel puts into
+    /// it, released once read; one the child cannot enter is skipped.
+    #[test]
+    fn a_processless_mount_namespace_is_read_through_the_kernels_child() {
+        let pid = std::process::id() as i32;
+        let asked = read_held(Recording::default());
+        assert_eq!(asked, [Asked::Nstype, Asked::Resident(libc::CLONE_NEWNS), Asked::Released(pid)]);
+        let asked = read_held(Recording { refuse: Some(libc::EPERM), ..Default::default() });
+        assert_eq!(asked, [Asked::Nstype, Asked::Resident(libc::CLONE_NEWNS)]);
     }
 }

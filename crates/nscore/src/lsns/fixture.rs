@@ -3,7 +3,7 @@
 //! the owner and parent trees, PNS and ONS are checked without asking the kernel.
 
 use super::args::{parse, Parsed};
-use super::kernel::{NsQueries, NsidSource};
+use super::kernel::{InNamespace, NsQueries, NsidSource};
 use super::model::ScanError;
 use super::{namespaces_table, scan, Plan};
 use crate::nstype::NsKind;
@@ -93,6 +93,32 @@ impl NsQueries for FixtureKernel {
 
     fn nsid_source(&self) -> Result<Box<dyn NsidSource>, i32> {
         Err(libc::EPROTONOSUPPORT)
+    }
+
+    // The world's namespaces are files, not namespaces: nothing enters them (the inside
+    // columns and `--all-mounts` have a recording fake of their own).
+    fn enter_thread(&self, _: BorrowedFd<'_>, _: libc::c_int) -> Result<(), i32> {
+        Err(libc::ENOSYS)
+    }
+
+    fn uname(&self) -> Result<(Vec<u8>, Vec<u8>), i32> {
+        Err(libc::ENOSYS)
+    }
+
+    fn route_dumps(&self) -> Result<(Vec<u8>, Vec<u8>), i32> {
+        Err(libc::ENOSYS)
+    }
+
+    fn mqueue_dir(&self, _: BorrowedFd<'_>, _: &Path) -> Result<Option<crate::sys::mqueue::MqueueDir>, i32> {
+        Err(libc::ENOSYS)
+    }
+
+    fn queue_device(&self, _: &[u8]) -> Result<u64, i32> {
+        Err(libc::ENOSYS)
+    }
+
+    fn resident(&self, _: BorrowedFd<'_>, _: libc::c_int) -> Result<Box<dyn InNamespace>, i32> {
+        Err(libc::ENOSYS)
     }
 }
 

@@ -1,17 +1,19 @@
 //! What only a namespace itself can tell (HOSTNAME, IFACES, IPCOBJS): asked by short-lived
 //! worker threads that setns(2) into a uts, net or ipc namespace (per-thread for these
 //! kinds) and end afterwards, so the main thread never changes namespace and a user or mount
-//! namespace is never entered. Parsers of the answers (netlink dumps, `/proc/sysvipc` text,
-//! mountinfo) are pure.
+//! namespace is never entered. Every call a worker makes of the kernel goes through the
+//! scan's [`NsQueries`] (a recording fake in the tests); its `/proc` reads go below the scan's
+//! root. Parsers of the answers (netlink dumps, `/proc/sysvipc` text, mountinfo) are pure.
 
+use super::kernel::NsQueries;
 use super::model::{Holder, Iface, Inside, IpcCounts};
 use super::scan::Scan;
 use crate::nstype::NsKind;
-use crate::sys::netlink::{attributes, messages, RouteSocket, RTM_GETADDR, RTM_GETLINK};
+use crate::sys::netlink::{attributes, messages};
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -131,17 +133,13 @@ struct Worker {
 impl Worker {
     /// A thread that asks each job's namespace from inside it (setns(2) of the thread alone)
     /// until its job channel closes.
-    fn spawn(id: usize, proc_root: &Path, done: &mpsc::Sender<Done>) -> Option<Worker> {
+    fn spawn(id: usize, kernel: &'static dyn NsQueries, proc_root: &Path, done: &mpsc::Sender<Done>) -> Option<Worker> {
         let (jobs, inbox) = mpsc::sync_channel::<Job>(1);
         let (proc_root, done) = (proc_root.to_path_buf(), done.clone());
         let body = move || {
             for job in inbox {
                 let noted = Noted::default();
-                // A refused setns leaves the worker where it was: it must not answer then.
-                let answer = match crate::sys::ns::setns(job.file.as_fd(), job.kind.clone_flag()) {
-                    Ok(()) => ask_here(job.kind, &proc_root, job.member, &noted),
-                    Err(_) => None,
-                };
+                let answer = ask_inside(kernel, job.file.as_fd(), job.kind, &proc_root, job.member, &noted);
                 drop(job.file);
                 if done.send(Done { worker: id, id: job.id, answer, exhausted: noted.0.get() }).is_err() {
                     return;
@@ -188,7 +186,7 @@ pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
                 Some(w) => w,
                 None if workers.len() < WORKERS => {
                     spawned += 1;
-                    let Some(worker) = Worker::spawn(spawned, scan.procfs.root(), &done_tx) else { break };
+                    let Some(worker) = Worker::spawn(spawned, scan.kernel, scan.procfs.root(), &done_tx) else { break };
                     workers.push(worker);
                     workers.len() - 1
                 }
@@ -227,20 +225,38 @@ pub(crate) fn ask(scan: &Scan, wanted: Wanted) -> HashMap<u64, Inside> {
     answers
 }
 
+/// Moves the calling thread into the namespace `ns` of `kind` and asks it ([`ask_here`]). A
+/// refused setns leaves the thread where it was: it must not answer then.
+fn ask_inside(
+    kernel: &dyn NsQueries,
+    ns: BorrowedFd<'_>,
+    kind: NsKind,
+    proc_root: &Path,
+    member: Option<i32>,
+    noted: &Noted,
+) -> Option<Inside> {
+    kernel.enter_thread(ns, kind.clone_flag()).ok()?;
+    ask_here(kernel, kind, proc_root, member, noted)
+}
+
 /// Asks the calling thread's namespace of `kind`; `member` is a process in it. Shortages of
 /// descriptors or memory go to `noted`.
-fn ask_here(kind: NsKind, proc_root: &Path, member: Option<i32>, noted: &Noted) -> Option<Inside> {
+fn ask_here(
+    kernel: &dyn NsQueries,
+    kind: NsKind,
+    proc_root: &Path,
+    member: Option<i32>,
+    noted: &Noted,
+) -> Option<Inside> {
     match kind {
         NsKind::Uts => {
-            let (node, domain) = crate::sys::uts::node_and_domain().ok()?;
+            let (node, domain) = kernel.uname().ok()?;
             let text = |b: Vec<u8>| crate::byte_text::carry_bytes(&b);
             let domain = Some(text(domain)).filter(|d| !d.is_empty() && d != "(none)");
             Some(Inside::Names(text(node), domain))
         }
         NsKind::Net => {
-            let socket = RouteSocket::open().map_err(|e| noted.note(e)).ok()?;
-            let links = socket.dump(RTM_GETLINK, 16).map_err(|e| noted.note(e)).ok()?;
-            let addrs = socket.dump(RTM_GETADDR, 8).map_err(|e| noted.note(e)).ok()?;
+            let (links, addrs) = kernel.route_dumps().map_err(|e| noted.note(e)).ok()?;
             Some(Inside::Ifaces(interfaces(&links, &addrs)))
         }
         NsKind::Ipc => {
@@ -249,7 +265,7 @@ fn ask_here(kind: NsKind, proc_root: &Path, member: Option<i32>, noted: &Noted) 
                 let text = std::fs::read(proc_root.join("sysvipc").join(name)).map_err(|e| noted.note_io(e)).ok()?;
                 Some(count_sysvipc(&text))
             };
-            let mqueue = member.and_then(|pid| mqueue_count(proc_root, pid, noted));
+            let mqueue = member.and_then(|pid| mqueue_count(kernel, proc_root, pid, noted));
             Some(Inside::Ipc(IpcCounts { shm: count("shm")?, sem: count("sem")?, msg: count("msg")?, mqueue }))
         }
         _ => None,
@@ -262,30 +278,23 @@ fn ask_here(kind: NsKind, proc_root: &Path, member: Option<i32>, noted: &Noted) 
 /// mount table belongs to). `None` when no mount of it can be verified. The mount points are
 /// the container's: only mounts on top at their path are tried, each resolved inside the
 /// process's root and checked to be mqueue before anything in it is read.
-fn mqueue_count(proc_root: &Path, pid: i32, noted: &Noted) -> Option<usize> {
+fn mqueue_count(kernel: &dyn NsQueries, proc_root: &Path, pid: i32, noted: &Noted) -> Option<usize> {
     let mountinfo = std::fs::read(proc_root.join(format!("{pid}/mountinfo"))).map_err(|e| noted.note_io(e)).ok()?;
     let root = std::fs::File::open(proc_root.join(format!("{pid}/root"))).map_err(|e| noted.note_io(e)).ok()?;
     let points = crate::proc::visible_mounts_of_type(&mountinfo, b"mqueue");
-    points.iter().find_map(|point| verified_queue_count(root.as_fd(), Path::new(OsStr::from_bytes(point)), noted))
+    points
+        .iter()
+        .find_map(|point| verified_queue_count(kernel, root.as_fd(), Path::new(OsStr::from_bytes(point)), noted))
 }
 
 /// The number of entries of the mqueue mount at `point` below `root` when one of them,
 /// opened by name with mq_open(3) in the calling thread's ipc namespace, lies on the mount's
 /// device. An empty mount cannot be verified.
-fn verified_queue_count(root: std::os::fd::BorrowedFd<'_>, point: &Path, noted: &Noted) -> Option<usize> {
-    let dir = crate::sys::at::open_dir_beneath(root, point).map_err(|e| noted.note(e)).ok()?;
-    if !crate::sys::mqueue::is_mqueue(dir.as_fd()) {
-        return None;
-    }
-    let dev = crate::sys::at::stat_fd(dir.as_fd()).ok()?.st_dev;
-    let mut names: Vec<Vec<u8>> = Vec::new();
-    crate::sys::dir::Dir::from_fd(dir)
-        .for_each_name(|name| names.push(name.to_vec()))
-        .map_err(|e| noted.note(e))
-        .ok()?;
-    let verified = |name: &Vec<u8>| crate::sys::mqueue::device_of_queue(name).map_err(|e| noted.note(e)).ok();
-    let same = names.iter().find_map(|name| Some(verified(name)? == dev))?;
-    same.then_some(names.len())
+fn verified_queue_count(kernel: &dyn NsQueries, root: BorrowedFd<'_>, point: &Path, noted: &Noted) -> Option<usize> {
+    let dir = kernel.mqueue_dir(root, point).map_err(|e| noted.note(e)).ok()??;
+    let verified = |name: &Vec<u8>| kernel.queue_device(name).map_err(|e| noted.note(e)).ok();
+    let same = dir.names.iter().find_map(|name| Some(verified(name)? == dir.dev))?;
+    same.then_some(dir.names.len())
 }
 
 /// Objects listed in a `/proc/sysvipc/{shm,sem,msg}` file: its lines after the header.
@@ -432,8 +441,211 @@ pub(crate) fn ipcobjs_cell(inside: &Inside, json: bool) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+    use crate::lsns::kernel::{InNamespace, NsidSource};
+    use crate::sys::mqueue::MqueueDir;
+    use crate::sys::ns::NsIoctl;
+    use std::os::fd::OwnedFd;
+    use std::sync::Mutex;
+
+    /// An RTM_GETLINK and an RTM_GETADDR dump.
+    type Dumps = (Vec<u8>, Vec<u8>);
+
+    /// A call of the inside columns or `--all-mounts` to the kernel, as [`Recording`] notes it.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub(in crate::lsns) enum Asked {
+        Nstype,
+        EnterThread(libc::c_int),
+        Uname,
+        RouteDumps,
+        MqueueDir(PathBuf),
+        QueueDevice(Vec<u8>),
+        Resident(libc::c_int),
+        Released(libc::pid_t),
+    }
+
+    /// A kernel that notes every call and answers as told: what `enter_thread` and
+    /// `resident` fail with, uname's names, route dumps, one mqueue directory and the device
+    /// every queue is on.
+    #[derive(Debug, Default)]
+    pub(in crate::lsns) struct Recording {
+        pub asked: Mutex<Vec<Asked>>,
+        pub refuse: Option<i32>,
+        pub names: (Vec<u8>, Vec<u8>),
+        pub routes: Option<Result<Dumps, i32>>,
+        pub mqueue: Option<MqueueDir>,
+        pub queue_dev: u64,
+        pub nstype: libc::c_int,
+        pub resident_pid: libc::pid_t,
+    }
+
+    impl Recording {
+        fn note(&self, call: Asked) {
+            self.asked.lock().unwrap().push(call);
+        }
+
+        pub(in crate::lsns) fn asked(&self) -> Vec<Asked> {
+            self.asked.lock().unwrap().clone()
+        }
+    }
+
+    /// The fake child of [`Recording::resident`]: notes its release.
+    struct FakeResident(&'static Recording, libc::pid_t);
+
+    impl InNamespace for FakeResident {
+        fn pid(&self) -> libc::pid_t {
+            self.1
+        }
+    }
+
+    impl Drop for FakeResident {
+        fn drop(&mut self) {
+            self.0.note(Asked::Released(self.1));
+        }
+    }
+
+    impl NsQueries for &'static Recording {
+        fn inode(&self, ns: BorrowedFd<'_>) -> Result<u64, i32> {
+            crate::sys::at::stat_fd(ns).map(|st| st.st_ino)
+        }
+        fn related(&self, _: BorrowedFd<'_>, _: NsIoctl) -> Result<OwnedFd, i32> {
+            Err(libc::ENOTTY)
+        }
+        fn nstype(&self, _: BorrowedFd<'_>) -> Result<libc::c_int, i32> {
+            self.note(Asked::Nstype);
+            Ok(self.nstype)
+        }
+        fn owner_uid(&self, _: BorrowedFd<'_>) -> Result<libc::uid_t, i32> {
+            Err(libc::ENOTTY)
+        }
+        fn ns_id(&self, _: BorrowedFd<'_>) -> Result<u64, i32> {
+            Err(libc::ENOTTY)
+        }
+        fn nsid_source(&self) -> Result<Box<dyn NsidSource>, i32> {
+            Err(libc::EPROTONOSUPPORT)
+        }
+        fn enter_thread(&self, _: BorrowedFd<'_>, nstype: libc::c_int) -> Result<(), i32> {
+            self.note(Asked::EnterThread(nstype));
+            self.refuse.map_or(Ok(()), Err)
+        }
+        fn uname(&self) -> Result<(Vec<u8>, Vec<u8>), i32> {
+            self.note(Asked::Uname);
+            Ok(self.names.clone())
+        }
+        fn route_dumps(&self) -> Result<(Vec<u8>, Vec<u8>), i32> {
+            self.note(Asked::RouteDumps);
+            self.routes.clone().unwrap_or(Ok((Vec::new(), Vec::new())))
+        }
+        fn mqueue_dir(&self, _: BorrowedFd<'_>, point: &Path) -> Result<Option<MqueueDir>, i32> {
+            self.note(Asked::MqueueDir(point.to_path_buf()));
+            Ok(self.mqueue.clone())
+        }
+        fn queue_device(&self, name: &[u8]) -> Result<u64, i32> {
+            self.note(Asked::QueueDevice(name.to_vec()));
+            Ok(self.queue_dev)
+        }
+        fn resident(&self, _: BorrowedFd<'_>, nstype: libc::c_int) -> Result<Box<dyn InNamespace>, i32> {
+            self.note(Asked::Resident(nstype));
+            match self.refuse {
+                Some(e) => Err(e),
+                None => Ok(Box::new(FakeResident(self, self.resident_pid))),
+            }
+        }
+    }
+
+    /// Asks a `kind` namespace with the fake kernel `k` (any file stands for the namespace);
+    /// the answer and the shortage noted.
+    fn ask_with(
+        k: Recording,
+        kind: NsKind,
+        proc_root: &Path,
+        member: Option<i32>,
+    ) -> (&'static Recording, Option<Inside>, Option<i32>) {
+        let k: &'static Recording = Box::leak(Box::new(k));
+        let ns = std::fs::File::open("/dev/null").unwrap();
+        let noted = Noted::default();
+        let answer = ask_inside(&k, ns.as_fd(), kind, proc_root, member, &noted);
+        (k, answer, noted.0.get())
+    }
+
+    /// A worker joins the namespace (its own thread, the namespace's flag) before it asks
+    /// anything, and then asks through the same kernel.
+    #[test]
+    fn a_worker_asks_after_it_joined() {
+        let k = Recording { names: (b"box".to_vec(), b"lab".to_vec()), ..Default::default() };
+        let (k, answer, noted) = ask_with(k, NsKind::Uts, Path::new("/nonexistent"), None);
+        assert_eq!(k.asked(), [Asked::EnterThread(libc::CLONE_NEWUTS), Asked::Uname]);
+        assert_eq!(answer.as_ref().and_then(hostname_cell).as_deref(), Some("box (lab)"));
+        assert_eq!(noted, None);
+        let k = Recording { names: (b"box".to_vec(), b"(none)".to_vec()), ..Default::default() };
+        let (_, answer, _) = ask_with(k, NsKind::Uts, Path::new("/nonexistent"), None);
+        assert_eq!(answer.as_ref().and_then(hostname_cell).as_deref(), Some("box"));
+    }
+
+    /// A refused setns leaves the worker in the namespace it was in: it asks nothing there.
+    #[test]
+    fn a_refused_setns_asks_nothing() {
+        for kind in [NsKind::Uts, NsKind::Net, NsKind::Ipc] {
+            let k = Recording { refuse: Some(libc::EPERM), ..Default::default() };
+            let (k, answer, noted) = ask_with(k, kind, Path::new("/nonexistent"), Some(1));
+            assert_eq!(k.asked(), [Asked::EnterThread(kind.clone_flag())]);
+            assert_eq!((answer, noted), (None, None));
+        }
+    }
+
+    /// Running out of descriptors on the route socket is no answer, and noted (the tool says
+    /// so); another failure is no answer only.
+    #[test]
+    fn route_failures_are_mapped() {
+        let k = Recording { routes: Some(Err(libc::EMFILE)), ..Default::default() };
+        let (k, answer, noted) = ask_with(k, NsKind::Net, Path::new("/nonexistent"), None);
+        assert_eq!(k.asked(), [Asked::EnterThread(libc::CLONE_NEWNET), Asked::RouteDumps]);
+        assert_eq!((answer, noted), (None, Some(libc::EMFILE)));
+        let k = Recording { routes: Some(Err(libc::EPROTONOSUPPORT)), ..Default::default() };
+        let (_, answer, noted) = ask_with(k, NsKind::Net, Path::new("/nonexistent"), None);
+        assert_eq!((answer, noted), (None, None));
+        let links = link(1, 1, "lo", Some(0));
+        let k = Recording { routes: Some(Ok((links, Vec::new()))), ..Default::default() };
+        let (_, answer, _) = ask_with(k, NsKind::Net, Path::new("/nonexistent"), None);
+        assert_eq!(ifaces_cell(&answer.unwrap(), ",", false).as_deref(), Some("lo UNKNOWN"));
+    }
+
+    /// POSIX queues count only when a queue, opened by name in the joined ipc namespace, lies
+    /// on the mqueue mount the member's mount table shows.
+    #[test]
+    fn message_queues_are_counted_on_a_verified_mount() {
+        let root = std::env::temp_dir().join(format!("rns-inside-mqueue-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("sysvipc")).unwrap();
+        std::fs::create_dir_all(root.join("7/root")).unwrap();
+        for name in ["shm", "sem", "msg"] {
+            std::fs::write(root.join("sysvipc").join(name), "       key\n").unwrap();
+        }
+        std::fs::write(root.join("sysvipc/msg"), "       key\n         1\n").unwrap();
+        std::fs::write(
+            root.join("7/mountinfo"),
+            "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n30 22 0:40 / /dev/mqueue rw - mqueue mqueue rw\n",
+        )
+        .unwrap();
+        let dir = MqueueDir { dev: 40, names: vec![b"a".to_vec(), b"b".to_vec()] };
+        let k = Recording { mqueue: Some(dir.clone()), queue_dev: 40, ..Default::default() };
+        let (k, answer, _) = ask_with(k, NsKind::Ipc, &root, Some(7));
+        assert_eq!(
+            k.asked(),
+            [
+                Asked::EnterThread(libc::CLONE_NEWIPC),
+                Asked::MqueueDir("/dev/mqueue".into()),
+                Asked::QueueDevice(b"a".to_vec())
+            ]
+        );
+        assert_eq!(ipcobjs_cell(&answer.unwrap(), false).as_deref(), Some("shm 0, sem 0, msg 1, mqueue 2"));
+        // A queue on another instance: the mount is not this namespace's.
+        let k = Recording { mqueue: Some(dir), queue_dev: 41, ..Default::default() };
+        let (_, answer, _) = ask_with(k, NsKind::Ipc, &root, Some(7));
+        assert_eq!(ipcobjs_cell(&answer.unwrap(), false).as_deref(), Some("shm 0, sem 0, msg 1"));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 
     fn attr(kind: u16, data: &[u8]) -> Vec<u8> {
         let mut a = Vec::new();

@@ -214,7 +214,7 @@ impl Scan {
     }
 
     /// An empty scan that reads command lines through `dir`.
-    fn with_dir(dir: Option<ProcDir>, procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
+    pub(super) fn with_dir(dir: Option<ProcDir>, procfs: ProcFs, mounts: Vec<NsfsMount>) -> Scan {
         Scan {
             dir,
             procfs,

@@ -24,6 +24,7 @@ pub(crate) mod pidfd;
 pub(crate) mod pipe;
 pub(crate) mod process;
 pub(crate) mod regex;
+pub(crate) mod resident;
 pub(crate) mod signal;
 pub(crate) mod startup;
 pub(crate) mod tty;

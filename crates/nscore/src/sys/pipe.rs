@@ -2,7 +2,8 @@
 //! the moment util-linux releases them (an end of file also tells a helper that the program
 //! was executed, or its parent is gone), and what the bind helper needs to share one with us
 //! at a single descriptor of ours: a pipe made where stdin and stdout were, our write end
-//! taken from there, and the wait for its readers to leave.
+//! taken from there, and the wait for its readers to leave. The id-map helper waits on an
+//! eventfd(2) instead ([`Gate`]), as util-linux's does.
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -47,4 +48,33 @@ pub(crate) fn wait_readers_gone(writer: &File) {
 /// poll(2) of one descriptor without a timeout, retried on EINTR only.
 fn poll_until_not_interrupted(pfd: PollFd<'_>) {
     while poll(&mut [pfd], PollTimeout::NONE) == Err(Errno::EINTR) {}
+}
+
+/// An eventfd(2), close-on-exec: one descriptor that a forked child blocks on until its
+/// parent writes the value that lets it go (or gives up: the child then sees no such value).
+#[derive(Debug)]
+pub(crate) struct Gate(nix::sys::eventfd::EventFd);
+
+impl Gate {
+    /// A new gate; the errno of eventfd(2).
+    pub(crate) fn new() -> Result<Gate, i32> {
+        let fd = nix::sys::eventfd::EventFd::from_flags(nix::sys::eventfd::EfdFlags::EFD_CLOEXEC);
+        fd.map(Gate).map_err(super::errno)
+    }
+
+    /// Blocks until something is written (read(2), retried on EINTR only); whether it was
+    /// `value`.
+    pub(crate) fn wait_for(&self, value: u64) -> bool {
+        loop {
+            match self.0.read() {
+                Err(Errno::EINTR) => continue,
+                other => break other == Ok(value),
+            }
+        }
+    }
+
+    /// Writes `value` (write(2); a failure is the waiter's to see).
+    pub(crate) fn open(&self, value: u64) {
+        let _ = self.0.write(value);
+    }
 }

@@ -16,17 +16,16 @@ impl std::fmt::Debug for PosixRegex {
     }
 }
 
-/// Text up to its first NUL, as C sees a string.
-fn c_string(s: &str) -> CString {
-    // The bytes themselves (a command line need not be UTF-8), up to the first NUL.
-    let mut bytes = crate::byte_text::carried_bytes(s);
-    bytes.truncate(bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()));
-    CString::new(bytes).unwrap_or_default()
+/// Bytes up to their first NUL, as C sees a string.
+fn c_string(bytes: &[u8]) -> CString {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    CString::new(&bytes[..end]).unwrap_or_default()
 }
 
 impl PosixRegex {
-    /// Compiles `pattern`; the error is regerror(3)'s message (`Unmatched ( or \(`).
-    pub(crate) fn new(pattern: &str) -> Result<PosixRegex, String> {
+    /// Compiles `pattern` (bytes: a pattern need not be UTF-8, as a command line need not);
+    /// the error is regerror(3)'s message (`Unmatched ( or \(`).
+    pub(crate) fn new(pattern: &[u8]) -> Result<PosixRegex, String> {
         // util-linux compiles in the user's locale (multibyte-aware in UTF-8), which
         // `tool::run` selected.
         let pattern = c_string(pattern);
@@ -48,8 +47,7 @@ impl PosixRegex {
 
     /// Whether the pattern matches somewhere in `text` (bytes, as C strings are: up to a NUL).
     pub(crate) fn is_match(&self, text: &[u8]) -> bool {
-        let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
-        let text = CString::new(&text[..end]).unwrap_or_default();
+        let text = c_string(text);
         // SAFETY: self.re was compiled by regcomp; text is NUL-terminated; REG_NOSUB needs
         // no match array.
         unsafe { libc::regexec(&*self.re, text.as_ptr(), 0, std::ptr::null_mut(), 0) == 0 }
@@ -69,10 +67,10 @@ mod tests {
 
     #[test]
     fn extended_syntax_and_glibc_errors() {
-        let re = PosixRegex::new("sle+p (10|20)+$").unwrap();
+        let re = PosixRegex::new(b"sle+p (10|20)+$").unwrap();
         assert!(re.is_match(b"sleep 1010"));
         assert!(!re.is_match(b"sleep 1030"));
-        assert_eq!(PosixRegex::new("(").unwrap_err(), "Unmatched ( or \\(");
-        assert!(PosixRegex::new("[[:digit:]]").unwrap().is_match(b"a1"));
+        assert_eq!(PosixRegex::new(b"(").unwrap_err(), "Unmatched ( or \\(");
+        assert!(PosixRegex::new(b"[[:digit:]]").unwrap().is_match(b"a1"));
     }
 }

@@ -10,11 +10,10 @@
 use super::steps;
 use crate::error::{Error, Result};
 use crate::exec;
-use crate::sys::pipe;
+use crate::sys::pipe::{self, Gate};
 use crate::sys::process::{self, ChildState, Forked};
 use crate::sys::{signal, LiveKernel};
 use crate::unshare::idmap::{self, MapRange};
-use nix::sys::eventfd::{EfdFlags, EventFd};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
@@ -297,7 +296,7 @@ fn write_quietly(file: &mut File, byte: u8) {
 /// signal) and is killed if we give up before releasing it, so it never outlives a failed run.
 pub(crate) struct IdmapHelper {
     pid: libc::pid_t,
-    release: Option<EventFd>,
+    release: Option<Gate>,
 }
 
 impl IdmapHelper {
@@ -308,8 +307,7 @@ impl IdmapHelper {
         prog: &str,
     ) -> Result<IdmapHelper> {
         let ppid = process::getpid();
-        let release =
-            EventFd::from_flags(EfdFlags::EFD_CLOEXEC).map_err(|e| Error::tr_os("eventfd failed", vec![], e as i32))?;
+        let release = Gate::new().map_err(|e| Error::tr_os("eventfd failed", vec![], e))?;
         match process::fork().map_err(fork_failed)? {
             Forked::Child => {
                 // Dies with us; a parent already gone before prctl(2) is seen by getppid().
@@ -319,12 +317,7 @@ impl IdmapHelper {
                 if let Some(b) = bind.take() {
                     b.forget();
                 }
-                let released = loop {
-                    match release.read() {
-                        Err(nix::errno::Errno::EINTR) => continue,
-                        other => break other == Ok(GO.into()),
-                    }
-                };
+                let released = release.wait_for(GO.into());
                 drop(release);
                 if !released {
                     process::exit_now(1);
@@ -346,7 +339,7 @@ impl IdmapHelper {
     /// becomes ours (it printed the message).
     pub(crate) fn finish(mut self) -> Result<()> {
         if let Some(release) = self.release.take() {
-            let _ = release.write(GO.into());
+            release.open(GO.into());
         }
         match process::wait_child(self.pid, false) {
             Ok(ChildState::Exited(0)) | Err(_) => Ok(()),

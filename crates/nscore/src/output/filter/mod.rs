@@ -392,7 +392,7 @@ impl Parser<'_> {
     fn comparison(op: Op, left: Node, right: Node) -> std::result::Result<Node, ParseError> {
         let right = match (op, right) {
             (Op::Reg | Op::NotReg, Node::Literal(Value::Str(Some(pattern)), None)) => {
-                let re = PosixRegex::new(&pattern).map_err(ParseError::Other)?;
+                let re = PosixRegex::new(&carried_bytes(&pattern)).map_err(ParseError::Other)?;
                 Node::Literal(Value::Str(Some(pattern)), Some(re))
             }
             // util-linux has no pattern text to compile here and reports no message.
