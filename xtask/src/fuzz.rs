@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz [TARGET] [--seconds N]`: runs the fuzz targets of `nscore::fuzz` for a
+//! `cargo xtask fuzz [TARGET] [--seconds N]`: runs the fuzz targets of `nscore_fuzz` for a
 //! bounded time with a mutational driver that needs nothing beyond the stable toolchain.
 //!
 //! It is blind to code coverage (that needs the `-Z` instrumentation of cargo-fuzz, which
@@ -12,8 +12,8 @@
 //! Starting inputs: the target's seeds plus every file in `fuzz/corpus/<target>/`.
 
 use anyhow::{bail, Context};
-use nscore::fuzz::Rng;
-use nscore::fuzz::{Target, TARGETS};
+use nscore_fuzz::Rng;
+use nscore_fuzz::{Target, TARGETS};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -254,7 +254,7 @@ pub fn run(root: &Path, args: &FuzzArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let targets: Vec<&Target> = match &args.target {
-        Some(name) => vec![nscore::fuzz::target(name).with_context(|| {
+        Some(name) => vec![nscore_fuzz::target(name).with_context(|| {
             let names: Vec<&str> = TARGETS.iter().map(|t| t.name).collect();
             format!("no fuzz target {name}; targets: {}", names.join(", "))
         })?],

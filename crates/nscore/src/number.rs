@@ -63,7 +63,7 @@ pub fn parse_signed(s: &str, what: &'static str) -> Result<i64> {
 }
 
 /// `strtopid_or_err`: a positive pid; 0, negative numbers and overflow are out of range.
-pub(crate) fn parse_pid(s: &str, what: &'static str) -> Result<libc::pid_t> {
+pub fn parse_pid(s: &str, what: &'static str) -> Result<libc::pid_t> {
     match parse_signed(s, what)? {
         n if n > 0 && n <= i64::from(libc::pid_t::MAX) => Ok(n as libc::pid_t),
         _ => Err(Error::os(parse_error(what, s), libc::ERANGE)),

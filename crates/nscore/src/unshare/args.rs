@@ -382,7 +382,7 @@ impl Default for UnshareArgs {
 }
 
 impl UnshareArgs {
-    pub(crate) fn has(&self, flag: libc::c_int) -> bool {
+    pub fn has(&self, flag: libc::c_int) -> bool {
         self.flags & flag != 0
     }
 

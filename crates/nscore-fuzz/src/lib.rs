@@ -5,18 +5,22 @@
 //! says which way the input was handled, so a driver can keep inputs that reach new behaviour.
 //!
 //! One table serves three drivers: `cargo xtask fuzz` (a bounded mutational loop on the
-//! stable toolchain), the property tests in `crates/nscore/tests/parsers.rs`, and cargo-fuzz
+//! stable toolchain), the property tests in `tests/parsers.rs` beside this file, and cargo-fuzz
 //! (`fuzz/`, libFuzzer, where a toolchain that allows `-Z` flags is available).
 
-use crate::cli::getopt::{Getopt, Item, OptSpec, Ordering};
-use crate::error::Error;
-use crate::number::{parse_signed, parse_unsigned};
-use crate::output::filter::Filter;
-use crate::output::{Charset, ColumnSpec, Env, Format, JsonLayout, JsonType, Mode, Table};
-use crate::unshare::args::Parsed as UnshareParsed;
-use crate::unshare::id_source::IdSource;
-use crate::unshare::idmap::{self, MapRange};
-use crate::unshare::signal_name::signal_by_name;
+// Test tooling, not product code: a target reports a finding by panicking (assert!, panic!,
+// expect on what must hold), which is what its drivers catch.
+#![allow(clippy::panic, clippy::expect_used)]
+
+use nscore::cli::getopt::{Getopt, Item, OptSpec, Ordering};
+use nscore::number::{parse_signed, parse_unsigned};
+use nscore::output::filter::Filter;
+use nscore::output::{Charset, ColumnSpec, Env, Format, JsonLayout, JsonType, Mode, Table};
+use nscore::unshare::args::Parsed as UnshareParsed;
+use nscore::unshare::id_source::IdSource;
+use nscore::unshare::idmap::{self, MapRange};
+use nscore::unshare::signal_name::signal_by_name;
+use nscore::Error;
 use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -327,9 +331,9 @@ fn check_error(e: &Error, prog: &str) {
 
 fn getopt(input: &[u8]) -> u64 {
     let tables: [(&str, Vec<OptSpec<u8>>); 3] = [
-        ("lsns", specs_of(crate::lsns::args::OPTIONS)),
-        ("unshare", specs_of(crate::unshare::args::OPTIONS)),
-        ("nsenter", specs_of(crate::enter::args::OPTIONS)),
+        ("lsns", specs_of(nscore::lsns::args::OPTIONS)),
+        ("unshare", specs_of(nscore::unshare::args::OPTIONS)),
+        ("nsenter", specs_of(nscore::enter::args::OPTIONS)),
     ];
     let mut class = 0u64;
     for (prog, specs) in &tables {
@@ -368,8 +372,8 @@ fn getopt(input: &[u8]) -> u64 {
 }
 
 /// A getopt table of small ids, from a tool's option definitions.
-fn specs_of<Id: Copy + 'static>(defs: &[crate::cli::OptDef<Id>]) -> Vec<OptSpec<u8>> {
-    crate::cli::getopt_specs(defs)
+fn specs_of<Id: Copy + 'static>(defs: &[nscore::cli::OptDef<Id>]) -> Vec<OptSpec<u8>> {
+    nscore::cli::getopt_specs(defs)
         .into_iter()
         .enumerate()
         .map(|(i, s)| OptSpec { id: i as u8, short: s.short, long: s.long, has_arg: s.has_arg })
@@ -408,7 +412,7 @@ impl IdSource for FuzzIds {
 
 fn unshare_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "unshare");
-    match crate::unshare::args::parse(&argv, &FuzzIds) {
+    match nscore::unshare::args::parse(&argv, &FuzzIds) {
         Ok(UnshareParsed::Run(a)) => {
             // What an option implies is always there.
             if a.map_user.is_some() || a.map_group.is_some() || !a.user_ranges.is_empty() || a.owner_uid.is_some() {
@@ -425,7 +429,7 @@ fn unshare_argv(input: &[u8]) -> u64 {
             }
             for (i, target) in a.persist.iter().enumerate() {
                 if target.is_some() {
-                    assert!(a.flags & crate::nstype::KINDS[i].clone_flag != 0, "a persisted namespace not unshared");
+                    assert!(a.flags & nscore::nstype::KINDS[i].clone_flag != 0, "a persisted namespace not unshared");
                 }
             }
             // The program is the tail of argv, untouched.
@@ -447,8 +451,8 @@ fn nsenter_argv(input: &[u8]) -> u64 {
         b"/" => std::fs::File::open("/"),
         _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
     };
-    match crate::enter::args::parse(&argv, &mut open, &mut crate::sys::handle::NoHandles) {
-        Ok(crate::enter::args::Parsed::Run(a)) => {
+    match nscore::enter::args::parse(&argv, &mut open, &mut nscore::sys::NoHandles) {
+        Ok(nscore::enter::args::Parsed::Run(a)) => {
             assert!(a.target >= 0, "a negative target pid {}", a.target);
             assert_eq!(&argv[argv.len() - a.program.len()..], &a.program[..]);
             assert!(!(a.wd.is_some() && a.wdns.is_some()), "--wd and --wdns both accepted");
@@ -467,8 +471,8 @@ fn nsenter_argv(input: &[u8]) -> u64 {
 fn lsns_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "lsns");
     // The filter scanner's echo (characters outside the language) goes nowhere here.
-    match crate::lsns::args::parse(&argv, &mut std::io::sink()) {
-        Ok(crate::lsns::args::Parsed::Run(a)) => {
+    match nscore::lsns::args::parse(&argv, &mut std::io::sink()) {
+        Ok(nscore::lsns::args::Parsed::Run(a)) => {
             assert!(!(a.json && a.raw), "--json and --raw both accepted");
             assert!(!(a.persistent && a.task.is_some()), "--persistent and --task both accepted");
             if let Some(pid) = a.task {
@@ -488,7 +492,7 @@ fn lsns_argv(input: &[u8]) -> u64 {
 }
 
 fn proc_text(input: &[u8]) -> u64 {
-    use crate::proc::{parse_mountinfo_nsfs, parse_stat, procfs_text, unmangle};
+    use nscore::proc::{parse_mountinfo_nsfs, parse_stat, procfs_text, unmangle};
     let parts: Vec<&[u8]> = input.split(|&b| b == 0xff).collect();
     let part = |i: usize| parts.get(i).copied().unwrap_or_default();
     let stat_line = String::from_utf8_lossy(part(0));
@@ -514,12 +518,12 @@ fn proc_text(input: &[u8]) -> u64 {
         assert_eq!(unmangle(&mountinfo), mountinfo, "unmangle changed text without escapes");
     }
     let root = String::from_utf8_lossy(part(3));
-    let ino = crate::lsns::model::nsfs_root_ino(&root);
+    let ino = nscore::lsns::model::nsfs_root_ino(&root);
     if let Some(ino) = ino {
         assert!(root.contains('[') && root.contains(']'), "{root:?} gave {ino}");
     }
     let set = String::from_utf8_lossy(part(4));
-    let included = crate::lsns::model::path_included(&set, &root, ',');
+    let included = nscore::lsns::model::path_included(&set, &root, ',');
     if included {
         assert!(set == root || set.split(',').any(|e| e == root), "{root:?} is not an element of {set:?}");
     }
@@ -527,7 +531,7 @@ fn proc_text(input: &[u8]) -> u64 {
 }
 
 fn cgroup(input: &[u8]) -> u64 {
-    use crate::proc::container::{chain_of_path, from_cgroup, from_path, ContainerSpec};
+    use nscore::proc::container::{chain_of_path, from_cgroup, from_path, ContainerSpec};
     let mut parts = input.split(|&b| b == 0xff);
     let text = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
     let target = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
@@ -548,7 +552,7 @@ fn cgroup(input: &[u8]) -> u64 {
 }
 
 fn lsns_columns(input: &[u8]) -> u64 {
-    use crate::lsns::columns::{apply_output_list, Col, MAX_COLUMNS};
+    use nscore::lsns::columns::{apply_output_list, Col, MAX_COLUMNS};
     let mut parts = input.split(|&b| b == 0xff);
     let list = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
     let id = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
@@ -567,7 +571,7 @@ fn lsns_columns(input: &[u8]) -> u64 {
             assert!(e.render("lsns").starts_with("lsns: unknown column: "), "{e:?}");
         }
     }
-    let ns = crate::lsns::parse_namespace_id(&id);
+    let ns = nscore::lsns::parse_namespace_id(&id);
     match (model_number(&id), &ns) {
         (Some(v), Ok(got)) => assert_eq!(i128::from(*got), v, "namespace ID {id:?}"),
         (Some(v), Err(_)) => assert!(v < 0 || v > i128::from(u64::MAX), "namespace ID {id:?} refused"),
@@ -626,7 +630,7 @@ fn numbers(input: &[u8]) -> u64 {
         (None, Ok(got)) => panic!("parse_signed({s:?}) accepted {got}"),
         (None, Err(e)) => assert_eq!(e, &Error::msg(format!("{what}: '{s}'"))),
     }
-    let pid = crate::number::parse_pid(&s, "invalid PID argument");
+    let pid = nscore::number::parse_pid(&s, "invalid PID argument");
     if let Ok(pid) = pid {
         assert!(pid > 0, "parse_pid({s:?}) gave {pid}");
         assert_eq!(model, Some(i128::from(pid)), "parse_pid({s:?}) accepted what strtol would not");
@@ -687,7 +691,7 @@ fn idmap_target(input: &[u8]) -> u64 {
 
 /// lsns's columns as the filter sees them (name and JSON type).
 fn lsns_column(name: &str) -> Option<ColumnSpec> {
-    crate::lsns::columns::COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
+    nscore::lsns::columns::COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
 }
 
 fn filter(input: &[u8]) -> u64 {
@@ -754,7 +758,7 @@ fn render(input: &[u8]) -> u64 {
     let flags = input.first().copied().unwrap_or(0);
     let body = input.get(1..).unwrap_or_default();
     let cells: Vec<Option<String>> =
-        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| crate::byte_text::carry_bytes(c))).collect();
+        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| nscore::byte_text::carry_bytes(c))).collect();
     let numeric: Vec<bool> = columns.iter().map(|c| c.json == JsonType::Number).collect();
     let mut table = Table::new(columns);
     for (i, row) in cells.chunks(ncol).enumerate() {
@@ -785,7 +789,7 @@ fn render(input: &[u8]) -> u64 {
             term_width,
         };
         let mut out = Vec::new();
-        crate::output::render_with(&table, &format, &env, &mut out).expect("rendering into a Vec cannot fail");
+        nscore::output::render_with(&table, &format, &env, &mut out).expect("rendering into a Vec cannot fail");
         // JSON copies bytes that were not UTF-8 as they are, as libsmartcols does.
         let is_json = matches!(mode, Mode::Json(_));
         if !is_json {

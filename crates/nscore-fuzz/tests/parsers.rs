@@ -1,6 +1,6 @@
 //! Property tests for every parser that reads text a caller or a container controls: random
 //! inputs never panic, and the invariants each parser promises hold. Each fuzz target of
-//! `nscore::fuzz` (which `cargo xtask fuzz` runs for longer) also runs here on proptest's
+//! `nscore_fuzz` (which `cargo xtask fuzz` runs for longer) also runs here on proptest's
 //! inputs, so `cargo test` keeps them honest; the properties below add structure (real option
 //! names, grammatical filters, round trips) that blind byte mutation rarely reaches.
 
@@ -8,11 +8,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use nscore::cli::getopt::{Getopt, HasArg, Item, OptSpec, Ordering};
-use nscore::fuzz::{self, argv_bytes};
 use nscore::number::{parse_signed, parse_unsigned};
 use nscore::output::filter::Filter;
 use nscore::unshare::idmap::{self, MapRange};
 use nscore::unshare::signal_name::signal_by_name;
+use nscore_fuzz::{self as fuzz, argv_bytes};
 use proptest::prelude::*;
 use std::collections::HashSet;
 use std::ffi::OsString;
