@@ -13,6 +13,7 @@
 #![allow(clippy::panic, clippy::expect_used)]
 
 use nscore::cli::getopt::{Getopt, Item, OptSpec, Ordering};
+use nscore::lsns::columns::{COLUMNS, NAMES};
 use nscore::number::{parse_signed, parse_unsigned};
 use nscore::output::filter::Filter;
 use nscore::output::{Charset, ColumnSpec, Env, Format, JsonLayout, JsonType, Mode, Table};
@@ -142,7 +143,7 @@ pub const TARGETS: &[Target] = &[
         what: "-o lists (+LIST, case, empty items, too many) and <namespace ID> arguments",
         run: lsns_columns,
         seeds: &[b"NS,TYPE", b"+netnsid,PNS", b"NS,,TYPE", b",", b"+", b"FOO,TYPE\xff4026531835", b"\xff -0"],
-        words: &["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS", ",", "+"],
+        words: &COLUMN_WORDS,
     },
     Target {
         name: "numbers",
@@ -176,11 +177,7 @@ pub const TARGETS: &[Target] = &[
             b"NS == 1Z",
             b"NETNSID eq 'unassigned' or PNS ge 0.5",
         ],
-        words: &[
-            "==", "!=", "<=", ">=", "<", ">", "=~", "!~", "&&", "||", "!", "and", "or", "not", "eq", "ne", "lt", "le",
-            "gt", "ge", "(", ")", "\"", "'", "true", "false", "NS", "TYPE", "COMMAND", "NPROCS", "NETNSID", "1K",
-            "0.5", "\\",
-        ],
+        words: &FILTER_WORDS,
     },
     Target {
         name: "render",
@@ -190,6 +187,34 @@ pub const TARGETS: &[Target] = &[
         words: &["\n", "\t", " ", "\"", "\\", "\x1b", "\u{7f}", "\u{200b}", "\u{1f600}", "\u{fffd}", "\u{301}"],
     },
 ];
+
+/// `-o` lists: every column name `-o` takes, and the list's own punctuation.
+const COLUMN_WORDS: [&str; NAMES.len() + 2] = joined(&NAMES, &[",", "+"]);
+
+/// `-Q` expressions: the filter language's operators and literals, and every column name.
+const FILTER_WORDS: [&str; FILTER_SYNTAX.len() + NAMES.len()] = joined(&FILTER_SYNTAX, &NAMES);
+
+const FILTER_SYNTAX: [&str; 29] = [
+    "==", "!=", "<=", ">=", "<", ">", "=~", "!~", "&&", "||", "!", "and", "or", "not", "eq", "ne", "lt", "le", "gt",
+    "ge", "(", ")", "\"", "'", "true", "false", "1K", "0.5", "\\",
+];
+
+/// `a` followed by `b`, as one array `N` long (the target table is a constant, so its word
+/// lists are built at compile time).
+const fn joined<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    assert!(a.len() + b.len() == N, "joined: N is not the sum of the lengths");
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - a.len()];
+        i += 1;
+    }
+    out
+}
 
 /// The target called `name`.
 pub fn target(name: &str) -> Option<&'static Target> {
@@ -691,7 +716,7 @@ fn idmap_target(input: &[u8]) -> u64 {
 
 /// lsns's columns as the filter sees them (name and JSON type).
 fn lsns_column(name: &str) -> Option<ColumnSpec> {
-    nscore::lsns::columns::COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
+    COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
 }
 
 fn filter(input: &[u8]) -> u64 {
@@ -739,17 +764,14 @@ fn filter(input: &[u8]) -> u64 {
     }
 }
 
-/// Columns with every flag combination the renderers treat differently.
+/// lsns's columns with every flag combination the renderers treat differently: a right-aligned
+/// number with a width hint (NS), a left-aligned string with one (TYPE), a wrapping cell
+/// (NSFS), the truncatable one (COMMAND), a right-aligned string (NETNSID).
 fn render_columns() -> Vec<ColumnSpec> {
-    let col =
-        |name, right, truncate, wrap, json| ColumnSpec { name, help: "", width_hint: 0.0, right, truncate, wrap, json };
-    vec![
-        col("NS", true, false, false, JsonType::Number),
-        col("TYPE", false, false, false, JsonType::String),
-        col("NSFS", false, false, true, JsonType::String),
-        col("COMMAND", false, true, false, JsonType::String),
-        col("NETNSID", true, false, false, JsonType::String),
-    ]
+    ["NS", "TYPE", "NSFS", "COMMAND", "NETNSID"]
+        .iter()
+        .map(|name| lsns_column(name).expect("a column of lsns's table"))
+        .collect()
 }
 
 fn render(input: &[u8]) -> u64 {
