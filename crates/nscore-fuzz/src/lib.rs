@@ -14,7 +14,7 @@
 
 use nscore::cli::getopt::{Getopt, Item, OptSpec, Ordering};
 use nscore::lsns::columns::{COLUMNS, NAMES};
-use nscore::number::{parse_signed, parse_unsigned};
+use nscore::number::{parse_signed, parse_unsigned, C_SPACE};
 use nscore::output::filter::Filter;
 use nscore::output::{Charset, ColumnSpec, Env, Format, JsonLayout, JsonType, Mode, Table};
 use nscore::unshare::args::Parsed as UnshareParsed;
@@ -606,14 +606,9 @@ fn lsns_columns(input: &[u8]) -> u64 {
     hash_of((result.is_ok(), current.len(), ns.is_ok()))
 }
 
-/// C's `isspace` set, which strtoul skips.
-fn c_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
-}
-
-/// The model: optional C blanks, a sign, decimal digits and nothing else; the value exactly.
+/// The model: C's blanks ([`C_SPACE`]), a sign, decimal digits and nothing else; the value exactly.
 fn model_number(s: &str) -> Option<i128> {
-    let t = s.trim_start_matches(c_space);
+    let t = s.trim_start_matches(C_SPACE);
     let (negative, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),

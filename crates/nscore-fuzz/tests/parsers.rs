@@ -183,7 +183,7 @@ proptest! {
 
 /// C's isspace set, which strtoul skips in front of a number.
 fn c_blanks() -> impl Strategy<Value = String> {
-    proptest::collection::vec(proptest::sample::select(vec![' ', '\t', '\n', '\x0b', '\x0c', '\r']), 0..3)
+    proptest::collection::vec(proptest::sample::select(nscore::number::C_SPACE.to_vec()), 0..3)
         .prop_map(|v| v.into_iter().collect())
 }
 

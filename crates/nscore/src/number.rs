@@ -6,7 +6,7 @@
 use crate::error::{Error, Message, Result};
 
 /// Characters C's `isspace` skips in front of a number (a Unicode blank is garbage).
-pub(crate) const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
+pub const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
 
 /// Whether `s` after C's blanks starts with a minus sign, and what follows the blanks and sign.
 fn sign_and_rest(s: &str) -> (bool, &str) {
