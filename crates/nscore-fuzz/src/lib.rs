@@ -18,7 +18,7 @@ use nscore::number::{parse_signed, parse_unsigned, C_SPACE};
 use nscore::output::filter::Filter;
 use nscore::output::{Charset, ColumnSpec, Env, Format, JsonLayout, JsonType, Mode, Table};
 use nscore::unshare::args::Parsed as UnshareParsed;
-use nscore::unshare::id_source::IdSource;
+use nscore::unshare::id_source::FakeIds;
 use nscore::unshare::idmap::{self, MapRange};
 use nscore::unshare::signal_name::signal_by_name;
 use nscore::Error;
@@ -405,39 +405,9 @@ fn specs_of<Id: Copy + 'static>(defs: &[nscore::cli::OptDef<Id>]) -> Vec<OptSpec
         .collect()
 }
 
-/// Fixed id files for the option loop: alice is uid 1000 with a sub-id range.
-struct FuzzIds;
-
-impl IdSource for FuzzIds {
-    fn euid(&self) -> u32 {
-        1000
-    }
-    fn egid(&self) -> u32 {
-        100
-    }
-    fn read(&self, path: &str) -> std::io::Result<String> {
-        match path {
-            "/etc/passwd" => Ok("root:x:0:0::/root:/bin/sh\nalice:x:1000:100::/home/alice:/bin/sh\n".into()),
-            "/etc/group" => Ok("root:x:0:\nusers:x:100:\n".into()),
-            "/etc/subuid" | "/etc/subgid" => Ok("alice:100000:65536\n".into()),
-            "/proc/self/uid_map" | "/proc/self/gid_map" => Ok("         0          0 4294967295\n".into()),
-            _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
-        }
-    }
-    fn uid_of(&self, name: &str) -> Option<u32> {
-        [("root", 0), ("alice", 1000)].iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
-    }
-    fn gid_of(&self, name: &str) -> Option<u32> {
-        [("root", 0), ("users", 100)].iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
-    }
-    fn user_name(&self, uid: u32) -> Option<String> {
-        [(0, "root"), (1000, "alice")].iter().find(|(id, _)| *id == uid).map(|(_, n)| n.to_string())
-    }
-}
-
 fn unshare_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "unshare");
-    match nscore::unshare::args::parse(&argv, &FuzzIds) {
+    match nscore::unshare::args::parse(&argv, &FakeIds) {
         Ok(UnshareParsed::Run(a)) => {
             // What an option implies is always there.
             if a.map_user.is_some() || a.map_group.is_some() || !a.user_ranges.is_empty() || a.owner_uid.is_some() {
