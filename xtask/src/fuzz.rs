@@ -171,6 +171,8 @@ fn fuzz_target(root: &Path, target: &Target, budget: Duration, seed: u64) -> any
             }
         }
     }
+    let words = target.splice_words();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut rng = Rng(seed ^ (target.name.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut classes = HashSet::new();
     let mut seen_crashes = HashSet::new();
@@ -183,7 +185,7 @@ fn fuzz_target(root: &Path, target: &Target, budget: Duration, seed: u64) -> any
             Some(d) => d,
             None => {
                 let base = &corpus[rng.below(corpus.len())];
-                mutate(&mut rng, base, &corpus, target.words)
+                mutate(&mut rng, base, &corpus, &words)
             }
         };
         report.execs += 1;

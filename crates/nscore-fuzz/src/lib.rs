@@ -12,7 +12,8 @@
 // expect on what must hold), which is what its drivers catch.
 #![allow(clippy::panic, clippy::expect_used)]
 
-use nscore::cli::getopt::{Getopt, Item, OptSpec, Ordering};
+use nscore::cli::getopt::{Getopt, HasArg, Item, OptSpec, Ordering};
+use nscore::cli::ValueHint;
 use nscore::lsns::columns::{COLUMNS, NAMES};
 use nscore::number::{parse_signed, parse_unsigned, C_SPACE};
 use nscore::output::filter::Filter;
@@ -64,8 +65,10 @@ pub struct Target {
     pub run: fn(&[u8]) -> u64,
     /// Inputs to start from.
     pub seeds: &'static [&'static [u8]],
-    /// Words worth splicing into inputs (option names, keywords).
+    /// Words worth splicing into inputs (keywords, separators, values); see [`Target::splice_words`].
     pub words: &'static [&'static str],
+    /// The input is an argument vector: every option of the three tools is spliced in too.
+    pub argv: bool,
 }
 
 impl std::fmt::Debug for Target {
@@ -82,6 +85,7 @@ pub const TARGETS: &[Target] = &[
         run: getopt,
         seeds: &[b"-abc\0--tree=parent\0x", b"-p\0\0--\0-l", b"--outp\0NS\0--map-u=1", b"-Tparent\0-n/x"],
         words: ARGV_WORDS,
+        argv: true,
     },
     Target {
         name: "unshare-argv",
@@ -94,6 +98,7 @@ pub const TARGETS: &[Target] = &[
             b"--map-auto\0--map-subids\0--setgroups=deny\0--propagation\0slave",
         ],
         words: ARGV_WORDS,
+        argv: true,
     },
     Target {
         name: "lsns-argv",
@@ -101,6 +106,7 @@ pub const TARGETS: &[Target] = &[
         run: lsns_argv,
         seeds: &[b"-J\0-r", b"-Tparent\0-t\0net\0-o\0+NETNSID", b"-p\0\x30\0-P", b"--tree=\0-l\x00123"],
         words: ARGV_WORDS,
+        argv: true,
     },
     Target {
         name: "nsenter-argv",
@@ -114,6 +120,7 @@ pub const TARGETS: &[Target] = &[
             b"--target=99999999999999999999",
         ],
         words: ARGV_WORDS,
+        argv: true,
     },
     Target {
         name: "proc",
@@ -125,6 +132,7 @@ pub const TARGETS: &[Target] = &[
             b"\xff\xffa - nsfs\n1 2 3 4 5 6 - nsfs\n\\\\777",
         ],
         words: &["(", ")", " ", "\n", "\\040", "\\134", "\\", " - nsfs ", "net:[", "]", "S", "\0", "\u{fffd}"],
+        argv: false,
     },
     Target {
         name: "cgroup",
@@ -137,6 +145,7 @@ pub const TARGETS: &[Target] = &[
             b"1:name=systemd:/kubepods/burstable/pod1b2c3d4e-5f6a/abc\xffk8s:ab",
         ],
         words: &["/", ":", "0::", ".scope", "docker-", "crio-", "libpod-", "machine-", "lxc.payload.", "docker", "\\x2d", "pod", "kubepods", "3f2a9c4b5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708"],
+        argv: false,
     },
     Target {
         name: "lsns-columns",
@@ -144,6 +153,7 @@ pub const TARGETS: &[Target] = &[
         run: lsns_columns,
         seeds: &[b"NS,TYPE", b"+netnsid,PNS", b"NS,,TYPE", b",", b"+", b"FOO,TYPE\xff4026531835", b"\xff -0"],
         words: &COLUMN_WORDS,
+        argv: false,
     },
     Target {
         name: "numbers",
@@ -151,6 +161,7 @@ pub const TARGETS: &[Target] = &[
         run: numbers,
         seeds: &[b"0", b" +42", b"-0", b"-1", b"18446744073709551616", b"9223372036854775808", b"\t7x"],
         words: &["-", "+", " ", "\t", "0", "9", "4294967295", "18446744073709551615", "2147483647"],
+        argv: false,
     },
     Target {
         name: "signal",
@@ -158,6 +169,7 @@ pub const TARGETS: &[Target] = &[
         run: signal,
         seeds: &[b"term", b"SIGKILL", b"rtmin+1", b"SIGRTMAX-0", b"9", b"rt", b"RTMIN+99999999999999999999"],
         words: &["SIG", "RT", "MIN", "MAX", "+", "-", "KILL", "TERM", "CLD", "IOT"],
+        argv: false,
     },
     Target {
         name: "idmap",
@@ -165,6 +177,7 @@ pub const TARGETS: &[Target] = &[
         run: idmap_target,
         seeds: &[b"0:100000:65536", b"100000,0,10", b"1:2", b"root:200000:65536\n", b"4294967295:0:1"],
         words: &[":", ",", "\n", "-", "+", " ", "4294967295", "65536", "auto", "subids", "all"],
+        argv: false,
     },
     Target {
         name: "filter",
@@ -178,6 +191,7 @@ pub const TARGETS: &[Target] = &[
             b"NETNSID eq 'unassigned' or PNS ge 0.5",
         ],
         words: &FILTER_WORDS,
+        argv: false,
     },
     Target {
         name: "render",
@@ -185,6 +199,7 @@ pub const TARGETS: &[Target] = &[
         run: render,
         seeds: &[b"a\xffb c\x01d\xff\xe2\x94\x9c\xe2\x94\x80x\xffline\nline", b"\xff\xff\xff", b"\x1b[31m\xff\"\\\xff"],
         words: &["\n", "\t", " ", "\"", "\\", "\x1b", "\u{7f}", "\u{200b}", "\u{1f600}", "\u{fffd}", "\u{301}"],
+        argv: false,
     },
 ];
 
@@ -221,95 +236,42 @@ pub fn target(name: &str) -> Option<&'static Target> {
     TARGETS.iter().find(|t| t.name == name)
 }
 
-/// Option names and values of all three tools, for splicing into argument vectors.
-const ARGV_WORDS: &[&str] = &[
-    "-",
-    "--",
-    "=",
-    "-h",
-    "-V",
-    "-m",
-    "-u",
-    "-i",
-    "-n",
-    "-p",
-    "-U",
-    "-C",
-    "-T",
-    "-f",
-    "-r",
-    "-c",
-    "-S",
-    "-G",
-    "-R",
-    "-w",
-    "-l",
-    "-J",
-    "-o",
-    "-P",
-    "-Q",
-    "-t",
-    "-W",
-    "-H",
-    "--mount",
-    "--net=",
-    "--pid=",
-    "--fork",
-    "--kill-child=",
-    "--mount-proc=",
-    "--map-user=",
-    "--map-users=",
-    "--map-group",
-    "--map-groups",
-    "--map-auto",
-    "--map-subids",
-    "--owner",
-    "--setgroups",
-    "--propagation",
-    "--monotonic",
-    "--boottime",
-    "--keep-caps",
-    "--forward-signals",
-    "--json",
-    "--list",
-    "--output",
-    "--output-all",
-    "--persistent",
-    "--task",
-    "--filter",
-    "--raw",
-    "--tree=",
-    "--type",
-    "--list-columns",
-    "--nowrap",
-    "--notruncate",
-    "--noheadings",
-    "--help",
-    "--version",
-    "--target",
-    "--all",
-    "--wdns",
-    "--env",
-    "--no-fork",
-    "--user-parent",
-    "parent",
-    "owner",
-    "process",
-    "net",
-    "user",
-    "auto",
-    "subids",
-    "all",
-    "deny",
-    "allow",
-    "slave",
-    "0",
-    "1000",
-    "0:100000:65536",
-    "4294967295",
-    "NS,TYPE",
-    "+PNS",
-];
+/// What argument vectors hold besides the options and the words of their option tables
+/// ([`Target::splice_words`] adds those): separators and values no table lists.
+const ARGV_WORDS: &[&str] =
+    &["-", "--", "=", "auto", "subids", "all", "0", "1000", "0:100000:65536", "4294967295", "NS,TYPE", "+PNS"];
+
+impl Target {
+    /// The words a driver splices into this target's inputs: its own, and for an argument
+    /// vector every spelling of every option of runshare, rnsenter and rlsns (`-x`, `--long`,
+    /// `--long=` when it takes an argument) and every word an option's value may be.
+    pub fn splice_words(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.words.iter().map(|w| w.to_string()).collect();
+        if self.argv {
+            add_options(&mut out, nscore::unshare::args::OPTIONS);
+            add_options(&mut out, nscore::enter::args::OPTIONS);
+            add_options(&mut out, nscore::lsns::args::OPTIONS);
+            out.sort();
+            out.dedup();
+        }
+        out
+    }
+}
+
+fn add_options<Id: Copy + 'static>(out: &mut Vec<String>, defs: &[nscore::cli::OptDef<Id>]) {
+    for d in defs {
+        out.extend(d.short.map(|c| format!("-{c}")));
+        if let Some(long) = d.long {
+            out.push(format!("--{long}"));
+            if d.has_arg != HasArg::No {
+                out.push(format!("--{long}="));
+            }
+        }
+        if let ValueHint::Words(words) | ValueHint::WordList(words) = d.hint {
+            out.extend(words.iter().map(|w| w.to_string()));
+        }
+    }
+}
 
 /// Splits bytes on NUL into an argument vector (the way argv arrives: any bytes but NUL).
 pub fn argv_of(input: &[u8], argv0: &str) -> Vec<OsString> {
