@@ -6,7 +6,7 @@
 //! docs/security.md maps the threat model onto these tests.
 
 use crate::common::*;
-use nscore::fuzz::Rng;
+use nscore_fuzz::Rng;
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::process::ExitStatusExt;

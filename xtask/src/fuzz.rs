@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz [TARGET] [--seconds N]`: runs the fuzz targets of `nscore::fuzz` for a
+//! `cargo xtask fuzz [TARGET] [--seconds N]`: runs the fuzz targets of `nscore_fuzz` for a
 //! bounded time with a mutational driver that needs nothing beyond the stable toolchain.
 //!
 //! It is blind to code coverage (that needs the `-Z` instrumentation of cargo-fuzz, which
@@ -12,8 +12,8 @@
 //! Starting inputs: the target's seeds plus every file in `fuzz/corpus/<target>/`.
 
 use anyhow::{bail, Context};
-use nscore::fuzz::Rng;
-use nscore::fuzz::{Target, TARGETS};
+use nscore_fuzz::Rng;
+use nscore_fuzz::{Target, TARGETS};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -171,6 +171,8 @@ fn fuzz_target(root: &Path, target: &Target, budget: Duration, seed: u64) -> any
             }
         }
     }
+    let words = target.splice_words();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut rng = Rng(seed ^ (target.name.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut classes = HashSet::new();
     let mut seen_crashes = HashSet::new();
@@ -183,7 +185,7 @@ fn fuzz_target(root: &Path, target: &Target, budget: Duration, seed: u64) -> any
             Some(d) => d,
             None => {
                 let base = &corpus[rng.below(corpus.len())];
-                mutate(&mut rng, base, &corpus, target.words)
+                mutate(&mut rng, base, &corpus, &words)
             }
         };
         report.execs += 1;
@@ -254,7 +256,7 @@ pub fn run(root: &Path, args: &FuzzArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let targets: Vec<&Target> = match &args.target {
-        Some(name) => vec![nscore::fuzz::target(name).with_context(|| {
+        Some(name) => vec![nscore_fuzz::target(name).with_context(|| {
             let names: Vec<&str> = TARGETS.iter().map(|t| t.name).collect();
             format!("no fuzz target {name}; targets: {}", names.join(", "))
         })?],

@@ -3,7 +3,7 @@
 //! `install [--prefix DIR] [--as-util-linux]` builds and installs binaries, pages and completions;
 //! `uninstall [--prefix DIR]` removes what install put there;
 //! `bench` times rlsns against util-linux lsns in a world of many namespaces;
-//! `fuzz [TARGET] [--seconds N]` runs nscore's fuzz targets for a bounded time;
+//! `fuzz [TARGET] [--seconds N]` runs the fuzz targets of crates/nscore-fuzz for a bounded time;
 //! `flake N [-- ARGS]` runs every test N times and lists each test that failed at least once.
 #![forbid(unsafe_code)]
 // Build tooling, not product code: it runs at development time on inputs the repository

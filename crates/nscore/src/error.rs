@@ -182,7 +182,7 @@ impl Error {
     /// `errx(1, ...)`: a message without errno. Text (a `&str`, `String`, `OsString`) is
     /// rns's own and stays English; util-linux's messages come as [`Message::tr`] or
     /// through [`Error::tr`].
-    pub(crate) fn msg(text: impl Into<Message>) -> Error {
+    pub fn msg(text: impl Into<Message>) -> Error {
         Error::Msg { text: text.into(), errno: None, status: 1 }
     }
 

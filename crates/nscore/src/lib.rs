@@ -23,12 +23,6 @@ pub mod cli;
 pub mod enter;
 pub(crate) mod error;
 pub(crate) mod exec;
-// Fuzz targets are test tooling, not product code, so they are built only with the `fuzz`
-// feature; a target reports a finding by panicking (assert!, panic!, expect on what must
-// hold), which is what its drivers catch.
-#[cfg(feature = "fuzz")]
-#[allow(clippy::panic, clippy::expect_used)]
-pub mod fuzz;
 pub mod lsns;
 pub mod nstype;
 pub mod number;

@@ -6,7 +6,7 @@
 use crate::error::{Error, Message, Result};
 
 /// Characters C's `isspace` skips in front of a number (a Unicode blank is garbage).
-pub(crate) const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
+pub const C_SPACE: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
 
 /// Whether `s` after C's blanks starts with a minus sign, and what follows the blanks and sign.
 fn sign_and_rest(s: &str) -> (bool, &str) {
@@ -63,7 +63,7 @@ pub fn parse_signed(s: &str, what: &'static str) -> Result<i64> {
 }
 
 /// `strtopid_or_err`: a positive pid; 0, negative numbers and overflow are out of range.
-pub(crate) fn parse_pid(s: &str, what: &'static str) -> Result<libc::pid_t> {
+pub fn parse_pid(s: &str, what: &'static str) -> Result<libc::pid_t> {
     match parse_signed(s, what)? {
         n if n > 0 && n <= i64::from(libc::pid_t::MAX) => Ok(n as libc::pid_t),
         _ => Err(Error::os(parse_error(what, s), libc::ERANGE)),

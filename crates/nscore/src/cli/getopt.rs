@@ -96,8 +96,8 @@ impl<'a, Id: Copy> Getopt<'a, Id> {
     }
 
     /// The operands (non-options), in order. Call after the iterator is exhausted.
-    #[cfg(any(test, feature = "fuzz"))]
-    pub(crate) fn operands(&self) -> &[OsString] {
+    #[cfg(any(test, feature = "testing"))]
+    pub fn operands(&self) -> &[OsString] {
         &self.operands
     }
 

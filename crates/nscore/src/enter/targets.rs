@@ -81,7 +81,7 @@ impl NsTable {
     }
 
     /// `CLONE_NEW*` mask of the kinds still to enter.
-    pub(crate) fn mask(&self) -> libc::c_int {
+    pub fn mask(&self) -> libc::c_int {
         self.slots.iter().filter(|s| s.enabled).fold(0, |m, s| m | s.kind.clone_flag())
     }
 

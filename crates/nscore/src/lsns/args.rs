@@ -354,7 +354,7 @@ pub const DOC: ToolDoc = ToolDoc {
 
 /// The relation `--tree` draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TreeKind {
+pub enum TreeKind {
     Owner,
     Parent,
     Process,
@@ -362,7 +362,7 @@ pub(crate) enum TreeKind {
 
 /// Options as the lsns main loop leaves them, before defaults are filled in.
 #[derive(Debug, Default)]
-pub(crate) struct LsnsArgs {
+pub struct LsnsArgs {
     pub json: bool,
     pub force_list: bool,
     pub no_headings: bool,
@@ -372,7 +372,7 @@ pub(crate) struct LsnsArgs {
     pub persistent: bool,
     pub task: Option<libc::pid_t>,
     /// The last `-Q` expression, parsed (every one is parsed as it is read; lsns keeps the last).
-    pub filter: Option<super::query::Query>,
+    pub(crate) filter: Option<super::query::Query>,
     pub raw: bool,
     pub no_trunc: bool,
     pub no_wrap: bool,
@@ -412,11 +412,11 @@ impl LsnsArgs {
 }
 
 /// What the command line asks for.
-pub(crate) type Parsed = crate::cli::Parsed<LsnsArgs>;
+pub type Parsed = crate::cli::Parsed<LsnsArgs>;
 
 /// Runs lsns's getopt loop over `argv` (`argv[0]` included).
 /// `out` is stdout: the filter's scanner echoes there while `-Q` is read.
-pub(crate) fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> {
+pub fn parse(argv: &[OsString], out: &mut dyn std::io::Write) -> Result<Parsed> {
     let mut specs = crate::cli::getopt_specs(OPTIONS);
     let core = specs.len();
     specs.extend(crate::cli::getopt_specs(EXTENSIONS));

@@ -314,7 +314,7 @@ impl Col {
 }
 
 /// The most columns lsns takes (its `columns[]` array).
-pub(crate) const MAX_COLUMNS: usize = COLUMNS.len() * 2;
+pub const MAX_COLUMNS: usize = COLUMNS.len() * 2;
 
 /// `-o LIST` / `-o +LIST` applied to `current`, with util-linux's quirks: an unknown name is
 /// reported with the rest of the list (`unknown column: FOO,TYPE`); an empty list, an empty

@@ -162,7 +162,7 @@ pub fn nsfs_root_ino(root: &str) -> Option<u64> {
 
 /// util-linux's `is_path_included`: is `elt` an element of the `sep`-joined `set`? Only the
 /// first occurrence of `elt` as a substring is looked at.
-pub(crate) fn path_included(set: &str, elt: &str, sep: char) -> bool {
+pub fn path_included(set: &str, elt: &str, sep: char) -> bool {
     let Some(at) = set.find(elt) else { return false };
     let (sb, end) = (set.as_bytes(), at + elt.len());
     let sep = sep as u8;

@@ -8,7 +8,7 @@ use super::{Format, JsonType, Sink, Table};
 
 /// `LIBSMARTCOLS_JSON`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum JsonLayout {
+pub enum JsonLayout {
     Pretty,
     Compact,
     Lines,

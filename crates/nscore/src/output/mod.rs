@@ -21,10 +21,10 @@ mod text;
 mod tree;
 mod width;
 
-pub(crate) use json::JsonLayout;
+pub use json::JsonLayout;
 pub(crate) use text::json_quote;
 pub(crate) use text::safe_encode;
-pub(crate) use text::Charset;
+pub use text::Charset;
 
 /// How a column's cells are typed in JSON output (and in `-H`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +75,7 @@ pub(crate) type LineId = usize;
 /// One output line: a cell per column (`None` is empty: blank in a table, `null` in JSON)
 /// and, for trees, its parent line.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Line {
+pub struct Line {
     pub cells: Vec<Option<String>>,
     pub parent: Option<LineId>,
 }
@@ -83,7 +83,7 @@ pub(crate) struct Line {
 /// Columns and lines to print. Lines print in insertion order; in a tree, each line's
 /// children (in insertion order) follow it.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Table {
+pub struct Table {
     pub columns: Vec<ColumnSpec>,
     pub lines: Vec<Line>,
     /// The columns that carry tree glyphs (`├─`, `└─`, `│`); none unless this is a tree.
@@ -92,7 +92,7 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    pub(crate) fn new(columns: Vec<ColumnSpec>) -> Table {
+    pub fn new(columns: Vec<ColumnSpec>) -> Table {
         Table { columns, lines: Vec::new(), tree_columns: Vec::new() }
     }
 
@@ -106,7 +106,7 @@ impl Table {
     }
 
     /// Adds a line and returns its id.
-    pub(crate) fn push(&mut self, cells: Vec<Option<String>>, parent: Option<LineId>) -> LineId {
+    pub fn push(&mut self, cells: Vec<Option<String>>, parent: Option<LineId>) -> LineId {
         self.lines.push(Line { cells, parent });
         self.lines.len() - 1
     }
@@ -114,7 +114,7 @@ impl Table {
 
 /// Which renderer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Mode {
+pub enum Mode {
     /// Aligned columns.
     Table,
     /// Space-separated, unaligned, blanks and specials hex-escaped.
@@ -125,7 +125,7 @@ pub(crate) enum Mode {
 
 /// How to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Format {
+pub struct Format {
     pub mode: Mode,
     pub no_headings: bool,
     /// `-u`: never truncate.
@@ -218,7 +218,7 @@ pub(crate) fn new_table_errno(before: i32) -> i32 {
 
 /// What libsmartcols takes from the process environment rather than from the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Env {
+pub struct Env {
     /// The locale's character set (tree glyphs, which bytes are printable).
     pub charset: Charset,
     /// `LIBSMARTCOLS_JSON`: `compact`, `lines`, anything else pretty.
@@ -246,7 +246,7 @@ pub(crate) fn render(table: &Table, format: &Format, out: &mut dyn Write) -> io:
 }
 
 /// [`render`] with an explicit environment.
-pub(crate) fn render_with(table: &Table, format: &Format, env: &Env, out: &mut dyn Write) -> io::Result<()> {
+pub fn render_with(table: &Table, format: &Format, env: &Env, out: &mut dyn Write) -> io::Result<()> {
     let mut sink = Sink { buf: Vec::new(), out, error: None };
     match &format.mode {
         Mode::Table => human::print(table, format, env, &mut sink),

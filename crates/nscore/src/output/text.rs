@@ -17,7 +17,7 @@ use crate::sys::locale::{self, Codeset, MbChar, MbDecoder};
 
 /// The locale's character set, as far as output is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Charset {
+pub enum Charset {
     /// The C/POSIX locale (or any non-UTF-8 one): ASCII only, tree glyphs `|-`, `` `- ``.
     Ascii,
     /// A UTF-8 locale: multibyte text, tree glyphs `├─`, `└─`, `│`.

@@ -111,7 +111,7 @@ pub(crate) const SHORT_ID_LEN: usize = 12;
 
 impl Container {
     /// `RUNTIME:ID` with a hex id shortened to 12 digits (`docker:3f2a9c4b5d6e`), a name in full.
-    pub(crate) fn short(&self) -> String {
+    pub fn short(&self) -> String {
         let id = if self.runtime.has_hex_ids() { self.id.get(..SHORT_ID_LEN).unwrap_or(&self.id) } else { &self.id };
         format!("{}:{id}", self.runtime.name())
     }
@@ -127,7 +127,7 @@ impl fmt::Display for Container {
 /// The container of the process whose `/proc/PID/cgroup` is `text`, or `None` on the host
 /// (or in a monitor beside a container). The first line (hierarchy) that names a container
 /// decides.
-pub(crate) fn from_cgroup(text: &str) -> Option<Container> {
+pub fn from_cgroup(text: &str) -> Option<Container> {
     text.lines().find_map(|line| {
         let mut fields = line.splitn(3, ':');
         let (_id, _controllers, path) = (fields.next()?, fields.next()?, fields.next()?);
@@ -144,7 +144,7 @@ enum Component {
 }
 
 /// The container a cgroup path names: the deepest component that names one.
-pub(crate) fn from_path(path: &str) -> Option<Container> {
+pub fn from_path(path: &str) -> Option<Container> {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let pod = pod_uid(&parts);
     for i in (0..parts.len()).rev() {
@@ -161,7 +161,7 @@ pub(crate) fn from_path(path: &str) -> Option<Container> {
 /// Every container a cgroup path names, outermost first: the last is [`from_path`]'s, the ones
 /// before it hold it (docker in docker). A container may create cgroups inside its own and
 /// name them like any other container: only the outer ones say where a process really is.
-pub(crate) fn chain_of_path(path: &str) -> Vec<Container> {
+pub fn chain_of_path(path: &str) -> Vec<Container> {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let pod = pod_uid(&parts);
     let mut chain = Vec::new();
@@ -317,7 +317,7 @@ impl ContainerSpec {
 
     /// Whether `c` is meant: same runtime (`k8s` means any container in a pod) and an id that
     /// starts with the prefix.
-    pub(crate) fn matches(&self, c: &Container) -> bool {
+    pub fn matches(&self, c: &Container) -> bool {
         let runtime = match self.runtime {
             Runtime::Kubernetes => c.pod.is_some(),
             r => c.runtime == r,

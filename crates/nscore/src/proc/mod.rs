@@ -350,7 +350,7 @@ pub fn procfs_text(bytes: &[u8]) -> Option<String> {
 }
 
 /// Undoes mountinfo's octal escapes (`\040` for a blank), as libmount does.
-pub(crate) fn unmangle(field: &str) -> String {
+pub fn unmangle(field: &str) -> String {
     let b = &carried_bytes(field)[..];
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -112,10 +112,10 @@ pub trait NsfsHandles {
 /// A kernel without nsfs file handles (every call ENOSYS): `--<kind>=:ID` is parsed and
 /// fails where util-linux fills its handle template, never opening anything. For tests and
 /// fuzz targets that parse rnsenter's arguments without touching the kernel.
-#[cfg(any(test, feature = "fuzz"))]
-pub(crate) struct NoHandles;
+#[cfg(any(test, feature = "testing"))]
+pub struct NoHandles;
 
-#[cfg(any(test, feature = "fuzz"))]
+#[cfg(any(test, feature = "testing"))]
 impl NsfsHandles for NoHandles {
     fn own_mnt_namespace(&mut self) -> Result<OwnedFd, i32> {
         Err(libc::ENOSYS)

@@ -30,6 +30,8 @@ pub(crate) mod startup;
 pub(crate) mod tty;
 pub(crate) mod uts;
 
+#[cfg(feature = "testing")]
+pub use handle::NoHandles;
 pub use handle::{LiveHandles, NsHandle, NsfsHandles};
 pub use kernel::{Call, RecordingKernel};
 pub(crate) use kernel::{Kernel, LiveKernel};

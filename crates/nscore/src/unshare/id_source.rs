@@ -87,6 +87,55 @@ impl IdSource for LiveIds {
     }
 }
 
+/// A fixed system for tests and fuzz targets that run the option loop: alice (uid 1000, gid 100)
+/// runs it; the users are root and alice, the groups root and users; alice owns 100000-165535 in
+/// /etc/subuid and /etc/subgid; our id maps are the initial namespace's; the environment holds
+/// HOME, TERM, an empty EMPTY and `A=B` (a name with `=`, as glibc's getenv sees it).
+#[cfg(any(test, feature = "testing"))]
+pub struct FakeIds;
+
+#[cfg(any(test, feature = "testing"))]
+impl FakeIds {
+    const USERS: [(&'static str, u32); 2] = [("root", 0), ("alice", 1000)];
+    const GROUPS: [(&'static str, u32); 2] = [("root", 0), ("users", 100)];
+}
+
+#[cfg(any(test, feature = "testing"))]
+impl IdSource for FakeIds {
+    fn euid(&self) -> u32 {
+        1000
+    }
+
+    fn egid(&self) -> u32 {
+        100
+    }
+
+    fn read(&self, path: &str) -> std::io::Result<String> {
+        match path {
+            "/etc/subuid" | "/etc/subgid" => Ok("alice:100000:65536\n".into()),
+            "/proc/self/uid_map" | "/proc/self/gid_map" => Ok("         0          0 4294967295\n".into()),
+            _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
+        }
+    }
+
+    fn uid_of(&self, name: &str) -> Option<u32> {
+        Self::USERS.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
+    }
+
+    fn gid_of(&self, name: &str) -> Option<u32> {
+        Self::GROUPS.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
+    }
+
+    fn user_name(&self, uid: u32) -> Option<String> {
+        Self::USERS.iter().find(|(_, id)| *id == uid).map(|(n, _)| n.to_string())
+    }
+
+    fn var(&self, name: &OsStr) -> Option<OsString> {
+        let env = [("HOME", "/home/alice"), ("TERM", "xterm"), ("A=B", "x"), ("EMPTY", "")];
+        getenv(env.iter().map(|(k, v)| (OsString::from(k), OsString::from(v))), name)
+    }
+}
+
 /// An option's value as carried text: its bytes kept even when they are not UTF-8.
 pub(crate) fn carried_value(value: &Option<OsString>) -> String {
     carry_bytes(value.as_deref().map_or(&[][..], OsStr::as_bytes))

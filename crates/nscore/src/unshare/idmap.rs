@@ -45,7 +45,7 @@ pub fn parse_range(s: &str) -> Result<MapRange> {
 
 /// The first line of a subuid/subgid file (`name:start:count`) that belongs to `user`/`uid`:
 /// `auto` maps it from inner 0, `subids` (`identity`) onto itself.
-pub(crate) fn subid_range(text: &str, path: &str, user: &str, uid: u32, identity: bool) -> Result<MapRange> {
+pub fn subid_range(text: &str, path: &str, user: &str, uid: u32, identity: bool) -> Result<MapRange> {
     for line in text.split_inclusive('\n') {
         let Some((owner, rest)) = line.split_once(':') else { continue };
         // util-linux compares the field's leading number with the uid (a name reads as 0).
@@ -63,7 +63,7 @@ pub(crate) fn subid_range(text: &str, path: &str, user: &str, uid: u32, identity
 }
 
 /// `--map-users=all`: one identity range per line of our own `uid_map`/`gid_map`.
-pub(crate) fn kernel_map_ranges(text: &str) -> Vec<MapRange> {
+pub fn kernel_map_ranges(text: &str) -> Vec<MapRange> {
     text.lines()
         .filter_map(|line| {
             let (start, rest) = scan_u32(line)?;
@@ -115,7 +115,7 @@ pub fn with_single_id(ranges: &[MapRange], outer: u32, inner: Option<u32>) -> Ve
 
 /// The text written to `/proc/PID/uid_map` by root: one `inner outer count` line per range, in
 /// one write no larger than the kernel's page.
-pub(crate) fn map_file_text(ranges: &[MapRange], path: &str) -> Result<String> {
+pub fn map_file_text(ranges: &[MapRange], path: &str) -> Result<String> {
     let text: String = ranges.iter().map(|r| format!("{} {} {}\n", r.inner_or_zero(), r.outer, r.count)).collect();
     if text.len() > 4096 {
         return Err(Error::tr("%s too large for kernel 4k limit", vec![MsgArg::str(path)]));

@@ -529,7 +529,7 @@ impl Filter {
     /// Parses without resolving columns. The string is what util-linux's scanner copies to
     /// standard output for characters outside the language (`-Q 'NS = 1'` prints `=`), also
     /// when parsing fails; lsns prints it before anything else on stdout.
-    pub(crate) fn parse_unresolved(expr: &str) -> (Result<Filter>, String) {
+    pub fn parse_unresolved(expr: &str) -> (Result<Filter>, String) {
         let mut parser = Parser {
             lexer: Lexer::new(expr),
             lookahead: None,
@@ -595,8 +595,8 @@ impl Filter {
     }
 
     /// Column names as written in the expression, distinct, in order of first use.
-    #[cfg(any(test, feature = "fuzz"))]
-    pub(crate) fn holder_names(&self) -> Vec<&str> {
+    #[cfg(any(test, feature = "testing"))]
+    pub fn holder_names(&self) -> Vec<&str> {
         self.names.iter().map(String::as_str).collect()
     }
 

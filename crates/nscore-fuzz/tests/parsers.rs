@@ -1,6 +1,6 @@
 //! Property tests for every parser that reads text a caller or a container controls: random
 //! inputs never panic, and the invariants each parser promises hold. Each fuzz target of
-//! `nscore::fuzz` (which `cargo xtask fuzz` runs for longer) also runs here on proptest's
+//! `nscore_fuzz` (which `cargo xtask fuzz` runs for longer) also runs here on proptest's
 //! inputs, so `cargo test` keeps them honest; the properties below add structure (real option
 //! names, grammatical filters, round trips) that blind byte mutation rarely reaches.
 
@@ -8,11 +8,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use nscore::cli::getopt::{Getopt, HasArg, Item, OptSpec, Ordering};
-use nscore::fuzz::{self, argv_bytes};
 use nscore::number::{parse_signed, parse_unsigned};
 use nscore::output::filter::Filter;
 use nscore::unshare::idmap::{self, MapRange};
 use nscore::unshare::signal_name::signal_by_name;
+use nscore_fuzz::{self as fuzz, argv_bytes};
 use proptest::prelude::*;
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -183,7 +183,7 @@ proptest! {
 
 /// C's isspace set, which strtoul skips in front of a number.
 fn c_blanks() -> impl Strategy<Value = String> {
-    proptest::collection::vec(proptest::sample::select(vec![' ', '\t', '\n', '\x0b', '\x0c', '\r']), 0..3)
+    proptest::collection::vec(proptest::sample::select(nscore::number::C_SPACE.to_vec()), 0..3)
         .prop_map(|v| v.into_iter().collect())
 }
 
@@ -459,7 +459,7 @@ proptest! {
 
     /// Any list of real column names, in any case, is taken in order; with `+` it is added.
     #[test]
-    fn column_lists_take_real_names(picks in proptest::collection::vec((0usize..13, any::<bool>()), 1..10), plus: bool) {
+    fn column_lists_take_real_names(picks in proptest::collection::vec((0..nscore::lsns::columns::NAMES.len(), any::<bool>()), 1..10), plus: bool) {
         use nscore::lsns::columns::{apply_output_list, Col};
         let names = nscore::lsns::columns::NAMES;
         let list: Vec<String> =

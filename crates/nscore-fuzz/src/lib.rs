@@ -5,18 +5,24 @@
 //! says which way the input was handled, so a driver can keep inputs that reach new behaviour.
 //!
 //! One table serves three drivers: `cargo xtask fuzz` (a bounded mutational loop on the
-//! stable toolchain), the property tests in `crates/nscore/tests/parsers.rs`, and cargo-fuzz
+//! stable toolchain), the property tests in `tests/parsers.rs` beside this file, and cargo-fuzz
 //! (`fuzz/`, libFuzzer, where a toolchain that allows `-Z` flags is available).
 
-use crate::cli::getopt::{Getopt, Item, OptSpec, Ordering};
-use crate::error::Error;
-use crate::number::{parse_signed, parse_unsigned};
-use crate::output::filter::Filter;
-use crate::output::{Charset, ColumnSpec, Env, Format, JsonLayout, JsonType, Mode, Table};
-use crate::unshare::args::Parsed as UnshareParsed;
-use crate::unshare::id_source::IdSource;
-use crate::unshare::idmap::{self, MapRange};
-use crate::unshare::signal_name::signal_by_name;
+// Test tooling, not product code: a target reports a finding by panicking (assert!, panic!,
+// expect on what must hold), which is what its drivers catch.
+#![allow(clippy::panic, clippy::expect_used)]
+
+use nscore::cli::getopt::{Getopt, HasArg, Item, OptSpec, Ordering};
+use nscore::cli::ValueHint;
+use nscore::lsns::columns::{COLUMNS, NAMES};
+use nscore::number::{parse_signed, parse_unsigned, C_SPACE};
+use nscore::output::filter::Filter;
+use nscore::output::{Charset, ColumnSpec, Env, Format, JsonLayout, JsonType, Mode, Table};
+use nscore::unshare::args::Parsed as UnshareParsed;
+use nscore::unshare::id_source::FakeIds;
+use nscore::unshare::idmap::{self, MapRange};
+use nscore::unshare::signal_name::signal_by_name;
+use nscore::Error;
 use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -59,8 +65,10 @@ pub struct Target {
     pub run: fn(&[u8]) -> u64,
     /// Inputs to start from.
     pub seeds: &'static [&'static [u8]],
-    /// Words worth splicing into inputs (option names, keywords).
+    /// Words worth splicing into inputs (keywords, separators, values); see [`Target::splice_words`].
     pub words: &'static [&'static str],
+    /// The input is an argument vector: every option of the three tools is spliced in too.
+    pub argv: bool,
 }
 
 impl std::fmt::Debug for Target {
@@ -77,6 +85,7 @@ pub const TARGETS: &[Target] = &[
         run: getopt,
         seeds: &[b"-abc\0--tree=parent\0x", b"-p\0\0--\0-l", b"--outp\0NS\0--map-u=1", b"-Tparent\0-n/x"],
         words: ARGV_WORDS,
+        argv: true,
     },
     Target {
         name: "unshare-argv",
@@ -89,6 +98,7 @@ pub const TARGETS: &[Target] = &[
             b"--map-auto\0--map-subids\0--setgroups=deny\0--propagation\0slave",
         ],
         words: ARGV_WORDS,
+        argv: true,
     },
     Target {
         name: "lsns-argv",
@@ -96,6 +106,7 @@ pub const TARGETS: &[Target] = &[
         run: lsns_argv,
         seeds: &[b"-J\0-r", b"-Tparent\0-t\0net\0-o\0+NETNSID", b"-p\0\x30\0-P", b"--tree=\0-l\x00123"],
         words: ARGV_WORDS,
+        argv: true,
     },
     Target {
         name: "nsenter-argv",
@@ -109,6 +120,7 @@ pub const TARGETS: &[Target] = &[
             b"--target=99999999999999999999",
         ],
         words: ARGV_WORDS,
+        argv: true,
     },
     Target {
         name: "proc",
@@ -120,6 +132,7 @@ pub const TARGETS: &[Target] = &[
             b"\xff\xffa - nsfs\n1 2 3 4 5 6 - nsfs\n\\\\777",
         ],
         words: &["(", ")", " ", "\n", "\\040", "\\134", "\\", " - nsfs ", "net:[", "]", "S", "\0", "\u{fffd}"],
+        argv: false,
     },
     Target {
         name: "cgroup",
@@ -132,13 +145,15 @@ pub const TARGETS: &[Target] = &[
             b"1:name=systemd:/kubepods/burstable/pod1b2c3d4e-5f6a/abc\xffk8s:ab",
         ],
         words: &["/", ":", "0::", ".scope", "docker-", "crio-", "libpod-", "machine-", "lxc.payload.", "docker", "\\x2d", "pod", "kubepods", "3f2a9c4b5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708"],
+        argv: false,
     },
     Target {
         name: "lsns-columns",
         what: "-o lists (+LIST, case, empty items, too many) and <namespace ID> arguments",
         run: lsns_columns,
         seeds: &[b"NS,TYPE", b"+netnsid,PNS", b"NS,,TYPE", b",", b"+", b"FOO,TYPE\xff4026531835", b"\xff -0"],
-        words: &["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS", ",", "+"],
+        words: &COLUMN_WORDS,
+        argv: false,
     },
     Target {
         name: "numbers",
@@ -146,6 +161,7 @@ pub const TARGETS: &[Target] = &[
         run: numbers,
         seeds: &[b"0", b" +42", b"-0", b"-1", b"18446744073709551616", b"9223372036854775808", b"\t7x"],
         words: &["-", "+", " ", "\t", "0", "9", "4294967295", "18446744073709551615", "2147483647"],
+        argv: false,
     },
     Target {
         name: "signal",
@@ -153,6 +169,7 @@ pub const TARGETS: &[Target] = &[
         run: signal,
         seeds: &[b"term", b"SIGKILL", b"rtmin+1", b"SIGRTMAX-0", b"9", b"rt", b"RTMIN+99999999999999999999"],
         words: &["SIG", "RT", "MIN", "MAX", "+", "-", "KILL", "TERM", "CLD", "IOT"],
+        argv: false,
     },
     Target {
         name: "idmap",
@@ -160,6 +177,7 @@ pub const TARGETS: &[Target] = &[
         run: idmap_target,
         seeds: &[b"0:100000:65536", b"100000,0,10", b"1:2", b"root:200000:65536\n", b"4294967295:0:1"],
         words: &[":", ",", "\n", "-", "+", " ", "4294967295", "65536", "auto", "subids", "all"],
+        argv: false,
     },
     Target {
         name: "filter",
@@ -172,11 +190,8 @@ pub const TARGETS: &[Target] = &[
             b"NS == 1Z",
             b"NETNSID eq 'unassigned' or PNS ge 0.5",
         ],
-        words: &[
-            "==", "!=", "<=", ">=", "<", ">", "=~", "!~", "&&", "||", "!", "and", "or", "not", "eq", "ne", "lt", "le",
-            "gt", "ge", "(", ")", "\"", "'", "true", "false", "NS", "TYPE", "COMMAND", "NPROCS", "NETNSID", "1K",
-            "0.5", "\\",
-        ],
+        words: &FILTER_WORDS,
+        argv: false,
     },
     Target {
         name: "render",
@@ -184,103 +199,79 @@ pub const TARGETS: &[Target] = &[
         run: render,
         seeds: &[b"a\xffb c\x01d\xff\xe2\x94\x9c\xe2\x94\x80x\xffline\nline", b"\xff\xff\xff", b"\x1b[31m\xff\"\\\xff"],
         words: &["\n", "\t", " ", "\"", "\\", "\x1b", "\u{7f}", "\u{200b}", "\u{1f600}", "\u{fffd}", "\u{301}"],
+        argv: false,
     },
 ];
+
+/// `-o` lists: every column name `-o` takes, and the list's own punctuation.
+const COLUMN_WORDS: [&str; NAMES.len() + 2] = joined(&NAMES, &[",", "+"]);
+
+/// `-Q` expressions: the filter language's operators and literals, and every column name.
+const FILTER_WORDS: [&str; FILTER_SYNTAX.len() + NAMES.len()] = joined(&FILTER_SYNTAX, &NAMES);
+
+const FILTER_SYNTAX: [&str; 29] = [
+    "==", "!=", "<=", ">=", "<", ">", "=~", "!~", "&&", "||", "!", "and", "or", "not", "eq", "ne", "lt", "le", "gt",
+    "ge", "(", ")", "\"", "'", "true", "false", "1K", "0.5", "\\",
+];
+
+/// `a` followed by `b`, as one array `N` long (the target table is a constant, so its word
+/// lists are built at compile time).
+const fn joined<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    assert!(a.len() + b.len() == N, "joined: N is not the sum of the lengths");
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - a.len()];
+        i += 1;
+    }
+    out
+}
 
 /// The target called `name`.
 pub fn target(name: &str) -> Option<&'static Target> {
     TARGETS.iter().find(|t| t.name == name)
 }
 
-/// Option names and values of all three tools, for splicing into argument vectors.
-const ARGV_WORDS: &[&str] = &[
-    "-",
-    "--",
-    "=",
-    "-h",
-    "-V",
-    "-m",
-    "-u",
-    "-i",
-    "-n",
-    "-p",
-    "-U",
-    "-C",
-    "-T",
-    "-f",
-    "-r",
-    "-c",
-    "-S",
-    "-G",
-    "-R",
-    "-w",
-    "-l",
-    "-J",
-    "-o",
-    "-P",
-    "-Q",
-    "-t",
-    "-W",
-    "-H",
-    "--mount",
-    "--net=",
-    "--pid=",
-    "--fork",
-    "--kill-child=",
-    "--mount-proc=",
-    "--map-user=",
-    "--map-users=",
-    "--map-group",
-    "--map-groups",
-    "--map-auto",
-    "--map-subids",
-    "--owner",
-    "--setgroups",
-    "--propagation",
-    "--monotonic",
-    "--boottime",
-    "--keep-caps",
-    "--forward-signals",
-    "--json",
-    "--list",
-    "--output",
-    "--output-all",
-    "--persistent",
-    "--task",
-    "--filter",
-    "--raw",
-    "--tree=",
-    "--type",
-    "--list-columns",
-    "--nowrap",
-    "--notruncate",
-    "--noheadings",
-    "--help",
-    "--version",
-    "--target",
-    "--all",
-    "--wdns",
-    "--env",
-    "--no-fork",
-    "--user-parent",
-    "parent",
-    "owner",
-    "process",
-    "net",
-    "user",
-    "auto",
-    "subids",
-    "all",
-    "deny",
-    "allow",
-    "slave",
-    "0",
-    "1000",
-    "0:100000:65536",
-    "4294967295",
-    "NS,TYPE",
-    "+PNS",
-];
+/// What argument vectors hold besides the options and the words of their option tables
+/// ([`Target::splice_words`] adds those): separators and values no table lists.
+const ARGV_WORDS: &[&str] =
+    &["-", "--", "=", "auto", "subids", "all", "0", "1000", "0:100000:65536", "4294967295", "NS,TYPE", "+PNS"];
+
+impl Target {
+    /// The words a driver splices into this target's inputs: its own, and for an argument
+    /// vector every spelling of every option of runshare, rnsenter and rlsns (`-x`, `--long`,
+    /// `--long=` when it takes an argument) and every word an option's value may be.
+    pub fn splice_words(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.words.iter().map(|w| w.to_string()).collect();
+        if self.argv {
+            add_options(&mut out, nscore::unshare::args::OPTIONS);
+            add_options(&mut out, nscore::enter::args::OPTIONS);
+            add_options(&mut out, nscore::lsns::args::OPTIONS);
+            out.sort();
+            out.dedup();
+        }
+        out
+    }
+}
+
+fn add_options<Id: Copy + 'static>(out: &mut Vec<String>, defs: &[nscore::cli::OptDef<Id>]) {
+    for d in defs {
+        out.extend(d.short.map(|c| format!("-{c}")));
+        if let Some(long) = d.long {
+            out.push(format!("--{long}"));
+            if d.has_arg != HasArg::No {
+                out.push(format!("--{long}="));
+            }
+        }
+        if let ValueHint::Words(words) | ValueHint::WordList(words) = d.hint {
+            out.extend(words.iter().map(|w| w.to_string()));
+        }
+    }
+}
 
 /// Splits bytes on NUL into an argument vector (the way argv arrives: any bytes but NUL).
 pub fn argv_of(input: &[u8], argv0: &str) -> Vec<OsString> {
@@ -327,9 +318,9 @@ fn check_error(e: &Error, prog: &str) {
 
 fn getopt(input: &[u8]) -> u64 {
     let tables: [(&str, Vec<OptSpec<u8>>); 3] = [
-        ("lsns", specs_of(crate::lsns::args::OPTIONS)),
-        ("unshare", specs_of(crate::unshare::args::OPTIONS)),
-        ("nsenter", specs_of(crate::enter::args::OPTIONS)),
+        ("lsns", specs_of(nscore::lsns::args::OPTIONS)),
+        ("unshare", specs_of(nscore::unshare::args::OPTIONS)),
+        ("nsenter", specs_of(nscore::enter::args::OPTIONS)),
     ];
     let mut class = 0u64;
     for (prog, specs) in &tables {
@@ -368,47 +359,17 @@ fn getopt(input: &[u8]) -> u64 {
 }
 
 /// A getopt table of small ids, from a tool's option definitions.
-fn specs_of<Id: Copy + 'static>(defs: &[crate::cli::OptDef<Id>]) -> Vec<OptSpec<u8>> {
-    crate::cli::getopt_specs(defs)
+fn specs_of<Id: Copy + 'static>(defs: &[nscore::cli::OptDef<Id>]) -> Vec<OptSpec<u8>> {
+    nscore::cli::getopt_specs(defs)
         .into_iter()
         .enumerate()
         .map(|(i, s)| OptSpec { id: i as u8, short: s.short, long: s.long, has_arg: s.has_arg })
         .collect()
 }
 
-/// Fixed id files for the option loop: alice is uid 1000 with a sub-id range.
-struct FuzzIds;
-
-impl IdSource for FuzzIds {
-    fn euid(&self) -> u32 {
-        1000
-    }
-    fn egid(&self) -> u32 {
-        100
-    }
-    fn read(&self, path: &str) -> std::io::Result<String> {
-        match path {
-            "/etc/passwd" => Ok("root:x:0:0::/root:/bin/sh\nalice:x:1000:100::/home/alice:/bin/sh\n".into()),
-            "/etc/group" => Ok("root:x:0:\nusers:x:100:\n".into()),
-            "/etc/subuid" | "/etc/subgid" => Ok("alice:100000:65536\n".into()),
-            "/proc/self/uid_map" | "/proc/self/gid_map" => Ok("         0          0 4294967295\n".into()),
-            _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
-        }
-    }
-    fn uid_of(&self, name: &str) -> Option<u32> {
-        [("root", 0), ("alice", 1000)].iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
-    }
-    fn gid_of(&self, name: &str) -> Option<u32> {
-        [("root", 0), ("users", 100)].iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
-    }
-    fn user_name(&self, uid: u32) -> Option<String> {
-        [(0, "root"), (1000, "alice")].iter().find(|(id, _)| *id == uid).map(|(_, n)| n.to_string())
-    }
-}
-
 fn unshare_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "unshare");
-    match crate::unshare::args::parse(&argv, &FuzzIds) {
+    match nscore::unshare::args::parse(&argv, &FakeIds) {
         Ok(UnshareParsed::Run(a)) => {
             // What an option implies is always there.
             if a.map_user.is_some() || a.map_group.is_some() || !a.user_ranges.is_empty() || a.owner_uid.is_some() {
@@ -425,7 +386,7 @@ fn unshare_argv(input: &[u8]) -> u64 {
             }
             for (i, target) in a.persist.iter().enumerate() {
                 if target.is_some() {
-                    assert!(a.flags & crate::nstype::KINDS[i].clone_flag != 0, "a persisted namespace not unshared");
+                    assert!(a.flags & nscore::nstype::KINDS[i].clone_flag != 0, "a persisted namespace not unshared");
                 }
             }
             // The program is the tail of argv, untouched.
@@ -447,8 +408,8 @@ fn nsenter_argv(input: &[u8]) -> u64 {
         b"/" => std::fs::File::open("/"),
         _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
     };
-    match crate::enter::args::parse(&argv, &mut open, &mut crate::sys::handle::NoHandles) {
-        Ok(crate::enter::args::Parsed::Run(a)) => {
+    match nscore::enter::args::parse(&argv, &mut open, &mut nscore::sys::NoHandles) {
+        Ok(nscore::enter::args::Parsed::Run(a)) => {
             assert!(a.target >= 0, "a negative target pid {}", a.target);
             assert_eq!(&argv[argv.len() - a.program.len()..], &a.program[..]);
             assert!(!(a.wd.is_some() && a.wdns.is_some()), "--wd and --wdns both accepted");
@@ -467,8 +428,8 @@ fn nsenter_argv(input: &[u8]) -> u64 {
 fn lsns_argv(input: &[u8]) -> u64 {
     let argv = argv_of(input, "lsns");
     // The filter scanner's echo (characters outside the language) goes nowhere here.
-    match crate::lsns::args::parse(&argv, &mut std::io::sink()) {
-        Ok(crate::lsns::args::Parsed::Run(a)) => {
+    match nscore::lsns::args::parse(&argv, &mut std::io::sink()) {
+        Ok(nscore::lsns::args::Parsed::Run(a)) => {
             assert!(!(a.json && a.raw), "--json and --raw both accepted");
             assert!(!(a.persistent && a.task.is_some()), "--persistent and --task both accepted");
             if let Some(pid) = a.task {
@@ -488,7 +449,7 @@ fn lsns_argv(input: &[u8]) -> u64 {
 }
 
 fn proc_text(input: &[u8]) -> u64 {
-    use crate::proc::{parse_mountinfo_nsfs, parse_stat, procfs_text, unmangle};
+    use nscore::proc::{parse_mountinfo_nsfs, parse_stat, procfs_text, unmangle};
     let parts: Vec<&[u8]> = input.split(|&b| b == 0xff).collect();
     let part = |i: usize| parts.get(i).copied().unwrap_or_default();
     let stat_line = String::from_utf8_lossy(part(0));
@@ -514,12 +475,12 @@ fn proc_text(input: &[u8]) -> u64 {
         assert_eq!(unmangle(&mountinfo), mountinfo, "unmangle changed text without escapes");
     }
     let root = String::from_utf8_lossy(part(3));
-    let ino = crate::lsns::model::nsfs_root_ino(&root);
+    let ino = nscore::lsns::model::nsfs_root_ino(&root);
     if let Some(ino) = ino {
         assert!(root.contains('[') && root.contains(']'), "{root:?} gave {ino}");
     }
     let set = String::from_utf8_lossy(part(4));
-    let included = crate::lsns::model::path_included(&set, &root, ',');
+    let included = nscore::lsns::model::path_included(&set, &root, ',');
     if included {
         assert!(set == root || set.split(',').any(|e| e == root), "{root:?} is not an element of {set:?}");
     }
@@ -527,7 +488,7 @@ fn proc_text(input: &[u8]) -> u64 {
 }
 
 fn cgroup(input: &[u8]) -> u64 {
-    use crate::proc::container::{chain_of_path, from_cgroup, from_path, ContainerSpec};
+    use nscore::proc::container::{chain_of_path, from_cgroup, from_path, ContainerSpec};
     let mut parts = input.split(|&b| b == 0xff);
     let text = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
     let target = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
@@ -548,7 +509,7 @@ fn cgroup(input: &[u8]) -> u64 {
 }
 
 fn lsns_columns(input: &[u8]) -> u64 {
-    use crate::lsns::columns::{apply_output_list, Col, MAX_COLUMNS};
+    use nscore::lsns::columns::{apply_output_list, Col, MAX_COLUMNS};
     let mut parts = input.split(|&b| b == 0xff);
     let list = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
     let id = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
@@ -567,7 +528,7 @@ fn lsns_columns(input: &[u8]) -> u64 {
             assert!(e.render("lsns").starts_with("lsns: unknown column: "), "{e:?}");
         }
     }
-    let ns = crate::lsns::parse_namespace_id(&id);
+    let ns = nscore::lsns::parse_namespace_id(&id);
     match (model_number(&id), &ns) {
         (Some(v), Ok(got)) => assert_eq!(i128::from(*got), v, "namespace ID {id:?}"),
         (Some(v), Err(_)) => assert!(v < 0 || v > i128::from(u64::MAX), "namespace ID {id:?} refused"),
@@ -577,14 +538,9 @@ fn lsns_columns(input: &[u8]) -> u64 {
     hash_of((result.is_ok(), current.len(), ns.is_ok()))
 }
 
-/// C's `isspace` set, which strtoul skips.
-fn c_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
-}
-
-/// The model: optional C blanks, a sign, decimal digits and nothing else; the value exactly.
+/// The model: C's blanks ([`C_SPACE`]), a sign, decimal digits and nothing else; the value exactly.
 fn model_number(s: &str) -> Option<i128> {
-    let t = s.trim_start_matches(c_space);
+    let t = s.trim_start_matches(C_SPACE);
     let (negative, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
@@ -626,7 +582,7 @@ fn numbers(input: &[u8]) -> u64 {
         (None, Ok(got)) => panic!("parse_signed({s:?}) accepted {got}"),
         (None, Err(e)) => assert_eq!(e, &Error::msg(format!("{what}: '{s}'"))),
     }
-    let pid = crate::number::parse_pid(&s, "invalid PID argument");
+    let pid = nscore::number::parse_pid(&s, "invalid PID argument");
     if let Ok(pid) = pid {
         assert!(pid > 0, "parse_pid({s:?}) gave {pid}");
         assert_eq!(model, Some(i128::from(pid)), "parse_pid({s:?}) accepted what strtol would not");
@@ -687,7 +643,7 @@ fn idmap_target(input: &[u8]) -> u64 {
 
 /// lsns's columns as the filter sees them (name and JSON type).
 fn lsns_column(name: &str) -> Option<ColumnSpec> {
-    crate::lsns::columns::COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
+    COLUMNS.iter().map(|c| c.spec).find(|spec| spec.name.eq_ignore_ascii_case(name))
 }
 
 fn filter(input: &[u8]) -> u64 {
@@ -735,17 +691,14 @@ fn filter(input: &[u8]) -> u64 {
     }
 }
 
-/// Columns with every flag combination the renderers treat differently.
+/// lsns's columns with every flag combination the renderers treat differently: a right-aligned
+/// number with a width hint (NS), a left-aligned string with one (TYPE), a wrapping cell
+/// (NSFS), the truncatable one (COMMAND), a right-aligned string (NETNSID).
 fn render_columns() -> Vec<ColumnSpec> {
-    let col =
-        |name, right, truncate, wrap, json| ColumnSpec { name, help: "", width_hint: 0.0, right, truncate, wrap, json };
-    vec![
-        col("NS", true, false, false, JsonType::Number),
-        col("TYPE", false, false, false, JsonType::String),
-        col("NSFS", false, false, true, JsonType::String),
-        col("COMMAND", false, true, false, JsonType::String),
-        col("NETNSID", true, false, false, JsonType::String),
-    ]
+    ["NS", "TYPE", "NSFS", "COMMAND", "NETNSID"]
+        .iter()
+        .map(|name| lsns_column(name).expect("a column of lsns's table"))
+        .collect()
 }
 
 fn render(input: &[u8]) -> u64 {
@@ -754,7 +707,7 @@ fn render(input: &[u8]) -> u64 {
     let flags = input.first().copied().unwrap_or(0);
     let body = input.get(1..).unwrap_or_default();
     let cells: Vec<Option<String>> =
-        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| crate::byte_text::carry_bytes(c))).collect();
+        body.split(|&b| b == 0xff).map(|c| (!c.is_empty()).then(|| nscore::byte_text::carry_bytes(c))).collect();
     let numeric: Vec<bool> = columns.iter().map(|c| c.json == JsonType::Number).collect();
     let mut table = Table::new(columns);
     for (i, row) in cells.chunks(ncol).enumerate() {
@@ -785,7 +738,7 @@ fn render(input: &[u8]) -> u64 {
             term_width,
         };
         let mut out = Vec::new();
-        crate::output::render_with(&table, &format, &env, &mut out).expect("rendering into a Vec cannot fail");
+        nscore::output::render_with(&table, &format, &env, &mut out).expect("rendering into a Vec cannot fail");
         // JSON copies bytes that were not UTF-8 as they are, as libsmartcols does.
         let is_json = matches!(mode, Mode::Json(_));
         if !is_json {
