@@ -16,6 +16,7 @@ use super::kernel::{NsQueries, NsidSource, LIVE};
 use super::model::{nsfs_root_ino, Holder, Namespace, Process, Rel, ScanError, ScanOptions};
 use super::walk::{self, HeldFd};
 use crate::nstype::NsKind;
+use crate::parallel;
 use crate::proc::{NsfsMount, ProcDir, ProcFs};
 use crate::sys::ns::{self as nsio, NsIoctl};
 use std::cell::RefCell;
@@ -194,8 +195,8 @@ fn ask_ahead(
         }
     }
     // Each thread holds a namespace, the relative asked for and a netlink socket.
-    let threads = walk::threads_for(asks.len(), MIN_READS_PER_THREAD, 3);
-    walk::in_parts(&mut asks, threads, |part| {
+    let threads = parallel::threads_for(asks.len(), MIN_READS_PER_THREAD, 3);
+    parallel::in_parts(&mut asks, threads, |part| {
         // A netlink socket per part: answers on a shared one could cross.
         let own = if opts.netnsid && threads > 1 { kernel.nsid_source().map_err(|e| dir.note(e)).ok() } else { None };
         let netlink = if threads > 1 { own.as_deref() } else { netlink };
