@@ -1,4 +1,5 @@
 use super::*;
+use crate::output::JsonType;
 use std::path::Path;
 
 fn spec(name: &'static str, json: JsonType) -> ColumnSpec {
