@@ -1,7 +1,7 @@
 //! The parameters of a filter (libsmartcols's `filter-param.c`): values of four types, how a
 //! column's text is stored, and the conversions between the types.
 
-use crate::number::{format_g, parse_float};
+use crate::number::{format_g, parse_float, strtou64, C_SPACE};
 use crate::output::{ColumnSpec, JsonType};
 
 /// The data types libsmartcols converts between.
@@ -48,23 +48,6 @@ pub(super) fn kind_of_column(spec: &ColumnSpec) -> Kind {
     }
 }
 
-/// `strtoimax`/`strtoumax` as `ul_strtou64` uses them: optional sign, decimal digits, the
-/// whole string; negative numbers are out of range.
-pub(super) fn parse_u64(s: &str) -> std::result::Result<u64, i32> {
-    let (negative, digits) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(libc::EINVAL);
-    }
-    if negative && digits.bytes().any(|b| b != b'0') {
-        return Err(libc::ERANGE);
-    }
-    digits.parse::<u64>().map_err(|_| libc::ERANGE)
-}
-
 /// A conversion's result, with errno set as `ul_strtou64`/`ul_strtold` leave it.
 pub(super) fn set_errno<T>(r: std::result::Result<T, i32>, errno: &mut i32) -> std::result::Result<T, i32> {
     *errno = r.as_ref().err().copied().unwrap_or(0);
@@ -86,7 +69,7 @@ impl Datum {
             (v, k) if v.kind() == k => v,
             (Value::Str(None), Kind::U64) => Value::U64(0),
             (Value::Str(None), Kind::Float) => Value::Float(0.0),
-            (Value::Str(Some(s)), Kind::U64) => Value::U64(set_errno(parse_u64(&s), errno)?),
+            (Value::Str(Some(s)), Kind::U64) => Value::U64(set_errno(strtou64(s.as_bytes()).0, errno)?),
             (Value::Str(Some(s)), Kind::Float) => Value::Float(set_errno(parse_float(&s), errno)?),
             (Value::Str(s), _) => Value::Bool(s.as_deref().is_some_and(|s| !s.is_empty() && is_yes(s))),
             (Value::U64(n), Kind::Str) => Value::Str(Some(n.to_string())),
@@ -152,10 +135,5 @@ pub(super) fn stored_string(s: &str) -> String {
         }
         _ => s,
     };
-    inner.trim_matches(is_c_space).to_string()
-}
-
-/// C's `isspace` in the C locale (util-linux trims string parameters with it).
-pub(super) fn is_c_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
+    inner.trim_matches(C_SPACE).to_string()
 }
