@@ -126,7 +126,7 @@ fn render(table: &Table, format: &Format, out: &mut dyn Write) -> Result<()> {
 /// What to show, decided from the options as lsns's main() decides it.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
-    pub kinds: [bool; 8],
+    pub kinds: [bool; NsKind::COUNT],
     pub columns: Vec<Col>,
     pub tree: Option<TreeKind>,
     /// `<namespace ID>` (0 means none was usable, and lsns lists namespaces).
@@ -139,7 +139,7 @@ pub(crate) struct Plan {
 
 impl Plan {
     pub(crate) fn new(args: &LsnsArgs) -> Result<Plan> {
-        let mut kinds = [args.types.is_empty(); 8];
+        let mut kinds = [args.types.is_empty(); NsKind::COUNT];
         for k in &args.types {
             kinds[k.index()] = true;
         }
@@ -538,7 +538,7 @@ mod tests {
     fn world() -> Scan {
         let mut scan = Scan::new(ProcFs::new("/nonexistent"), Vec::new());
         let init = [10, 11, 12, 13, 14, 15, 16, 17];
-        let with = |base: [u64; 8], kind: NsKind, ino: u64| {
+        let with = |base: [u64; NsKind::COUNT], kind: NsKind, ino: u64| {
             let mut ns = base;
             ns[kind.index()] = ino;
             ns
@@ -734,7 +734,7 @@ mod tests {
     fn unsupported_ioctl_ends_with_status_2() {
         // A fixture tree's ns files are regular files: NS_GET_USERNS answers ENOTTY.
         let procfs = ProcFs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/proc"));
-        let opts = ScanOptions { kinds: [true; 8], relations: true, ..ScanOptions::default() };
+        let opts = ScanOptions { kinds: [true; NsKind::COUNT], relations: true, ..ScanOptions::default() };
         let err = scan::scan(&procfs, &kernel::LIVE, &opts).unwrap_err();
         assert_eq!(
             err,

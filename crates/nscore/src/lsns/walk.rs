@@ -46,7 +46,7 @@ fn walk_on(threads: usize, dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u
     // Every process is read into its slot of one vector (no copies, no per-thread heaps to
     // merge); a slot whose process is gone keeps no namespace and is dropped at the end.
     let mut procs: Vec<Process> =
-        pids.iter().map(|&pid| Process { pid, ppid: 0, uid: 0, ns: [0; 8], parent: None }).collect();
+        pids.iter().map(|&pid| Process { pid, ppid: 0, uid: 0, ns: [0; NsKind::COUNT], parent: None }).collect();
     let fds = in_parts(&mut procs, threads, |slots| {
         let mut fds = Vec::new();
         for slot in slots {
@@ -54,7 +54,7 @@ fn walk_on(threads: usize, dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u
         }
         fds
     });
-    procs.retain(|p| p.ns != [0; 8]);
+    procs.retain(|p| p.ns != [0; NsKind::COUNT]);
     Walk { procs, fds: fds.concat() }
 }
 
@@ -78,7 +78,7 @@ fn read_process(dir: &ProcDir, opts: &ScanOptions, nsfs_dev: Option<u64>, slot: 
         }
     }
     // No link could be read: the process is gone.
-    if slot.ns == [0; 8] {
+    if slot.ns == [0; NsKind::COUNT] {
         return;
     }
     let sockets = opts.kinds[NsKind::Net.index()];
@@ -100,7 +100,7 @@ mod tests {
         let ns = std::fs::File::open("/proc/self/ns/net").unwrap();
         let dir = ProcFs::live().open().unwrap();
         let nsfs_dev = dir.stat("self/ns/net").map(|f| f.dev);
-        let mut kinds = [true; 8];
+        let mut kinds = [true; NsKind::COUNT];
         kinds[NsKind::Net.index()] = false;
         let opts = ScanOptions {
             kinds,
@@ -118,7 +118,10 @@ mod tests {
         let one = walk_on(1, &dir, &opts, nsfs_dev, &pids);
         let three = walk_on(3, &dir, &opts, nsfs_dev, &pids);
         assert_eq!(one.procs.len(), 1000);
-        assert!(one.procs.iter().all(|p| p.pid == me && p.ppid > 0 && (0..8).all(|k| (p.ns[k] != 0) == kinds[k])));
+        assert!(one
+            .procs
+            .iter()
+            .all(|p| p.pid == me && p.ppid > 0 && (0..NsKind::COUNT).all(|k| (p.ns[k] != 0) == kinds[k])));
         assert_eq!(format!("{:?}", one.procs), format!("{:?}", three.procs));
         // Other tests open and close descriptors meanwhile: only ours is sure to be there.
         let num = std::os::fd::AsRawFd::as_raw_fd(&ns);
