@@ -5,7 +5,9 @@
 use super::args::{parse, Parsed};
 use super::kernel::{NsQueries, NsidSource};
 use super::model::ScanError;
-use super::{namespaces_table, scan, Plan};
+use super::plan::Plan;
+use super::scan;
+use super::table::namespaces_table;
 use crate::nstype::NsKind;
 use crate::output::{render_with, Env};
 use crate::proc::ProcFs;
