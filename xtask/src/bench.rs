@@ -306,7 +306,7 @@ fn floor() -> Duration {
         .map(|d| d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect())
         .unwrap_or_default();
     let threads = nscore::lsns::walk::walk_threads(pids.len());
-    nscore::lsns::walk::in_parts(&mut pids, threads, |part| {
+    nscore::parallel::in_parts(&mut pids, threads, |part| {
         let mut link = [0u8; 64];
         for pid in part.iter() {
             let Ok(ns) = open_dir_path(proc.as_fd(), Path::new(&format!("{pid}/ns"))) else { continue };

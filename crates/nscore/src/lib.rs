@@ -27,6 +27,7 @@ pub mod lsns;
 pub mod nstype;
 pub mod number;
 pub mod output;
+pub mod parallel;
 pub mod proc;
 pub(crate) mod stderr;
 #[allow(unsafe_code)]

@@ -35,7 +35,7 @@ pub struct NsKindInfo {
 
 /// The table, in lsns's column order of `-t` names: mnt net ipc user pid uts cgroup time.
 #[rustfmt::skip]
-pub const KINDS: [NsKindInfo; 8] = [
+pub const KINDS: [NsKindInfo; NsKind::COUNT] = [
     NsKindInfo { kind: NsKind::Mnt, name: "mnt", clone_flag: libc::CLONE_NEWNS, for_children: "mnt", letter: 'm', long: "mount" },
     NsKindInfo { kind: NsKind::Net, name: "net", clone_flag: libc::CLONE_NEWNET, for_children: "net", letter: 'n', long: "net" },
     NsKindInfo { kind: NsKind::Ipc, name: "ipc", clone_flag: libc::CLONE_NEWIPC, for_children: "ipc", letter: 'i', long: "ipc" },
@@ -47,19 +47,22 @@ pub const KINDS: [NsKindInfo; 8] = [
 ];
 
 impl NsKind {
+    /// How many kinds there are: the length of every per-kind array.
+    pub const COUNT: usize = NsKind::Time as usize + 1;
+
     /// Every kind, in table order.
     #[cfg(test)]
-    pub(crate) const ALL: [NsKind; 8] =
+    pub(crate) const ALL: [NsKind; NsKind::COUNT] =
         [NsKind::Mnt, NsKind::Net, NsKind::Ipc, NsKind::User, NsKind::Pid, NsKind::Uts, NsKind::Cgroup, NsKind::Time];
 
     /// The order in which nsenter(1) enters namespaces and unshare(1) persists them:
     /// user first (it grants the rights for the rest), mnt late (it changes what paths mean).
-    pub(crate) const ENTER_ORDER: [NsKind; 8] =
+    pub(crate) const ENTER_ORDER: [NsKind; NsKind::COUNT] =
         [NsKind::User, NsKind::Cgroup, NsKind::Ipc, NsKind::Uts, NsKind::Net, NsKind::Pid, NsKind::Mnt, NsKind::Time];
 
     /// The order in which lsns(8) visits the kinds of a process (util-linux's `ns_names[]`),
     /// which decides the order namespaces are met, asked about and warned of.
-    pub(crate) const LSNS_ORDER: [NsKind; 8] =
+    pub(crate) const LSNS_ORDER: [NsKind; NsKind::COUNT] =
         [NsKind::Mnt, NsKind::Net, NsKind::Pid, NsKind::Uts, NsKind::Ipc, NsKind::User, NsKind::Cgroup, NsKind::Time];
 
     pub(crate) fn info(self) -> &'static NsKindInfo {

@@ -1,7 +1,8 @@
 //! util-linux's number parsers (`strtoul_or_err`, `strtos64_or_err`, `strtopid_or_err`): C's
 //! `strtol` syntax (its blanks, a sign, decimal digits, nothing after) and the messages
 //! `<what>: '<arg>'`, with the ERANGE text for numbers out of range; and the raw `strtoimax`
-//! and `ul_strtou64` for callers that read on after the number (nsenter's `-t PID:INODE`).
+//! and `ul_strtou64` for callers that read on after the number (nsenter's `-t PID:INODE`);
+//! `strtold` and printf's `%g` as the `-Q` filter converts between strings and floats.
 
 use crate::error::{Error, Message, Result};
 
@@ -118,5 +119,111 @@ pub(crate) fn strtou64(s: &[u8]) -> (std::result::Result<u64, i32>, u64) {
                 Some(v) => (Ok(v), v),
             }
         }
+    }
+}
+
+/// `strtold` over the whole string, in f64. The range is long double's: a number beyond
+/// f64's but within long double's (`1e309`, `1e-400`) is no error, and becomes an infinity
+/// or zero here; one beyond long double's is ERANGE. Hexadecimal (`0x1.8p3`) is read too.
+pub(crate) fn parse_float(s: &str) -> std::result::Result<f64, i32> {
+    let (negative, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let magnitude = match body.get(..2) {
+        Some("0x" | "0X") => parse_hex_float(&body[2..])?,
+        _ => {
+            let v: f64 = body.parse().map_err(|_| libc::EINVAL)?;
+            if !v.is_finite() || v == 0.0 {
+                if body.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+                    v // inf, infinity, nan
+                } else if let Some((e, lead)) = decimal_exponent(body) {
+                    // Long double's largest is 1.18973e4932, its smallest normal 3.3621e-4932.
+                    if e > 4932 || (e == 4932 && lead > 1.189_731_495_357_231_8) {
+                        return Err(libc::ERANGE);
+                    }
+                    if e < -4932 || (e == -4932 && lead < 3.362_103_143_112_093_5) {
+                        return Err(libc::ERANGE);
+                    }
+                    v
+                } else {
+                    v
+                }
+            } else {
+                v
+            }
+        }
+    };
+    Ok(if negative { -magnitude } else { magnitude })
+}
+
+/// A decimal number as `lead * 10^e` with `lead` in [1, 10): (e, lead), None for zero.
+fn decimal_exponent(s: &str) -> Option<(i64, f64)> {
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], s[i + 1..].parse::<i64>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let int = int.trim_start_matches('0');
+    let digits: String = int.chars().chain(frac.chars()).skip_while(|&c| c == '0').take(17).collect();
+    let first = digits.chars().next().filter(|c| c.is_ascii_digit())?;
+    let lead: f64 = format!("{first}.{}", &digits[1..]).parse().unwrap_or(1.0);
+    let e = if int.is_empty() {
+        exp.saturating_sub(frac.bytes().take_while(|&b| b == b'0').count() as i64 + 1)
+    } else {
+        exp.saturating_add(int.len() as i64 - 1)
+    };
+    Some((e, lead))
+}
+
+/// The digits of a hexadecimal float after `0x`: hex digits, a point, `p` and a power of two.
+fn parse_hex_float(s: &str) -> std::result::Result<f64, i32> {
+    let (mantissa, exp) = match s.find(['p', 'P']) {
+        Some(i) => (&s[..i], s[i + 1..].parse::<i32>().map_err(|_| libc::EINVAL)?),
+        None => (s, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() && frac.is_empty() {
+        return Err(libc::EINVAL);
+    }
+    let mut value = 0f64;
+    for c in int.chars().chain(frac.chars()) {
+        value = value * 16.0 + f64::from(c.to_digit(16).ok_or(libc::EINVAL)?);
+    }
+    let exp = exp.saturating_sub(4 * frac.len() as i32);
+    Ok(value * 2f64.powi(exp))
+}
+
+/// printf's `%g`: six significant digits, trailing zeros dropped.
+pub(crate) fn format_g(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "nan".into()
+        } else if v > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
+    }
+    let exp = v.abs().log10().floor() as i32;
+    let sci = format!("{v:.5e}");
+    let (mantissa, e) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let e: i32 = e.parse().unwrap_or(exp);
+    let trim = |s: &str| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    if !(-4..6).contains(&e) {
+        format!("{}e{}{:02}", trim(mantissa), if e < 0 { '-' } else { '+' }, e.abs())
+    } else {
+        let decimals = (5 - e).max(0) as usize;
+        trim(&format!("{v:.decimals$}"))
     }
 }

@@ -526,6 +526,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn type_help_names_the_kind_table() {
+        // The line is util-linux's msgid, so it stays as util-linux wrote it; the names in it
+        // are the kind table's, in its order, as `-t` accepts them.
+        let help = OPTIONS.iter().find(|o| o.long == Some("type")).map(|o| o.help).unwrap_or_default();
+        let names = help.split_once('(').and_then(|(_, rest)| rest.split_once(')')).map(|(names, _)| names);
+        assert_eq!(names, Some(TYPE_NAMES.join(", ").as_str()));
+    }
+
+    #[test]
     fn help_lines_live_in_the_option_table() {
         crate::cli::usage::assert_one_place(OPTIONS, EXTENSIONS, USAGE);
     }

@@ -65,6 +65,9 @@ const fn spec(name: &'static str, width_hint: f64, right: bool, help: &'static s
     ColumnSpec { name, help, width_hint, right, truncate: false, wrap: false, json }
 }
 
+/// TYPE, which `--compare` shows too.
+pub(crate) const TYPE: ColumnSpec = spec("TYPE", 5.0, false, "kind of namespace", JsonType::String);
+
 /// The table, in lsns's order (`--output-all`, `-H`).
 pub const COLUMNS: [Column; 13] = [
     Column {
@@ -72,11 +75,7 @@ pub const COLUMNS: [Column; 13] = [
         spec: spec("NS", 10.0, true, "namespace identifier (inode number)", JsonType::Number),
         get: |c| Some(c.ns.ino.to_string()),
     },
-    Column {
-        id: Col::Type,
-        spec: spec("TYPE", 5.0, false, "kind of namespace", JsonType::String),
-        get: |c| Some(c.ns.kind.name().to_string()),
-    },
+    Column { id: Col::Type, spec: TYPE, get: |c| Some(c.ns.kind.name().to_string()) },
     Column {
         id: Col::Path,
         spec: spec("PATH", 0.0, false, "path to the namespace", JsonType::String),

@@ -9,6 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::lsns::args::LsnsArgs;
+use crate::lsns::columns;
 use crate::nstype::{NsId, NsKind};
 use crate::output::{ColumnSpec, JsonType, Table};
 use crate::proc::ProcFs;
@@ -25,7 +26,7 @@ const fn number(name: &'static str, help: &'static str) -> ColumnSpec {
 
 /// The columns of the comparison: each process's namespace as `DEV:INODE`, its ID beside it.
 pub(crate) const COLUMNS: [ColumnSpec; 6] = [
-    text("TYPE", "kind of namespace"),
+    ColumnSpec { width_hint: 0.0, ..columns::TYPE },
     text("NS1", "namespace of the first PID (DEV:INODE)"),
     number("ID1", "namespace ID of the first PID (NS_GET_ID)"),
     text("NS2", "namespace of the second PID (DEV:INODE)"),

@@ -5,7 +5,9 @@
 use super::args::{parse, Parsed};
 use super::kernel::{InNamespace, NsQueries, NsidSource};
 use super::model::ScanError;
-use super::{namespaces_table, scan, Plan};
+use super::plan::Plan;
+use super::scan;
+use super::table::namespaces_table;
 use crate::nstype::NsKind;
 use crate::output::{render_with, Env};
 use crate::proc::ProcFs;
@@ -238,7 +240,7 @@ fn world(name: &str) -> World {
         FakeNs { ino: USER2, kind: NsKind::User, parent: Some(INIT_USER), owner: Some(INIT_USER), uid: 1001 },
         FakeNs { ino: UTS2, kind: NsKind::Uts, parent: None, owner: Some(USER2), uid: 0 },
     ]);
-    let initial: Vec<u64> = spaces[..8].iter().map(|ns| ns.ino).collect();
+    let initial: Vec<u64> = spaces[..NsKind::COUNT].iter().map(|ns| ns.ino).collect();
     let with = |changes: &[(u64, u64)]| {
         initial.iter().map(|&ino| changes.iter().find(|c| c.0 == ino).map_or(ino, |c| c.1)).collect::<Vec<_>>()
     };

@@ -5,8 +5,8 @@
 use super::kernel::NsidSource;
 use super::model::{path_included, Namespace, Rel, ScanOptions};
 use super::scan::{Scan, MIN_READS_PER_THREAD};
-use super::walk;
 use crate::nstype::NsKind;
+use crate::parallel;
 use crate::proc::ProcDir;
 use std::os::fd::AsFd;
 
@@ -116,8 +116,8 @@ impl Scan {
         // (pid, uid, ppid, command) of each representative.
         let mut read: Vec<(i32, u32, i32, Option<String>)> =
             reps.iter().map(|&r| (self.procs[r].pid, 0, self.procs[r].ppid, None)).collect();
-        let threads = walk::threads_for(read.len(), MIN_READS_PER_THREAD, 1);
-        walk::in_parts(&mut read, threads, |part| {
+        let threads = parallel::threads_for(read.len(), MIN_READS_PER_THREAD, 1);
+        parallel::in_parts(&mut read, threads, |part| {
             for (pid, uid, ppid, command) in part {
                 *uid = dir.uid(*pid).unwrap_or(0);
                 // A thread line (`--threads`) keeps its process as parent.

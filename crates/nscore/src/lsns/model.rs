@@ -12,7 +12,7 @@ pub struct Process {
     /// Owner of `/proc/PID`; 0 when not read (see [`ScanOptions::every_process`]).
     pub uid: u32,
     /// Namespace inode per kind (index [`NsKind::index`]); 0 when not read.
-    pub ns: [u64; 8],
+    pub ns: [u64; NsKind::COUNT],
     /// The scanned process whose pid is our ppid.
     pub parent: Option<usize>,
 }
@@ -110,7 +110,7 @@ pub(crate) struct IpcCounts {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ScanOptions {
     /// Kinds to read (`-t`; all when none given).
-    pub kinds: [bool; 8],
+    pub kinds: [bool; NsKind::COUNT],
     /// Ask RTM_GETNSID (only when NETNSID is shown or filtered on).
     pub netnsid: bool,
     /// Ask NS_GET_ID (only when ID is shown or filtered on).

@@ -16,6 +16,7 @@ use super::kernel::{NsQueries, NsidSource, LIVE};
 use super::model::{nsfs_root_ino, Holder, Namespace, Process, Rel, ScanError, ScanOptions};
 use super::walk::{self, HeldFd};
 use crate::nstype::NsKind;
+use crate::parallel;
 use crate::proc::{NsfsMount, ProcDir, ProcFs};
 use crate::sys::ns::{self as nsio, NsIoctl};
 use std::cell::RefCell;
@@ -194,8 +195,8 @@ fn ask_ahead(
         }
     }
     // Each thread holds a namespace, the relative asked for and a netlink socket.
-    let threads = walk::threads_for(asks.len(), MIN_READS_PER_THREAD, 3);
-    walk::in_parts(&mut asks, threads, |part| {
+    let threads = parallel::threads_for(asks.len(), MIN_READS_PER_THREAD, 3);
+    parallel::in_parts(&mut asks, threads, |part| {
         // A netlink socket per part: answers on a shared one could cross.
         let own = if opts.netnsid && threads > 1 { kernel.nsid_source().map_err(|e| dir.note(e)).ok() } else { None };
         let netlink = if threads > 1 { own.as_deref() } else { netlink };
@@ -484,7 +485,7 @@ impl Scan {
         opts: &ScanOptions,
         netlink: Option<&dyn NsidSource>,
         task_dir: &str,
-        inos: [u64; 8],
+        inos: [u64; NsKind::COUNT],
     ) -> Result<(), i32> {
         for kind in NsKind::LSNS_ORDER {
             let ino = inos[kind.index()];
@@ -539,20 +540,20 @@ impl Scan {
         tids.sort_unstable();
         for tid in tids {
             let task_dir = format!("{}/task/{tid}", leader.pid);
-            let mut inodes = [0; 8];
+            let mut inodes = [0; NsKind::COUNT];
             for kind in NsKind::LSNS_ORDER.into_iter().filter(|k| opts.kinds[k.index()]) {
                 if let Some(file) = dir.stat(&format!("{task_dir}/ns/{}", kind.name())) {
                     inodes[kind.index()] = file.ino;
                 }
             }
             self.query_new(dir, opts, netlink, &task_dir, inodes)?;
-            let mut own = [0; 8];
+            let mut own = [0; NsKind::COUNT];
             for (i, &ino) in inodes.iter().enumerate() {
                 if ino != 0 && ino != leader.ns[i] {
                     own[i] = ino;
                 }
             }
-            if own != [0; 8] {
+            if own != [0; NsKind::COUNT] {
                 self.add_process(Process { pid: tid, ppid: leader.pid, uid: leader.uid, ns: own, parent: None });
             }
         }
@@ -703,7 +704,13 @@ mod tests {
     #[test]
     fn answers_asked_ahead_are_those_asked_one_by_one() {
         let dir = ProcFs::live().open().unwrap();
-        let opts = ScanOptions { kinds: [true; 8], relations: true, netnsid: true, ids: true, ..Default::default() };
+        let opts = ScanOptions {
+            kinds: [true; NsKind::COUNT],
+            relations: true,
+            netnsid: true,
+            ids: true,
+            ..Default::default()
+        };
         let walk = walk::walk(&dir, &opts, None, &dir.pids().unwrap());
         let shared = LIVE.nsid_source().ok();
         let ahead = ask_ahead(&LIVE, &dir, &opts, shared.as_deref(), &walk.procs);

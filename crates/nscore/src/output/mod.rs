@@ -178,29 +178,9 @@ pub(crate) fn table_errno(
 }
 
 /// Whether strtol(3) (base 10) sets ERANGE on `s`: after blanks and a sign, its digits make
-/// a number out of `long`'s range.
+/// a number out of `long`'s range (`intmax_t`'s on Linux's 64-bit ABIs).
 fn strtol_overflows(s: &[u8]) -> bool {
-    let s = match s.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')) {
-        Some(i) => &s[i..],
-        None => return false,
-    };
-    let (negative, s) = match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mut value: i128 = 0;
-    for b in s.iter().take_while(|b| b.is_ascii_digit()) {
-        value = value * 10 + i128::from(b - b'0');
-        if value > i128::from(i64::MAX) + 1 {
-            return true;
-        }
-    }
-    if negative {
-        value > i128::from(i64::MAX) + 1
-    } else {
-        value > i128::from(i64::MAX)
-    }
+    crate::number::strtoimax(s).is_some_and(|(_, overflow, _)| overflow)
 }
 
 /// [`table_errno`] for this process: its standard output and environment.

@@ -441,7 +441,7 @@ mod tests {
         assert_eq!(dir.ns(me, "net"), dir.stat(&format!("{me}/ns/net")).map(|f| f.ino));
         assert!(dir.ns(me, "net").is_some());
         let ns_dir = dir.ns_dir(me).unwrap();
-        for name in ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"] {
+        for name in crate::nstype::KINDS.map(|k| k.name) {
             assert_eq!(ns_dir.ns(name), dir.ns(me, name), "{name}");
         }
     }

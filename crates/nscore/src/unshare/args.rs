@@ -318,7 +318,7 @@ pub struct UnshareArgs {
     /// `CLONE_NEW*` flags to unshare.
     pub flags: libc::c_int,
     /// `--<ns>=<file>` targets, indexed by [`NsKind::index`].
-    pub persist: [Option<PathBuf>; 8],
+    pub persist: [Option<PathBuf>; NsKind::COUNT],
     pub fork: bool,
     pub forward_signals: bool,
     /// `--kill-child` signal.

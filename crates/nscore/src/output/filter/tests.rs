@@ -1,4 +1,5 @@
 use super::*;
+use crate::output::JsonType;
 use std::path::Path;
 
 fn spec(name: &'static str, json: JsonType) -> ColumnSpec {
@@ -292,4 +293,22 @@ fn strings_convert_to_floats_in_long_double_range() {
     assert_eq!(cmp("3.37e-4932"), Ok(false));
     assert_eq!(cmp("0x"), Err("lsns: failed to apply filter: Invalid argument\n".to_string()));
     assert_eq!(cmp("0.0000e9999"), Ok(false));
+}
+
+#[test]
+fn a_string_becomes_a_number_as_ul_strtou64_reads_it() {
+    // util-linux converts with ul_strtou64, which asks strtoimax first: a string that starts
+    // with a negative number is out of range whatever follows it, other trailing text is
+    // invalid, and C's blanks in front are skipped (trimmed here already).
+    let row = |_: &str| Some("sleep 1000".to_string());
+    let reason = |expr: &str| {
+        let f = Filter::parse(expr, &lsns_like).unwrap();
+        f.apply(&row, &mut 0).map_err(|e| e.render("lsns")).unwrap_err()
+    };
+    let failed = |reason: &str| format!("lsns: failed to apply filter: {reason}\n");
+    assert_eq!(reason("1 < \"-1x\" && false"), failed("Numerical result out of range"));
+    assert_eq!(reason("1 < \"7x\" && false"), failed("Invalid argument"));
+    assert_eq!(reason("1 < \"-\" && false"), failed("Invalid argument"));
+    let f = Filter::parse("0 == \" \t-0\" && 2 == \"\x0b+2\"", &lsns_like).unwrap();
+    assert_eq!(f.apply(&row, &mut 0), Ok(true));
 }
