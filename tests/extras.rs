@@ -295,7 +295,7 @@ fn no_container_or_several() {
 }
 
 /// A word that is no runtime, or a runtime without `:ID`, keeps util-linux 2.42's answer to
-/// --target (2.38.1 words it differently, PARITY §4b); a pid still works as a pid.
+/// --target (2.38.1 words it differently from 2.42); a pid still works as a pid.
 #[test]
 fn target_forms_of_util_linux_are_unchanged() {
     for target in ["abc", "foo:bar", "0", "docker", "1:docker"] {

@@ -1,5 +1,5 @@
-//! Hostile environments (issue #12): the environment as the kernel gives it (class 6),
-//! degenerate option values (class 10), and targets that are zombies (class 11).
+//! Hostile environments (docs/parity.md): the environment as the kernel gives it,
+//! degenerate option values, and targets that are zombies.
 //!
 //! An environment whose entries are not `NAME=VALUE` (`=x=y`, `NOEQ`, an empty entry,
 //! duplicates) cannot be made with `std::process::Command`, so these tests exec with a raw
@@ -86,7 +86,7 @@ fn enter_env(target: &Reaped) -> Outcome {
     run_raw(ours("nsenter"), &["nsenter", "-t", &pid, "-u", "-e", "/usr/bin/env"], &OWN_ODD, "/")
 }
 
-// ---------------------------------------------------------------- class 6: the environment
+// ---------------------------------------------------------------- the environment
 
 /// `nsenter -e` takes the target's environ as util-linux 2.42.2 does: entries without `=` and
 /// empty ones skipped, the last of duplicate names kept, the variables in reverse order, and

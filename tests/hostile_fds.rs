@@ -1,4 +1,4 @@
-//! Hostile environments, class 2 (issue #12): running out of descriptors is an error, never
+//! Hostile environments (docs/parity.md): running out of descriptors is an error, never
 //! a different answer. rlsns runs under `ulimit -n N` in throwaway worlds (a few namespaces
 //! in every relation lsns shows: nested user and pid namespaces, a namespace held only by an
 //! open descriptor, one held by a socket; then also hundreds of processes, so the walk runs
@@ -101,7 +101,7 @@ fn check(sleepers: usize, modes: &[(&str, u32, bool)], limits: &[u32], setup: &s
 }
 
 /// (mode, lowest limit, compare with 2.38.1). 2.38.1 lacks the namespaces no process is in
-/// (PARITY §4b): it agrees on the trees and the ns-only columns of this world only where
+/// (where 2.38.1 differs from 2.42): it agrees on the trees and the ns-only columns of this world only where
 /// such a namespace is not shown, so the owner/parent trees are compared with ours unlimited.
 const MODES: &[(&str, u32, bool)] = &[
     ("-Towner", 6, false),

@@ -1,4 +1,4 @@
-//! Issue #12, class 9: lsns's `-Q` filter in every mode. In `lsns <namespace>` util-linux
+//! Hostile environments (docs/parity.md): lsns's `-Q` filter in every mode. In `lsns <namespace>` util-linux
 //! never assigns the filter's columns, so an expression naming none (`-Q 1`) works there and
 //! one that evaluates a column fails; `failed to apply filter:` is followed by errno as
 //! util-linux leaves it (set by string-to-number conversions, else what libsmartcols's new

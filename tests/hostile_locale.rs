@@ -1,4 +1,4 @@
-//! Hostile environments, issue #12 classes 1 and 4: the locale as glibc's
+//! Hostile environments (docs/parity.md): the locale as glibc's
 //! `setlocale(LC_ALL, "")` resolves it (one category naming a locale that is not installed
 //! leaves the whole process in the C locale), and user names as util-linux's id cache shows
 //! them (the number for a name with no printable width), in every output mode.

@@ -1,4 +1,4 @@
-//! Hostile environments (issue #12, class 7): odd /proc mounts (none, hidepid=, subset=pid,
+//! Hostile environments (docs/parity.md): odd /proc mounts (none, hidepid=, subset=pid,
 //! another pid namespace's, no /proc/self, a tmpfs with junk), a small address space
 //! (`ulimit -v`), a tiny stack (`ulimit -s`) and no processes left to fork (`ulimit -u`).
 //! The tools answer as util-linux does, or, where util-linux has nothing to say, fail with a

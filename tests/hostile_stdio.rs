@@ -1,4 +1,4 @@
-//! Hostile environments (issue #12), classes 3, 5 and 8: output that cannot be written, an
+//! Hostile environments (docs/parity.md): output that cannot be written, an
 //! `argv[0]` that is empty, ends in `/` or is not UTF-8, and `--version` as scripts parse it.
 //! Each case is compared with util-linux 2.38.1 in /usr/bin where installed (it behaves as
 //! 2.42 in all of them), and with the expected text, seen the same with util-linux 2.42.2.
@@ -55,7 +55,7 @@ fn assert_bytes(what: &str, expected: &[u8], actual: &[u8]) {
     assert_eq!(expected, actual, "{what}: bytes");
 }
 
-// ---------------------------------------------------------------- class 5: argv[0] as given
+// ---------------------------------------------------------------- argv[0] as given
 
 /// getopt's messages start with `argv[0]` exactly as given, the hint names its basename, both
 /// byte for byte: `: unrecognized option '--bogus'` / `Try ' --help' ...` for an empty one.
@@ -150,7 +150,7 @@ fn missing_argv0_is_an_empty_name() {
     );
 }
 
-// ---------------------------------------------------------------- class 8: --version
+// ---------------------------------------------------------------- --version
 
 /// Scripts read the version the way they read util-linux's: the fourth word, a regex for
 /// `util-linux 2.NN`, the first line. Ours answers 2.42.3 to each, under either name, and
@@ -190,7 +190,7 @@ fn expect_line(out: &Outcome, expected: &str) {
     assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.status), (expected, "", 0), "{}", out.command);
 }
 
-// ---------------------------------------------------------------- class 3: unwritable stdout
+// ---------------------------------------------------------------- unwritable stdout
 
 /// `states NAME BINARY ARGS...` runs BINARY as NAME with its stdout in each unwritable state;
 /// one line per state, `<state>: <stderr> <status>`: read-only (EBADF), closed (EBADF),

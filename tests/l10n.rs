@@ -1,4 +1,4 @@
-//! util-linux's languages (#20): `--help`, `--version`, getopt's diagnostics, the
+//! util-linux's languages (docs/parity.md, Translations): `--help`, `--version`, getopt's diagnostics, the
 //! `Try ... --help` hint, strerror texts and the `-H` column descriptions in the user's
 //! language, as util-linux prints them from the system's catalogs.
 //!

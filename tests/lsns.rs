@@ -5,7 +5,7 @@
 //! sleepers in further namespaces and then runs, for each command line, our lsns and
 //! /usr/bin/lsns (2.38.1) right after one another, both as `lsns` found through PATH (so
 //! argv[0], messages and their own command lines are the same). Where 2.38.1 and 2.42.2
-//! agree (raw and JSON output, messages, see PARITY §4b) the two are compared byte for byte;
+//! agree (raw and JSON output, messages; docs/parity.md says where they differ) the two are compared byte for byte;
 //! table output on a pipe differs in column widths (2.38 pads to width hints), so tables are
 //! compared cell by cell; behaviour 2.38.1 lacks (process-less namespaces, -P, -H, 2.42
 //! messages) is asserted directly, with golden data recorded from the 2.42.2 oracle where the
@@ -449,7 +449,7 @@ fn process_world_tables_have_the_cells_of_util_linux() {
 }
 
 /// Namespaces no process is in (2.39+): a net namespace kept by a bind mount on /tmp/keep,
-/// and one made by `ip netns add demo` with nsid 3, as in the PARITY Appendix, whose 2.42.2
+/// and one made by `ip netns add demo` with nsid 3, whose 2.42.2
 /// output the expectations follow.
 #[test]
 fn persistent_namespaces() {

@@ -1,4 +1,4 @@
-//! Issue #18, item 2: the three tools on a system without pidfds. A seccomp filter makes
+//! The three tools on a system without pidfds. A seccomp filter makes
 //! pidfd_open(2), pidfd_getfd(2) and pidfd_send_signal(2) fail with ENOSYS (a kernel before
 //! 5.3) or EPERM (a container's seccomp profile); under it every invocation that would use
 //! them runs many times, each bounded by a timeout so that a hang fails the test instead of

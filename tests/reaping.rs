@@ -1,4 +1,4 @@
-//! Issue #18, item 5: every process a tool forks is reaped, or gone, before the tool exits.
+//! Every process a tool forks is reaped, or gone, before the tool exits.
 //! Under an init that never reaps, whatever outlives its tool stays in `/proc`: as a zombie
 //! (state Z) once it has exited, as a live process before. The init here is python, pid 1 of
 //! its own pid namespace; it runs each failure path of the three tools, waits for each tool

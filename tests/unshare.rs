@@ -1,6 +1,6 @@
 //! runshare against the real kernel and util-linux unshare: every test runs the binary. Where
 //! the installed 2.38.1 and the 2.42.2 reference agree, outputs are compared byte for byte
-//! with /usr/bin/unshare (both called as `unshare`); where they differ (PARITY §4b), the
+//! with /usr/bin/unshare (both called as `unshare`); where they differ (docs/parity.md), the
 //! 2.42.2/2.42.3 behaviour is asserted. Anything that changes state happens inside namespaces
 //! the test creates, mostly in a throwaway `unshare -m --propagation private -p -f --mount-proc`
 //! with a tmpfs on /tmp, so nothing reaches the host and nothing outlives the test.
@@ -230,7 +230,7 @@ fn argument_errors_match_util_linux() {
 
 #[test]
 fn argument_errors_of_2_42() {
-    // Messages 2.42.2 words differently from 2.38.1 (PARITY §1.1, §4b), or options 2.38.1 lacks.
+    // Messages 2.42.2 words differently from 2.38.1 or options 2.38.1 lacks.
     let cases: &[(&[&str], &str)] = &[
         (&["--map-user=x"], "unshare: failed to parse uid 'x'\n"),
         (&["--map-group=x"], "unshare: failed to parse gid 'x'\n"),
@@ -370,7 +370,7 @@ fn setgroups_comes_after_gid_map() {
     if !privileged("setgroups_comes_after_gid_map") {
         return;
     }
-    // The written order makes these fail even as root (PARITY §1.2 12.4, 12.12).
+    // The written order makes these fail even as root (util-linux's order of steps).
     compare("unshare", &["-r", "--setgroups=deny", "true"]);
     compare("unshare", &["--setgroups", "deny", "true"]);
     compare("unshare", &["-r", "-G", "0", "true"]);

@@ -50,7 +50,7 @@ impl BenchArgs {
 const INVOCATIONS: &[&[&str]] = &[&[], &["-J"], &["--output-all"], &["-t", "net"]];
 
 /// rns's own invocations, which util-linux cannot run: each is timed against rlsns's default
-/// listing in the same world (issue #14 asks SUMMARY to stay within twice its time).
+/// listing in the same world (SUMMARY should stay within twice its time).
 const RNS_ONLY: &[&[&str]] = &[&["-o", "NS,TYPE,NPROCS,SUMMARY"]];
 
 pub fn run(workspace: &Path, args: &BenchArgs) -> Result<()> {
