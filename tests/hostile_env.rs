@@ -218,7 +218,7 @@ fn odd_shell_and_path_values_match_util_linux() {
     }
 }
 
-// ---------------------------------------------------------------- classes 10 and 11
+// ---------------------------------------------------------------- degenerate values, zombie targets
 
 /// Every option with an empty, blank or zero value, and nsenter against a zombie with every
 /// option combination, in a throwaway world: the script and util-linux 2.42.2's answers (run
