@@ -499,6 +499,7 @@ pub fn interface() -> crate::cli::Interface {
         &[OPTIONS, EXTENSIONS].concat(),
         &[("namespace", "namespace ID (inode number)", false)],
     )
+    .in_help_order(USAGE)
 }
 
 #[cfg(test)]
