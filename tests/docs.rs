@@ -436,3 +436,25 @@ fn man_page_options_follow_the_help_order() {
         assert_eq!(man.len(), cmd.get_arguments().filter(|a| !a.is_positional()).count(), "{}", man_path(&cmd));
     }
 }
+
+/// Each man page's EXAMPLES show every command line whole, on a line of its own, as it is
+/// typed: not broken at the margin, and not run on into its description.
+#[test]
+fn man_page_examples_render_as_typed() {
+    if !have("groff", "man_page_examples_render_as_typed") {
+        return;
+    }
+    for doc in docgen::tool_docs() {
+        let page = root().join(format!("man/{}.{}", doc.name, doc.section));
+        let out = Command::new("groff").args(["-man", "-Tutf8", "-P-cbou"]).arg(&page).output().unwrap();
+        assert!(out.status.success(), "groff {}", page.display());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let examples = text.split("\nEXAMPLES\n").nth(1).expect("an EXAMPLES section");
+        let lines: Vec<&str> = examples.lines().map(str::trim).collect();
+        for (command, _) in doc.examples {
+            for line in command.lines() {
+                assert!(lines.contains(&line), "{}: `{line}` is not a line of its own:\n{examples}", page.display());
+            }
+        }
+    }
+}

@@ -494,7 +494,7 @@ const CASES: &[Case] = &[
         shows: ps_sees_itself_as_pid_1,
     },
     Case {
-        command: "touch /root/uts-ns; runshare --uts=/root/uts-ns hostname demo; rnsenter --uts=/root/uts-ns hostname; umount /root/uts-ns",
+        command: "touch /root/uts-ns\nrunshare --uts=/root/uts-ns hostname demo\nrnsenter --uts=/root/uts-ns hostname\numount /root/uts-ns",
         setup: NONE,
         replace: &[],
         stdin: "",

@@ -57,7 +57,8 @@ pub struct ToolDoc {
     pub exit_status: &'static [&'static str],
     /// NOTES: (title, paragraph) pairs.
     pub notes: &'static [(&'static str, &'static str)],
-    /// EXAMPLES: (command line, what it does).
+    /// EXAMPLES: (command line, what it does); an example of several commands has one per
+    /// line, as they are typed.
     pub examples: &'static [(&'static str, &'static str)],
     /// Where the tool knowingly differs from util-linux, one paragraph per entry.
     pub differences: &'static [&'static str],
