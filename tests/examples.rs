@@ -4,7 +4,8 @@
 //! /tmp, /run and /root) with the tools built by cargo on PATH under their names. Each must exit
 //! as its text says and print what the text says it prints. An example that cannot run here is
 //! in [`NOT_RUN`] with the reason; an example that is in neither list fails the test, so a new
-//! one is run or explained.
+//! one is run or explained. The developer's commands (cargo, the CI scripts) of the README,
+//! CONTRIBUTING.md and docs/ are not run, but must name tasks, options and files that exist.
 
 use crate::common::*;
 
@@ -852,4 +853,112 @@ fn normalize_hides_what_changes_from_run_to_run() {
         normalize("4026532176 net 1 veth0 UP 192.168.77.1/24 fe80::7011:46ff:feda:953f/64\n"),
         "N net 1 veth0 UP 192.168.77.1/24 fe80::X/64\n"
     );
+}
+
+/// The usage of `cargo xtask` (its `USAGE`, as `cargo xtask --help` prints it): one line per
+/// task, `cargo xtask TASK [OPTIONS]`.
+fn xtask_usage() -> Vec<String> {
+    let main = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/xtask/src/main.rs")).expect("xtask");
+    let usage = main.split("const USAGE: &str = \"").nth(1).and_then(|u| u.split("\";").next()).expect("xtask's USAGE");
+    usage.lines().map(|l| l.trim().trim_start_matches("usage:").trim().to_string()).collect()
+}
+
+/// Why the developer's command `command` (a line of a shell block) names what is there, or
+/// what it names that is not.
+fn developer_command(command: &str, usage: &[String]) -> Result<(), String> {
+    let w = words(command);
+    let file = |path: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(path)
+            .is_file()
+            .then_some(())
+            .ok_or(format!("no file {path}"))
+    };
+    match w.as_slice() {
+        ["./ci-test.sh", ..] => file("ci-test.sh"),
+        ["bash", script, ..] => file(script),
+        ["cargo", "xtask", task, rest @ ..] => {
+            let line = usage
+                .iter()
+                .find(|l| l.split_whitespace().nth(2) == Some(task))
+                .ok_or(format!("cargo xtask has no task {task}"))?;
+            for word in rest {
+                if let Some(option) = word.strip_prefix("--") {
+                    let name = option.split('=').next().unwrap_or(option);
+                    if !line.contains(&format!("[--{name}]")) && !line.contains(&format!("[--{name} ")) {
+                        return Err(format!("`cargo xtask {task}` has no --{name}"));
+                    }
+                }
+            }
+            // fuzz's TARGET
+            if *task == "fuzz" {
+                if let Some(target) = rest.first().filter(|t| !t.starts_with('-')) {
+                    nscore::fuzz::TARGETS
+                        .iter()
+                        .any(|t| t.name == *target)
+                        .then_some(())
+                        .ok_or(format!("no fuzz target {target}"))?;
+                }
+            }
+            Ok(())
+        }
+        ["cargo", "build" | "test" | "run" | "install", rest @ ..] => {
+            for pair in rest.windows(2) {
+                match pair {
+                    ["--bin", bin] if !["runshare", "rnsenter", "rlsns"].contains(bin) => {
+                        return Err(format!("no binary {bin}"))
+                    }
+                    ["--test", test] => file(&format!("tests/{test}.rs"))?,
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+        _ => Err("a command this test does not know: run it in CASES, or teach developer_command what it names".into()),
+    }
+}
+
+/// The developer's commands (README's cargo lines that are not run, CONTRIBUTING.md and
+/// docs/*.md) stay within the workspace or a prefix they name, and name tasks, options, fuzz
+/// targets, binaries, tests and scripts that exist.
+#[test]
+fn developer_commands_name_what_exists() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md"), root.join("CONTRIBUTING.md")];
+    let mut docs: Vec<_> = std::fs::read_dir(root.join("docs"))
+        .expect("docs/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    let usage = xtask_usage();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("a Markdown file");
+        for (lang, block) in fenced_blocks(&text) {
+            // a block without a language is output, or a cargo command to paste
+            let shell = ["sh", "bash", "shell", "console"].contains(&lang.as_str());
+            let pasted = lang.is_empty() && block.starts_with("cargo ");
+            if !(shell || pasted) {
+                continue;
+            }
+            for line in block.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+                let command = comment_at(line).map_or(line, |at| &line[..at]).trim();
+                let ours = ["rlsns", "runshare", "rnsenter"].iter().any(|t| command.starts_with(t));
+                // the tools' own examples are run by every_example_does_what_its_text_says
+                if file.ends_with("README.md") && (ours || is_script(&block)) {
+                    continue;
+                }
+                checked += 1;
+                if let Err(why) = developer_command(command, &usage) {
+                    problems.push(format!("{}: `{command}`: {why}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(checked >= 15, "only {checked} developer commands found");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
