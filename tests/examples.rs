@@ -88,6 +88,12 @@ for _ in $(seq 50); do
     runshare --mount=/run/ctr/mntns -m sh -c 'mkdir -p /run/netns && mount -t tmpfs t /run/netns && touch /run/netns/x && runshare --net=/run/netns/x true' 2>/dev/null && break
 done
 mountpoint -q /run/ctr/mntns || { echo "cannot bind a mount namespace" >&2; exit 99; }
+# The inner runshare's bind helper (forked before unshare(2), so in this mount namespace) learns
+# that the program was executed from end of file and leaves a moment later, after the program
+# may have ended: until then the namespace has a process, and -P leaves it out.
+M=$(stat -L -c %i /run/ctr/mntns)
+left() { ! readlink /proc/[0-9]*/ns/mnt 2>/dev/null | grep -qx "mnt:\[$M\]"; }
+await "every process to leave mount namespace $M" left
 "#;
 
 fn words(line: &str) -> Vec<&str> {
