@@ -11,6 +11,9 @@ for u in unshare nsenter lsns setpriv taskset; do [ -x /usr/bin/$u ] || { need+=
 # tests/scale.rs counts rlsns's system calls; tests/hostile_stdio.rs makes pipes without reader
 command -v strace >/dev/null || need+=(strace)
 [ -x /usr/bin/perl ] || need+=(perl-base)
+# tests/examples.rs runs the documentation's examples, which use jq, ps and ss (iproute2)
+command -v jq >/dev/null || need+=(jq)
+command -v ps >/dev/null || need+=(procps)
 # tests/docs.rs renders the man pages and loads the completions in each shell
 command -v groff >/dev/null || need+=(groff-base)
 command -v mandoc >/dev/null || need+=(mandoc)

@@ -3,8 +3,8 @@
 # Prints the candidates for the argument of option $1 whose text so far is $2.
 _rlsns_values() {
     case $1 in
-        -p|--task) compgen -W "$(cd /proc 2>/dev/null && printf '%s ' [0-9]*)" -- "$2" ;;
         -o|--output) _rlsns_list "$2" 'NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS ID CONTAINER HOLDERS HOSTNAME IFACES IPCOBJS UIDMAP GIDMAP OFFSETS MOUNTS ROOT LEVEL INIT SUMMARY' ;;
+        -p|--task) compgen -W "$(cd /proc 2>/dev/null && printf '%s ' [0-9]*)" -- "$2" ;;
         -Q|--filter) : ;;
         -t|--type) compgen -W 'mnt net ipc user pid uts cgroup time' -- "$2" ;;
         -T|--tree) compgen -W 'owner parent process' -- "$2" ;;
@@ -61,7 +61,7 @@ _rlsns_reply() {
             ((i++))
         elif [[ $w == -- ]]; then
             return 0
-        elif [[ " -p --task -o --output -Q --filter -t --type " == *" $w "* && ${COMP_WORDS[i+1]} != = ]]; then
+        elif [[ " -o --output -p --task -Q --filter -t --type " == *" $w "* && ${COMP_WORDS[i+1]} != = ]]; then
             expect_arg=1
         elif [[ $w != -* ]]; then
             :
@@ -81,7 +81,7 @@ _rlsns_reply() {
         --*) ;;
         -?*)
             # an argument attached to a short option: -oNS,TY, -Towner
-            if [[ " -p --task -o --output -Q --filter -t --type -T --tree " == *" ${cur:0:2} "* ]]; then
+            if [[ " -o --output -p --task -Q --filter -t --type -T --tree " == *" ${cur:0:2} "* ]]; then
                 mapfile -t COMPREPLY < <(_rlsns_values "${cur:0:2}" "${cur:2}")
                 COMPREPLY=("${COMPREPLY[@]/#/${cur:0:2}}")
                 [[ ${#cur} -gt 2 || ${#COMPREPLY[@]} -gt 0 ]] && return 0
@@ -89,7 +89,7 @@ _rlsns_reply() {
             ;;
     esac
     if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-J --json -p --task -h --help -o --output --output-all -P --persistent -Q --filter -u --notruncate -V --version -n --noheadings -W --nowrap -l --list -r --raw -t --type -T --tree -H --list-columns --threads --compare --all-mounts' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-J --json -l --list -n --noheadings -o --output --output-all -P --persistent -p --task -Q --filter -r --raw -u --notruncate -W --nowrap -t --type -T --tree -H --list-columns -h --help -V --version --threads --compare --all-mounts' -- "$cur")
         return 0
     fi
     COMPREPLY=() # the operand has no completion

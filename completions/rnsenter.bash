@@ -10,8 +10,8 @@ _rnsenter_values() {
         -n|--net) compgen -f -- "$2" ;;
         -N|--net-socket) : ;;
         -p|--pid) compgen -f -- "$2" ;;
-        -U|--user) compgen -f -- "$2" ;;
         -C|--cgroup) compgen -f -- "$2" ;;
+        -U|--user) compgen -f -- "$2" ;;
         -T|--time) compgen -f -- "$2" ;;
         -S|--setuid) compgen -u -- "$2" ;;
         -G|--setgid) compgen -g -- "$2" ;;
@@ -100,7 +100,7 @@ _rnsenter_reply() {
         --*) ;;
         -?*)
             # an argument attached to a short option: -oNS,TY, -Towner
-            if [[ " -t --target -m --mount -u --uts -i --ipc -n --net -N --net-socket -p --pid -U --user -C --cgroup -T --time -S --setuid -G --setgid -r --root -w --wd -W --wdns " == *" ${cur:0:2} "* ]]; then
+            if [[ " -t --target -m --mount -u --uts -i --ipc -n --net -N --net-socket -p --pid -C --cgroup -U --user -T --time -S --setuid -G --setgid -r --root -w --wd -W --wdns " == *" ${cur:0:2} "* ]]; then
                 mapfile -t COMPREPLY < <(_rnsenter_values "${cur:0:2}" "${cur:2}")
                 COMPREPLY=("${COMPREPLY[@]/#/${cur:0:2}}")
                 [[ ${#cur} -gt 2 || ${#COMPREPLY[@]} -gt 0 ]] && return 0
@@ -108,7 +108,7 @@ _rnsenter_reply() {
             ;;
     esac
     if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-a --all -h --help -V --version -t --target -m --mount -u --uts -i --ipc -n --net -N --net-socket -p --pid -U --user -C --cgroup -T --time -S --setuid -G --setgid -r --root -w --wd -W --wdns -e --env -F --no-fork -c --join-cgroup --preserve-credentials --keep-caps --user-parent' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-a --all -t --target -m --mount -u --uts -i --ipc -n --net -N --net-socket -p --pid -C --cgroup -U --user --user-parent -T --time -S --setuid -G --setgid --preserve-credentials --keep-caps -r --root -w --wd -W --wdns -e --env -F --no-fork -c --join-cgroup -h --help -V --version' -- "$cur")
         return 0
     fi
     mapfile -t COMPREPLY < <(compgen -c -- "$cur")

@@ -11,23 +11,23 @@ _runshare_values() {
         -U|--user) compgen -f -- "$2" ;;
         -C|--cgroup) compgen -f -- "$2" ;;
         -T|--time) compgen -f -- "$2" ;;
-        --kill-child) : ;;
         --mount-proc) compgen -d -- "$2" ;;
         --mount-binfmt) compgen -d -- "$2" ;;
-        --map-user) compgen -u -- "$2" ;;
-        --map-users) : ;;
-        --map-group) compgen -g -- "$2" ;;
-        --map-groups) : ;;
-        --owner) : ;;
+        -l|--load-interp) : ;;
         --propagation) compgen -W 'slave shared private unchanged' -- "$2" ;;
-        --setgroups) compgen -W 'allow deny' -- "$2" ;;
-        -S|--setuid) : ;;
-        -G|--setgid) : ;;
         -R|--root) compgen -d -- "$2" ;;
         -w|--wd) compgen -d -- "$2" ;;
+        -S|--setuid) : ;;
+        -G|--setgid) : ;;
+        --map-user) compgen -u -- "$2" ;;
+        --map-group) compgen -g -- "$2" ;;
+        --map-users) : ;;
+        --map-groups) : ;;
+        --owner) : ;;
+        --kill-child) : ;;
+        --setgroups) compgen -W 'allow deny' -- "$2" ;;
         --monotonic) : ;;
         --boottime) : ;;
-        -l|--load-interp) : ;;
         --whitelist-env) : ;;
     esac
 }
@@ -82,7 +82,7 @@ _runshare_reply() {
             ((i++))
         elif [[ $w == -- ]]; then
             return 0 # the program's own arguments: files
-        elif [[ " --map-user --map-users --map-group --map-groups --owner --propagation --setgroups -S --setuid -G --setgid -R --root -w --wd --monotonic --boottime -l --load-interp --whitelist-env " == *" $w "* && ${COMP_WORDS[i+1]} != = ]]; then
+        elif [[ " -l --load-interp --propagation -R --root -w --wd -S --setuid -G --setgid --map-user --map-group --map-users --map-groups --owner --setgroups --monotonic --boottime --whitelist-env " == *" $w "* && ${COMP_WORDS[i+1]} != = ]]; then
             expect_arg=1
         elif [[ $w != -* ]]; then
             return 0 # the program's own arguments: files
@@ -102,7 +102,7 @@ _runshare_reply() {
         --*) ;;
         -?*)
             # an argument attached to a short option: -oNS,TY, -Towner
-            if [[ " -m --mount -u --uts -i --ipc -n --net -p --pid -U --user -C --cgroup -T --time -S --setuid -G --setgid -R --root -w --wd -l --load-interp " == *" ${cur:0:2} "* ]]; then
+            if [[ " -m --mount -u --uts -i --ipc -n --net -p --pid -U --user -C --cgroup -T --time -l --load-interp -R --root -w --wd -S --setuid -G --setgid " == *" ${cur:0:2} "* ]]; then
                 mapfile -t COMPREPLY < <(_runshare_values "${cur:0:2}" "${cur:2}")
                 COMPREPLY=("${COMPREPLY[@]/#/${cur:0:2}}")
                 [[ ${#cur} -gt 2 || ${#COMPREPLY[@]} -gt 0 ]] && return 0
@@ -110,7 +110,7 @@ _runshare_reply() {
             ;;
     esac
     if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-h --help -V --version -m --mount -u --uts -i --ipc -n --net -p --pid -U --user -C --cgroup -T --time -f --fork --kill-child --forward-signals --mount-proc --mount-binfmt --map-user --map-users --map-group --map-groups -r --map-root-user -c --map-current-user --map-auto --map-subids --owner --propagation --setgroups --keep-caps -S --setuid -G --setgid -R --root -w --wd --monotonic --boottime -l --load-interp --clear-env --whitelist-env' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-m --mount -u --uts -i --ipc -n --net -p --pid -U --user -C --cgroup -T --time --mount-proc --mount-binfmt -l --load-interp --propagation -R --root -w --wd -S --setuid -G --setgid --map-user --map-group -r --map-root-user -c --map-current-user --map-auto --map-subids --map-users --map-groups --owner -f --fork --kill-child --forward-signals --setgroups --keep-caps --monotonic --boottime -h --help -V --version --clear-env --whitelist-env' -- "$cur")
         return 0
     fi
     mapfile -t COMPREPLY < <(compgen -c -- "$cur")

@@ -8,7 +8,7 @@ function __runshare_program_seen
     for w in $words
         if test $skip = 1
             set skip 0
-        else if contains -- $w --map-user --map-users --map-group --map-groups --owner --propagation --setgroups -S --setuid -G --setgid -R --root -w --wd --monotonic --boottime -l --load-interp --whitelist-env
+        else if contains -- $w -l --load-interp --propagation -R --root -w --wd -S --setuid -G --setgid --map-user --map-group --map-users --map-groups --owner --setgroups --monotonic --boottime --whitelist-env
             set skip 1
         else if not string match -q -- '-*' $w
             return 0
@@ -17,8 +17,6 @@ function __runshare_program_seen
     return 1
 end
 
-complete -c runshare -n 'not __runshare_program_seen' -s h -l help -d 'display this help'
-complete -c runshare -n 'not __runshare_program_seen' -s V -l version -d 'display version'
 complete -c runshare -n 'not __runshare_program_seen' -s m -l mount -d 'unshare mounts namespace'
 complete -c runshare -n 'not __runshare_program_seen' -s u -l uts -d 'unshare UTS namespace (hostname etc)'
 complete -c runshare -n 'not __runshare_program_seen' -s i -l ipc -d 'unshare System V IPC namespace'
@@ -27,30 +25,32 @@ complete -c runshare -n 'not __runshare_program_seen' -s p -l pid -d 'unshare pi
 complete -c runshare -n 'not __runshare_program_seen' -s U -l user -d 'unshare user namespace'
 complete -c runshare -n 'not __runshare_program_seen' -s C -l cgroup -d 'unshare cgroup namespace'
 complete -c runshare -n 'not __runshare_program_seen' -s T -l time -d 'unshare time namespace'
-complete -c runshare -n 'not __runshare_program_seen' -s f -l fork -d 'fork before launching <program>'
-complete -c runshare -n 'not __runshare_program_seen' -l kill-child -d 'when dying, kill the forked child (implies --fork); defaults to SIGKILL'
-complete -c runshare -n 'not __runshare_program_seen' -l forward-signals -d 'forward SIGTERM and SIGINT to child (implies --fork)'
 complete -c runshare -n 'not __runshare_program_seen' -l mount-proc -d 'mount proc filesystem first (implies --mount)'
 complete -c runshare -n 'not __runshare_program_seen' -l mount-binfmt -d 'mount binfmt filesystem first (implies --user and --mount)'
+complete -c runshare -n 'not __runshare_program_seen' -s l -l load-interp -d 'load binfmt definition in the namespace (implies --mount-binfmt)' -x
+complete -c runshare -n 'not __runshare_program_seen' -l propagation -d 'modify mount propagation in mount namespace' -x -a 'slave shared private unchanged'
+complete -c runshare -n 'not __runshare_program_seen' -s R -l root -d 'run the command with root directory set to <dir>' -x -a '(__fish_complete_directories)'
+complete -c runshare -n 'not __runshare_program_seen' -s w -l wd -d 'change working directory to <dir>' -x -a '(__fish_complete_directories)'
+complete -c runshare -n 'not __runshare_program_seen' -s S -l setuid -d 'set uid in entered namespace' -x
+complete -c runshare -n 'not __runshare_program_seen' -s G -l setgid -d 'set gid in entered namespace' -x
 complete -c runshare -n 'not __runshare_program_seen' -l map-user -d 'map current user to uid (implies --user)' -x -a '(__fish_complete_users)'
-complete -c runshare -n 'not __runshare_program_seen' -l map-users -d 'map count users from outeruid to inneruid (implies --user)' -x
 complete -c runshare -n 'not __runshare_program_seen' -l map-group -d 'map current group to gid (implies --user)' -x -a '(__fish_complete_groups)'
-complete -c runshare -n 'not __runshare_program_seen' -l map-groups -d 'map count groups from outergid to innergid (implies --user)' -x
 complete -c runshare -n 'not __runshare_program_seen' -s r -l map-root-user -d 'map current user to root (implies --user)'
 complete -c runshare -n 'not __runshare_program_seen' -s c -l map-current-user -d 'map current user to itself (implies --user)'
 complete -c runshare -n 'not __runshare_program_seen' -l map-auto -d 'map users and groups automatically (implies --user)'
 complete -c runshare -n 'not __runshare_program_seen' -l map-subids -d 'map the first block of user IDs owned by euid (implies --user)'
+complete -c runshare -n 'not __runshare_program_seen' -l map-users -d 'map count users from outeruid to inneruid (implies --user)' -x
+complete -c runshare -n 'not __runshare_program_seen' -l map-groups -d 'map count groups from outergid to innergid (implies --user)' -x
 complete -c runshare -n 'not __runshare_program_seen' -l owner -d 'set the user namespace owner (implies --user)' -x
-complete -c runshare -n 'not __runshare_program_seen' -l propagation -d 'modify mount propagation in mount namespace' -x -a 'slave shared private unchanged'
+complete -c runshare -n 'not __runshare_program_seen' -s f -l fork -d 'fork before launching <program>'
+complete -c runshare -n 'not __runshare_program_seen' -l kill-child -d 'when dying, kill the forked child (implies --fork); defaults to SIGKILL'
+complete -c runshare -n 'not __runshare_program_seen' -l forward-signals -d 'forward SIGTERM and SIGINT to child (implies --fork)'
 complete -c runshare -n 'not __runshare_program_seen' -l setgroups -d 'control the setgroups syscall in user namespaces' -x -a 'allow deny'
 complete -c runshare -n 'not __runshare_program_seen' -l keep-caps -d 'retain capabilities granted in user namespaces'
-complete -c runshare -n 'not __runshare_program_seen' -s S -l setuid -d 'set uid in entered namespace' -x
-complete -c runshare -n 'not __runshare_program_seen' -s G -l setgid -d 'set gid in entered namespace' -x
-complete -c runshare -n 'not __runshare_program_seen' -s R -l root -d 'run the command with root directory set to <dir>' -x -a '(__fish_complete_directories)'
-complete -c runshare -n 'not __runshare_program_seen' -s w -l wd -d 'change working directory to <dir>' -x -a '(__fish_complete_directories)'
 complete -c runshare -n 'not __runshare_program_seen' -l monotonic -d 'set clock monotonic offset (seconds) in time namespaces' -x
 complete -c runshare -n 'not __runshare_program_seen' -l boottime -d 'set clock boottime offset (seconds) in time namespaces' -x
-complete -c runshare -n 'not __runshare_program_seen' -s l -l load-interp -d 'load binfmt definition in the namespace (implies --mount-binfmt)' -x
+complete -c runshare -n 'not __runshare_program_seen' -s h -l help -d 'display this help'
+complete -c runshare -n 'not __runshare_program_seen' -s V -l version -d 'display version'
 complete -c runshare -n 'not __runshare_program_seen' -l clear-env -d 'do not inherit environment variables from the calling process'
 complete -c runshare -n 'not __runshare_program_seen' -l whitelist-env -d 'clear environment except for specified variables' -x
 complete -c runshare -n 'not __runshare_program_seen' -f -a '(__fish_complete_command)'

@@ -478,3 +478,75 @@ fn scratch(what: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The long names of the options a `--help` text lists, in its order (an option line starts
+/// with its names: ` -J, --json`, ` --mount-proc[=<dir>]`, `     --user-parent`).
+fn help_order(help: &str) -> Vec<String> {
+    help.lines()
+        .filter(|l| l.starts_with(' ') && l.trim_start().starts_with('-'))
+        .filter_map(|l| {
+            let long = l.split_whitespace().take_while(|w| w.starts_with('-')).find(|w| w.starts_with("--"))?;
+            Some(long.split(['[', '=']).next().unwrap_or(long).to_string())
+        })
+        .collect()
+}
+
+/// The long names of the options a man page's OPTIONS section lists, in its order.
+fn man_order(page: &str) -> Vec<String> {
+    let section = page.split(".SH OPTIONS\n").nth(1).expect("an OPTIONS section");
+    let section = section.split("\n.SH ").next().unwrap_or_default();
+    section
+        .split(".TP\n")
+        .skip(1)
+        .filter_map(|item| {
+            let tag = item.lines().next()?.replace("\\-", "-");
+            let at = tag.find("--")?;
+            let long: String = tag[at..].chars().take_while(|c| *c == '-' || c.is_ascii_alphanumeric()).collect();
+            Some(long)
+        })
+        .collect()
+}
+
+/// Each man page lists its options in the order of the tool's `--help`; the options `--help`
+/// leaves out (rns's own) come after them.
+#[test]
+fn man_page_options_follow_the_help_order() {
+    for mut cmd in commands() {
+        cmd.build();
+        let name = cmd.get_name().to_string();
+        let util = docgen::tool_doc(&name).expect("a ToolDoc").replaces;
+        let out = crate::common::run_ours(util, &["--help"]);
+        assert_eq!(out.status, 0, "{util} --help: {}", out.stderr);
+        let help = help_order(&out.stdout);
+        assert!(help.len() >= 16, "{util} --help lists too few options: {help:?}");
+        let man = man_order(&generated(&man_path(&cmd)));
+        let (listed, extras) = man.split_at(help.len().min(man.len()));
+        assert_eq!(listed, help, "{}: OPTIONS are not in the order of `{util} --help`", man_path(&cmd));
+        for extra in extras {
+            assert!(!help.contains(extra), "{}: {extra} twice", man_path(&cmd));
+        }
+        assert_eq!(man.len(), cmd.get_arguments().filter(|a| !a.is_positional()).count(), "{}", man_path(&cmd));
+    }
+}
+
+/// Each man page's EXAMPLES show every command line whole, on a line of its own, as it is
+/// typed: not broken at the margin, and not run on into its description.
+#[test]
+fn man_page_examples_render_as_typed() {
+    if !have("groff", "man_page_examples_render_as_typed") {
+        return;
+    }
+    for doc in docgen::tool_docs() {
+        let page = root().join(format!("man/{}.{}", doc.name, doc.section));
+        let out = Command::new("groff").args(["-man", "-Tutf8", "-P-cbou"]).arg(&page).output().unwrap();
+        assert!(out.status.success(), "groff {}", page.display());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let examples = text.split("\nEXAMPLES\n").nth(1).expect("an EXAMPLES section");
+        let lines: Vec<&str> = examples.lines().map(str::trim).collect();
+        for (command, _) in doc.examples {
+            for line in command.lines() {
+                assert!(lines.contains(&line), "{}: `{line}` is not a line of its own:\n{examples}", page.display());
+            }
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod common;
 mod all_mounts;
 mod contents;
 mod docs;
+mod examples;
 mod extras;
 mod hostile_container;
 mod hostile_env;

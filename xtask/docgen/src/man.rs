@@ -107,14 +107,20 @@ fn prose_sections(doc: &ToolDoc) -> Roff {
         roff.text(inline(text));
     }
     roff.control("SH", ["EXAMPLES"]);
-    // The command on a line of its own, its description indented below it: a long command
-    // (as a .TP tag) would run on into its description.
+    // The command on lines of its own, as typed (no filling, so a long command is neither
+    // run on into its description, as a .TP tag would be, nor broken or hyphenated at the
+    // margin; an example of several commands has one per line), its description indented
+    // below it.
     for (i, (command, what)) in doc.examples.iter().enumerate() {
         // (a paragraph macro right after .SH is one too many for mandoc)
         if i > 0 {
             roff.control("PP", []);
         }
-        roff.text([bold(*command)]);
+        roff.control("nf", []);
+        for line in command.lines() {
+            roff.text([bold(line)]);
+        }
+        roff.control("fi", []);
         roff.control("RS", []);
         roff.text(inline(what));
         roff.control("RE", []);

@@ -60,7 +60,8 @@ pub struct ToolDoc {
     pub exit_status: &'static [&'static str],
     /// NOTES: (title, paragraph) pairs.
     pub notes: &'static [(&'static str, &'static str)],
-    /// EXAMPLES: (command line, what it does).
+    /// EXAMPLES: (command line, what it does); an example of several commands has one per
+    /// line, as they are typed.
     pub examples: &'static [(&'static str, &'static str)],
     /// Where the tool knowingly differs from util-linux, one paragraph per entry.
     pub differences: &'static [&'static str],
@@ -180,7 +181,7 @@ pub struct Interface {
     pub operands: Vec<(&'static str, &'static str, bool)>,
 }
 
-/// The [`Interface`] of a tool with option table `defs`.
+/// The [`Interface`] of a tool with option table `defs`, its options in the table's order.
 pub fn interface<Id: Copy + 'static>(
     name: &'static str,
     about: &'static str,
@@ -201,6 +202,29 @@ pub fn interface<Id: Copy + 'static>(
         })
         .collect();
     Interface { name, about, options, operands: operands.to_vec() }
+}
+
+impl Interface {
+    /// The options in the order the tool's `--help` (`usage`) lists them, so that the man
+    /// page and the completions read as `--help` does; the options `--help` leaves out (rns's
+    /// own) follow, in table order. The parser keeps the table's order (util-linux's).
+    pub(crate) fn in_help_order(mut self, usage: &[usage::Chunk]) -> Interface {
+        self.options.sort_by_key(|d| (help_position(d.help, usage), d.help == usage::VERSION));
+        self
+    }
+}
+
+/// Where the option with help `help` is in `usage`: the index of its chunk (`-h` and `-V`
+/// share one), or after every chunk for an option `--help` leaves out.
+fn help_position(help: &str, usage: &[usage::Chunk]) -> usize {
+    use usage::Chunk;
+    let of = |chunk: &Chunk| match *chunk {
+        Chunk::Text(text) => text == help,
+        Chunk::ListColumns(_) => help == usage::LIST_COLUMNS,
+        Chunk::HelpOptions(_) => help == usage::HELP || help == usage::VERSION,
+        _ => false,
+    };
+    usage.iter().position(of).unwrap_or(usage.len())
 }
 
 #[cfg(test)]

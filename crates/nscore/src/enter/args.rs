@@ -454,6 +454,7 @@ pub fn interface() -> crate::cli::Interface {
         OPTIONS,
         &[("program", "program to run, with its arguments (default: login shell)", true)],
     )
+    .in_help_order(USAGE)
 }
 
 #[cfg(test)]

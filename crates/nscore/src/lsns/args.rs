@@ -320,8 +320,8 @@ pub const DOC: ToolDoc = ToolDoc {
         ("rlsns -l -t net", "The network namespaces as a plain list, with NETNSID and NSFS."),
         ("rlsns --tree=owner", "Every namespace under the user namespace that owns it."),
         ("rlsns -p $$ -o NS,TYPE,PATH", "The namespaces of the current shell, with their /proc paths."),
-        ("rlsns -J | jq '.namespaces[] | select(.type == \"user\")'", "User namespaces, picked from the JSON output."),
-        ("rlsns 4026531836", "The processes in namespace 4026531836."),
+        ("rlsns -J -l | jq '.namespaces[] | select(.type == \"user\")'", "User namespaces, picked from the JSON output."),
+        ("rlsns 4026531836", "The processes in the initial PID namespace, whose inode number is always 4026531836."),
         ("rlsns -P -o NS,TYPE,HOLDERS", "Namespaces without processes, and what keeps each alive."),
         ("rlsns -t net -o NS,TYPE,NPROCS,IFACES", "Network namespaces with their interfaces and addresses."),
         ("rlsns -t uts -t ipc -o NS,TYPE,HOSTNAME,IPCOBJS", "Hostnames of uts namespaces, IPC objects of ipc namespaces."),
@@ -519,6 +519,7 @@ pub fn interface() -> crate::cli::Interface {
         &[OPTIONS, EXTENSIONS].concat(),
         &[("namespace", "namespace ID (inode number)", false)],
     )
+    .in_help_order(USAGE)
 }
 
 #[cfg(test)]

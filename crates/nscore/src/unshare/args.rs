@@ -578,6 +578,7 @@ pub fn interface() -> crate::cli::Interface {
         &[OPTIONS, EXTENSIONS].concat(),
         &[("program", "program to run, with its arguments (default: the login shell)", true)],
     )
+    .in_help_order(USAGE)
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ pub const DOC: ToolDoc = ToolDoc {
     examples: &[
         ("runshare -r -n sh", "A shell that is root in a new user namespace, with a network namespace holding only a down loopback device."),
         ("runshare --fork --pid --mount-proc ps -ef", "ps in a new PID namespace sees itself as PID 1 (run as root, or add *-r*)."),
-        ("touch /root/uts-ns; runshare --uts=/root/uts-ns hostname demo; rnsenter --uts=/root/uts-ns hostname; umount /root/uts-ns", "A persistent UTS namespace: its host name outlives the process that set it."),
+        ("touch /root/uts-ns\nrunshare --uts=/root/uts-ns hostname demo\nrnsenter --uts=/root/uts-ns hostname\numount /root/uts-ns", "A persistent UTS namespace: its host name outlives the process that set it."),
         ("runshare -r --map-users=auto --map-groups=auto id", "A user namespace with your subordinate id ranges mapped."),
         ("runshare -T --boottime 86400 --fork cat /proc/uptime", "A time namespace whose boot-time clock is a day ahead: /proc/uptime, which counts from it, shows a day more."),
         ("runshare -r -n --whitelist-env=PATH,TERM,HOME sh", "A shell in a network namespace that inherits only PATH, TERM and HOME."),
