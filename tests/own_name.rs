@@ -72,7 +72,7 @@ fn own_name_help_is_util_linux_text_then_the_extras_and_the_own_page() {
                 assert_eq!(extensions(util).len(), 3, "--threads, --compare, --all-mounts");
             }
             "rnsenter" => assert!(
-                extras.lines().any(|l| l.starts_with(" -t, --target <runtime>:<id>   a container's")),
+                extras.lines().any(|l| l.starts_with(" -t, --target <runtime:id>     a container's")),
                 "{extras}"
             ),
             _ => assert_eq!(extensions(util).len(), 2, "--clear-env, --whitelist-env"),

@@ -166,7 +166,7 @@ pub(crate) const EXTRA_FORMS: &[OptDef<Opt>] = &[OptDef::arg(
     Some('t'),
     "target",
     HasArg::Required,
-    "runtime>:<id",
+    "runtime:id",
     "a container's process (docker, podman, lxc, ...)",
     ValueHint::None,
 )];
