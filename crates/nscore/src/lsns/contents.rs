@@ -16,7 +16,7 @@ const READ_MAX: usize = 64 << 20;
 /// How deep pid and user namespaces nest at most (the kernel's limit is 32).
 const MAX_DEPTH: usize = 33;
 
-/// How many id-map ranges SUMMARY shows before it counts the rest (`+N`).
+/// How many id-map ranges SUMMARY shows before it counts the rest (`other ranges N`).
 pub(crate) const SUMMARY_RANGES: usize = 3;
 
 /// What a contents getter reads: the scan, the row's namespace, the process read through
