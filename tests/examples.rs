@@ -779,15 +779,7 @@ fn script_of(case: &Case, example: &Example) -> String {
 /// Runs `script` in a world of its own: new mount (private), UTS, IPC, network and PID
 /// namespaces, on one CPU (see [`throwaway_world_on_one_cpu`]).
 fn run_in_world(script: &str) -> Outcome {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let allowed = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).expect("Cpus_allowed_list");
-    let cpu = allowed.trim().split([',', '-']).next().expect("an allowed CPU").to_string();
-    let world = world_args("rns-examples", "", script);
-    let args: Vec<&str> = ["-c", &cpu, "/usr/bin/unshare", "-u", "-i", "-n"]
-        .into_iter()
-        .chain(world.iter().map(String::as_str))
-        .collect();
-    run_with("/usr/bin/taskset", "taskset", &args, |_| {})
+    throwaway_world_on_one_cpu_with(&["-u", "-i", "-n"], "rns-examples", "", script, &[])
 }
 
 #[test]

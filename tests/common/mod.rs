@@ -323,12 +323,27 @@ pub fn throwaway_world(name: &str, prelude: &str, script: &str, env: &[(&str, &s
 /// util-linux alike) unless the namespace is newer than the binder's by the kernel's namespace
 /// id, and ids handed out on different CPUs are not ordered: namespaces made on one CPU are.
 pub fn throwaway_world_on_one_cpu(name: &str, prelude: &str, script: &str, env: &[(&str, &str)]) -> Outcome {
+    throwaway_world_on_one_cpu_with(&[], name, prelude, script, env)
+}
+
+/// [`throwaway_world_on_one_cpu`] with `unshare_options` before the world's own (`-u -i -n`:
+/// new UTS, IPC and network namespaces too).
+pub fn throwaway_world_on_one_cpu_with(
+    unshare_options: &[&str],
+    name: &str,
+    prelude: &str,
+    script: &str,
+    env: &[(&str, &str)],
+) -> Outcome {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     let allowed = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).expect("Cpus_allowed_list");
     let cpu = allowed.trim().split([',', '-']).next().expect("an allowed CPU").to_string();
     let world = world_args(name, prelude, script);
-    let args: Vec<&str> =
-        ["-c", &cpu, "/usr/bin/unshare"].into_iter().chain(world.iter().map(String::as_str)).collect();
+    let args: Vec<&str> = ["-c", &cpu, "/usr/bin/unshare"]
+        .into_iter()
+        .chain(unshare_options.iter().copied())
+        .chain(world.iter().map(String::as_str))
+        .collect();
     run_with("/usr/bin/taskset", "taskset", &args, |c| {
         c.envs(world_env(env));
     })
