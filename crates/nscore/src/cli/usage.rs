@@ -118,7 +118,7 @@ pub(crate) struct OwnHelp<Id: Copy + 'static> {
 }
 
 /// The heading of the extras in `--help` under the tool's own name.
-pub(crate) const EXTRAS_HEADING: &str = "\nrns extras (not in util-linux):\n";
+const EXTRAS_HEADING: &str = "\nrns extras (not in util-linux):\n";
 
 /// `--help` under the tool's own name: util-linux's text up to its manual page, then `own`'s
 /// extras in the option column's width of util-linux's `-h` line, its note, and its page.
@@ -150,7 +150,7 @@ pub(crate) fn render_own<Id: Copy + 'static>(chunks: &[Chunk], own: &OwnHelp<Id>
 
 /// An option's names and argument as util-linux's usage lines show them: ` -t, --target <pid>`,
 /// `     --threads`, ` --whitelist-env <list>`, `--tree[=<rel>]`.
-pub(crate) fn option_column<Id: Copy + 'static>(d: &OptDef<Id>, long_indent: usize) -> String {
+fn option_column<Id: Copy + 'static>(d: &OptDef<Id>, long_indent: usize) -> String {
     let mut column = match d.short {
         Some(letter) => format!(" -{letter}, "),
         None => " ".repeat(long_indent),
