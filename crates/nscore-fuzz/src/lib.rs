@@ -248,9 +248,12 @@ impl Target {
     pub fn splice_words(&self) -> Vec<String> {
         let mut out: Vec<String> = self.words.iter().map(|w| w.to_string()).collect();
         if self.argv {
-            add_options(&mut out, nscore::unshare::args::OPTIONS);
-            add_options(&mut out, nscore::enter::args::OPTIONS);
-            add_options(&mut out, nscore::lsns::args::OPTIONS);
+            // Each tool's interface: util-linux's options and rns's own (--threads, --clear-env, ...).
+            for tool in
+                [nscore::unshare::args::interface(), nscore::enter::args::interface(), nscore::lsns::args::interface()]
+            {
+                add_options(&mut out, &tool.options);
+            }
             out.sort();
             out.dedup();
         }
@@ -764,4 +767,21 @@ fn render(input: &[u8]) -> u64 {
 /// Bytes of an `OsString` argument list, NUL-joined (the inverse of [`argv_of`]).
 pub fn argv_bytes(args: &[OsString]) -> Vec<u8> {
     args.iter().map(|a| a.as_bytes()).collect::<Vec<_>>().join(&0u8)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn argv_targets_splice_every_option_of_the_three_tools() {
+        for t in super::TARGETS.iter().filter(|t| t.argv) {
+            let words = t.splice_words();
+            // util-linux's options and rns's own, with the words of their values
+            for w in ["-t", "--target=", "--tree=", "owner", "--propagation=", "slave"] {
+                assert!(words.iter().any(|s| s == w), "{}: {w} is not spliced in", t.name);
+            }
+            for w in ["--threads", "--compare", "--all-mounts", "--clear-env", "--whitelist-env="] {
+                assert!(words.iter().any(|s| s == w), "{}: {w} is not spliced in", t.name);
+            }
+        }
+    }
 }

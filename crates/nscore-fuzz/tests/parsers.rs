@@ -36,14 +36,12 @@ fn option_spellings() -> Vec<String> {
             out.push(format!("--{}", &l[..l.len().div_ceil(2)]));
         }
     };
-    for d in nscore::lsns::args::OPTIONS {
-        add(d.short, d.long);
-    }
-    for d in nscore::unshare::args::OPTIONS {
-        add(d.short, d.long);
-    }
-    for d in nscore::enter::args::OPTIONS {
-        add(d.short, d.long);
+    // Each tool's interface: util-linux's options and rns's own (--threads, --clear-env, ...).
+    for tool in [nscore::lsns::args::interface(), nscore::unshare::args::interface(), nscore::enter::args::interface()]
+    {
+        for d in &tool.options {
+            add(d.short, d.long);
+        }
     }
     out
 }
