@@ -172,7 +172,7 @@ mod tests {
     use crate::nstype::NsKind;
     use crate::proc::ProcFs;
 
-    /// The Appendix world: sh (1) in the initial namespaces, a user namespace made by 200, a
+    /// A small world: sh (1) in the initial namespaces, a user namespace made by 200, a
     /// nested user+pid namespace (302, 303), uts+net of 300, a net namespace without processes.
     fn world() -> Scan {
         let mut scan = Scan::new(ProcFs::new("/nonexistent"), Vec::new());
