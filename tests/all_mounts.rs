@@ -95,7 +95,8 @@ row() { awk -v ns="$1" '$1 == ns { $1 = ""; print substr($0, 2) }'; }
 kill $W $F
 "#
     );
-    let out = throwaway_world("rns-allmounts", "", &script, &[("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))]);
+    let env = [("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))];
+    let out = throwaway_world_on_one_cpu("rns-allmounts", "", &script, &env);
     assert_text(
         &format!("inside columns (stderr: {})", out.stderr),
         "net lo\\x20DOWN\nnet lo\\x20DOWN\nlo\\x20DOWN\n",
@@ -145,8 +146,8 @@ for what in fifo link-ns link-host device fuse; do
     kill $C; wait $C
 done
 "#;
-    let out =
-        throwaway_world("rns-hostile-paths", "", script, &[("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))]);
+    let env = [("LSNS", ours("lsns")), ("RUNSHARE", ours("unshare"))];
+    let out = throwaway_world_on_one_cpu("rns-hostile-paths", "", script, &env);
     let want: String = ["fifo", "link-ns", "link-host", "device", "fuse"]
         .iter()
         .map(|what| format!("{what} ready rc=0 stderr=[] net-as=[]\n"))
