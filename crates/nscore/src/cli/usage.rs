@@ -108,9 +108,6 @@ pub(crate) struct OwnHelp<Id: Copy + 'static> {
     /// rns's options, or util-linux's options with a form of argument that is rns's own: each
     /// laid out as util-linux lays out an option line, its [`OptDef::help`] the description.
     pub extras: &'static [OptDef<Id>],
-    /// The option column of an option without a short name starts after these blanks, as in
-    /// util-linux's lines of the tool (five in lsns and nsenter, one in unshare).
-    pub long_indent: usize,
     /// A paragraph after the extras (rlsns's pointer to `-H`), or "".
     pub note: &'static str,
     /// The tool's own manual page (`rlsns(8)`), named where util-linux names its own.
@@ -128,7 +125,7 @@ pub(crate) fn render_own<Id: Copy + 'static>(chunks: &[Chunk], own: &OwnHelp<Id>
     let width = chunks.iter().find_map(|c| if let Chunk::HelpOptions(w) = c { Some(*w) } else { None }).unwrap_or(0);
     out.extend_from_slice(EXTRAS_HEADING.as_bytes());
     for d in own.extras {
-        let column = option_column(d, own.long_indent);
+        let column = option_column(d, long_indent(chunks));
         out.extend_from_slice(column.as_bytes());
         if column.len() < width {
             out.resize(out.len() + width - column.len(), b' ');
@@ -146,6 +143,16 @@ pub(crate) fn render_own<Id: Copy + 'static>(chunks: &[Chunk], own: &OwnHelp<Id>
     }
     out.extend(render(&[Chunk::ManTail(own.page)], prog));
     out
+}
+
+/// Where util-linux's lines of the tool start an option without a short name (after five
+/// blanks in lsns and nsenter, one in unshare): an extra without one starts there too.
+fn long_indent(chunks: &[Chunk]) -> usize {
+    let lines = chunks.iter().filter_map(|c| if let Chunk::Text(t) = c { Some(t.lines()) } else { None }).flatten();
+    lines
+        .map(|line| (line.len() - line.trim_start_matches(' ').len(), line.trim_start_matches(' ')))
+        .find_map(|(blanks, rest)| rest.starts_with("--").then_some(blanks))
+        .unwrap_or(1)
 }
 
 /// An option's names and argument as util-linux's usage lines show them: ` -t, --target <pid>`,
@@ -236,6 +243,7 @@ mod tests {
             Chunk::Synopsis(" %s [made-up options]\n"),
             Chunk::Options,
             Chunk::Text(" -x, --made-up          a made-up option\n"),
+            Chunk::Text("     --long-only        where an option without a short name starts\n"),
             Chunk::Separator,
             Chunk::HelpOptions(24),
             Chunk::ManTail("made-up(8)"),
@@ -245,7 +253,7 @@ mod tests {
             OptDef::arg((), Some('e'), "extra-arg", HasArg::Required, "n", "takes n", ValueHint::None),
             OptDef::arg((), None, "very-long-extra-option", HasArg::Optional, "x", "on its own line", ValueHint::None),
         ];
-        let own = OwnHelp { extras: EXTRAS, long_indent: 5, note: "A note.\n", page: "mine(8)" };
+        let own = OwnHelp { extras: EXTRAS, note: "A note.\n", page: "mine(8)" };
         let util_linux = render(&chunks, b"t");
         let text = String::from_utf8(render_own(&chunks, &own, b"t")).unwrap();
         let before = String::from_utf8(util_linux).unwrap();

@@ -172,8 +172,7 @@ pub(crate) const EXTRA_FORMS: &[OptDef<Opt>] = &[OptDef::arg(
 )];
 
 /// What `rnsenter --help` adds to util-linux's text (under util-linux's name, nothing).
-pub(crate) const OWN_HELP: usage::OwnHelp<Opt> =
-    usage::OwnHelp { extras: EXTRA_FORMS, long_indent: 5, note: "", page: "rnsenter(1)" };
+pub(crate) const OWN_HELP: usage::OwnHelp<Opt> = usage::OwnHelp { extras: EXTRA_FORMS, note: "", page: "rnsenter(1)" };
 
 /// `nsenter --help` of 2.42.2, with `%s` for the program name; the option lines are
 /// [`OPTIONS`]' help.

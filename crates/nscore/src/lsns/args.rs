@@ -146,7 +146,6 @@ pub(crate) const USAGE: &[Chunk] = &[
 /// What `rlsns --help` adds to util-linux's text (under util-linux's name, nothing).
 pub(crate) const OWN_HELP: usage::OwnHelp<Opt> = usage::OwnHelp {
     extras: EXTENSIONS,
-    long_indent: 5,
     note: "Columns: -H (--list-columns) lists util-linux's and rns's own, these marked\n\
            \"(rns extra)\"; rns's own are shown only where --output or --filter names them.\n",
     page: "rlsns(8)",

@@ -240,8 +240,7 @@ pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
 ];
 
 /// What `runshare --help` adds to util-linux's text (under util-linux's name, nothing).
-pub(crate) const OWN_HELP: usage::OwnHelp<Opt> =
-    usage::OwnHelp { extras: EXTENSIONS, long_indent: 1, note: "", page: "runshare(1)" };
+pub(crate) const OWN_HELP: usage::OwnHelp<Opt> = usage::OwnHelp { extras: EXTENSIONS, note: "", page: "runshare(1)" };
 
 /// `unshare --help` of util-linux 2.42.2, with `%s` for the program name; the option lines
 /// are [`OPTIONS`]' help.
