@@ -25,6 +25,16 @@ const USAGE: &str = "usage: cargo xtask gen [--check]
        cargo xtask fuzz [TARGET] [--seconds N] [--seed N] [--replay FILE] [--libfuzzer] [--list]
        cargo xtask flake N [-- CARGO-TEST-ARGS]";
 
+/// What each task does, printed after [`USAGE`] by `cargo xtask --help`.
+const TASKS: &str = "
+  gen        write man/ and completions/ from the option tables (--check: fail if they are stale)
+  install    build a release, install the binaries, man pages and completions under the prefix
+             (default /usr/local); --as-util-linux also links unshare, nsenter and lsns to them
+  uninstall  remove the files and links install put under the prefix
+  bench      time rlsns against util-linux's lsns in a world of many namespaces (as root)
+  fuzz       run the fuzz targets for a bounded time (--list names them)
+  flake      run the whole test suite N times and list every test that failed at least once";
+
 /// `--prefix DIR` or `--prefix=DIR` of an uninstall (default /usr/local, as install's).
 fn prefix_of(args: &[&str]) -> anyhow::Result<PathBuf> {
     let mut prefix = PathBuf::from("/usr/local");
@@ -66,7 +76,7 @@ fn main() -> anyhow::Result<()> {
             std::process::exit(1)
         }
         [] | ["help" | "-h" | "--help", ..] | [_, "-h" | "--help", ..] => {
-            println!("{USAGE}");
+            println!("{USAGE}\n{TASKS}");
             Ok(())
         }
         ["uninstall", rest @ ..] => install::uninstall(&prefix_of(rest)?),
