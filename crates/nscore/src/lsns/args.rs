@@ -113,7 +113,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
 /// `--help` under the own name lists them after it ([`OWN_HELP`]).
 pub(crate) const EXTENSIONS: &[OptDef<Opt>] = &[
     OptDef::flag(Opt::Threads, None, "threads", "also scan threads (/proc/PID/task/TID/ns)"),
-    OptDef::flag(Opt::Compare, None, "compare", "compare the namespaces of two processes"),
+    OptDef::flag(Opt::Compare, None, "compare", "compare two processes' namespaces: --compare PID PID"),
     OptDef::flag(Opt::AllMounts, None, "all-mounts", "find bind mounts in every mount namespace"),
 ];
 
