@@ -3,11 +3,14 @@
 //! in a throwaway world of its own (new mount, UTS, IPC, network and PID namespaces, tmpfs on
 //! /tmp, /run and /root) with the tools built by cargo on PATH under their names. Each must exit
 //! as its text says and print what the text says it prints. An example that cannot run here is
-//! in [`NOT_RUN`] with the reason; an example that is in neither list fails the test, so a new
-//! one is run or explained. The developer's commands (cargo, the CI scripts) of the README,
+//! in [`NOT_RUN`] with the reason; the examples that name a container run on the host against
+//! containers the test makes ([`ON_CONTAINERS`]); an example that is in no list fails the test,
+//! so a new one is run or explained. The developer's commands (cargo, the CI scripts) of the README,
 //! CONTRIBUTING.md and docs/ are not run, but must name tasks, options and files that exist.
 
 use crate::common::*;
+use crate::extras::{random_id, ContainerWorld};
+use std::path::Path;
 
 /// One example as the documentation shows it.
 #[derive(Debug, Clone)]
@@ -31,13 +34,34 @@ const NOT_RUN: &[(&str, &str)] = &[
     ("cargo xtask gen", "rewrites man/ and completions/; docs::generated_docs_are_fresh checks what it writes"),
     ("cargo xtask gen --check", "docs::generated_docs_are_fresh makes the same comparison in-process"),
     ("cargo test --test tests docs", "runs a module of this suite"),
-    (
-        "rnsenter -t docker:3f2a -a ps -ef",
-        "needs a docker container whose id starts with 3f2a; extras::target_a_container_by_runtime_and_id plays each runtime's cgroups",
-    ),
-    ("rnsenter -t docker:3f2a -n ss -tlnp", "needs a docker container (as above)"),
-    ("rnsenter -t lxc:web -a", "needs an LXC container named web (as above)"),
 ];
+
+/// The examples that name a container, run on the host against the containers
+/// [`container_examples_do_what_their_text_says`] makes, what they read on stdin, and what
+/// their output must show.
+#[allow(clippy::type_complexity)]
+const ON_CONTAINERS: &[(&str, &str, fn(&Outcome) -> Result<(), String>)] = &[
+    ("rnsenter -t docker:3f2a -a ps -ef", "", sees_only_the_container),
+    ("rnsenter -t docker:3f2a -n ss -tlnp", "", |out| {
+        some_line(out, "the container's listener on 127.0.0.1:7777", |l| l.contains("127.0.0.1:7777"))
+    }),
+    ("rnsenter -t lxc:web -a", "hostname\n", |out| {
+        (out.stdout == "web\n").then_some(()).ok_or("the shell in the container names its host `web`".into())
+    }),
+];
+
+/// `ps -ef` in the docker container: its init as PID 1, its sleeper and listener, ps, and
+/// nothing else.
+fn sees_only_the_container(out: &Outcome) -> Result<(), String> {
+    header(out, "UID PID PPID C STIME TTY TIME CMD")?;
+    some_line(out, "the container's init as PID 1", |l| cells(l).get(1) == Some(&"1"))?;
+    some_line(out, "the container's sleeper", |l| l.ends_with("sleep 1000"))?;
+    some_line(out, "ps itself", |l| l.ends_with("ps -ef"))?;
+    let processes = rows(out).len();
+    (processes == 4)
+        .then_some(())
+        .ok_or(format!("{processes} processes, not the container's 4 (init, sleeper, listener, ps)"))
+}
 
 /// How an example is run and what it must show.
 struct Case {
@@ -787,7 +811,8 @@ fn every_example_is_run_or_said_why_not() {
     let examples: Vec<Example> = readme_examples().into_iter().chain(man_examples()).collect();
     let mut problems = Vec::new();
     for e in &examples {
-        let run = CASES.iter().filter(|c| c.command == e.command).count();
+        let run = CASES.iter().filter(|c| c.command == e.command).count()
+            + ON_CONTAINERS.iter().filter(|(c, _, _)| *c == e.command).count();
         let listed = NOT_RUN.iter().filter(|(c, _)| *c == e.command).count();
         if run + listed != 1 {
             problems.push(format!(
@@ -797,7 +822,8 @@ fn every_example_is_run_or_said_why_not() {
         }
     }
     let shown = |command: &str| examples.iter().any(|e| e.command == command);
-    for command in CASES.iter().map(|c| c.command).chain(NOT_RUN.iter().map(|(c, _)| *c)) {
+    let on_containers = ON_CONTAINERS.iter().map(|(c, _, _)| *c);
+    for command in CASES.iter().map(|c| c.command).chain(NOT_RUN.iter().map(|(c, _)| *c)).chain(on_containers) {
         if !shown(command) {
             problems.push(format!("`{command}` is no example of the documentation any more: take it out"));
         }
@@ -842,6 +868,44 @@ fn every_example_does_what_its_text_says() {
         }
     }
     assert!(problems.is_empty(), "{} examples do not do what they say:\n\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The examples that name a container (`docker:3f2a`, `lxc:web`), as typed, on the host:
+/// the containers are real processes in cgroups shaped as docker's and LXC's, in namespaces of
+/// their own ([`ContainerWorld`], which removes them when the test ends).
+#[test]
+fn container_examples_do_what_their_text_says() {
+    let test = "container_examples_do_what_their_text_says";
+    if !privileged(test) || !python3(test) || !installed("ps", test) || !installed("ss", test) || !installed("ip", test)
+    {
+        return;
+    }
+    let mut world = ContainerWorld::new();
+    let listener = "ip link set lo up || exit 1\n\
+        /usr/bin/python3 -c 'import os, socket, time\n\
+        s = socket.socket(); s.bind((\"127.0.0.1\", 7777)); s.listen(); os.write(1, b\"ready\\n\"); time.sleep(1000)' &";
+    let docker = format!("3f2a{}", &random_id()[4..]);
+    world.start_with(
+        "docker-ctr",
+        &[&format!("unified/system.slice/docker-{docker}.scope")],
+        &["-m", "--mount-proc", "-n"],
+        listener,
+    );
+    world.start_with("web", &["unified/lxc.payload.web"], &["-m", "--mount-proc"], "echo ready");
+    let tools = Path::new(ours("nsenter")).parent().expect("the tools' directory").display().to_string();
+    let path = format!("{tools}:/usr/bin:/bin:/usr/sbin:/sbin");
+    let mut problems = Vec::new();
+    for (command, stdin, shows) in ON_CONTAINERS {
+        let script = format!("exec 0<<'RNS_STDIN'\n{stdin}RNS_STDIN\nexec {command}\n");
+        let out = run_with("/bin/sh", "sh", &["-c", &script], |c| {
+            c.env("PATH", &path).env("SHELL", "/bin/sh");
+        });
+        let verdict = if out.status != 0 { Err(format!("exit status {}", out.status)) } else { shows(&out) };
+        if let Err(why) = verdict {
+            problems.push(format!("`{command}`: {why}\n--- stdout\n{}--- stderr\n{}", out.stdout, out.stderr));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

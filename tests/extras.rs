@@ -167,14 +167,22 @@ impl ContainerWorld {
     /// CTR_ROLE=init and host name `name`): it moves itself into `cgroups` (made here), then
     /// forks a child (`sleep`, CTR_ROLE=child) that is in them too. Returns when both run.
     pub(crate) fn start(&mut self, name: &str, cgroups: &[&str]) {
+        self.start_with(name, cgroups, &[], "echo ready")
+    }
+
+    /// [`start`](Self::start) with more of unshare(1)'s options (`-m --mount-proc`, `-n`) and
+    /// the shell line that prints `ready` once the container is as a test needs it (a
+    /// listener up, say), before its init waits.
+    pub(crate) fn start_with(&mut self, name: &str, cgroups: &[&str], options: &[&str], ready: &str) {
         let dirs: Vec<String> = cgroups.iter().map(|c| self.cgroup(c).display().to_string()).collect();
         let script = format!(
             "for d in {}; do echo 0 > \"$d/cgroup.procs\" || exit 1; done\n\
-             hostname {name}\nCTR_ROLE=child sleep 1000 &\necho ready\nwait\n",
+             hostname {name}\nCTR_ROLE=child sleep 1000 &\n{ready}\nwait\n",
             dirs.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(" ")
         );
+        let args = ["-p", "-f", "--kill-child", "-u"].into_iter().chain(options.iter().copied());
         let mut child = neutral_env(&mut Command::new("/usr/bin/unshare"))
-            .args(["-p", "-f", "--kill-child", "-u", "/bin/sh", "-c", &script])
+            .args(args.chain(["/bin/sh", "-c", &script]))
             .env("CTR_ROLE", "init")
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
