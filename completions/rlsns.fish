@@ -4,9 +4,33 @@
 function __rlsns_output_list
     set -l token (commandline -ct | string replace -r -- '^(--[^=]*=|-[^-])' '')
     set -l head (string match -r -- '^.*,|^\+' $token)
-    for w in NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS ID CONTAINER HOLDERS HOSTNAME IFACES IPCOBJS UIDMAP GIDMAP OFFSETS MOUNTS ROOT LEVEL INIT SUMMARY
-        printf '%s%s\n' "$head" $w
-    end
+    printf '%s%s\t%s\n' "$head" 'NS' 'namespace identifier (inode number)'
+    printf '%s%s\t%s\n' "$head" 'TYPE' 'kind of namespace'
+    printf '%s%s\t%s\n' "$head" 'PATH' 'path to the namespace'
+    printf '%s%s\t%s\n' "$head" 'NPROCS' 'number of processes in the namespace'
+    printf '%s%s\t%s\n' "$head" 'PID' 'lowest PID in the namespace'
+    printf '%s%s\t%s\n' "$head" 'PPID' 'PPID of the PID'
+    printf '%s%s\t%s\n' "$head" 'COMMAND' 'command line of the PID'
+    printf '%s%s\t%s\n' "$head" 'UID' 'UID of the PID'
+    printf '%s%s\t%s\n' "$head" 'USER' 'username of the PID'
+    printf '%s%s\t%s\n' "$head" 'NETNSID' 'namespace ID as used by network subsystem'
+    printf '%s%s\t%s\n' "$head" 'NSFS' 'nsfs mountpoint (usually used network subsystem)'
+    printf '%s%s\t%s\n' "$head" 'PNS' 'parent namespace identifier (inode number)'
+    printf '%s%s\t%s\n' "$head" 'ONS' 'owner namespace identifier (inode number)'
+    printf '%s%s\t%s\n' "$head" 'ID' 'namespace ID (NS_GET_ID), never reused while the system runs'
+    printf '%s%s\t%s\n' "$head" 'CONTAINER' 'container of the PID, as RUNTIME:ID (from its cgroups)'
+    printf '%s%s\t%s\n' "$head" 'HOLDERS' 'what keeps the namespace alive'
+    printf '%s%s\t%s\n' "$head" 'HOSTNAME' 'node name of a uts namespace, with its NIS domain name if set'
+    printf '%s%s\t%s\n' "$head" 'IFACES' 'interfaces of a network namespace: name, state, addresses'
+    printf '%s%s\t%s\n' "$head" 'IPCOBJS' 'System V IPC objects of an ipc namespace'
+    printf '%s%s\t%s\n' "$head" 'UIDMAP' 'uid map of a user namespace (inside outside count)'
+    printf '%s%s\t%s\n' "$head" 'GIDMAP' 'gid map of a user namespace (inside outside count)'
+    printf '%s%s\t%s\n' "$head" 'OFFSETS' 'clock offsets of a time namespace (clock secs nsecs)'
+    printf '%s%s\t%s\n' "$head" 'MOUNTS' 'number of mounts in a mount namespace'
+    printf '%s%s\t%s\n' "$head" 'ROOT' 'source and type of what a mount namespace has at /'
+    printf '%s%s\t%s\n' "$head" 'LEVEL' 'nesting depth of a pid or user namespace below the reader\'s'
+    printf '%s%s\t%s\n' "$head" 'INIT' 'PID of a pid namespace\'s init'
+    printf '%s%s\t%s\n' "$head" 'SUMMARY' 'what the namespace holds, in one line'
 end
 
 complete -c rlsns -f

@@ -230,8 +230,8 @@ fn bash_completes_every_option_and_listed_value() {
                     }
                 }
                 Completion::WordList(words) => {
-                    let first = format!("{},", words[0]);
-                    let expected: Vec<String> = words.iter().map(|w| format!("{first}{w}")).collect();
+                    let first = format!("{},", words[0].name);
+                    let expected: Vec<String> = words.iter().map(|w| format!("{first}{}", w.name)).collect();
                     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
                     assert_offers(&name, &[&name, &format!("--{long}"), &first], &expected);
                 }
@@ -393,6 +393,51 @@ fn zsh_completes_tree_relations_columns_and_types() {
     assert!(out.contains("rlsns -o NS,TYPE"), "zsh: rlsns -o NS,TY<Tab>; got\n{out}");
     let out = zsh_complete("rlsns -o +NS,NP");
     assert!(out.contains("rlsns -o +NS,NPROCS"), "zsh: rlsns -o +NS,NP<Tab>; got\n{out}");
+}
+
+/// zsh and fish describe each column `-o` offers with its own help, the text `-H` prints
+/// (the column table's), not with the option's: a colon and an apostrophe in a help
+/// (IFACES, INIT) come through as written.
+#[test]
+fn zsh_and_fish_describe_each_column() {
+    let columns = nscore::lsns::columns::WORDS;
+    if have("fish", "zsh_and_fish_describe_each_column") {
+        let home = scratch("fish-home-columns");
+        let script = root().join("completions/rlsns.fish");
+        let program = format!("source '{}'; complete -C 'rlsns -o NS,'", script.display());
+        let out = Command::new("fish").args(["--no-config", "-c", &program]).env("HOME", &home).output().unwrap();
+        assert!(out.status.success(), "fish: {}", String::from_utf8_lossy(&out.stderr));
+        let mut got: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+        got.sort();
+        let mut expected: Vec<String> = columns.iter().map(|(name, help)| format!("NS,{name}\t{help}")).collect();
+        expected.sort();
+        assert_eq!(got, expected, "fish: rlsns -o NS,<Tab>");
+        assert!(got.contains(&"NS,TYPE\tkind of namespace".to_string()), "fish: {got:?}");
+        let _ = std::fs::remove_dir_all(&home);
+    }
+    if have("zsh", "zsh_and_fish_describe_each_column") {
+        let out = zsh_complete("rlsns -o NS,");
+        // `NAME -- help` a line; zsh may cut a description at the terminal's width
+        let described = |name: &str| -> Option<String> {
+            out.lines().find_map(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                match words.as_slice() {
+                    [n, "--", help @ ..] if *n == name => Some(help.join(" ")),
+                    _ => None,
+                }
+            })
+        };
+        // NS is on the line already: _values offers the others
+        for (name, help) in columns.iter().filter(|(name, _)| *name != "NS") {
+            let shown =
+                described(name).unwrap_or_else(|| panic!("zsh: rlsns -o NS,<Tab> should describe {name}; got\n{out}"));
+            assert!(!shown.is_empty() && help.starts_with(&shown), "zsh: {name} shown as {shown:?}, not {help:?}");
+        }
+        for name in ["TYPE", "IFACES", "INIT"] {
+            let help = columns.iter().find(|(n, _)| *n == name).unwrap().1;
+            assert_eq!(described(name).as_deref(), Some(help), "zsh: rlsns -o NS,<Tab>; got\n{out}");
+        }
+    }
 }
 
 /// rnsenter's `--target` completes pids, the runtimes' `RUNTIME:` and the running containers as

@@ -270,8 +270,10 @@ fn add_options<Id: Copy + 'static>(out: &mut Vec<String>, defs: &[nscore::cli::O
                 out.push(format!("--{long}="));
             }
         }
-        if let ValueHint::Words(words) | ValueHint::WordList(words) = d.hint {
-            out.extend(words.iter().map(|w| w.to_string()));
+        match d.hint {
+            ValueHint::Words(words) => out.extend(words.iter().map(|w| w.to_string())),
+            ValueHint::WordList(words) => out.extend(words.iter().map(|(w, _)| w.to_string())),
+            _ => {}
         }
     }
 }

@@ -45,7 +45,8 @@ pub fn command(interface: &Interface) -> clap::Command {
                 arg.value_parser(clap::builder::PossibleValuesParser::new(words.iter().copied()))
             }
             ValueHint::WordList(words) => {
-                arg.value_parser(clap::builder::PossibleValuesParser::new(words.iter().copied())).value_delimiter(',')
+                let values = words.iter().map(|&(name, help)| clap::builder::PossibleValue::new(name).help(help));
+                arg.value_parser(clap::builder::PossibleValuesParser::new(values)).value_delimiter(',')
             }
             ValueHint::Pid => arg.value_hint(clap::ValueHint::Other).value_parser(pid_marker()),
             ValueHint::Target => arg.value_hint(clap::ValueHint::Other).value_parser(target_marker()),
@@ -108,7 +109,7 @@ fn group_marker() -> clap::builder::ValueParser {
 pub enum Completion {
     None,
     Words(Vec<String>),
-    WordList(Vec<String>),
+    WordList(Vec<Word>),
     Pid,
     /// A pid, a container runtime's `RUNTIME:` or a running container's `RUNTIME:ID`.
     Target,
@@ -119,16 +120,31 @@ pub enum Completion {
     Group,
 }
 
+/// A word of a [`Completion::WordList`] and its description (a column's help).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub name: String,
+    pub help: String,
+}
+
 /// The [`Completion`] of `arg`.
 pub fn completion_of(arg: &clap::Arg) -> Completion {
     if !arg.get_num_args().is_some_and(|n| n.takes_values()) {
         return Completion::None;
     }
-    let words: Vec<String> = arg.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
-    if !words.is_empty() {
+    let values = arg.get_possible_values();
+    if !values.is_empty() {
         return match arg.get_value_delimiter() {
-            Some(',') => Completion::WordList(words),
-            _ => Completion::Words(words),
+            Some(',') => Completion::WordList(
+                values
+                    .iter()
+                    .map(|v| Word {
+                        name: v.get_name().to_string(),
+                        help: v.get_help().map(ToString::to_string).unwrap_or_default(),
+                    })
+                    .collect(),
+            ),
+            _ => Completion::Words(values.iter().map(|v| v.get_name().to_string()).collect()),
         };
     }
     let parser = arg.get_value_parser().type_id();

@@ -25,8 +25,9 @@ pub enum ValueHint {
     None,
     /// One of a fixed list of words (`--tree=owner`).
     Words(&'static [&'static str]),
-    /// A comma-separated list of words, optionally starting with `+` (`-o +NETNSID,NSFS`).
-    WordList(&'static [&'static str]),
+    /// A comma-separated list of words, optionally starting with `+` (`-o +NETNSID,NSFS`), each
+    /// word with its description (a column's help), which zsh and fish show beside it.
+    WordList(&'static [(&'static str, &'static str)]),
     Pid,
     /// A process: a pid, or a running container as `RUNTIME:ID` (the runtimes of
     /// [`crate::proc::container::RUNTIME_NAMES`], the containers that `rlsns -o CONTAINER` finds).

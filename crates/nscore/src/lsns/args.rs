@@ -68,7 +68,7 @@ pub const OPTIONS: &[OptDef<Opt>] = &[
         HasArg::Required,
         "list",
         " -o, --output <list>    define which output columns to use\n",
-        ValueHint::WordList(&columns::NAMES),
+        ValueHint::WordList(&columns::WORDS),
     ),
     OptDef::flag(Opt::OutputAll, None, "output-all", "     --output-all       output all columns\n"),
     OptDef::flag(Opt::Persistent, Some('P'), "persistent", " -P, --persistent       namespaces without processes\n"),

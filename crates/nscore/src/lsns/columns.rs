@@ -243,16 +243,25 @@ pub(crate) const EXTRA_COLUMNS: [Column; 14] = [
     },
 ];
 
-/// Every column name, util-linux's then rns's: the words `-o` accepts, as completions offer them.
-pub const NAMES: [&str; COLUMNS.len() + EXTRA_COLUMNS.len()] = {
-    let mut names = [""; COLUMNS.len() + EXTRA_COLUMNS.len()];
+/// Every column name with its help, util-linux's then rns's: the words `-o` accepts, as
+/// completions offer and describe them.
+pub const WORDS: [(&str, &str); COLUMNS.len() + EXTRA_COLUMNS.len()] = {
+    let mut words = [("", ""); COLUMNS.len() + EXTRA_COLUMNS.len()];
     let mut i = 0;
-    while i < COLUMNS.len() {
-        names[i] = COLUMNS[i].spec.name;
+    while i < words.len() {
+        let spec = if i < COLUMNS.len() { COLUMNS[i].spec } else { EXTRA_COLUMNS[i - COLUMNS.len()].spec };
+        words[i] = (spec.name, spec.help);
         i += 1;
     }
+    words
+};
+
+/// Every column name, in the order of [`WORDS`].
+pub const NAMES: [&str; WORDS.len()] = {
+    let mut names = [""; WORDS.len()];
+    let mut i = 0;
     while i < names.len() {
-        names[i] = EXTRA_COLUMNS[i - COLUMNS.len()].spec.name;
+        names[i] = WORDS[i].0;
         i += 1;
     }
     names
