@@ -39,11 +39,18 @@ _rnsenter_list() {
 
 # A target process ($1 so far): a pid from /proc, a runtime's RUNTIME: or a container rlsns
 # finds (not asked while the word is a pid; the runtimes only until the word has its ':').
+# A container's name is a cgroup's, which the container or a user with a delegated cgroup
+# chooses: it is matched as text and offered quoted, never expanded (compgen -W would run a
+# $(...) in it).
 _rnsenter_targets() {
-    local containers="" runtimes=""
-    [[ -z $1 || $1 == *[!0-9]* ]] && containers=$(rlsns -rn -o CONTAINER 2>/dev/null | sort -u)
-    [[ $1 == *:* ]] || runtimes="docker: containerd: crio: podman: lxc: nspawn: k8s:"
-    compgen -W "$(cd /proc 2>/dev/null && printf '%s ' [0-9]*) $runtimes $containers" -- "$1"
+    local w
+    local -a words=()
+    for w in /proc/[0-9]*; do [[ -d $w ]] && words+=("${w#/proc/}"); done
+    [[ $1 == *:* ]] || words+=(docker: containerd: crio: podman: lxc: nspawn: k8s:)
+    if [[ -z $1 || $1 == *[!0-9]* ]]; then
+        while IFS= read -r w; do [[ -n $w ]] && words+=("$w"); done < <(rlsns -rn -o CONTAINER 2>/dev/null | sort -u)
+    fi
+    for w in "${words[@]}"; do [[ $w == "$1"* ]] && printf '%q\n' "$w"; done
 }
 
 _rnsenter_reply() {

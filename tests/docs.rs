@@ -157,6 +157,11 @@ fn bash_complete(cmd: &str, words: &[&str]) -> Vec<String> {
 
 /// [`bash_complete`] with `path` as $PATH (where the script finds rlsns).
 fn bash_complete_with_path(cmd: &str, words: &[&str], path: &str) -> Vec<String> {
+    bash_complete_in(cmd, words, path, Path::new("."))
+}
+
+/// [`bash_complete_with_path`] with `dir` as bash's working directory.
+fn bash_complete_in(cmd: &str, words: &[&str], path: &str, dir: &Path) -> Vec<String> {
     let script = root().join(format!("completions/{cmd}.bash"));
     let quoted: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', "'\\''"))).collect();
     let function = format!("_{}", cmd.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
@@ -169,6 +174,7 @@ fn bash_complete_with_path(cmd: &str, words: &[&str], path: &str) -> Vec<String>
     let out = Command::new("bash")
         .args(["--norc", "--noprofile", "-c", &program])
         .env("PATH", path)
+        .current_dir(dir)
         .output()
         .expect("bash runs");
     assert!(out.status.success(), "bash completion failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -522,6 +528,32 @@ fn scratch(what: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("rns-docs-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// A container's name is a cgroup's, chosen by whoever may make that cgroup (the container's
+/// root, or any user with a delegated cgroup and a namespace of its own): completing
+/// `rnsenter -t` offers it quoted and never runs what it holds (bash's `compgen -W` expands
+/// its word list, so a `$(...)` in a name would run as the user pressing Tab).
+#[test]
+fn target_completion_never_runs_a_container_name() {
+    let test = "target_completion_never_runs_a_container_name";
+    if !crate::common::privileged(test) || !have("bash", test) {
+        return;
+    }
+    let mut world = crate::extras::ContainerWorld::new();
+    world.start("ctr-hostile", &["unified/lxc.payload.rns$(touch${IFS}rns-pwned)x"]);
+    let bin = Path::new(crate::common::ours("lsns")).parent().expect("a directory").display().to_string();
+    let path = format!("{bin}:/usr/bin:/bin");
+    let dir = scratch("hostile-name");
+    let got = bash_complete_in("rnsenter", &["rnsenter", "-t", "lxc", ":"], &path, &dir);
+    let ran = dir.join("rns-pwned").exists();
+    let _ = std::fs::remove_dir_all(&dir);
+    drop(world);
+    assert!(!ran, "completing rnsenter -t lxc:<Tab> ran the $(...) in a container's name");
+    assert!(
+        got.iter().any(|c| c == r"rns\$\(touch\$\{IFS\}rns-pwned\)x"),
+        "bash: rnsenter -t lxc:<Tab> should offer the hostile container's name quoted: {got:?}"
+    );
 }
 
 /// The long names of the options a `--help` text lists, in its order (an option line starts
