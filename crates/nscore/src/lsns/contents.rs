@@ -6,7 +6,7 @@
 use super::model::{Inside, Namespace};
 use super::scan::Scan;
 use crate::nstype::NsKind;
-use crate::proc::contents::{mountinfo_summary, parse_id_map, parse_nspid, parse_time_offsets};
+use crate::proc::contents::{mountinfo_summary, parse_id_map, parse_nspid, parse_time_offsets, ClockOffset, IdRange};
 use crate::sys::ns::NsIoctl;
 use std::os::fd::{AsFd, OwnedFd};
 
@@ -59,7 +59,7 @@ pub(crate) fn id_map(c: &Row<'_>, file: &str) -> Option<String> {
     if c.ns.kind != NsKind::User {
         return None;
     }
-    let ranges = parse_id_map(&read(c, file)?);
+    let ranges = id_ranges(c, file)?;
     records(
         c,
         &ranges,
@@ -68,8 +68,25 @@ pub(crate) fn id_map(c: &Row<'_>, file: &str) -> Option<String> {
     )
 }
 
+/// The ranges of the row's `uid_map` or `gid_map` (UIDMAP, GIDMAP, SUMMARY).
+fn id_ranges(c: &Row<'_>, file: &str) -> Option<Vec<IdRange>> {
+    Some(parse_id_map(&read(c, file)?))
+}
+
+/// The clocks of the row's time namespace, from the member that gives it to its children
+/// (OFFSETS, SUMMARY).
+fn clock_offsets(c: &Row<'_>) -> Option<Vec<ClockOffset>> {
+    Some(parse_time_offsets(&read_of(c.scan, offsets_reader(c)?, "timens_offsets")?))
+}
+
+/// How many mounts the row's mount namespace has, and the source and type at `/` (MOUNTS,
+/// ROOT, SUMMARY).
+fn mount_table(c: &Row<'_>) -> Option<(usize, Option<(String, String)>)> {
+    Some(mountinfo_summary(&read(c, "mountinfo")?))
+}
+
 /// An id-map range as UIDMAP shows it: `inside outside count`.
-fn range_text(r: &crate::proc::contents::IdRange) -> String {
+fn range_text(r: &IdRange) -> String {
     format!("{} {} {}", r.inside, r.outside, r.count)
 }
 
@@ -78,7 +95,7 @@ pub(crate) fn offsets(c: &Row<'_>) -> Option<String> {
     if c.ns.kind != NsKind::Time {
         return None;
     }
-    let clocks = parse_time_offsets(&read_of(c.scan, offsets_reader(c)?, "timens_offsets")?);
+    let clocks = clock_offsets(c)?;
     records(
         c,
         &clocks,
@@ -104,7 +121,7 @@ pub(crate) fn mounts(c: &Row<'_>) -> Option<(usize, Option<String>)> {
     if c.ns.kind != NsKind::Mnt {
         return None;
     }
-    let (count, root) = mountinfo_summary(&read(c, "mountinfo")?);
+    let (count, root) = mount_table(c)?;
     Some((count, root.map(|(source, fstype)| format!("{source} {fstype}"))))
 }
 
@@ -169,7 +186,7 @@ pub(crate) fn summary(c: &Row<'_>) -> Option<String> {
     let c = &one_line;
     let items: Vec<(String, String)> = match c.ns.kind {
         NsKind::User => {
-            let ranges = parse_id_map(&read(c, "uid_map")?);
+            let ranges = id_ranges(c, "uid_map")?;
             let mut items: Vec<(String, String)> = ranges.iter().take(SUMMARY_RANGES).map(id_range_item).collect();
             if ranges.len() > SUMMARY_RANGES {
                 items.push(("other ranges".into(), (ranges.len() - SUMMARY_RANGES).to_string()));
@@ -177,11 +194,11 @@ pub(crate) fn summary(c: &Row<'_>) -> Option<String> {
             items
         }
         NsKind::Time => {
-            let clocks = parse_time_offsets(&read_of(c.scan, offsets_reader(c)?, "timens_offsets")?);
+            let clocks = clock_offsets(c)?;
             clocks.iter().map(|o| (o.clock.clone(), signed_seconds(o.secs, o.nsecs))).collect()
         }
         NsKind::Mnt => {
-            let (count, root) = mountinfo_summary(&read(c, "mountinfo")?);
+            let (count, root) = mount_table(c)?;
             let root = root.map(|(source, fstype)| ("root".to_string(), format!("{source} ({fstype})")));
             std::iter::once(("mounts".to_string(), count.to_string())).chain(root).collect()
         }
@@ -204,7 +221,7 @@ fn summary_cell(items: &[(String, String)]) -> Option<String> {
 
 /// A UIDMAP range as a SUMMARY item: the ids inside and what they are outside, as ranges of
 /// first-last (`uids 0-65535 as 100000-165535`), or one id (`uid 0 as 1000`).
-fn id_range_item(r: &crate::proc::contents::IdRange) -> (String, String) {
+fn id_range_item(r: &IdRange) -> (String, String) {
     let last = |first: u64| first.saturating_add(r.count.saturating_sub(1));
     if r.count == 1 {
         return ("uid".into(), format!("{} as {}", r.inside, r.outside));
@@ -258,7 +275,6 @@ fn cgroup_root(c: &Row<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proc::contents::IdRange;
 
     #[test]
     fn offsets_read_as_signed_seconds() {
