@@ -190,7 +190,7 @@ pub const DOC: ToolDoc = ToolDoc {
         ("all-mounts", "Bind mounts of namespace files are looked for in every mount namespace *rlsns* can reach, not only in its own: through a process in it (/proc/_pid_/mountinfo, its mount points opened below /proc/_pid_/root), or, for a mount namespace without processes that a bind mount or an open descriptor keeps, through a short-lived child process that enters it with setns(2) (*rlsns* itself never changes namespace). A namespace kept only by such a mount, like a network namespace a container runtime bound inside a container whose processes are gone, is listed as a persistent one (*--persistent* finds it); *NSFS* and *HOLDERS* show the mount as [mnt:_inode_]_path_: the mount namespace that holds it, then the mount point as seen in that namespace (mounts of rlsns's own mount namespace stay plain paths). A mount namespace that cannot be entered or read (not root, gone) is skipped silently. Not in util-linux."),
         ("tree", "*owner* (the default when _rel_ is omitted) nests namespaces under the user namespace that owns them; *parent* nests pid and user namespaces under their parents; *process* draws the process tree, as the default output does."),
     ],
-    columns: &columns::DOCS,
+    columns: columns::DOCS,
     exit_status: &[
         "*0* success; *1* failure (a bad option or argument, an unknown column, a namespace that \
          does not exist); *2* an ioctl_ns(2) request unknown to the kernel.",

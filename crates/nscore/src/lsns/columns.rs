@@ -279,15 +279,7 @@ pub(crate) fn listed(own_name: bool) -> Vec<(ColumnSpec, &'static str)> {
 
 /// util-linux's columns with their `-H` help, as the man page lists them (rns's extras are
 /// described in its notes).
-pub(crate) const DOCS: [(&str, &str); COLUMNS.len()] = {
-    let mut docs = [("", ""); COLUMNS.len()];
-    let mut i = 0;
-    while i < COLUMNS.len() {
-        docs[i] = (COLUMNS[i].spec.name, COLUMNS[i].spec.help);
-        i += 1;
-    }
-    docs
-};
+pub(crate) const DOCS: &[(&str, &str)] = WORDS.split_at(COLUMNS.len()).0;
 
 /// The container a process is in, from its `/proc/PID/cgroup`.
 fn container_of(scan: &Scan, pid: i32) -> Option<crate::proc::container::Container> {
